@@ -1,0 +1,55 @@
+"""Fixtures for every test: an organisation on a preset, people in each role, courses."""
+
+import pytest
+
+from klachtroute.testing.factories import CourseFactory, UserFactory, organisation_create
+
+
+@pytest.fixture
+def organisation(db):
+    return organisation_create(preset="livp", auto_assign=True)
+
+
+@pytest.fixture
+def lsr_organisation(db):
+    return organisation_create(preset="lsr", auto_assign=False)
+
+
+@pytest.fixture
+def secretariat(db):
+    return UserFactory(
+        username="secretariaat", first_name="Sanne", last_name="Secretaris", is_secretariat=True
+    )
+
+
+@pytest.fixture
+def director(db):
+    return UserFactory(
+        username="directeur", first_name="Dirk", last_name="Directeur", is_director=True
+    )
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(
+        username="beheerder",
+        first_name="Bea",
+        last_name="Beheer",
+        is_administrator=True,
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def trainers(db):
+    """Three trainers: the first two teach `course`, the third does not."""
+    return [
+        UserFactory(username=f"trainer{i}", first_name=name, last_name="Trainer", is_trainer=True)
+        for i, name in enumerate(["Tom", "Tessa", "Theo"], start=1)
+    ]
+
+
+@pytest.fixture
+def course(db, trainers):
+    return CourseFactory(name="Basisopleiding vertrouwenspersoon", trainers=trainers[:2])

@@ -1,0 +1,1 @@
+"""Klachtroute: complaint handling for training institutes."""

@@ -1,0 +1,99 @@
+"""People who work with complaints, their roles, and their API tokens."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", _("Secretariaat")
+    TRAINER = "trainer", _("Behandelaar / trainer")
+    STAFF_MEMBER = "staff_member", _("Medewerker")
+    DIRECTOR = "director", _("Directeur")
+    EXAM_COMMITTEE = "exam_committee", _("Lid examencommissie")
+    ADMINISTRATOR = "administrator", _("Functioneel beheerder")
+
+
+class User(AbstractUser):
+    """A person with an account. Roles are flags so that one person can hold several."""
+
+    is_secretariat = models.BooleanField(_("secretariaat"), default=False)
+    is_trainer = models.BooleanField(_("behandelaar / trainer"), default=False)
+    is_staff_member = models.BooleanField(_("medewerker"), default=False)
+    is_director = models.BooleanField(_("directeur"), default=False)
+    is_exam_committee = models.BooleanField(_("lid examencommissie"), default=False)
+    is_administrator = models.BooleanField(_("functioneel beheerder"), default=False)
+    phone = models.CharField(_("telefoon"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("voorkeurstaal"),
+        max_length=5,
+        default="nl",
+        choices=[("nl", "Nederlands"), ("en", "English")],
+    )
+
+    class Meta:
+        verbose_name = _("persoon")
+        verbose_name_plural = _("personen")
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: str) -> bool:
+        return bool(getattr(self, f"is_{role}", False))
+
+    @property
+    def roles(self) -> list[str]:
+        return [role.value for role in Role if self.has_role(role.value)]
+
+    @property
+    def sees_all_complaints(self) -> bool:
+        """The secretariat and the director oversee every complaint (LSR-7a, LSR-7b)."""
+        return self.is_active and (self.is_secretariat or self.is_director)
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenManager(models.Manager):
+    def create_token(self, *, user: User, name: str = "") -> tuple["ApiToken", str]:
+        """Create a token and return it with its plain value, which is shown only once."""
+        raw = secrets.token_urlsafe(32)
+        token = self.create(user=user, name=name, key_hash=_hash_token(raw), prefix=raw[:6])
+        return token, raw
+
+    def for_raw(self, raw: str) -> "ApiToken | None":
+        return (
+            self.select_related("user")
+            .filter(key_hash=_hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash is stored; the plain value is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("naam"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenManager()
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"

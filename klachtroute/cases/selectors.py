@@ -1,0 +1,92 @@
+"""Reads of complaints. `complaints_visible_to` is the one place that decides who sees what."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from .models import Complaint
+from .workflow import State
+
+User = get_user_model()
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    """Every list, page, export and API call starts here.
+
+    The secretariat and the director see every complaint; anyone else only the
+    complaints they handle. A person who is not involved sees nothing.
+    """
+    qs = Complaint.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.sees_all_complaints:
+        return qs
+    return qs.filter(handler=user)
+
+
+def complaint_get_visible(*, user, number: str) -> Complaint | None:
+    return (
+        complaints_visible_to(user)
+        .select_related(
+            "course", "handler", "respondent", "procedure_version__procedure", "registered_by"
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def complaints_worklist(
+    *,
+    user,
+    state: str = "",
+    course_id: int | None = None,
+    handler_id: int | None = None,
+    query: str = "",
+) -> QuerySet[Complaint]:
+    """The worklist: nearest deadline first; complaints without an open deadline last."""
+    qs = complaints_visible_to(user).select_related("course", "handler")
+    if state:
+        qs = qs.filter(state=state)
+    if course_id:
+        qs = qs.filter(course_id=course_id)
+    if handler_id:
+        qs = qs.filter(handler_id=handler_id)
+    if query:
+        query = query.strip()
+        qs = qs.filter(Q(number__icontains=query) | Q(complainant_name__icontains=query))
+    from django.db.models import F
+
+    return qs.order_by(F("next_due").asc(nulls_last=True), "-received_at", "-id")
+
+
+def handlers_eligible(*, complaint: Complaint) -> QuerySet:
+    """Who may handle this complaint: never someone involved in it (LIVP-4).
+
+    Under a trainer policy only trainers qualify, and not the trainers of the
+    complainant's course; the respondent never qualifies.
+    """
+    policy = complaint.procedure_version.handler_policy
+    people = User.objects.filter(is_active=True)
+    if policy == "trainer_not_teaching_course":
+        people = people.filter(is_trainer=True)
+        if complaint.course_id:
+            people = people.exclude(courses_taught=complaint.course_id)
+    else:
+        people = people.filter(Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True))
+    if complaint.respondent_id:
+        people = people.exclude(pk=complaint.respondent_id)
+    return people.order_by("first_name", "last_name", "username")
+
+
+def handler_pick_automatic(*, complaint: Complaint):
+    """The eligible handler with the fewest open complaints (ties: the earliest account)."""
+    return (
+        handlers_eligible(complaint=complaint)
+        .annotate(
+            open_count=Count(
+                "complaints_handled",
+                filter=Q(complaints_handled__state__in=State.open_states()),
+            )
+        )
+        .order_by("open_count", "pk")
+        .first()
+    )

@@ -1,0 +1,323 @@
+"""Writes to complaints. Each runs in one transaction and records an event."""
+
+import uuid
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachtroute.deadlines import local_date
+from klachtroute.notifications.services import message_queue_from_template
+from klachtroute.organisation.models import Course
+from klachtroute.organisation.selectors import organisation_get, work_calendar_get
+from klachtroute.procedures.selectors import procedure_version_in_force
+
+from .deadlines import deadlines_compute, deadlines_snapshot, next_due
+from .events import event_record
+from .models import Channel, Complaint, ComplaintCounter, Document, Outcome, RespondentType
+from .selectors import handler_pick_automatic, handlers_eligible
+from .uploads import UploadCheck, files_removed_on_failure, remember_stored_file, upload_check
+from .workflow import State, transition_check
+
+
+def _number_draw(year: int) -> str:
+    counter, _ = ComplaintCounter.objects.select_for_update().get_or_create(year=year)
+    ComplaintCounter.objects.filter(pk=year).update(last=counter.last + 1)
+    return f"K-{year}-{counter.last + 1:04d}"
+
+
+def complaint_register(
+    *,
+    actor,
+    channel: str,
+    received_at: datetime,
+    complainant_name: str,
+    complaint_date: date,
+    description: str,
+    complainant_email: str = "",
+    complainant_phone: str = "",
+    complainant_address: str = "",
+    complainant_language: str = "nl",
+    representative_name: str = "",
+    course: Course | None = None,
+    course_other: str = "",
+    remedy_sought: str = "",
+    respondent_type: str = RespondentType.UNKNOWN,
+    respondent=None,
+    respondent_description: str = "",
+    category: str = "",
+    document: UploadedFile | None = None,
+    settled_on_the_spot: bool = False,
+    submission_token: uuid.UUID | None = None,
+) -> Complaint:
+    """Register a complaint (LIVP-1, LIVP-2, LSR-4a) and start its procedure.
+
+    A repeated submission with the same token returns the complaint registered the
+    first time instead of a second one.
+    """
+    if submission_token is not None:
+        existing = Complaint.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing
+    checked = upload_check(document) if document is not None else None
+    try:
+        with files_removed_on_failure():
+            return _complaint_register(
+                actor=actor,
+                channel=channel,
+                received_at=received_at,
+                fields={
+                    "complainant_name": complainant_name.strip(),
+                    "complainant_email": complainant_email.strip(),
+                    "complainant_phone": complainant_phone.strip(),
+                    "complainant_address": complainant_address.strip(),
+                    "complainant_language": complainant_language,
+                    "representative_name": representative_name.strip(),
+                    "course": course,
+                    "course_other": "" if course else course_other.strip(),
+                    "complaint_date": complaint_date,
+                    "description": description.strip(),
+                    "remedy_sought": remedy_sought.strip(),
+                    "respondent_type": respondent_type,
+                    "respondent": respondent,
+                    "respondent_description": respondent_description.strip(),
+                    "category": category,
+                    "submission_token": submission_token,
+                },
+                document=checked,
+                settled_on_the_spot=settled_on_the_spot,
+            )
+    except IntegrityError:
+        if submission_token is not None:
+            existing = Complaint.objects.filter(submission_token=submission_token).first()
+            if existing:
+                return existing
+        raise
+
+
+@transaction.atomic
+def _complaint_register(
+    *, actor, channel: str, received_at: datetime, fields: dict, document, settled_on_the_spot
+) -> Complaint:
+    now = timezone.now()
+    if received_at > now:
+        raise ValidationError(
+            {"received_at": _("De datum van ontvangst kan niet in de toekomst liggen.")}
+        )
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Onbekend kanaal.")})
+    if settled_on_the_spot and channel not in (Channel.PHONE, Channel.IN_PERSON):
+        raise ValidationError(
+            {
+                "settled_on_the_spot": _(
+                    "Alleen een mondelinge klacht kan direct worden afgehandeld."
+                )
+            }
+        )
+    organisation = organisation_get()
+    if organisation is None or organisation.active_procedure is None:
+        raise ValidationError(_("Er is nog geen actieve klachtenprocedure ingesteld."))
+    received_on = local_date(received_at, settings.TIME_ZONE)
+    version = procedure_version_in_force(procedure=organisation.active_procedure, on=received_on)
+    if version is None:
+        raise ValidationError(_("De actieve procedure heeft geen versie."))
+
+    complaint = Complaint(
+        number=_number_draw(received_on.year),
+        channel=channel,
+        received_at=received_at,
+        procedure_version=version,
+        registered_by=actor,
+        **fields,
+    )
+    calendar = work_calendar_get()
+    deadlines_compute(complaint, calendar)
+    complaint.save()
+    event_record(
+        complaint=complaint,
+        actor=actor,
+        actor_label_override="" if actor else _("Klager (webformulier)"),
+        kind="registered",
+        summary=_("Klacht geregistreerd via %(channel)s.") % {"channel": Channel(channel).label},
+        after={
+            "number": complaint.number,
+            "channel": channel,
+            "received_at": received_at.isoformat(),
+            "procedure": str(version),
+            "deadlines": deadlines_snapshot(complaint),
+        },
+    )
+    if document is not None:
+        document_add(complaint=complaint, checked=document, actor=actor)
+
+    if settled_on_the_spot:
+        complaint.state = State.SETTLED
+        complaint.outcome = Outcome.SETTLED_ON_THE_SPOT
+        complaint.settled_at = received_at
+        complaint.next_due = None
+        complaint.save(update_fields=["state", "outcome", "settled_at", "next_due", "updated_at"])
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind="settled_on_the_spot",
+            summary=_("Mondelinge klacht direct afgehandeld; geen ontvangstbevestiging."),
+            before={"state": State.NEW},
+            after={"state": State.SETTLED, "outcome": complaint.outcome},
+        )
+    elif channel == Channel.WEB and organisation.auto_assign:
+        handler = handler_pick_automatic(complaint=complaint)
+        if handler is not None:
+            _assign(complaint=complaint, handler=handler, actor=None, automatic=True)
+    return complaint
+
+
+def document_add(
+    *, complaint: Complaint, checked: UploadCheck, actor, description: str = ""
+) -> Document:
+    """Store a checked upload in the dossier. If the transaction fails the file is removed."""
+    document = Document(
+        complaint=complaint,
+        original_name=checked.clean_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description=description,
+        uploaded_at=timezone.now(),
+        uploaded_by=actor,
+    )
+    checked.file.seek(0)
+    document.file.save(checked.clean_name, checked.file, save=False)
+    remember_stored_file(document.file.storage, document.file.name)
+    document.save()
+    event_record(
+        complaint=complaint,
+        actor=actor,
+        kind="document_added",
+        summary=_("Document toegevoegd: %(name)s") % {"name": checked.clean_name},
+        after={"name": checked.clean_name, "type": checked.content_type, "size": checked.size},
+    )
+    return document
+
+
+def _assign(*, complaint: Complaint, handler, actor, automatic: bool = False) -> None:
+    eligible = handlers_eligible(complaint=complaint)
+    if not eligible.filter(pk=handler.pk).exists():
+        raise ValidationError(
+            {
+                "handler": _(
+                    "%(name)s kan deze klacht niet behandelen: deze persoon is betrokken "
+                    "(geeft les in de opleiding van de klager of is beklaagde) of heeft geen "
+                    "behandelaarsrol."
+                )
+                % {"name": handler.display_name}
+            }
+        )
+    before = {
+        "handler": complaint.handler.display_name if complaint.handler_id else None,
+        "state": complaint.state,
+    }
+    complaint.handler = handler
+    first_time = complaint.acknowledged_at is None
+    if complaint.state == State.NEW:
+        complaint.state = State.IN_PROGRESS
+    complaint.save(update_fields=["handler", "state", "updated_at"])
+    event_record(
+        complaint=complaint,
+        actor=actor,
+        kind="handler_assigned",
+        summary=(
+            _("Automatisch toegewezen aan %(name)s.") if automatic else _("Behandelaar: %(name)s.")
+        )
+        % {"name": handler.display_name},
+        before=before,
+        after={"handler": handler.display_name, "state": complaint.state},
+    )
+    if first_time:
+        complaint_acknowledge(complaint=complaint, actor=actor)
+
+
+@transaction.atomic
+def complaint_assign_handler(*, complaint: Complaint, handler, actor) -> Complaint:
+    """The secretariat appoints a handler who is not involved (LIVP-4) and, the first time,
+    the complainant is acknowledged with the handler's name (LIVP-3, LSR-4b)."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    transition_check(actor, complaint, "assign_handler")
+    _assign(complaint=complaint, handler=handler, actor=actor)
+    return complaint
+
+
+def complaint_acknowledge(*, complaint: Complaint, actor) -> None:
+    """Queue the acknowledgement: an e-mail, or a letter to print without an e-mail address."""
+    now = timezone.now()
+    complaint.acknowledged_at = now
+    complaint.acknowledgement_by_letter = not complaint.complainant_email
+    complaint.next_due = next_due(complaint)
+    complaint.save(
+        update_fields=["acknowledged_at", "acknowledgement_by_letter", "next_due", "updated_at"]
+    )
+    if complaint.complainant_email:
+        message_queue_from_template(
+            to=complaint.complainant_email,
+            template="acknowledgement",
+            context=acknowledgement_context(complaint),
+            kind="acknowledgement",
+            language=complaint.complainant_language,
+            complaint=complaint,
+        )
+        summary = _("Ontvangstbevestiging per e-mail klaargezet voor verzending.")
+    else:
+        summary = _("Geen e-mailadres: ontvangstbevestiging als brief klaargezet om te printen.")
+    event_record(
+        complaint=complaint,
+        actor=actor,
+        kind="acknowledged",
+        summary=summary,
+        after={
+            "acknowledged_at": now.isoformat(),
+            "by_letter": complaint.acknowledgement_by_letter,
+        },
+    )
+
+
+def acknowledgement_context(complaint: Complaint) -> dict:
+    language = complaint.complainant_language
+    version = complaint.procedure_version
+    return {
+        "complaint": complaint,
+        "organisation": organisation_get(),
+        "procedure_summary": version.text("procedure_summary", language),
+        "confidentiality": version.text("confidentiality", language),
+    }
+
+
+@transaction.atomic
+def complaint_correct_received_at(
+    *, complaint: Complaint, received_at: datetime, actor
+) -> Complaint:
+    """The secretariat corrects the date of receipt; every deadline is computed again."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    transition_check(actor, complaint, "correct_received_at")
+    if received_at > timezone.now():
+        raise ValidationError(
+            {"received_at": _("De datum van ontvangst kan niet in de toekomst liggen.")}
+        )
+    before = {
+        "received_at": complaint.received_at.isoformat(),
+        "deadlines": deadlines_snapshot(complaint),
+    }
+    complaint.received_at = received_at
+    deadlines_compute(complaint, work_calendar_get())
+    complaint.save()
+    event_record(
+        complaint=complaint,
+        actor=actor,
+        kind="received_at_corrected",
+        summary=_("Ontvangstdatum gecorrigeerd; termijnen opnieuw berekend."),
+        before=before,
+        after={"received_at": received_at.isoformat(), "deadlines": deadlines_snapshot(complaint)},
+    )
+    return complaint

@@ -1,0 +1,129 @@
+"""Checking uploads by their content, and removing stored files when a write fails."""
+
+import contextlib
+import contextvars
+import email.parser
+import email.policy
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# What may be attached, decided by the file's content, never by its name.
+ALLOWED_TYPES = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/tiff": ".tif",
+    "message/rfc822": ".eml",
+}
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]?.*$")
+_MAIL_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "mime-version"}
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    file: object
+    clean_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _looks_like_email(head: bytes) -> bool:
+    first_line = head.split(b"\n", 1)[0].rstrip(b"\r")
+    if first_line.startswith(b"From ") or _HEADER_LINE.match(first_line):
+        try:
+            message = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
+        except Exception:  # noqa: BLE001 - anything unparsable is not an e-mail
+            return False
+        return len({k.lower() for k in message.keys()} & _MAIL_HEADERS) >= 2
+    return False
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime
+    if _looks_like_email(head):
+        return "message/rfc822"
+    return None
+
+
+def clean_filename(name: str, content_type: str) -> str:
+    """A safe display name: no path, no control characters, the extension of its real type."""
+    base = PurePath(name.replace("\\", "/")).name
+    base = unicodedata.normalize("NFKC", base)
+    stem = PurePath(base).stem if "." in base else base
+    stem = re.sub(r"[^\w\- .()]+", "_", stem).strip(" ._") or "document"
+    return f"{stem[:100]}{ALLOWED_TYPES[content_type]}"
+
+
+def upload_check(upload) -> UploadCheck:
+    """Refuse empty, too large and not-allowed files with a message the user can act on."""
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError(_("Het bestand is leeg."), code="empty")
+    if size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("Het bestand is te groot (%(size)s); het maximum is %(max)s.")
+            % {"size": filesizeformat(size), "max": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    content_type = sniff_content_type(head)
+    if content_type not in ALLOWED_TYPES:
+        raise ValidationError(
+            _(
+                "Dit soort bestand is niet toegestaan. Toegestaan zijn PDF, afbeeldingen (PNG, JPEG, GIF, WebP, TIFF) en e-mails (.eml)."
+            ),
+            code="type",
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return UploadCheck(
+        file=upload,
+        clean_name=clean_filename(upload.name or "document", content_type),
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+
+
+_stored_files: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "klachtroute_stored_files", default=None
+)
+
+
+def remember_stored_file(storage, name: str) -> None:
+    stored = _stored_files.get()
+    if stored is not None:
+        stored.append((storage, name))
+
+
+@contextlib.contextmanager
+def files_removed_on_failure():
+    """Files stored inside the block are deleted again if the block raises (rolled back)."""
+    stored: list = []
+    token = _stored_files.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    finally:
+        _stored_files.reset(token)
