@@ -1,0 +1,7 @@
+"""Staff pages for complaints."""
+
+from django.http import HttpResponse
+
+
+def worklist(request):
+    return HttpResponse("todo")
