@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+"""The API under /api/v1/: its operations, /openapi.json and /docs."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .api import api
+
+urlpatterns = [path("", api.urls)]

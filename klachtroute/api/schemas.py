@@ -1,0 +1,252 @@
+"""Request and response shapes of the JSON API.
+
+Input schemas check everything that needs no database (types, lengths, formats,
+dates); checks that need the database (does the course exist?) are in the views,
+and the rules of the procedure stay in the services.
+"""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import phonenumbers
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StrictBool, model_validator
+
+from klachtroute.cases.models import Category, Channel, RespondentType
+from klachtroute.cases.workflow import State
+
+# Largest value of a 32-bit database integer: a bigger id would make PostgreSQL fail.
+MAX_ID = 2_147_483_647
+DESCRIPTION_MIN = 10
+DESCRIPTION_MAX = 10_000
+COMPLAINT_DATE_YEARS_BACK = 2
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters in text; refuse them instead of failing later.
+    if "\x00" in value:
+        raise ValueError(_("Tekst mag geen NUL-tekens bevatten."))
+    return value
+
+
+def _email(value: str) -> str:
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError(_("Geef een geldig e-mailadres.")) from None
+    return value
+
+
+def _phone(value: str) -> str:
+    """A Dutch number (06-12345678, 030 1234567) or an international one (+32 …)."""
+    if value:
+        try:
+            number = phonenumbers.parse(value, "NL")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValueError(
+                _("Geef een geldig Nederlands of internationaal telefoonnummer, bijv. 06-12345678.")
+            )
+    return value
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without it
+        return day.replace(year=day.year - years, day=28)
+
+
+def _complaint_date(value: dt.date) -> dt.date:
+    today = timezone.localdate()
+    if value > today:
+        raise ValueError(_("De datum van de klacht kan niet in de toekomst liggen."))
+    if value < years_before(today, COMPLAINT_DATE_YEARS_BACK):
+        raise ValueError(_("De datum van de klacht mag niet meer dan twee jaar terug liggen."))
+    return value
+
+
+def _not_future(value: dt.datetime) -> dt.datetime:
+    if value > timezone.now():
+        raise ValueError(_("De datum van ontvangst kan niet in de toekomst liggen."))
+    return value
+
+
+def text(max_length: int, min_length: int = 0):
+    return Annotated[
+        str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)
+    ]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class InputSchema(Schema):
+    # Unknown fields are refused so that a typo ("recieved_at") is reported, not ignored.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ComplainantIn(InputSchema):
+    name: text(200, 1)
+    email: Annotated[text(254), AfterValidator(_email)] = ""
+    phone: Annotated[text(40), AfterValidator(_phone)] = ""
+    address: text(1000) = ""
+    language: Literal["nl", "en"] = "nl"
+    representative: text(200) = ""
+
+    @model_validator(mode="after")
+    def _reachable(self):
+        if not (self.email or self.phone or self.address):
+            raise ValueError(
+                _("Geef minstens één manier om de klager te bereiken: e-mail, telefoon of adres.")
+            )
+        return self
+
+
+ChannelCode = Literal[tuple(Channel.values)]
+RespondentTypeCode = Literal[tuple(RespondentType.values)]
+CategoryCode = Literal[tuple(["", *Category.values])]
+StateCode = Literal[tuple(State.values)]
+
+
+class ComplaintIn(InputSchema):
+    channel: ChannelCode
+    received_at: Annotated[AwareDatetime, AfterValidator(_not_future)] | None = Field(
+        None, description="ISO 8601 with a UTC offset; default: now. Never in the future."
+    )
+    complainant: ComplainantIn
+    course: Id | None = Field(None, description="Id of one of the organisation's courses.")
+    course_other: text(200) = Field("", description="A course not in the list, as typed.")
+    complaint_date: Annotated[dt.date, AfterValidator(_complaint_date)] = Field(
+        description="Not in the future, not more than two years back."
+    )
+    description: text(DESCRIPTION_MAX, DESCRIPTION_MIN)
+    remedy_sought: text(DESCRIPTION_MAX) = ""
+    respondent_type: RespondentTypeCode = RespondentType.UNKNOWN.value
+    respondent_id: Id | None = None
+    respondent_description: text(200) = ""
+    category: CategoryCode = ""
+    settled_on_the_spot: StrictBool = False
+
+
+class ComplaintListQuery(Schema):
+    state: StateCode | None = None
+    limit: int = Field(25, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+# Responses ----------------------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class CourseOut(Schema):
+    id: int
+    name: str
+
+
+class ProcedureOut(Schema):
+    code: str
+    name: str
+    version: str
+    effective_from: dt.date
+
+
+class ComplainantOut(Schema):
+    name: str
+    email: str
+    phone: str
+    address: str
+    language: str
+    representative: str
+
+
+class RespondentOut(Schema):
+    type: str
+    person: PersonOut | None
+    description: str
+
+
+class DeadlinesOut(Schema):
+    acknowledge: dt.date | None
+    first_contact: dt.date | None
+    settle: dt.date | None
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor: str
+    kind: str
+    summary: str
+    before: dict
+    after: dict
+
+
+class ComplaintOut(Schema):
+    number: str
+    state: str
+    state_label: str
+    channel: str
+    received_at: dt.datetime
+    procedure: ProcedureOut
+    complainant: ComplainantOut
+    course: CourseOut | None
+    course_other: str
+    complaint_date: dt.date
+    description: str
+    remedy_sought: str
+    respondent: RespondentOut
+    category: str | None
+    handler: PersonOut | None
+    deadlines: DeadlinesOut
+    acknowledged_at: dt.datetime | None
+    settled_at: dt.datetime | None
+    outcome: str | None
+    actions: list[str]
+    events: list[EventOut]
+
+
+class ComplaintSummaryOut(Schema):
+    number: str
+    state: str
+    state_label: str
+    channel: str
+    received_at: dt.datetime
+    complainant_name: str
+    course: CourseOut | None
+    course_other: str
+    handler: PersonOut | None
+    deadlines: DeadlinesOut
+    next_due: dt.date | None
+
+
+class ComplaintListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ComplaintSummaryOut]
+
+
+class FieldError(Schema):
+    field: str | None = Field(description="Dotted path in the body, e.g. complainant.phone")
+    loc: list[str | int]
+    message: str
+    type: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[FieldError]
