@@ -1,12 +1,20 @@
 """Queueing and delivering e-mail through the outbox.
 
-`message_queue` is called inside the service's transaction; delivery is a task that
-runs after commit. A failed delivery is retried with back-off until
-OUTBOX_MAX_ATTEMPTS, then marked failed. A message is claimed before it is sent,
-so two workers never send the same message.
+`message_queue` is called inside the service's transaction, so a message exists exactly
+when its cause was committed. After commit a `deliver_message` task is enqueued; the
+worker sends it. A failed delivery is retried with back-off until OUTBOX_MAX_ATTEMPTS,
+then marked failed (the secretariat can put it back with `message_retry`). A message is
+claimed before it is sent, so two workers never send the same message; `deliver_mail`
+(cron, systemd timer, or by hand) sweeps up whatever the worker did not get to.
+
+Delivery is at-least-once: a worker killed between the mail server's "250 OK" and the
+status update leaves the message 'sending'; `message_recover_stuck` sends it again,
+with the same Message-ID so that mail clients can recognise the duplicate.
 """
 
 import logging
+import smtplib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,10 +24,16 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
+
+
+def _message_id_new() -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "klachtroute"
+    return make_msgid(domain=domain)
 
 
 def message_queue(
@@ -31,6 +45,7 @@ def message_queue(
     language: str = "nl",
     complaint=None,
 ) -> OutboxMessage:
+    """Write a message to the outbox; it is delivered after the transaction commits."""
     message = OutboxMessage.objects.create(
         complaint=complaint,
         to=to,
@@ -39,6 +54,7 @@ def message_queue(
         kind=kind,
         language=language,
         next_attempt_at=timezone.now(),
+        message_id=_message_id_new(),
     )
     transaction.on_commit(lambda: _enqueue_delivery(message.pk))
     return message
@@ -53,7 +69,7 @@ def message_queue_from_template(
     subject, _, body = text.strip().partition("\n")
     return message_queue(
         to=to,
-        subject=subject.strip(),
+        subject=" ".join(subject.split()),  # a header must not hold a line break
         body=body.strip() + "\n",
         kind=kind,
         language=language,
@@ -67,7 +83,7 @@ def _enqueue_delivery(message_id: int) -> None:
     try:
         deliver_message.enqueue(message_id)
     except Exception:
-        # The row is safe in the outbox; the periodic sweep delivers it.
+        # The row is safe in the outbox; `deliver_mail` delivers it.
         logger.exception("Could not enqueue delivery of outbox message %s", message_id)
 
 
@@ -78,24 +94,47 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claim(message_id: int) -> OutboxMessage | None:
-    with transaction.atomic():
-        claimed = OutboxMessage.objects.filter(
-            pk=message_id,
-            status=OutboxStatus.PENDING,
-            next_attempt_at__lte=timezone.now(),
-        ).update(status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
-        if not claimed:
-            return None
+    """Mark a due message 'sending' in one UPDATE; only one worker can win it."""
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:
+        return None
     return OutboxMessage.objects.get(pk=message_id)
 
 
+def _is_permanent(exc: Exception) -> bool:
+    """A 5xx answer about this message will not change by trying again later."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False
+
+
+def _complaint_event(message: OutboxMessage, *, kind: str, summary: str, after: dict) -> None:
+    """Note a delivery outcome in the complaint's history, so the complaint shows it."""
+    if not message.complaint_id:
+        return
+    from klachtroute.cases.events import event_record
+
+    event_record(
+        complaint=message.complaint,
+        actor=None,
+        kind=kind,
+        summary=summary % {"to": message.to, "subject": message.subject},
+        after={"message": message.pk, "kind": message.kind, "to": message.to, **after},
+    )
+
+
 def message_deliver(*, message_id: int) -> str:
-    """Try to send one message now. Returns its status afterwards."""
+    """Try to send one message now, if it is due. Returns its status afterwards."""
     message = _claim(message_id)
     if message is None:
         current = OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True)
         return current.first() or "missing"
-    message_id_header = message.message_id or make_msgid(domain="klachtroute")
+    message_id_header = message.message_id or _message_id_new()
     email = EmailMessage(
         subject=message.subject,
         body=message.body,
@@ -104,44 +143,129 @@ def message_deliver(*, message_id: int) -> str:
         headers={"Message-ID": message_id_header, "Content-Language": message.language},
     )
     try:
-        get_connection(fail_silently=False).send_messages([email])
+        if get_connection(fail_silently=False).send_messages([email]) != 1:
+            raise RuntimeError("the mail backend did not accept the message")
     except Exception as exc:  # any failure of the mail server: retry later
-        failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS or _is_permanent(exc)
+        status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        with transaction.atomic():
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                status=status,
+                next_attempt_at=timezone.now() + backoff(message.attempts),
+                last_error=error,
+                message_id=message_id_header,
+            )
+            if failed:
+                _complaint_event(
+                    message,
+                    kind="message_failed",
+                    summary=gettext("E-mail aan %(to)s kon niet worden verzonden: %(subject)s"),
+                    after={"status": status, "attempts": message.attempts, "error": error},
+                )
+        logger.warning(
+            "Delivery of outbox message %s failed (attempt %s, now %s): %s",
+            message.pk,
+            message.attempts,
+            status,
+            exc,
+        )
+        return status
+    with transaction.atomic():
         OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
-            next_attempt_at=timezone.now() + backoff(message.attempts),
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            status=OutboxStatus.SENT,
+            sent_at=timezone.now(),
+            last_error="",
             message_id=message_id_header,
         )
-        logger.warning("Delivery of outbox message %s failed: %s", message.pk, exc)
-        return OutboxStatus.FAILED if failed else OutboxStatus.PENDING
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxStatus.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        message_id=message_id_header,
-    )
+        _complaint_event(
+            message,
+            kind="message_sent",
+            summary=gettext("E-mail verzonden aan %(to)s: %(subject)s"),
+            after={"status": OutboxStatus.SENT, "attempts": message.attempts},
+        )
+    logger.info("Outbox message %s sent to %s", message.pk, message.to)
     return OutboxStatus.SENT
 
 
-def messages_deliver_due(*, limit: int = 100) -> int:
-    """Deliver every pending message whose time has come; returns how many were sent."""
-    due = OutboxMessage.objects.filter(
-        status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
-    ).values_list("pk", flat=True)[:limit]
-    return sum(message_deliver(message_id=pk) == OutboxStatus.SENT for pk in list(due))
+@dataclass
+class DeliveryReport:
+    """What one delivery run did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    skipped: int = 0  # another worker got there first
 
 
-def message_retry(*, message: OutboxMessage) -> None:
-    """Put a failed message back in the queue (the secretariat asked for it)."""
-    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).update(
+def messages_deliver_due(*, batch_size: int = 100) -> DeliveryReport:
+    """Deliver every pending message whose time has come, oldest first.
+
+    Each message is tried at most once per run, so a server that keeps failing (or a
+    back-off of zero) cannot make this loop forever.
+    """
+    report = DeliveryReport()
+    tried: set[int] = set()
+    while True:
+        due = list(
+            OutboxMessage.objects.filter(
+                status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
+            )
+            .exclude(pk__in=tried)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not due:
+            return report
+        for pk in due:
+            tried.add(pk)
+            status = message_deliver(message_id=pk)
+            if status == OutboxStatus.SENT:
+                report.sent += 1
+            elif status == OutboxStatus.PENDING:
+                report.retrying += 1
+            elif status == OutboxStatus.FAILED:
+                report.failed += 1
+            else:
+                report.skipped += 1
+
+
+@transaction.atomic
+def message_retry(*, message: OutboxMessage, actor) -> bool:
+    """Put a failed message back in the queue (the secretariat asked for it).
+
+    Returns False when the message was not failed (anymore): nothing changes then.
+    """
+    from klachtroute.cases.events import event_record
+
+    updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).update(
         status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), attempts=0
     )
+    if not updated:
+        return False
+    if message.complaint_id:
+        event_record(
+            complaint=message.complaint,
+            actor=actor,
+            kind="message_retried",
+            summary=gettext("E-mail opnieuw aangeboden voor verzending: %(subject)s")
+            % {"subject": message.subject},
+            before={"message": message.pk, "status": OutboxStatus.FAILED},
+            after={"message": message.pk, "status": OutboxStatus.PENDING, "to": message.to},
+        )
     transaction.on_commit(lambda: _enqueue_delivery(message.pk))
+    return True
 
 
 def message_recover_stuck(*, older_than: timedelta = timedelta(minutes=15)) -> int:
-    """A worker killed while sending leaves a message 'sending'; give it back to the queue."""
-    return OutboxMessage.objects.filter(
+    """A worker killed while sending leaves a message 'sending'; give it back to the queue.
+
+    `older_than` is far beyond EMAIL_TIMEOUT, so a message that is really being sent
+    right now is left alone.
+    """
+    recovered = OutboxMessage.objects.filter(
         status=OutboxStatus.SENDING, claimed_at__lte=timezone.now() - older_than
-    ).update(status=OutboxStatus.PENDING)
+    ).update(status=OutboxStatus.PENDING, next_attempt_at=timezone.now())
+    if recovered:
+        logger.warning("Recovered %s outbox message(s) stuck in 'sending'", recovered)
+    return recovered
