@@ -1,0 +1,59 @@
+"""Template filters that show deadlines in working days.
+
+The organisation's calendar is read once per request by the view and passed in,
+so that a long list does not query the closing days once per row.
+"""
+
+from datetime import date
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from klachtroute.deadlines import WorkCalendar, working_days_left
+
+register = template.Library()
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+@register.filter
+def days_left(due: date | None, calendar: WorkCalendar | None) -> str:
+    """'nog 3 werkdagen', 'vandaag', '2 werkdagen te laat'; empty without a due date."""
+    if not due:
+        return ""
+    today = _today()
+    if due == today:
+        return _("vandaag")
+    left = working_days_left(today, due, calendar or WorkCalendar())
+    if due > today:
+        return ngettext("nog %(n)s werkdag", "nog %(n)s werkdagen", left) % {"n": left}
+    # On a weekend right after the due date no working day has passed yet, but it is late.
+    late = max(-left, 0)
+    if late == 0:
+        return _("verlopen")
+    return ngettext("%(n)s werkdag te laat", "%(n)s werkdagen te laat", late) % {"n": late}
+
+
+@register.filter
+def is_overdue(due: date | None) -> bool:
+    return bool(due) and due < _today()
+
+
+@register.filter
+def is_soon(due: date | None, calendar: WorkCalendar | None) -> bool:
+    """Due today or on the next working day: worth a warning."""
+    if not due or due < _today():
+        return False
+    return working_days_left(_today(), due, calendar or WorkCalendar()) <= 1
+
+
+@register.filter
+def phone(value: str) -> str:
+    """A stored (E.164) phone number as people write it."""
+    from klachtroute.intake.validators import phone_display
+
+    return phone_display(value) if value else ""

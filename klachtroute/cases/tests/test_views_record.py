@@ -1,0 +1,312 @@
+"""The registration record (klachtenregistratieformulier) and its actions (issue 2, points 6 and 8)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from klachtroute.cases.models import Complaint, Event
+from klachtroute.cases.services import complaint_assign_handler, complaint_register
+from klachtroute.cases.workflow import State
+from klachtroute.notifications.models import OutboxMessage, OutboxStatus
+from klachtroute.testing.factories import complaint_data
+
+AMS = ZoneInfo("Europe/Amsterdam")
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def record(number: str) -> str:
+    return f"/zaken/{number}/"
+
+
+def test_record_address_and_login_required(client, posted_complaint):
+    url = record(posted_complaint.number)
+    assert reverse("cases:detail", args=[posted_complaint.number]) == url
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/inloggen/")
+
+
+def test_lsr_4a_record_shows_every_registered_fact(login, posted_complaint, secretariat):
+    html = login(secretariat).get(record(posted_complaint.number)).content.decode()
+    for text in [
+        "Klachtenregistratieformulier",
+        posted_complaint.number,
+        "Nieuw",  # state
+        "Post",  # channel
+        "Klachtenprocedure LIVP",  # procedure version
+        "Petra Willems",
+        "petra@example.org",
+        "06 12345678",
+        "Dorpsstraat 1",
+        "Nederlands",
+        "Basisopleiding vertrouwenspersoon",
+        "De trainer kwam drie keer te laat en gaf geen uitleg.",
+        "Een excuus.",
+        "Nog niet bekend",  # respondent
+        "Sanne Secretaris",  # registered by
+        "Klacht geregistreerd via Post.",  # history
+        "Afdrukken",
+    ]:
+        assert text in html, text
+    assert 'class="button no-print" onclick="window.print()"' in html
+
+
+def test_record_is_visible_to_secretariat_director_and_handler_only(
+    login, posted_complaint, secretariat, director, trainers
+):
+    complaint_assign_handler(complaint=posted_complaint, handler=trainers[2], actor=secretariat)
+    url = record(posted_complaint.number)
+    assert login(secretariat).get(url).status_code == 200
+    assert login(director).get(url).status_code == 200
+    assert login(trainers[2]).get(url).status_code == 200
+    assert login(trainers[0]).get(url).status_code == 404
+    assert login(trainers[1]).get(record("K-2026-9999")).status_code == 404
+
+
+def test_livp_5_9_record_shows_deadlines_with_days_left(login, organisation, course, secretariat):
+    # Received Monday 2 March 2026 by post.
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=AMS), tick=False):
+        complaint = complaint_register(**complaint_data(actor=secretariat, channel="post"))
+    with time_machine.travel(dt.datetime(2026, 3, 4, 12, tzinfo=AMS), tick=False):
+        html = login(secretariat).get(record(complaint.number)).content.decode()
+    assert "dinsdag 3 maart 2026" in html  # acknowledge (LIVP-3), missed: today is Wednesday
+    assert "maandag 9 maart 2026" in html  # first contact (LIVP-5)
+    assert "nog 3 werkdagen" in html
+    assert "maandag 30 maart 2026" in html  # settlement within 4 weeks (LIVP-9)
+    assert "1 werkdag te laat" in html
+    assert "niet gehaald" in html
+
+
+def test_livp_4_only_eligible_handlers_are_offered(login, posted_complaint, secretariat, trainers):
+    html = login(secretariat).get(record(posted_complaint.number)).content.decode()
+    assert "Behandelaar aanwijzen" in html
+    assert f'<option value="{trainers[2].pk}"' in html
+    assert f'<option value="{trainers[0].pk}"' not in html  # teaches the course
+    assert f'<option value="{trainers[1].pk}"' not in html
+    assert f'<option value="{secretariat.pk}"' not in html
+
+
+def test_livp_4_server_refuses_a_trainer_of_the_course_with_a_clear_message(
+    login, posted_complaint, secretariat, trainers
+):
+    response = login(secretariat).post(
+        f"/zaken/{posted_complaint.number}/behandelaar/", {"handler": trainers[0].pk}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Tom Trainer kan deze klacht niet behandelen" in html
+    assert "geeft les in de opleiding van de klager" in html
+    posted_complaint.refresh_from_db()
+    assert posted_complaint.handler is None
+    assert not OutboxMessage.objects.exists()
+
+
+def test_livp_3_assignment_queues_acknowledgement_naming_the_handler(
+    login, posted_complaint, secretariat, trainers
+):
+    client = login(secretariat)
+    response = client.post(
+        f"/zaken/{posted_complaint.number}/behandelaar/", {"handler": trainers[2].pk}
+    )
+    assert response.status_code == 302
+    assert response.url == record(posted_complaint.number)
+    posted_complaint.refresh_from_db()
+    assert posted_complaint.handler == trainers[2]
+    assert posted_complaint.state == State.IN_PROGRESS
+    message = OutboxMessage.objects.get(complaint=posted_complaint, kind="acknowledgement")
+    assert message.to == "petra@example.org"
+    assert "Theo Trainer" in message.body
+    page = client.get(response.url).content.decode()
+    assert "Theo Trainer behandelt klacht" in page  # the success message
+    assert message.subject in page
+    assert "Wacht op verzending" in page  # the record shows whether it was delivered
+
+
+def test_record_shows_delivery_of_the_acknowledgement(
+    login, posted_complaint, secretariat, trainers
+):
+    complaint_assign_handler(complaint=posted_complaint, handler=trainers[2], actor=secretariat)
+    OutboxMessage.objects.update(
+        status=OutboxStatus.FAILED, attempts=8, last_error="SMTPConnectError: geen verbinding"
+    )
+    html = login(secretariat).get(record(posted_complaint.number)).content.decode()
+    assert "Mislukt" in html and "SMTPConnectError: geen verbinding" in html
+    OutboxMessage.objects.update(
+        status=OutboxStatus.SENT, sent_at=dt.datetime(2026, 3, 2, 11, 5, tzinfo=AMS), last_error=""
+    )
+    html = login(secretariat).get(record(posted_complaint.number)).content.decode()
+    assert "Verzonden" in html and "2 mrt 2026, 11:05" in html.lower()
+
+
+def test_handler_is_not_offered_secretariat_actions_and_cannot_post_them(
+    login, posted_complaint, secretariat, trainers
+):
+    complaint_assign_handler(complaint=posted_complaint, handler=trainers[2], actor=secretariat)
+    handler = login(trainers[2])
+    html = handler.get(record(posted_complaint.number)).content.decode()
+    assert "Behandelaar aanwijzen" not in html
+    assert "Ontvangstdatum corrigeren" not in html
+    response = handler.post(
+        f"/zaken/{posted_complaint.number}/behandelaar/", {"handler": trainers[2].pk}
+    )
+    assert response.status_code == 404
+    response = handler.post(
+        f"/zaken/{posted_complaint.number}/ontvangstdatum/", {"received_at": "2026-01-05T09:00"}
+    )
+    assert response.status_code == 404
+
+
+def test_correcting_the_date_of_receipt_recomputes_deadlines_and_records_before_after(
+    login, organisation, course, secretariat
+):
+    with time_machine.travel(dt.datetime(2026, 3, 11, 10, tzinfo=AMS), tick=False):
+        complaint = complaint_register(**complaint_data(actor=secretariat, channel="post"))
+        assert complaint.settle_due == dt.date(2026, 4, 8)
+        client = login(secretariat)
+        response = client.post(
+            f"/zaken/{complaint.number}/ontvangstdatum/", {"received_at": "2026-03-06T16:30"}
+        )
+        assert response.status_code == 302
+        complaint.refresh_from_db()
+        assert complaint.received_at == dt.datetime(2026, 3, 6, 16, 30, tzinfo=AMS)
+        assert complaint.acknowledge_due == dt.date(2026, 3, 9)
+        assert complaint.first_contact_due == dt.date(2026, 3, 13)
+        # Four weeks is Good Friday 3 April; Easter Monday follows: Tuesday 7 April.
+        assert complaint.settle_due == dt.date(2026, 4, 7)
+        event = Event.objects.get(complaint=complaint, kind="received_at_corrected")
+        assert event.actor == secretariat
+        assert event.before["deadlines"]["settle"] == "2026-04-08"
+        assert event.after["deadlines"]["settle"] == "2026-04-07"
+        html = client.get(response.url).content.decode()
+    assert "dinsdag 7 april 2026" in html
+    assert "Ontvangstdatum gecorrigeerd; termijnen opnieuw berekend." in html
+    assert "<del>8 april 2026</del> → <ins>7 april 2026</ins>" in html
+
+
+def test_date_of_receipt_cannot_be_corrected_into_the_future(login, posted_complaint, secretariat):
+    before = posted_complaint.received_at
+    tomorrow = (dt.datetime.now(AMS) + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = login(secretariat).post(
+        f"/zaken/{posted_complaint.number}/ontvangstdatum/", {"received_at": tomorrow}
+    )
+    assert response.status_code == 400
+    assert "De datum van ontvangst kan niet in de toekomst liggen." in response.content.decode()
+    posted_complaint.refresh_from_db()
+    assert posted_complaint.received_at == before
+    assert not Event.objects.filter(kind="received_at_corrected").exists()
+
+
+def test_document_is_downloaded_as_attachment_and_only_by_who_may_see_it(
+    login, organisation, course, secretariat, trainers, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    complaint = complaint_register(
+        **complaint_data(
+            actor=secretariat,
+            channel="post",
+            course=course,
+            document=SimpleUploadedFile("brief klager.pdf", PDF, content_type="text/html"),
+        )
+    )
+    document = complaint.documents.get()
+    url = f"/zaken/{complaint.number}/documenten/{document.pk}/"
+    html = login(secretariat).get(record(complaint.number)).content.decode()
+    assert f'href="{url}"' in html and "brief klager.pdf" in html
+
+    response = login(secretariat).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "brief klager.pdf" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+
+    assert login(trainers[0]).get(url).status_code == 404
+    assert login(trainers[2]).get(url).status_code == 404  # not (yet) the handler
+    assert (
+        login(secretariat).get(f"/zaken/{complaint.number}/documenten/999999/").status_code == 404
+    )
+    other = complaint_register(**complaint_data(actor=secretariat, channel="post"))
+    wrong_pair = f"/zaken/{other.number}/documenten/{document.pk}/"
+    assert login(secretariat).get(wrong_pair).status_code == 404
+
+
+def test_livp_3_complainant_without_email_gets_a_printable_letter(
+    login, organisation, course, secretariat, trainers
+):
+    complaint = complaint_register(
+        **complaint_data(
+            actor=secretariat,
+            channel="post",
+            course=course,
+            complainant_name="Henk de Boer",
+            complainant_email="",
+            complainant_address="Kerkweg 12\n3511 AB Utrecht",
+        )
+    )
+    organisation.address = "Stationsplein 1\n3511 CE Utrecht"
+    organisation.save()
+    client = login(secretariat)
+    letter_url = f"/zaken/{complaint.number}/ontvangstbevestiging/"
+    assert client.get(letter_url).status_code == 404  # nothing to print before acknowledgement
+    client.post(f"/zaken/{complaint.number}/behandelaar/", {"handler": trainers[2].pk})
+    assert not OutboxMessage.objects.exists()
+
+    html = client.get(record(complaint.number)).content.decode()
+    assert f'href="{letter_url}"' in html
+    letter = client.get(letter_url)
+    assert letter.status_code == 200
+    text = letter.content.decode()
+    for expected in [
+        "Testinstituut",
+        "Stationsplein 1",
+        "Henk de Boer",
+        "Kerkweg 12",
+        complaint.number,
+        "Uw klacht wordt behandeld door Theo Trainer.",
+        "Een trainer die niet bij uw opleiding betrokken is",  # procedure summary
+        "Uw klacht wordt altijd vertrouwelijk behandeld.",
+        "Afhandeling van uw klacht: uiterlijk",
+        "Afdrukken",
+    ]:
+        assert expected in text, expected
+
+
+def test_acknowledgement_letter_is_in_the_complainants_language(
+    login, organisation, secretariat, trainers
+):
+    complaint = complaint_register(
+        **complaint_data(
+            actor=secretariat, channel="post", complainant_email="", complainant_language="en"
+        )
+    )
+    complaint_assign_handler(complaint=complaint, handler=trainers[2], actor=secretariat)
+    text = login(secretariat).get(f"/zaken/{complaint.number}/ontvangstbevestiging/")
+    assert "Your complaint is always treated confidentially." in text.content.decode()
+    assert 'lang="en"' in text.content.decode()
+
+
+def test_lsr_6h_record_shows_a_complaint_settled_on_the_spot(login, organisation, secretariat):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=AMS), tick=False):
+        complaint = complaint_register(
+            **complaint_data(
+                actor=secretariat,
+                channel="phone",
+                received_at=dt.datetime(2026, 3, 2, 9, 15, tzinfo=AMS),
+                settled_on_the_spot=True,
+            )
+        )
+    html = login(secretariat).get(record(complaint.number)).content.decode()
+    assert Complaint.objects.get(pk=complaint.pk).state == State.SETTLED
+    assert "Afgehandeld" in html
+    assert "Direct afgehandeld" in html
+    assert "2 maart 2026, 09:15" in html  # settled at
+    assert "Deze mondelinge klacht is direct afgehandeld." in html
+    assert "gehaald" in html  # the settlement deadline was met
+    assert "vervallen" in html  # the acknowledgement was not needed
+    assert "Behandelaar aanwijzen" not in html  # no actions on a settled complaint

@@ -1,0 +1,206 @@
+"""The worklist (issue 2, point 9): who sees what, filters, search, paging, deadlines."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from klachtroute.cases.models import Complaint
+from klachtroute.cases.services import complaint_register
+from klachtroute.cases.templatetags.deadlines import days_left
+from klachtroute.cases.workflow import State
+from klachtroute.deadlines import WorkCalendar
+from klachtroute.testing.factories import CourseFactory, complaint_data
+
+AMS = ZoneInfo("Europe/Amsterdam")
+pytestmark = pytest.mark.django_db
+WORKLIST = "/werk/"
+
+
+def numbers_on(response) -> list[str]:
+    return re.findall(
+        r'<th scope="row"><a href="/zaken/(K-\d{4}-\d{4})/">', response.content.decode()
+    )
+
+
+def test_worklist_address_and_login_required(client):
+    assert reverse("cases:worklist") == WORKLIST
+    response = client.get(WORKLIST)
+    assert response.status_code == 302
+    assert response.url.startswith("/inloggen/?next=/werk/")
+
+
+def test_livp_4_handler_sees_only_the_complaints_assigned_to_them(
+    login, complaints_bulk, trainers, secretariat, director
+):
+    complaints_bulk(2, start=1, handler=trainers[2])
+    complaints_bulk(3, start=3, handler=trainers[0])
+    complaints_bulk(1, start=6)
+
+    assert sorted(numbers_on(login(trainers[2]).get(WORKLIST))) == ["K-2026-0001", "K-2026-0002"]
+    assert len(numbers_on(login(trainers[0]).get(WORKLIST))) == 3
+    assert len(numbers_on(login(secretariat).get(WORKLIST))) == 6
+    assert len(numbers_on(login(director).get(WORKLIST))) == 6
+
+
+def test_trainer_not_involved_sees_nothing_and_gets_404_on_the_address(
+    login, complaints_bulk, trainers
+):
+    complaints_bulk(2, handler=trainers[2])
+    outsider = login(trainers[1])
+    response = outsider.get(WORKLIST)
+    assert response.status_code == 200
+    assert numbers_on(response) == []
+    assert "Er zijn geen klachten voor u." in response.content.decode()
+    assert outsider.get("/zaken/K-2026-0001/").status_code == 404
+
+
+def test_worklist_nearest_deadline_first_without_deadline_last(login, complaints_bulk, secretariat):
+    today = timezone.localdate()
+    complaints_bulk(1, start=1, next_due=today + dt.timedelta(days=9))
+    complaints_bulk(1, start=2, next_due=None)
+    complaints_bulk(1, start=3, next_due=today + dt.timedelta(days=1))
+    complaints_bulk(1, start=4, next_due=today - dt.timedelta(days=3))
+    assert numbers_on(login(secretariat).get(WORKLIST)) == [
+        "K-2026-0004",
+        "K-2026-0003",
+        "K-2026-0001",
+        "K-2026-0002",
+    ]
+
+
+def test_worklist_filters_by_state_course_and_handler(
+    login, complaints_bulk, secretariat, trainers
+):
+    other_course = CourseFactory(name="Vervolgopleiding")
+    complaints_bulk(2, start=1, state=State.NEW)
+    complaints_bulk(1, start=3, state=State.IN_PROGRESS, handler=trainers[2])
+    complaints_bulk(1, start=4, state=State.SETTLED, course=other_course)
+    client = login(secretariat)
+
+    assert numbers_on(client.get(WORKLIST, {"state": "new"})) == ["K-2026-0001", "K-2026-0002"]
+    assert numbers_on(client.get(WORKLIST, {"course": other_course.pk})) == ["K-2026-0004"]
+    assert numbers_on(client.get(WORKLIST, {"handler": trainers[2].pk})) == ["K-2026-0003"]
+    both = client.get(WORKLIST, {"state": "in_progress", "course": other_course.pk})
+    assert numbers_on(both) == []
+    assert "Geen klachten gevonden die aan deze filters voldoen." in both.content.decode()
+
+
+def test_worklist_ignores_nonsense_filter_values(login, complaints_bulk, secretariat):
+    complaints_bulk(2)
+    response = login(secretariat).get(WORKLIST, {"state": "bogus", "course": "x", "handler": "99"})
+    assert response.status_code == 200
+    assert len(numbers_on(response)) == 2
+
+
+def test_worklist_searches_by_number_and_by_complainant_name(login, complaints_bulk, secretariat):
+    complaints_bulk(12)
+    Complaint.objects.filter(number="K-2026-0007").update(complainant_name="Fatima Bakker")
+    client = login(secretariat)
+    assert numbers_on(client.get(WORKLIST, {"q": "K-2026-0011"})) == ["K-2026-0011"]
+    assert numbers_on(client.get(WORKLIST, {"q": "bakker"})) == ["K-2026-0007"]
+    assert numbers_on(client.get(WORKLIST, {"q": "niemand"})) == []
+
+
+def test_worklist_search_stays_within_what_the_handler_may_see(login, complaints_bulk, trainers):
+    complaints_bulk(1, start=1, handler=trainers[2])
+    complaints_bulk(1, start=2, handler=trainers[0])
+    assert numbers_on(login(trainers[2]).get(WORKLIST, {"q": "K-2026-0002"})) == []
+
+
+def test_worklist_is_paginated_by_25_and_keeps_filters_in_page_links(
+    login, complaints_bulk, secretariat
+):
+    complaints_bulk(30, state=State.NEW)
+    client = login(secretariat)
+    first = client.get(WORKLIST, {"state": "new"})
+    assert len(numbers_on(first)) == 25
+    assert "pagina 1 van 2" in first.content.decode()
+    assert 'href="?state=new&amp;pagina=2"' in first.content.decode()
+    second = client.get(WORKLIST, {"state": "new", "pagina": 2})
+    assert len(numbers_on(second)) == 5
+    assert not set(numbers_on(first)) & set(numbers_on(second))
+    # A page number past the end shows the last page instead of an error.
+    assert numbers_on(client.get(WORKLIST, {"state": "new", "pagina": 99})) == numbers_on(second)
+
+
+def _queries_for_worklist(client, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(WORKLIST, params or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_worklist_makes_as_many_queries_for_500_complaints_as_for_10(
+    login, complaints_bulk, secretariat, trainers
+):
+    client = login(secretariat)
+    complaints_bulk(10, start=1, handler=trainers[2])
+    with_10 = _queries_for_worklist(client)
+    filtered_10 = _queries_for_worklist(client, {"q": "Klager", "pagina": 1})
+    complaints_bulk(490, start=11, handler=trainers[0])
+    assert Complaint.objects.count() == 500
+    assert _queries_for_worklist(client) == with_10
+    assert _queries_for_worklist(client, {"q": "Klager", "pagina": 2}) == filtered_10
+
+
+def test_worklist_of_a_handler_makes_as_many_queries_for_500_as_for_10(
+    login, complaints_bulk, trainers
+):
+    client = login(trainers[2])
+    complaints_bulk(10, start=1, handler=trainers[2])
+    with_10 = _queries_for_worklist(client)
+    complaints_bulk(490, start=11, handler=trainers[2])
+    assert _queries_for_worklist(client) == with_10
+
+
+def test_livp_3_worklist_marks_overdue_complaints(login, organisation, course, secretariat):
+    # Received Friday 6 March 2026: acknowledgement due Monday 9 March (LIVP-3).
+    received = dt.datetime(2026, 3, 6, 10, tzinfo=AMS)
+    with time_machine.travel(received, tick=False):
+        late = complaint_register(
+            **complaint_data(actor=secretariat, channel="post", received_at=received)
+        )
+    with time_machine.travel(dt.datetime(2026, 3, 11, 12, tzinfo=AMS), tick=False):
+        fresh = complaint_register(
+            **complaint_data(actor=secretariat, channel="phone", complainant_name="Nieuw")
+        )
+        html = login(secretariat).get(WORKLIST).content.decode()
+    found = re.findall(r'<tr class="([^"]*)">\s*<th scope="row"><a href="/zaken/([^/]+)/', html)
+    rows = {number: cls for cls, number in found}
+    assert late.acknowledge_due == dt.date(2026, 3, 9)
+    assert rows[late.number] == "overdue"
+    assert rows[fresh.number] == ""
+    assert "Te laat" in html
+    assert "2 werkdagen te laat" in html  # Tuesday and Wednesday after Monday's deadline
+    assert "nog 1 werkdag" in html  # the fresh one: due Thursday
+
+
+@pytest.mark.parametrize(
+    "today, due, text",
+    [
+        (dt.date(2026, 3, 11), dt.date(2026, 3, 11), "vandaag"),
+        (dt.date(2026, 3, 11), dt.date(2026, 3, 12), "nog 1 werkdag"),
+        (dt.date(2026, 3, 11), dt.date(2026, 3, 16), "nog 3 werkdagen"),
+        (dt.date(2026, 3, 11), dt.date(2026, 3, 9), "2 werkdagen te laat"),
+        (dt.date(2026, 3, 10), dt.date(2026, 3, 9), "1 werkdag te laat"),
+        (dt.date(2026, 3, 14), dt.date(2026, 3, 13), "verlopen"),  # Saturday after Friday
+        (dt.date(2026, 4, 24), dt.date(2026, 4, 28), "nog 1 werkdag"),  # King's Day between
+    ],
+)
+def test_days_left_counts_working_days(today, due, text):
+    with time_machine.travel(dt.datetime.combine(today, dt.time(12), tzinfo=AMS), tick=False):
+        assert days_left(due, WorkCalendar()) == text
+
+
+def test_days_left_uses_the_organisations_closing_days():
+    closed = WorkCalendar(closing_days={dt.date(2026, 3, 12)})
+    with time_machine.travel(dt.datetime(2026, 3, 11, 12, tzinfo=AMS), tick=False):
+        assert days_left(dt.date(2026, 3, 13), closed) == "nog 1 werkdag"
+        assert days_left(None, closed) == ""
