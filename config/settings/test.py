@@ -12,3 +12,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
+# Django's live server (browser tests) wraps the site in a media handler that needs a URL
+# prefix; uploads are still never served through a plain URL outside the test suite.
+MEDIA_URL = "/test-media/"

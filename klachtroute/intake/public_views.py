@@ -1,11 +1,108 @@
-"""The public complaint form (LIVP-1)."""
+"""The public complaint form (LIVP-1) and its confirmation page.
 
-from django.http import HttpResponse
+The form posts to itself and redirects to a confirmation page (POST/redirect/GET).
+A hidden submission token makes a repeated post register one complaint. The
+confirmation page is reached through a signed, short-lived token so that nobody can
+look at another person's complaint by changing a number in the address.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from klachtroute.cases.models import Channel, Complaint
+from klachtroute.cases.services import complaint_register
+from klachtroute.organisation.selectors import organisation_get
+from klachtroute.procedures.selectors import procedure_version_in_force
+
+from .forms import ComplaintForm
+
+CONFIRMATION_SALT = "klachtroute.intake.complaint_received"
+CONFIRMATION_MAX_AGE = 24 * 3600
 
 
+def confirmation_token_make(complaint: Complaint) -> str:
+    return signing.TimestampSigner(salt=CONFIRMATION_SALT).sign(str(complaint.pk))
+
+
+def confirmation_token_read(token: str) -> int:
+    """The complaint's primary key, or Http404 for a forged, altered or expired token."""
+    try:
+        value = signing.TimestampSigner(salt=CONFIRMATION_SALT).unsign(
+            token, max_age=CONFIRMATION_MAX_AGE
+        )
+        return int(value)
+    except (signing.BadSignature, ValueError) as error:
+        raise Http404 from error
+
+
+def _page_language(request) -> str:
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def _confidentiality_text(language: str) -> str:
+    organisation = organisation_get()
+    version = None
+    if organisation is not None and organisation.active_procedure is not None:
+        version = procedure_version_in_force(
+            procedure=organisation.active_procedure, on=timezone.localdate()
+        )
+    text = version.text("confidentiality", language) if version else ""
+    return text or gettext("Uw klacht wordt altijd vertrouwelijk behandeld.")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def complaint_form(request):
-    return HttpResponse("todo")
+    language = _page_language(request)
+    if request.method == "POST":
+        form = ComplaintForm(request.POST)
+        if form.is_valid():
+            try:
+                complaint = complaint_register(
+                    actor=None,
+                    channel=Channel.WEB,
+                    received_at=timezone.now(),
+                    complainant_language=language,
+                    **form.complaint_fields(),
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                return redirect(
+                    "intake:complaint_received", token=confirmation_token_make(complaint)
+                )
+    else:
+        form = ComplaintForm()
+    return render(
+        request,
+        "intake/complaint_form.html",
+        {"form": form, "confidentiality": _confidentiality_text(language)},
+    )
 
 
+@never_cache
+@require_http_methods(["GET"])
 def complaint_received(request, token):
-    return HttpResponse("todo")
+    pk = confirmation_token_read(token)
+    complaint = Complaint.objects.select_related("procedure_version").filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    language = _page_language(request)
+    return render(
+        request,
+        "intake/complaint_received.html",
+        {
+            "complaint": complaint,
+            "procedure_summary": complaint.procedure_version.text("procedure_summary", language),
+            "confidentiality": complaint.procedure_version.text("confidentiality", language),
+        },
+    )
