@@ -33,6 +33,29 @@ class Category(models.TextChoices):
 
 class Outcome(models.TextChoices):
     SETTLED_ON_THE_SPOT = "settled_on_the_spot", _("Direct afgehandeld")
+    SOLUTION_APPROVED = "solution_approved", _("Oplossing door beide partijen goedgekeurd")
+    FINDINGS_ACCEPTED = "findings_accepted", _("Klager akkoord met de bevindingen")
+    NO_AGREEMENT = "no_agreement", _("Geen overeenstemming; geen beroep ingesteld")
+    BINDING_ADVICE = "binding_advice", _("Bindend advies van de onafhankelijke derde uitgevoerd")
+    INADMISSIBLE = "inadmissible", _("Niet ontvankelijk")
+    FOUNDED = "founded", _("Gegrond (uitspraak directeur)")
+    PARTLY_FOUNDED = "partly_founded", _("Deels gegrond (uitspraak directeur)")
+    UNFOUNDED = "unfounded", _("Ongegrond (uitspraak directeur)")
+    EXAM_RULING = "exam_ruling", _("Uitspraak examencommissie")
+    WITHDRAWN = "withdrawn", _("Ingetrokken door klager")
+
+
+class Party(models.TextChoices):
+    COMPLAINANT = "complainant", _("Klager")
+    RESPONDENT = "respondent", _("Beklaagde")
+    THIRD_PARTY = "third_party", _("Onafhankelijke derde")
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("Telefonisch")
+    IN_PERSON = "in_person", _("Persoonlijk gesprek")
+    VIDEO = "video", _("Videogesprek")
+    EMAIL = "email", _("E-mail")
 
 
 class ComplaintCounter(models.Model):
@@ -121,7 +144,28 @@ class Complaint(models.Model):
     acknowledgement_by_letter = models.BooleanField(_("bevestiging per brief"), default=False)
     first_contact_at = models.DateTimeField(_("eerste contact op"), null=True, blank=True)
     settled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
-    outcome = models.CharField(_("uitkomst"), max_length=40, blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=40, blank=True, choices=Outcome.choices)
+
+    first_contact_method = models.CharField(
+        _("eerste contact: hoe"), max_length=20, choices=ContactMethod.choices, blank=True
+    )
+    first_contact_note = models.TextField(_("eerste contact: notitie"), blank=True)
+    admissible = models.BooleanField(_("ontvankelijk"), null=True, blank=True)
+    admissibility_reason = models.TextField(_("motivering ontvankelijkheid"), blank=True)
+    inadmissible_answer = models.TextField(_("antwoord aan klager (niet ontvankelijk)"), blank=True)
+    procedure_sent_at = models.DateTimeField(_("procedure naar klager gestuurd op"), null=True, blank=True)
+    defence_due = models.DateField(_("verweer uiterlijk"), null=True, blank=True, db_index=True)
+    no_agreement_notified_at = models.DateTimeField(
+        _("klager gewezen op onafhankelijke derde op"), null=True, blank=True
+    )
+    reopens = models.ForeignKey(
+        "self",
+        verbose_name=_("heropent klacht"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reopened_by",
+    )
 
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     registered_by = models.ForeignKey(
@@ -230,3 +274,248 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Solution(models.Model):
+    """A solution the handler recorded, sent to both parties for approval (LIVP-6)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Ter fiattering")
+        APPROVED = "approved", _("Goedgekeurd door beide partijen")
+        REJECTED = "rejected", _("Afgewezen")
+        WITHDRAWN = "withdrawn", _("Vervallen")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="solutions")
+    text = models.TextField(_("oplossing"))
+    proposed_at = models.DateTimeField(_("vastgelegd op"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+
+    class Meta:
+        verbose_name = _("oplossing")
+        verbose_name_plural = _("oplossingen")
+        ordering = ["proposed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.proposed_at:%Y-%m-%d}"
+
+
+class Approval(models.Model):
+    """One party's decision on a solution (fiattering)."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Akkoord")
+        REJECTED = "rejected", _("Niet akkoord")
+
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="approvals")
+    party = models.CharField(max_length=20, choices=Party.choices)
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reason = models.TextField(_("reden"), blank=True)
+    decided_at = models.DateTimeField(_("tijdstip"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("fiattering")
+        verbose_name_plural = _("fiatteringen")
+        constraints = [
+            models.UniqueConstraint(fields=["solution", "party"], name="one_decision_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.solution_id} {self.party} {self.decision}"
+
+
+class Findings(models.Model):
+    """The outcome of the investigation by the criteria, shared with the complainant (LSR-6b/c)."""
+
+    class Response(models.TextChoices):
+        AGREED = "agreed", _("Akkoord")
+        DISAGREED = "disagreed", _("Niet akkoord")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="findings")
+    summary = models.TextField(_("bevindingen"))
+    proposed_solution = models.TextField(_("mogelijke oplossing"), blank=True)
+    shared_at = models.DateTimeField(_("gedeeld op"))
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    response = models.CharField(max_length=20, choices=Response.choices, blank=True)
+    response_reason = models.TextField(_("toelichting klager"), blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bevindingen")
+        verbose_name_plural = _("bevindingen")
+        ordering = ["shared_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.shared_at:%Y-%m-%d}"
+
+
+class CriterionJudgement(models.Model):
+    class Judgement(models.TextChoices):
+        IN_ORDER = "in_order", _("In orde")
+        NOT_IN_ORDER = "not_in_order", _("Niet in orde")
+        NOT_APPLICABLE = "not_applicable", _("Niet van toepassing")
+
+    findings = models.ForeignKey(Findings, on_delete=models.CASCADE, related_name="judgements")
+    criterion = models.CharField(max_length=50)
+    label = models.CharField(max_length=200)
+    judgement = models.CharField(max_length=20, choices=Judgement.choices)
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.judgement}"
+
+
+class DefenceRequest(models.Model):
+    """The director asks the respondent for a defence (verweer, LSR-6e)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="defence_requests")
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    question = models.TextField(_("vraag aan verweerder"), blank=True)
+    due = models.DateField(_("verweer uiterlijk"))
+    defence = models.TextField(_("verweer"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by_label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.due}"
+
+
+class Ruling(models.Model):
+    """A decision that ends a complaint: the director's ruling, the exam committee's, or the
+    third party's binding advice."""
+
+    class Body(models.TextChoices):
+        DIRECTOR = "director", _("Directeur")
+        EXAM_COMMITTEE = "exam_committee", _("Examencommissie")
+        THIRD_PARTY = "third_party", _("Onafhankelijke derde")
+
+    class Decision(models.TextChoices):
+        FOUNDED = "founded", _("Gegrond")
+        PARTLY_FOUNDED = "partly_founded", _("Deels gegrond")
+        UNFOUNDED = "unfounded", _("Ongegrond")
+        ADVICE = "advice", _("Bindend advies")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="rulings")
+    body = models.CharField(max_length=20, choices=Body.choices)
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    motivation = models.TextField(_("motivering"))
+    decided_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.body} {self.decision}"
+
+
+class FollowUp(models.Model):
+    """Something the binding advice asks of the organisation, tracked until done (LIVP-11)."""
+
+    ruling = models.ForeignKey(Ruling, on_delete=models.CASCADE, related_name="follow_ups")
+    description = models.TextField(_("wat er moet gebeuren"))
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class Measure(models.Model):
+    """A measure to prevent the same complaint (LIVP-8, LSR-8c)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Voorgesteld")
+        AGREED = "agreed", _("Afgesproken")
+        DONE = "done", _("Uitgevoerd")
+        CANCELLED = "cancelled", _("Vervallen")
+
+    complaints = models.ManyToManyField(Complaint, related_name="measures", verbose_name=_("klachten"))
+    description = models.TextField(_("maatregel"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("eigenaar"),
+        on_delete=models.PROTECT,
+        related_name="measures_owned",
+    )
+    due_date = models.DateField(_("uiterlijk klaar"), db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    evaluation = models.TextField(_("evaluatie"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("maatregel")
+        verbose_name_plural = _("maatregelen")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class Extension(models.Model):
+    """The settlement period is extended, with a reason and an expected date (LSR-5d)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="extensions")
+    reason = models.TextField(_("reden"))
+    previous_due = models.DateField()
+    new_due = models.DateField(_("nieuwe datum"))
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} → {self.new_due}"
+
+
+class DeadlineNotice(models.Model):
+    """A reminder or overdue notice already given, so that the watcher never sends it twice."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Herinnering")
+        MISSED = "missed", _("Termijn verstreken")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="deadline_notices")
+    deadline = models.CharField(max_length=30)
+    due = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "deadline", "due", "kind"], name="one_notice_per_deadline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.deadline} {self.kind}"
