@@ -14,5 +14,6 @@ urlpatterns += i18n_patterns(
     path("", include("klachtroute.intake.urls")),
     path("", include("klachtroute.cases.urls")),
     path("", include("klachtroute.notifications.urls")),
+    path("", include("klachtroute.portal.urls")),
     prefix_default_language=False,
 )

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutboxStatus(models.TextChoices):
+    TO_POST = "to_post", _("Per post te versturen")
+    POSTED = "posted", _("Per post verstuurd")
     PENDING = "pending", _("Wacht op verzending")
     SENDING = "sending", _("Wordt verzonden")
     SENT = "sent", _("Verzonden")
@@ -21,7 +23,9 @@ class OutboxMessage(models.Model):
         related_name="messages",
     )
     kind = models.CharField(_("soort"), max_length=50)
-    to = models.EmailField(_("aan"))
+    to = models.EmailField(_("aan"), blank=True)
+    recipient_name = models.CharField(_("naam ontvanger"), max_length=200, blank=True)
+    postal_address = models.TextField(_("postadres"), blank=True)
     subject = models.CharField(_("onderwerp"), max_length=300)
     body = models.TextField(_("tekst"))
     language = models.CharField(_("taal"), max_length=5, default="nl")
@@ -44,3 +48,38 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class MessageTemplate(models.Model):
+    """The administrator's own text for one message of one procedure in one language.
+
+    Without a row the default text of the product is used. Subject and body are
+    Django templates; the help text lists what they can use.
+    """
+
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.CASCADE, related_name="message_templates"
+    )
+    key = models.CharField(_("bericht"), max_length=50)
+    language = models.CharField(_("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")])
+    subject = models.CharField(_("onderwerp"), max_length=300)
+    body = models.TextField(
+        _("tekst"),
+        help_text=_(
+            "U kunt o.a. gebruiken: {{ complaint.number }}, {{ complaint.complainant_name }}, "
+            "{{ complaint.handler.display_name }}, {{ complaint.settle_due|date:'j F Y' }}, "
+            "{{ organisation.name }}, {{ link }}."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("berichttekst")
+        verbose_name_plural = _("berichtteksten")
+        ordering = ["procedure", "key", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "key", "language"], name="one_text_per_message")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} · {self.key} · {self.language}"

@@ -22,11 +22,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import F
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .models import OutboxMessage, OutboxStatus
+from .models import MessageTemplate, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -60,21 +61,72 @@ def message_queue(
     return message
 
 
+def message_render(*, key: str, language: str, context: dict, procedure=None) -> tuple[str, str]:
+    """Subject and body of a message: the administrator's own text for this procedure and
+    language when there is one, else the product's default `notifications/email/<key>.txt`
+    (its first line is the subject)."""
+    override = None
+    if procedure is not None:
+        override = MessageTemplate.objects.filter(
+            procedure=procedure, key=key, language=language
+        ).first()
+    with translation.override(language):
+        if override is not None:
+            subject = Template(override.subject).render(Context(context, autoescape=False))
+            body = Template(override.body).render(Context(context, autoescape=False))
+        else:
+            text = render_to_string(f"notifications/email/{key}.txt", context)
+            subject, _, body = text.strip().partition("\n")
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
 def message_queue_from_template(
     *, to: str, template: str, context: dict, kind: str, language: str, complaint=None
 ) -> OutboxMessage:
-    """Render `notifications/email/<template>.txt` (first line is the subject) and queue it."""
-    with translation.override(language):
-        text = render_to_string(f"notifications/email/{template}.txt", context)
-    subject, _, body = text.strip().partition("\n")
+    """Render a message (see `message_render`) and queue it for e-mail delivery."""
+    procedure = complaint.procedure_version.procedure if complaint is not None else None
+    subject, body = message_render(key=template, language=language, context=context, procedure=procedure)
     return message_queue(
-        to=to,
-        subject=" ".join(subject.split()),  # a header must not hold a line break
-        body=body.strip() + "\n",
-        kind=kind,
-        language=language,
-        complaint=complaint,
+        to=to, subject=subject, body=body, kind=kind, language=language, complaint=complaint
     )
+
+
+def message_send_to(
+    *,
+    key: str,
+    context: dict,
+    complaint=None,
+    email: str = "",
+    name: str = "",
+    postal_address: str = "",
+    language: str = "nl",
+) -> OutboxMessage:
+    """Send a message to a person: by e-mail when there is an address, otherwise as a
+    letter that waits in the secretariat's list of post to send."""
+    procedure = complaint.procedure_version.procedure if complaint is not None else None
+    subject, body = message_render(key=key, language=language, context=context, procedure=procedure)
+    if email:
+        message = message_queue(
+            to=email, subject=subject, body=body, kind=key, language=language, complaint=complaint
+        )
+    else:
+        message = OutboxMessage.objects.create(
+            complaint=complaint,
+            to="",
+            subject=subject,
+            body=body,
+            kind=key,
+            language=language,
+            status=OutboxStatus.TO_POST,
+            next_attempt_at=timezone.now(),
+            message_id=_message_id_new(),
+        )
+    if name or postal_address:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            recipient_name=name, postal_address=postal_address
+        )
+        message.recipient_name, message.postal_address = name, postal_address
+    return message
 
 
 def _enqueue_delivery(message_id: int) -> None:

@@ -251,7 +251,7 @@ def test_failed_registration_leaves_no_file_no_complaint_no_mail(
             raise RuntimeError("database went away")
         return original(**kwargs)
 
-    from klachtroute.cases import services
+    from klachtroute.cases.services import registration as services
 
     original = services.event_record
     monkeypatch.setattr(services, "event_record", broken_event)

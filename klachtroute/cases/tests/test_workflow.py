@@ -1,6 +1,9 @@
-"""The transition table: every action, allowed and refused, by state and by person."""
+"""The transition table: every action, allowed and refused, in every state, for every person."""
+
+import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from klachtroute.cases.models import Complaint
 from klachtroute.cases.services import complaint_register
@@ -12,9 +15,18 @@ from klachtroute.cases.workflow import (
     transition_check,
 )
 from klachtroute.organisation.models import Organisation
+from klachtroute.procedures.services import procedure_install_preset
 from klachtroute.testing.factories import UserFactory, complaint_data
 
 pytestmark = pytest.mark.django_db
+
+LSR_FEATURES = {"admissibility", "complainant_agrees", "director", "exam"}
+# Fields that make a transition's extra condition (its guard) hold, so that the table
+# itself is what is tested here; the guards have tests of their own below.
+GUARD_SATISFIED = {
+    "answer_inadmissible": {"inadmissible_answer": ""},
+}
+PARTIES = ("complainant", "respondent", "third_party")
 
 
 @pytest.fixture
@@ -22,32 +34,81 @@ def people(secretariat, director, trainers):
     return {
         "secretariat": secretariat,
         "director": director,
+        "exam_committee": UserFactory(username="exam", is_exam_committee=True),
         "handler": trainers[2],
+        "respondent": trainers[1],
         "other_trainer": trainers[0],
         "staff_member": UserFactory(username="mw", is_staff_member=True),
     }
 
 
+def _complaint(preset: str, state: str, people, **fields) -> Complaint:
+    organisation = Organisation.objects.get()
+    organisation.active_procedure = procedure_install_preset(code=preset)
+    organisation.auto_assign = False
+    organisation.save()
+    complaint = complaint_register(**complaint_data())
+    values = {
+        "state": state,
+        "handler": people["handler"],
+        "respondent": people["respondent"],
+        "respondent_type": "person",
+        "settle_due": timezone.localdate() + dt.timedelta(days=20),
+        "inadmissible_answer": "Antwoord",
+        "procedure_sent_at": timezone.now(),
+        "category": "trainer",
+    }
+    values.update(fields)
+    Complaint.objects.filter(pk=complaint.pk).update(**values)
+    return Complaint.objects.get(pk=complaint.pk)
+
+
+def _role_allows(transition, name, person, people) -> bool:
+    for role in transition.roles:
+        if role == "handler" and name == "handler":
+            return True
+        if role == "respondent" and name == "respondent":
+            return True
+        if role not in ("handler", "respondent") and person.has_role(role):
+            return True
+    return False
+
+
 @pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: t.action)
 @pytest.mark.parametrize("state", State.values)
 def test_every_transition_in_every_state_for_every_person(organisation, people, transition, state):
-    Organisation.objects.update(auto_assign=False)
-    complaint = complaint_register(**complaint_data())
-    Complaint.objects.filter(pk=complaint.pk).update(state=state, handler=people["handler"])
-    complaint.refresh_from_db()
+    preset = "lsr" if transition.feature in LSR_FEATURES else "livp"
+    complaint = _complaint(preset, state, people, **GUARD_SATISFIED.get(transition.action, {}))
     for name, person in people.items():
-        allowed_role = any(
-            (role == "handler" and person == people["handler"]) or person.has_role(role)
-            for role in transition.roles
-        )
-        if allowed_role and state in transition.sources:
-            assert transition_check(person, complaint, transition.action) == transition
-            assert transition in actions_for(person, complaint)
+        allowed = _role_allows(transition, name, person, people)
+        if allowed and state in transition.sources:
+            assert transition_check(person, complaint, transition.action) == transition, name
+            assert transition in actions_for(person, complaint), name
         else:
             with pytest.raises(TransitionError) as excinfo:
                 transition_check(person, complaint, transition.action)
-            assert excinfo.value.status == (403 if not allowed_role else 409)
-            assert transition not in actions_for(person, complaint)
+            assert excinfo.value.status == (409 if allowed else 403), name
+            assert transition not in actions_for(person, complaint), name
+    for party in PARTIES:
+        if party in transition.parties and state in transition.sources:
+            assert transition_check(None, complaint, transition.action, party) == transition
+        else:
+            with pytest.raises(TransitionError):
+                transition_check(None, complaint, transition.action, party)
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: t.action)
+def test_a_procedure_offers_only_its_own_steps(organisation, people, transition):
+    """LIVP has no admissibility or director; LSR has no two-party approval or third party."""
+    other = "livp" if transition.feature in LSR_FEATURES else "lsr"
+    if transition.feature == "always":
+        pytest.skip("this step belongs to both procedures")
+    complaint = _complaint(other, transition.sources[0], people)
+    for person in people.values():
+        assert transition not in actions_for(person, complaint)
+    with pytest.raises(TransitionError) as excinfo:
+        transition_check(people["secretariat"], complaint, transition.action)
+    assert excinfo.value.status == 404
 
 
 def test_unknown_action_is_refused(organisation, secretariat):
@@ -57,8 +118,52 @@ def test_unknown_action_is_refused(organisation, secretariat):
     assert excinfo.value.status == 404
 
 
-def test_settled_complaint_offers_no_actions(organisation, secretariat):
-    complaint = complaint_register(
-        **complaint_data(channel="phone", actor=secretariat, settled_on_the_spot=True)
+def test_lsr_5a_handler_cannot_be_appointed_before_admissibility(organisation, people):
+    complaint = _complaint("lsr", State.NEW, people, handler=None)
+    with pytest.raises(TransitionError) as excinfo:
+        transition_check(people["secretariat"], complaint, "assign_handler")
+    assert "ontvankelijkheid" in excinfo.value.message
+
+
+def test_livp_5_first_contact_is_recorded_once(organisation, people):
+    complaint = _complaint("livp", State.IN_PROGRESS, people, first_contact_at=timezone.now())
+    with pytest.raises(TransitionError):
+        transition_check(people["handler"], complaint, "record_first_contact")
+
+
+def test_livp_6_solution_needs_a_known_respondent(organisation, people):
+    complaint = _complaint(
+        "livp", State.IN_PROGRESS, people, respondent_type="unknown", respondent=None
     )
-    assert actions_for(secretariat, complaint) == []
+    with pytest.raises(TransitionError) as excinfo:
+        transition_check(people["handler"], complaint, "propose_solution")
+    assert "beklaagde" in excinfo.value.message
+
+
+def test_lsr_5d_extension_only_before_the_deadline_passes(organisation, people):
+    complaint = _complaint(
+        "livp", State.IN_PROGRESS, people, settle_due=timezone.localdate() - dt.timedelta(days=1)
+    )
+    with pytest.raises(TransitionError) as excinfo:
+        transition_check(people["handler"], complaint, "extend")
+    assert "verstreken" in excinfo.value.message
+
+
+def test_lsr_6d_complainant_turns_to_director_only_after_receiving_the_procedure(
+    organisation, people
+):
+    complaint = _complaint("lsr", State.NOT_SOLVED, people, procedure_sent_at=None)
+    with pytest.raises(TransitionError):
+        transition_check(None, complaint, "escalate_to_director", "complainant")
+
+
+def test_lsr_5d_inadmissible_complaint_goes_to_director_only_after_the_answer(organisation, people):
+    complaint = _complaint("lsr", State.INADMISSIBLE, people, inadmissible_answer="")
+    with pytest.raises(TransitionError):
+        transition_check(None, complaint, "escalate_to_director", "complainant")
+    assert [t.action for t in actions_for(people["handler"], complaint)] == [
+        "set_respondent",
+        "extend",
+        "propose_measure",
+        "answer_inadmissible",
+    ]

@@ -166,7 +166,7 @@ def test_an_error_elsewhere_asks_to_choose_the_file_again(desk, media):
 
 
 def test_a_failure_after_the_file_was_stored_removes_it_again(desk, media, monkeypatch):
-    from klachtroute.cases import services
+    from klachtroute.cases.services import registration as services
 
     real = services.event_record
 

@@ -14,14 +14,16 @@ from klachtroute.deadlines import local_date
 from klachtroute.notifications.services import message_queue_from_template
 from klachtroute.organisation.models import Course
 from klachtroute.organisation.selectors import organisation_get, work_calendar_get
+from klachtroute.portal.links import link_create
+from klachtroute.portal.models import Purpose
 from klachtroute.procedures.selectors import procedure_version_in_force
 
-from .deadlines import deadlines_compute, deadlines_snapshot, next_due
-from .events import event_record
-from .models import Channel, Complaint, ComplaintCounter, Document, Outcome, RespondentType
-from .selectors import handler_pick_automatic, handlers_eligible
-from .uploads import UploadCheck, files_removed_on_failure, remember_stored_file, upload_check
-from .workflow import State, transition_check
+from ..deadlines import deadlines_compute, deadlines_snapshot, next_due
+from ..events import event_record
+from ..models import Channel, Complaint, ComplaintCounter, Document, Outcome, Party, RespondentType
+from ..selectors import handler_pick_automatic, handlers_eligible
+from ..uploads import UploadCheck, files_removed_on_failure, remember_stored_file, upload_check
+from ..workflow import State, transition_check
 
 
 def _number_draw(year: int) -> str:
@@ -168,6 +170,9 @@ def _complaint_register(
             before={"state": State.NEW},
             after={"state": State.SETTLED, "outcome": complaint.outcome},
         )
+    elif version.acknowledge_on == "registration":
+        # LSR-4b: acknowledged at once, with the procedure and the handling period.
+        complaint_acknowledge(complaint=complaint, actor=actor)
     elif channel == Channel.WEB and organisation.auto_assign:
         handler = handler_pick_automatic(complaint=complaint)
         if handler is not None:
@@ -260,10 +265,13 @@ def complaint_acknowledge(*, complaint: Complaint, actor) -> None:
         update_fields=["acknowledged_at", "acknowledgement_by_letter", "next_due", "updated_at"]
     )
     if complaint.complainant_email:
+        status_link = link_create(
+            complaint=complaint, party=Party.COMPLAINANT, purpose=Purpose.STATUS, days=365
+        )
         message_queue_from_template(
             to=complaint.complainant_email,
             template="acknowledgement",
-            context=acknowledgement_context(complaint),
+            context=acknowledgement_context(complaint, status_link=status_link),
             kind="acknowledgement",
             language=complaint.complainant_language,
             complaint=complaint,
@@ -283,7 +291,7 @@ def complaint_acknowledge(*, complaint: Complaint, actor) -> None:
     )
 
 
-def acknowledgement_context(complaint: Complaint) -> dict:
+def acknowledgement_context(complaint: Complaint, status_link: str | None = None) -> dict:
     language = complaint.complainant_language
     version = complaint.procedure_version
     return {
@@ -291,6 +299,7 @@ def acknowledgement_context(complaint: Complaint) -> dict:
         "organisation": organisation_get(),
         "procedure_summary": version.text("procedure_summary", language),
         "confidentiality": version.text("confidentiality", language),
+        "status_link": status_link,
     }
 
 

@@ -1,0 +1,168 @@
+"""What every step shares: locking the complaint, checking the step, moving its state,
+and telling the people involved."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachtroute.notifications.services import message_send_to
+from klachtroute.organisation.selectors import organisation_get
+from klachtroute.portal.links import link_create
+
+from ..deadlines import next_due
+from ..events import event_record
+from ..models import Complaint, Party, RespondentType
+from ..workflow import CLOSED, Transition, transition_check
+
+User = get_user_model()
+
+PARTY_LABELS = {
+    Party.COMPLAINANT: _("Klager (via privélink)"),
+    Party.RESPONDENT: _("Beklaagde (via privélink)"),
+    Party.THIRD_PARTY: _("Onafhankelijke derde (via privélink)"),
+}
+
+
+def step_begin(
+    *, complaint: Complaint, actor, action: str, party: str | None = None
+) -> tuple[Complaint, Transition]:
+    """Lock the complaint and check that this person may take this step now."""
+    locked = (
+        Complaint.objects.select_for_update()
+        .select_related("procedure_version__procedure", "handler", "respondent", "course")
+        .get(pk=complaint.pk)
+    )
+    return locked, transition_check(actor, locked, action, party)
+
+
+def who(actor, party: str | None) -> str:
+    if party is not None:
+        return str(PARTY_LABELS.get(party, party))
+    return ""
+
+
+def record(
+    complaint: Complaint,
+    *,
+    actor,
+    party: str | None,
+    kind: str,
+    summary: str,
+    before: dict | None = None,
+    after: dict | None = None,
+):
+    return event_record(
+        complaint=complaint,
+        actor=actor,
+        actor_label_override=who(actor, party),
+        kind=kind,
+        summary=summary,
+        before=before,
+        after=after,
+    )
+
+
+def state_move(
+    complaint: Complaint,
+    target: str,
+    *,
+    actor,
+    party: str | None = None,
+    kind: str,
+    summary: str,
+    outcome: str = "",
+    after: dict | None = None,
+) -> None:
+    """Change the state, close the complaint when the target is a closed state, and record it."""
+    before = {"state": complaint.state}
+    complaint.state = target
+    if target in CLOSED:
+        complaint.settled_at = timezone.now()
+        complaint.outcome = outcome
+    complaint.next_due = next_due(complaint)
+    complaint.save()
+    record(
+        complaint,
+        actor=actor,
+        party=party,
+        kind=kind,
+        summary=summary,
+        before=before,
+        after={"state": target, **({"outcome": outcome} if outcome else {}), **(after or {})},
+    )
+
+
+def link_days(complaint: Complaint) -> int:
+    period = complaint.procedure_version.period("link_valid")
+    return (
+        period.amount * 7
+        if period and period.unit == "weeks"
+        else (period.amount if period else 30)
+    )
+
+
+def context_for(complaint: Complaint, **extra) -> dict:
+    return {"complaint": complaint, "organisation": organisation_get(), **extra}
+
+
+def tell_complainant(complaint: Complaint, key: str, *, purpose: str | None = None, **extra):
+    """A message to the complainant, with a private link for `purpose` when given."""
+    link = None
+    if purpose:
+        link = link_create(
+            complaint=complaint, party=Party.COMPLAINANT, purpose=purpose, days=link_days(complaint)
+        )
+    return message_send_to(
+        key=key,
+        context=context_for(
+            complaint, link=link, recipient_name=complaint.complainant_name, **extra
+        ),
+        complaint=complaint,
+        email=complaint.complainant_email,
+        name=complaint.complainant_name,
+        postal_address=complaint.complainant_address,
+        language=complaint.complainant_language,
+    )
+
+
+def tell_user(complaint: Complaint | None, user, key: str, *, link=None, **extra):
+    return message_send_to(
+        key=key,
+        context=context_for(complaint, link=link, recipient_name=user.display_name, **extra),
+        complaint=complaint,
+        email=user.email,
+        name=user.display_name,
+        language=user.preferred_language or "nl",
+    )
+
+
+def directors():
+    return User.objects.filter(is_active=True, is_director=True).order_by("pk")
+
+
+def secretariat():
+    return User.objects.filter(is_active=True, is_secretariat=True).order_by("pk")
+
+
+def respondent_people(complaint: Complaint) -> list:
+    """Who answers for the respondent: the person, or the director for the organisation."""
+    if complaint.respondent_type == RespondentType.PERSON and complaint.respondent_id:
+        return [complaint.respondent]
+    return list(directors())
+
+
+def tell_respondent(complaint: Complaint, key: str, *, purpose: str | None = None, **extra):
+    link = None
+    if purpose:
+        link = link_create(
+            complaint=complaint, party=Party.RESPONDENT, purpose=purpose, days=link_days(complaint)
+        )
+    return [
+        tell_user(complaint, person, key, link=link, **extra)
+        for person in respondent_people(complaint)
+    ]
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL + path

@@ -1,0 +1,377 @@
+"""The steps of a procedure with two-party approval and an independent third party
+(LIVP-5 to LIVP-11): first contact, solution and approval, no agreement, binding advice."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachtroute.deadlines import local_date
+from klachtroute.notifications.services import message_send_to
+from klachtroute.organisation.selectors import organisation_get
+from klachtroute.portal.links import link_create, links_revoke
+from klachtroute.portal.models import Purpose
+
+from ..deadlines import next_due
+from ..models import Approval, Complaint, ContactMethod, FollowUp, Outcome, Party, Ruling, Solution
+from ..workflow import State
+from .common import (
+    context_for,
+    link_days,
+    record,
+    state_move,
+    step_begin,
+    tell_complainant,
+    tell_respondent,
+    tell_user,
+)
+
+
+def _required(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+@transaction.atomic
+def first_contact_record(
+    *, complaint: Complaint, actor, method: str, contacted_at: datetime, note: str = ""
+) -> Complaint:
+    """The handler records the personal contact with the complainant (LIVP-5)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="record_first_contact")
+    if method not in ContactMethod.values:
+        raise ValidationError({"method": _("Kies hoe het contact was.")})
+    if contacted_at > timezone.now():
+        raise ValidationError({"contacted_at": _("Het contact kan niet in de toekomst liggen.")})
+    if contacted_at < complaint.received_at:
+        raise ValidationError(
+            {"contacted_at": _("Het contact kan niet vóór de ontvangst van de klacht liggen.")}
+        )
+    complaint.first_contact_at = contacted_at
+    complaint.first_contact_method = method
+    complaint.first_contact_note = note.strip()
+    complaint.next_due = next_due(complaint)
+    complaint.save()
+    on_time = (
+        complaint.first_contact_due is None
+        or local_date(contacted_at, settings.TIME_ZONE) <= complaint.first_contact_due
+    )
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind="first_contact",
+        summary=(
+            _("Eerste persoonlijk contact (%(how)s), binnen de termijn.")
+            if on_time
+            else _("Eerste persoonlijk contact (%(how)s), na de termijn.")
+        )
+        % {"how": ContactMethod(method).label},
+        after={"at": contacted_at.isoformat(), "method": method, "on_time": on_time},
+    )
+    return complaint
+
+
+@transaction.atomic
+def solution_propose(*, complaint: Complaint, actor, text: str) -> Solution:
+    """The handler records the solution; both parties get it for approval (LIVP-6)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="propose_solution")
+    text = _required(text, "text", _("Beschrijf de oplossing."))
+    complaint.solutions.filter(status=Solution.Status.PENDING).update(
+        status=Solution.Status.WITHDRAWN
+    )
+    links_revoke(complaint=complaint, purpose=Purpose.APPROVE_SOLUTION)
+    solution = Solution.objects.create(
+        complaint=complaint, text=text, proposed_at=timezone.now(), proposed_by=actor
+    )
+    state_move(
+        complaint,
+        State.AWAITING_APPROVAL,
+        actor=actor,
+        kind="solution_proposed",
+        summary=_("Oplossing vastgelegd en ter fiattering gestuurd aan klager en beklaagde."),
+        after={"solution": text},
+    )
+    tell_complainant(
+        complaint, "solution_for_approval", purpose=Purpose.APPROVE_SOLUTION, solution=solution
+    )
+    tell_respondent(
+        complaint, "solution_for_approval", purpose=Purpose.APPROVE_SOLUTION, solution=solution
+    )
+    return solution
+
+
+@transaction.atomic
+def solution_decide(
+    *,
+    complaint: Complaint,
+    actor,
+    party: str,
+    approve: bool,
+    reason: str = "",
+    via_link: bool = False,
+) -> Complaint:
+    """A party approves or rejects the pending solution (fiattering, LIVP-6/7).
+
+    Through a private link the party acts itself; the secretariat can record a party's
+    answer given by phone or letter. Both approvals settle the complaint.
+    """
+    action = "approve_solution" if approve else "reject_solution"
+    complaint, _t = step_begin(
+        complaint=complaint,
+        actor=None if via_link else actor,
+        action=action,
+        party=party if via_link else None,
+    )
+    if party not in (Party.COMPLAINANT, Party.RESPONDENT):
+        raise ValidationError({"party": _("Kies klager of beklaagde.")})
+    solution = complaint.solutions.filter(status=Solution.Status.PENDING).last()
+    if solution is None:
+        raise ValidationError(_("Er is geen oplossing die op fiattering wacht."))
+    if solution.approvals.filter(party=party).exists():
+        raise ValidationError(_("Deze partij heeft al op deze oplossing gereageerd."))
+    if not approve:
+        reason = _required(reason, "reason", _("Geef aan waarom u niet akkoord gaat."))
+    Approval.objects.create(
+        solution=solution,
+        party=party,
+        decision=Approval.Decision.APPROVED if approve else Approval.Decision.REJECTED,
+        reason=reason.strip(),
+        decided_at=timezone.now(),
+        recorded_by=None if via_link else actor,
+    )
+    label = Party(party).label
+    link_party = party if via_link else None
+    if not approve:
+        solution.status = Solution.Status.REJECTED
+        solution.save(update_fields=["status"])
+        links_revoke(complaint=complaint, purpose=Purpose.APPROVE_SOLUTION)
+        state_move(
+            complaint,
+            State.IN_PROGRESS,
+            actor=None if via_link else actor,
+            party=link_party,
+            kind="solution_rejected",
+            summary=_("%(party)s gaat niet akkoord met de oplossing: %(reason)s")
+            % {"party": label, "reason": reason.strip()},
+            after={"party": party, "reason": reason.strip()},
+        )
+        if complaint.handler_id:
+            tell_user(
+                complaint, complaint.handler, "solution_rejected", party_label=label, reason=reason
+            )
+        return complaint
+    decided = set(
+        solution.approvals.filter(decision=Approval.Decision.APPROVED).values_list(
+            "party", flat=True
+        )
+    )
+    if decided >= {Party.COMPLAINANT, Party.RESPONDENT}:
+        solution.status = Solution.Status.APPROVED
+        solution.save(update_fields=["status"])
+        state_move(
+            complaint,
+            State.SETTLED,
+            actor=None if via_link else actor,
+            party=link_party,
+            kind="solution_approved",
+            summary=_(
+                "%(party)s gaat akkoord; beide partijen hebben de oplossing goedgekeurd. De klacht is afgehandeld."
+            )
+            % {"party": label},
+            outcome=Outcome.SOLUTION_APPROVED,
+            after={"party": party},
+        )
+        links_revoke(complaint=complaint, purpose=Purpose.APPROVE_SOLUTION)
+        tell_complainant(complaint, "settled", solution=solution)
+        tell_respondent(complaint, "settled", solution=solution)
+    else:
+        record(
+            complaint,
+            actor=None if via_link else actor,
+            party=link_party,
+            kind="solution_approved_by_party",
+            summary=_("%(party)s gaat akkoord met de oplossing.") % {"party": label},
+            after={"party": party},
+        )
+    return complaint
+
+
+@transaction.atomic
+def no_agreement_declare(*, complaint: Complaint, actor, reason: str = "") -> Complaint:
+    """No agreement (LIVP-9, LIVP-11): the complainant is told in writing of the right to
+    go to the independent third party. `actor=None` is the deadline watcher."""
+    if actor is None:
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.state not in (State.IN_PROGRESS, State.AWAITING_APPROVAL):
+            return complaint
+    else:
+        complaint, _t = step_begin(complaint=complaint, actor=actor, action="declare_no_agreement")
+    complaint.solutions.filter(status=Solution.Status.PENDING).update(
+        status=Solution.Status.WITHDRAWN
+    )
+    links_revoke(complaint=complaint, purpose=Purpose.APPROVE_SOLUTION)
+    complaint.no_agreement_notified_at = timezone.now()
+    summary = (
+        _("Geen overeenstemming: %(reason)s") % {"reason": reason.strip()}
+        if reason.strip()
+        else _("De afhandeltermijn is verstreken zonder goedgekeurde oplossing.")
+        if actor is None
+        else _("Geen overeenstemming.")
+    )
+    state_move(
+        complaint,
+        State.NO_AGREEMENT,
+        actor=actor,
+        kind="no_agreement",
+        summary=summary,
+        after={"reason": reason.strip()},
+    )
+    tell_complainant(
+        complaint, "no_agreement_notice", purpose=Purpose.STATUS, third_party=organisation_get()
+    )
+    return complaint
+
+
+@transaction.atomic
+def third_party_appeal(
+    *, complaint: Complaint, actor=None, party: str | None = None, note: str = ""
+) -> Complaint:
+    """The complainant appeals to the independent third party (LIVP-11)."""
+    complaint, _t = step_begin(
+        complaint=complaint, actor=actor, action="appeal_to_third_party", party=party
+    )
+    state_move(
+        complaint,
+        State.WITH_THIRD_PARTY,
+        actor=actor,
+        party=party,
+        kind="appeal_to_third_party",
+        summary=_("De klager legt de klacht voor aan de onafhankelijke derde."),
+        after={"note": note.strip()},
+    )
+    organisation = organisation_get()
+    link = link_create(
+        complaint=complaint,
+        party=Party.THIRD_PARTY,
+        purpose=Purpose.THIRD_PARTY,
+        days=max(link_days(complaint), 90),
+    )
+    message_send_to(
+        key="third_party_request",
+        context=context_for(
+            complaint, link=link, recipient_name=organisation.third_party_name, note=note
+        ),
+        complaint=complaint,
+        email=organisation.third_party_email,
+        name=organisation.third_party_name,
+        postal_address=organisation.third_party_address,
+        language="nl",
+    )
+    return complaint
+
+
+@transaction.atomic
+def binding_advice_record(
+    *,
+    complaint: Complaint,
+    actor=None,
+    party: str | None = None,
+    advice: str,
+    follow_ups: list[str] = (),
+) -> Ruling:
+    """The third party's binding advice; what it asks of the organisation is tracked (LIVP-11)."""
+    complaint, _t = step_begin(
+        complaint=complaint, actor=actor, action="record_binding_advice", party=party
+    )
+    advice = _required(advice, "advice", _("Vul het bindend advies in."))
+    items = [item.strip() for item in follow_ups if item and item.strip()]
+    organisation = organisation_get()
+    ruling = Ruling.objects.create(
+        complaint=complaint,
+        body=Ruling.Body.THIRD_PARTY,
+        decision=Ruling.Decision.ADVICE,
+        motivation=advice,
+        decided_at=timezone.now(),
+        decided_by=actor,
+        decided_by_label=organisation.third_party_name if party else actor.display_name,
+    )
+    for item in items:
+        FollowUp.objects.create(ruling=ruling, description=item)
+    links_revoke(complaint=complaint, party=Party.THIRD_PARTY)
+    if items:
+        state_move(
+            complaint,
+            State.ADVICE_FOLLOW_UP,
+            actor=actor,
+            party=party,
+            kind="binding_advice",
+            summary=_("Bindend advies vastgelegd; %(n)s punt(en) voor de organisatie.")
+            % {"n": len(items)},
+            after={"advice": advice, "follow_ups": items},
+        )
+    else:
+        state_move(
+            complaint,
+            State.SETTLED,
+            actor=actor,
+            party=party,
+            kind="binding_advice",
+            summary=_("Bindend advies vastgelegd; de klacht is afgehandeld."),
+            outcome=Outcome.BINDING_ADVICE,
+            after={"advice": advice},
+        )
+    tell_complainant(complaint, "binding_advice", ruling=ruling, follow_ups=items)
+    return ruling
+
+
+@transaction.atomic
+def follow_up_complete(
+    *, complaint: Complaint, actor, follow_up_id: int, note: str = ""
+) -> Complaint:
+    """Tick off one thing the binding advice asked; the last one settles the complaint."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="complete_follow_up")
+    item = FollowUp.objects.filter(
+        pk=follow_up_id, ruling__complaint=complaint, done_at__isnull=True
+    ).first()
+    if item is None:
+        raise ValidationError({"follow_up": _("Kies een punt dat nog open staat.")})
+    item.done_at, item.done_by, item.note = timezone.now(), actor, note.strip()
+    item.save()
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind="follow_up_done",
+        summary=_("Uitgevoerd: %(item)s") % {"item": item.description[:200]},
+        after={"note": item.note},
+    )
+    if not FollowUp.objects.filter(ruling__complaint=complaint, done_at__isnull=True).exists():
+        state_move(
+            complaint,
+            State.SETTLED,
+            actor=actor,
+            kind="advice_carried_out",
+            summary=_("Het bindend advies is volledig uitgevoerd; de klacht is afgehandeld."),
+            outcome=Outcome.BINDING_ADVICE,
+        )
+    return complaint
+
+
+@transaction.atomic
+def no_appeal_close(*, complaint: Complaint, actor, note: str = "") -> Complaint:
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="close_without_appeal")
+    state_move(
+        complaint,
+        State.SETTLED,
+        actor=actor,
+        kind="closed_without_appeal",
+        summary=_("Afgesloten: geen overeenstemming en geen beroep bij de onafhankelijke derde."),
+        outcome=Outcome.NO_AGREEMENT,
+        after={"note": note.strip()},
+    )
+    return complaint

@@ -1,0 +1,491 @@
+"""The steps of a procedure with admissibility, routing by category, an investigation by
+criteria and the director's ruling (LSR-5 to LSR-10), and exam complaints (LSR-9)."""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachtroute.deadlines import deadline
+from klachtroute.organisation.selectors import work_calendar_get
+from klachtroute.portal.links import links_revoke
+from klachtroute.portal.models import Purpose
+
+from ..models import (
+    Complaint,
+    CriterionJudgement,
+    DefenceRequest,
+    Findings,
+    Outcome,
+    RespondentType,
+    Ruling,
+)
+from ..workflow import State
+from .common import (
+    directors,
+    record,
+    secretariat,
+    state_move,
+    step_begin,
+    tell_complainant,
+    tell_respondent,
+    tell_user,
+)
+
+User = get_user_model()
+
+INADMISSIBLE_GROUNDS = {
+    "handled_before": _("Eerder behandeld en sindsdien geen nieuwe feiten (LSR-5a)"),
+    "outside_scope": _("Klager is geen klant of student van de organisatie (LSR-2)"),
+    "other": _("Andere reden"),
+}
+RULING_OUTCOMES = {
+    Ruling.Decision.FOUNDED: Outcome.FOUNDED,
+    Ruling.Decision.PARTLY_FOUNDED: Outcome.PARTLY_FOUNDED,
+    Ruling.Decision.UNFOUNDED: Outcome.UNFOUNDED,
+}
+
+
+def _text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _first_director():
+    director = directors().first()
+    if director is None:
+        raise ValidationError(_("Er is geen directeur ingesteld om de klacht aan toe te wijzen."))
+    return director
+
+
+def _set_respondent(complaint: Complaint, respondent_type: str, respondent) -> None:
+    if respondent_type not in RespondentType.values:
+        raise ValidationError({"respondent_type": _("Kies wie de beklaagde is.")})
+    if respondent_type == RespondentType.PERSON and respondent is None:
+        raise ValidationError(
+            {"respondent": _("Kies de persoon op wie de klacht betrekking heeft.")}
+        )
+    complaint.respondent_type = respondent_type
+    complaint.respondent = respondent if respondent_type == RespondentType.PERSON else None
+
+
+@transaction.atomic
+def admissible_declare(
+    *,
+    complaint: Complaint,
+    actor,
+    category: str,
+    respondent_type: str,
+    respondent=None,
+    reason: str = "",
+) -> Complaint:
+    """The secretariat declares the complaint admissible (LSR-5a), classifies it (LSR-5b) and
+    routes it (LSR-5c): the director, the staff member or trainer concerned, or the exam
+    committee. The respondent is first responsible (LSR-6a)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="judge_admissible")
+    version = complaint.procedure_version
+    category_def = version.category(category)
+    if category_def is None:
+        raise ValidationError({"category": _("Kies een categorie.")})
+    _set_respondent(complaint, respondent_type, respondent)
+    route = category_def["route"]
+    if route == "respondent" and complaint.respondent_type != RespondentType.PERSON:
+        raise ValidationError(
+            {
+                "respondent": _(
+                    "Bij deze categorie gaat de klacht naar de betrokken persoon: kies die persoon."
+                )
+            }
+        )
+    if route == "respondent" and category == "staff" and not complaint.respondent.is_staff_member:
+        raise ValidationError(
+            {
+                "respondent": _(
+                    "Kies een medewerker bij een klacht over het handelen van een medewerker."
+                )
+            }
+        )
+    if route == "respondent" and category == "trainer" and not complaint.respondent.is_trainer:
+        raise ValidationError(
+            {"respondent": _("Kies een docent/trainer bij een klacht over een docent/trainer.")}
+        )
+    complaint.admissible = True
+    complaint.admissibility_reason = reason.strip()
+    complaint.category = category
+    if route == "director":
+        complaint.handler = _first_director()
+        target = State.IN_PROGRESS
+    elif route == "respondent":
+        complaint.handler = complaint.respondent
+        target = State.IN_PROGRESS
+    else:
+        complaint.handler = None
+        target = State.WITH_EXAM_COMMITTEE
+    state_move(
+        complaint,
+        target,
+        actor=actor,
+        kind="admissible",
+        summary=_("Ontvankelijk; categorie: %(category)s; doorgeleid naar %(to)s.")
+        % {
+            "category": version.category_label(category),
+            "to": complaint.handler.display_name if complaint.handler else _("de examencommissie"),
+        },
+        after={
+            "category": category,
+            "handler": complaint.handler.display_name if complaint.handler else None,
+            "respondent": complaint.respondent_label,
+        },
+    )
+    if complaint.handler:
+        tell_user(complaint, complaint.handler, "assigned_to_you")
+    else:
+        for member in User.objects.filter(is_active=True, is_exam_committee=True):
+            tell_user(complaint, member, "assigned_to_you")
+    return complaint
+
+
+@transaction.atomic
+def inadmissible_declare(
+    *,
+    complaint: Complaint,
+    actor,
+    ground: str,
+    reason: str,
+    respondent_type: str = "",
+    respondent=None,
+) -> Complaint:
+    """Not admissible (LSR-5a, LSR-2). The person the complaint concerns answers it (LSR-5d)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="judge_inadmissible")
+    if ground not in INADMISSIBLE_GROUNDS:
+        raise ValidationError({"ground": _("Kies de grond.")})
+    reason = _text(reason, "reason", _("Motiveer waarom de klacht niet ontvankelijk is."))
+    if respondent_type:
+        _set_respondent(complaint, respondent_type, respondent)
+    complaint.admissible = False
+    complaint.admissibility_reason = f"{INADMISSIBLE_GROUNDS[ground]}: {reason}"
+    complaint.handler = (
+        complaint.respondent
+        if complaint.respondent_type == RespondentType.PERSON and complaint.respondent_id
+        else _first_director()
+    )
+    state_move(
+        complaint,
+        State.INADMISSIBLE,
+        actor=actor,
+        kind="inadmissible",
+        summary=_("Niet ontvankelijk: %(reason)s. %(person)s beantwoordt de klager.")
+        % {"reason": complaint.admissibility_reason, "person": complaint.handler.display_name},
+        after={"ground": ground, "reason": reason, "handler": complaint.handler.display_name},
+    )
+    tell_user(complaint, complaint.handler, "answer_inadmissible_request")
+    return complaint
+
+
+@transaction.atomic
+def inadmissible_answer(*, complaint: Complaint, actor, answer: str) -> Complaint:
+    """The person concerned answers the complainant; the complainant may disagree (LSR-5d)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="answer_inadmissible")
+    complaint.inadmissible_answer = _text(
+        answer, "answer", _("Schrijf het antwoord aan de klager.")
+    )
+    complaint.save()
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind="inadmissible_answered",
+        summary=_("De klager is geantwoord."),
+        after={"answer": complaint.inadmissible_answer},
+    )
+    tell_complainant(complaint, "inadmissible_answer", purpose=Purpose.STATUS)
+    return complaint
+
+
+@transaction.atomic
+def inadmissible_close(*, complaint: Complaint, actor) -> Complaint:
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="close_inadmissible")
+    state_move(
+        complaint,
+        State.SETTLED,
+        actor=actor,
+        kind="closed_inadmissible",
+        summary=_("Afgesloten: niet ontvankelijk, beantwoord door de betrokkene."),
+        outcome=Outcome.INADMISSIBLE,
+    )
+    links_revoke(complaint=complaint)
+    return complaint
+
+
+@transaction.atomic
+def findings_share(
+    *,
+    complaint: Complaint,
+    actor,
+    summary: str,
+    proposed_solution: str,
+    judgements: dict[str, tuple[str, str]],
+) -> Findings:
+    """The handler judges every criterion (LSR-6b) and shares the findings and a possible
+    solution with the complainant (LSR-6c)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="share_findings")
+    summary = _text(summary, "summary", _("Beschrijf de bevindingen."))
+    criteria = complaint.procedure_version.criteria_for(complaint.category)
+    errors = {}
+    for criterion in criteria:
+        judgement, _note = judgements.get(criterion["code"], ("", ""))
+        if judgement not in CriterionJudgement.Judgement.values:
+            errors[f"criterion_{criterion['code']}"] = _("Beoordeel dit criterium.")
+    if errors:
+        raise ValidationError(errors)
+    findings = Findings.objects.create(
+        complaint=complaint,
+        summary=summary,
+        proposed_solution=(proposed_solution or "").strip(),
+        shared_at=timezone.now(),
+        shared_by=actor,
+    )
+    language = complaint.complainant_language
+    for criterion in criteria:
+        judgement, note = judgements[criterion["code"]]
+        CriterionJudgement.objects.create(
+            findings=findings,
+            criterion=criterion["code"],
+            label=criterion["label"].get(language, criterion["label"]["nl"]),
+            judgement=judgement,
+            note=(note or "").strip(),
+        )
+    on_time = complaint.settle_due is None or timezone.localdate() <= complaint.settle_due
+    state_move(
+        complaint,
+        State.FINDINGS_SHARED,
+        actor=actor,
+        kind="findings_shared",
+        summary=(
+            _("Bevindingen en mogelijke oplossing gedeeld met de klager, binnen de termijn.")
+            if on_time
+            else _("Bevindingen en mogelijke oplossing gedeeld met de klager, na de termijn.")
+        ),
+        after={
+            "summary": summary,
+            "judgements": {k: v[0] for k, v in judgements.items()},
+            "on_time": on_time,
+        },
+    )
+    tell_complainant(complaint, "findings", purpose=Purpose.RESPOND_FINDINGS, findings=findings)
+    return findings
+
+
+@transaction.atomic
+def findings_respond(
+    *, complaint: Complaint, actor=None, party: str | None = None, agree: bool, reason: str = ""
+) -> Complaint:
+    """The complainant agrees (the investigation closes, LSR-6h) or does not (LSR-6d)."""
+    action = "accept_findings" if agree else "reject_findings"
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action=action, party=party)
+    findings = complaint.findings.last()
+    if not agree:
+        reason = _text(reason, "reason", _("Geef aan waarom de klager niet akkoord gaat."))
+    findings.response = Findings.Response.AGREED if agree else Findings.Response.DISAGREED
+    findings.response_reason = (reason or "").strip()
+    findings.responded_at = timezone.now()
+    findings.save()
+    links_revoke(complaint=complaint, purpose=Purpose.RESPOND_FINDINGS)
+    if agree:
+        state_move(
+            complaint,
+            State.SETTLED,
+            actor=actor,
+            party=party,
+            kind="findings_accepted",
+            summary=_("De klager gaat akkoord met de bevindingen; het onderzoek is afgesloten."),
+            outcome=Outcome.FINDINGS_ACCEPTED,
+        )
+    else:
+        state_move(
+            complaint,
+            State.NOT_SOLVED,
+            actor=actor,
+            party=party,
+            kind="findings_rejected",
+            summary=_("De klager gaat niet akkoord: %(reason)s")
+            % {"reason": findings.response_reason},
+            after={"reason": findings.response_reason},
+        )
+        for person in secretariat():
+            tell_user(complaint, person, "findings_rejected", reason=findings.response_reason)
+    return complaint
+
+
+@transaction.atomic
+def procedure_send(*, complaint: Complaint, actor, note: str = "") -> Complaint:
+    """The secretariat sends the complainant the procedure, which says the complainant can
+    turn to the director (LSR-6d)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="send_procedure")
+    complaint.procedure_sent_at = timezone.now()
+    state_move(
+        complaint,
+        State.NOT_SOLVED,
+        actor=actor,
+        kind="procedure_sent",
+        summary=_(
+            "De klager heeft de klachtenprocedure ontvangen, met de mogelijkheid zich tot de directeur te wenden."
+        ),
+        after={"note": note.strip()},
+    )
+    tell_complainant(complaint, "director_procedure", purpose=Purpose.STATUS, note=note.strip())
+    return complaint
+
+
+@transaction.atomic
+def director_escalate(
+    *, complaint: Complaint, actor=None, party: str | None = None, note: str = ""
+) -> Complaint:
+    """The complainant turns to the director (LSR-5d, LSR-6d)."""
+    complaint, _t = step_begin(
+        complaint=complaint, actor=actor, action="escalate_to_director", party=party
+    )
+    state_move(
+        complaint,
+        State.WITH_DIRECTOR,
+        actor=actor,
+        party=party,
+        kind="escalated_to_director",
+        summary=_("De klacht is voorgelegd aan de directeur."),
+        after={"note": (note or "").strip()},
+    )
+    for person in directors():
+        tell_user(complaint, person, "escalated_to_director", note=(note or "").strip())
+    return complaint
+
+
+@transaction.atomic
+def defence_request(
+    *, complaint: Complaint, actor, question: str = "", due: date | None = None
+) -> DefenceRequest:
+    """The director asks the respondent for a defence (verweer) before a date (LSR-6e)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="request_defence")
+    if not (complaint.respondent_type == RespondentType.PERSON and complaint.respondent_id):
+        raise ValidationError(_("De organisatie zelf is verweerder; u kunt direct uitspraak doen."))
+    today = timezone.localdate()
+    if due is None:
+        period = complaint.procedure_version.period("defence")
+        due = deadline(today, period, work_calendar_get()) if period else None
+    if due is None or due <= today:
+        raise ValidationError({"due": _("Kies een datum na vandaag.")})
+    request = DefenceRequest.objects.create(
+        complaint=complaint,
+        requested_at=timezone.now(),
+        requested_by=actor,
+        question=question.strip(),
+        due=due,
+    )
+    complaint.defence_due = due
+    state_move(
+        complaint,
+        State.AWAITING_DEFENCE,
+        actor=actor,
+        kind="defence_requested",
+        summary=_("Verweer gevraagd aan %(name)s, uiterlijk %(due)s.")
+        % {"name": complaint.respondent.display_name, "due": due.strftime("%d-%m-%Y")},
+        after={"due": due.isoformat()},
+    )
+    tell_respondent(complaint, "defence_request", purpose=Purpose.DEFENCE, request=request)
+    return request
+
+
+@transaction.atomic
+def defence_submit(
+    *, complaint: Complaint, actor=None, party: str | None = None, defence: str
+) -> Complaint:
+    complaint, _t = step_begin(
+        complaint=complaint, actor=actor, action="submit_defence", party=party
+    )
+    defence = _text(defence, "defence", _("Schrijf het verweer."))
+    request = complaint.defence_requests.filter(submitted_at__isnull=True).last()
+    request.defence = defence
+    request.submitted_at = timezone.now()
+    request.submitted_by_label = actor.display_name if actor else complaint.respondent_label
+    request.save()
+    complaint.defence_due = None
+    links_revoke(complaint=complaint, purpose=Purpose.DEFENCE)
+    state_move(
+        complaint,
+        State.WITH_DIRECTOR,
+        actor=actor,
+        party=party,
+        kind="defence_submitted",
+        summary=_("Verweer ontvangen."),
+        after={"defence": defence},
+    )
+    for person in directors():
+        tell_user(complaint, person, "defence_received")
+    return complaint
+
+
+@transaction.atomic
+def director_rule(*, complaint: Complaint, actor, decision: str, motivation: str) -> Ruling:
+    """The director rules in writing with a motivation to complainant and respondent (LSR-6f);
+    no appeal, the kantonrechter, mediation costs split (LSR-10). The complaint closes (LSR-6h)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="rule")
+    if decision not in RULING_OUTCOMES:
+        raise ValidationError({"decision": _("Kies gegrond, deels gegrond of ongegrond.")})
+    motivation = _text(motivation, "motivation", _("Motiveer de uitspraak."))
+    ruling = Ruling.objects.create(
+        complaint=complaint,
+        body=Ruling.Body.DIRECTOR,
+        decision=decision,
+        motivation=motivation,
+        decided_at=timezone.now(),
+        decided_by=actor,
+        decided_by_label=actor.display_name,
+    )
+    state_move(
+        complaint,
+        State.SETTLED,
+        actor=actor,
+        kind="ruling",
+        summary=_("Uitspraak van de directeur: %(decision)s.")
+        % {"decision": Ruling.Decision(decision).label},
+        outcome=RULING_OUTCOMES[decision],
+        after={"decision": decision, "motivation": motivation},
+    )
+    links_revoke(complaint=complaint)
+    tell_complainant(complaint, "ruling", ruling=ruling)
+    tell_respondent(complaint, "ruling", ruling=ruling)
+    return ruling
+
+
+@transaction.atomic
+def exam_ruling_record(*, complaint: Complaint, actor, decision: str, motivation: str) -> Ruling:
+    """The exam committee's ruling on an exam complaint; no appeal (LSR-9)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="record_exam_ruling")
+    if decision not in RULING_OUTCOMES:
+        raise ValidationError({"decision": _("Kies gegrond, deels gegrond of ongegrond.")})
+    motivation = _text(motivation, "motivation", _("Motiveer de uitspraak."))
+    ruling = Ruling.objects.create(
+        complaint=complaint,
+        body=Ruling.Body.EXAM_COMMITTEE,
+        decision=decision,
+        motivation=motivation,
+        decided_at=timezone.now(),
+        decided_by=actor,
+        decided_by_label=actor.display_name,
+    )
+    state_move(
+        complaint,
+        State.SETTLED,
+        actor=actor,
+        kind="exam_ruling",
+        summary=_("Uitspraak van de examencommissie: %(decision)s.")
+        % {"decision": Ruling.Decision(decision).label},
+        outcome=Outcome.EXAM_RULING,
+        after={"decision": decision, "motivation": motivation},
+    )
+    tell_complainant(complaint, "exam_ruling", ruling=ruling)
+    return ruling
