@@ -90,3 +90,40 @@ def handler_pick_automatic(*, complaint: Complaint):
         .order_by("open_count", "pk")
         .first()
     )
+
+
+def complaints_earlier_of_complainant(*, complaint: Complaint, limit: int = 10) -> list[dict]:
+    """Earlier complaints of the same complainant, with their outcome and how similar their text
+    is, so that "handled before, and no new facts" can be judged (LSR-5a).
+
+    The same complainant: the same e-mail address, or the same name and phone number.
+    """
+    from difflib import SequenceMatcher
+
+    same = Q()
+    if complaint.complainant_email:
+        same |= Q(complainant_email__iexact=complaint.complainant_email)
+    if complaint.complainant_phone:
+        same |= Q(
+            complainant_name__iexact=complaint.complainant_name,
+            complainant_phone=complaint.complainant_phone,
+        )
+    if not same:
+        same = Q(complainant_name__iexact=complaint.complainant_name)
+    earlier = (
+        Complaint.objects.filter(same)
+        .exclude(pk=complaint.pk)
+        .filter(received_at__lte=complaint.received_at)
+        .select_related("course")
+        .order_by("-received_at")[:limit]
+    )
+    text = complaint.description.lower()
+    return [
+        {
+            "complaint": other,
+            "similarity": round(
+                SequenceMatcher(None, text, other.description.lower()).ratio() * 100
+            ),
+        }
+        for other in earlier
+    ]

@@ -1,0 +1,302 @@
+"""One form per workflow action. The staff pages and the API validate with the same forms."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContactMethod, CriterionJudgement, FollowUp, Party, RespondentType, Ruling
+from .selectors import handlers_eligible
+from .services.lsr import INADMISSIBLE_GROUNDS
+
+User = get_user_model()
+
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%z"]
+TEXT = {"rows": 4}
+
+
+def _date(label, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _text(label, required=True, max_length=10_000, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+
+
+def _people():
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True))
+        .order_by("first_name", "last_name")
+    )
+
+
+class ActionForm(forms.Form):
+    """Base: knows the complaint and the acting person, to offer only sensible choices."""
+
+    def __init__(self, *args, complaint, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+        self.user = user
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", _("Dit veld is verplicht."))
+
+
+class EmptyForm(ActionForm):
+    pass
+
+
+class AssignHandlerForm(ActionForm):
+    handler = forms.ModelChoiceField(
+        label=_("Behandelaar"), queryset=User.objects.filter(is_active=True)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer the eligible; accept anyone active so that the service explains a refusal.
+        self.eligible = list(handlers_eligible(complaint=self.complaint))
+        self.fields["handler"].widget.choices = [("", _("Kies een behandelaar"))] + [
+            (p.pk, p.display_name) for p in self.eligible
+        ]
+
+
+class CorrectReceivedAtForm(ActionForm):
+    received_at = forms.DateTimeField(
+        label=_("Juiste datum en tijd van ontvangst"),
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class RespondentForm(ActionForm):
+    respondent_type = forms.ChoiceField(
+        label=_("Beklaagde"),
+        choices=[
+            (RespondentType.PERSON, _("Een persoon")),
+            (RespondentType.ORGANISATION, _("De organisatie")),
+        ],
+    )
+    respondent = forms.ModelChoiceField(
+        label=_("Persoon"), queryset=User.objects.none(), required=False
+    )
+    description = forms.CharField(
+        label=_("Omschrijving (zoals genoemd)"), required=False, max_length=200
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respondent"].queryset = _people()
+
+
+class ExtendForm(ActionForm):
+    reason = _text(_("Reden van het uitstel"))
+    new_due = _date(_("Verwachte datum van uitsluitsel"))
+
+
+class MeasureForm(ActionForm):
+    description = _text(_("Maatregel"))
+    owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=User.objects.none())
+    due_date = _date(_("Uiterlijk klaar op"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(is_trainer=True)
+                | Q(is_staff_member=True)
+                | Q(is_director=True)
+                | Q(is_secretariat=True)
+            )
+            .order_by("first_name", "last_name")
+        )
+
+
+class ReasonForm(ActionForm):
+    reason = _text(_("Reden"), required=False)
+
+
+class NoteForm(ActionForm):
+    note = _text(_("Toelichting"), required=False)
+
+
+class ReopenForm(ActionForm):
+    new_facts = _text(_("Nieuwe feiten"))
+
+
+class FirstContactForm(ActionForm):
+    method = forms.ChoiceField(label=_("Hoe"), choices=ContactMethod.choices)
+    contacted_at = forms.DateTimeField(
+        label=_("Wanneer"),
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    note = _text(_("Notitie"), required=False)
+
+
+class SolutionForm(ActionForm):
+    text = _text(
+        _("Oplossing"), help_text=_("Klager en beklaagde ontvangen deze tekst ter fiattering.")
+    )
+
+
+class PartyDecisionForm(ActionForm):
+    """The secretariat records a party's answer given by phone or by letter."""
+
+    party = forms.ChoiceField(
+        label=_("Partij"),
+        choices=[(Party.COMPLAINANT, _("Klager")), (Party.RESPONDENT, _("Beklaagde"))],
+    )
+    reason = _text(_("Reden"), required=False)
+
+
+class BindingAdviceForm(ActionForm):
+    advice = _text(_("Bindend advies"))
+    follow_ups = forms.CharField(
+        label=_("Wat de organisatie moet doen (één punt per regel)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+
+    def clean_follow_ups(self):
+        value = self.cleaned_data["follow_ups"]
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [line for line in (value or "").splitlines() if line.strip()]
+
+
+class FollowUpForm(ActionForm):
+    follow_up = forms.ModelChoiceField(label=_("Punt"), queryset=FollowUp.objects.none())
+    note = _text(_("Toelichting"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up"].queryset = FollowUp.objects.filter(
+            ruling__complaint=self.complaint, done_at__isnull=True
+        )
+
+
+class AdmissibleForm(ActionForm):
+    category = forms.ChoiceField(label=_("Categorie"))
+    respondent_type = forms.ChoiceField(
+        label=_("Beklaagde"),
+        choices=[
+            (RespondentType.PERSON, _("Een persoon")),
+            (RespondentType.ORGANISATION, _("De organisatie")),
+        ],
+    )
+    respondent = forms.ModelChoiceField(
+        label=_("Betrokken persoon"), queryset=User.objects.none(), required=False
+    )
+    reason = _text(_("Toelichting"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = (
+            "en" if (self.user and getattr(self.user, "preferred_language", "nl") == "en") else "nl"
+        )
+        self.fields["category"].choices = [
+            (c["code"], c["label"].get(language, c["label"]["nl"]))
+            for c in self.complaint.procedure_version.categories
+        ]
+        self.fields["respondent"].queryset = _people()
+        if self.complaint.respondent_id and not self.is_bound:
+            self.initial.setdefault("respondent", self.complaint.respondent_id)
+
+
+class InadmissibleForm(ActionForm):
+    ground = forms.ChoiceField(label=_("Grond"), choices=list(INADMISSIBLE_GROUNDS.items()))
+    reason = _text(_("Motivering"))
+    respondent_type = forms.ChoiceField(
+        label=_("Beklaagde"),
+        required=False,
+        choices=[
+            ("", "—"),
+            (RespondentType.PERSON, _("Een persoon")),
+            (RespondentType.ORGANISATION, _("De organisatie")),
+        ],
+    )
+    respondent = forms.ModelChoiceField(
+        label=_("Betrokken persoon"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Deze persoon beantwoordt de klager."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respondent"].queryset = _people()
+
+
+class AnswerForm(ActionForm):
+    answer = _text(_("Antwoord aan de klager"))
+
+
+class FindingsForm(ActionForm):
+    summary = _text(_("Bevindingen"))
+    proposed_solution = _text(_("Mogelijke oplossing"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = self.complaint.procedure_version.criteria_for(self.complaint.category)
+        for criterion in self.criteria:
+            code = criterion["code"]
+            label = criterion["label"]["nl"]
+            self.fields[f"criterion_{code}"] = forms.ChoiceField(
+                label=label, choices=[("", "—")] + list(CriterionJudgement.Judgement.choices)
+            )
+            self.fields[f"criterion_{code}_note"] = forms.CharField(
+                label=_("Toelichting bij: %(label)s") % {"label": label},
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def judgements(self) -> dict:
+        return {
+            c["code"]: (
+                self.cleaned_data.get(f"criterion_{c['code']}", ""),
+                self.cleaned_data.get(f"criterion_{c['code']}_note", ""),
+            )
+            for c in self.criteria
+        }
+
+
+class DefenceRequestForm(ActionForm):
+    question = _text(_("Vraag aan de verweerder"), required=False)
+    due = _date(
+        _("Verweer uiterlijk"), required=False, help_text=_("Leeg: de termijn van de procedure.")
+    )
+
+
+class DefenceForm(ActionForm):
+    defence = _text(_("Verweer"))
+
+
+class RulingForm(ActionForm):
+    decision = forms.ChoiceField(
+        label=_("Uitspraak"),
+        choices=[
+            (d.value, d.label)
+            for d in (
+                Ruling.Decision.FOUNDED,
+                Ruling.Decision.PARTLY_FOUNDED,
+                Ruling.Decision.UNFOUNDED,
+            )
+        ],
+    )
+    motivation = _text(_("Motivering"))
