@@ -72,8 +72,12 @@ def message_render(*, key: str, language: str, context: dict, procedure=None) ->
         ).first()
     with translation.override(language):
         if override is not None:
-            subject = Template(override.subject).render(Context(context, autoescape=False))
-            body = Template(override.body).render(Context(context, autoescape=False))
+            subject = Template("{% load i18n %}" + override.subject).render(
+                Context(context, autoescape=False)
+            )
+            body = Template("{% load i18n %}" + override.body).render(
+                Context(context, autoescape=False)
+            )
         else:
             text = render_to_string(f"notifications/email/{key}.txt", context)
             subject, _, body = text.strip().partition("\n")
@@ -85,7 +89,9 @@ def message_queue_from_template(
 ) -> OutboxMessage:
     """Render a message (see `message_render`) and queue it for e-mail delivery."""
     procedure = complaint.procedure_version.procedure if complaint is not None else None
-    subject, body = message_render(key=template, language=language, context=context, procedure=procedure)
+    subject, body = message_render(
+        key=template, language=language, context=context, procedure=procedure
+    )
     return message_queue(
         to=to, subject=subject, body=body, kind=kind, language=language, complaint=complaint
     )
