@@ -31,6 +31,7 @@ from .lsr import (  # noqa: F401
     findings_share,
     inadmissible_answer,
     inadmissible_close,
+    inadmissible_declare,
     procedure_send,
 )
 from .registration import (  # noqa: F401

@@ -29,7 +29,8 @@ def step_begin(
 ) -> tuple[Complaint, Transition]:
     """Lock the complaint and check that this person may take this step now."""
     locked = (
-        Complaint.objects.select_for_update()
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("procedure_version__procedure", "handler", "respondent", "course")
         .get(pk=complaint.pk)
     )
@@ -116,7 +117,11 @@ def tell_complainant(complaint: Complaint, key: str, *, purpose: str | None = No
     return message_send_to(
         key=key,
         context=context_for(
-            complaint, link=link, recipient_name=complaint.complainant_name, **extra
+            complaint,
+            link=link,
+            recipient_name=complaint.complainant_name,
+            recipient_party=Party.COMPLAINANT,
+            **extra,
         ),
         complaint=complaint,
         email=complaint.complainant_email,
@@ -159,7 +164,7 @@ def tell_respondent(complaint: Complaint, key: str, *, purpose: str | None = Non
             complaint=complaint, party=Party.RESPONDENT, purpose=purpose, days=link_days(complaint)
         )
     return [
-        tell_user(complaint, person, key, link=link, **extra)
+        tell_user(complaint, person, key, link=link, recipient_party=Party.RESPONDENT, **extra)
         for person in respondent_people(complaint)
     ]
 
