@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from klachtroute.deadlines import deadline
 from klachtroute.organisation.selectors import work_calendar_get
@@ -38,9 +39,9 @@ from .common import (
 User = get_user_model()
 
 INADMISSIBLE_GROUNDS = {
-    "handled_before": _("Eerder behandeld en sindsdien geen nieuwe feiten (LSR-5a)"),
-    "outside_scope": _("Klager is geen klant of student van de organisatie (LSR-2)"),
-    "other": _("Andere reden"),
+    "handled_before": _lazy("Eerder behandeld en sindsdien geen nieuwe feiten"),
+    "outside_scope": _lazy("Klager is geen klant of student van de organisatie"),
+    "other": _lazy("Andere reden"),
 }
 RULING_OUTCOMES = {
     Ruling.Decision.FOUNDED: Outcome.FOUNDED,
