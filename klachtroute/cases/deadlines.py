@@ -5,6 +5,7 @@ from django.conf import settings
 from klachtroute.deadlines import WorkCalendar, deadline, local_date
 
 from .models import Complaint
+from .workflow import SETTLEMENT_OVER, State
 
 DEADLINE_FIELDS = {
     "acknowledge": ("acknowledge_due", "acknowledged_at"),
@@ -29,9 +30,13 @@ def next_due(complaint: Complaint):
         return None
     open_dues = [
         getattr(complaint, due_field)
-        for due_field, done_field in DEADLINE_FIELDS.values()
-        if getattr(complaint, due_field) and getattr(complaint, done_field) is None
+        for key, (due_field, done_field) in DEADLINE_FIELDS.items()
+        if getattr(complaint, due_field)
+        and getattr(complaint, done_field) is None
+        and not (key == "settle" and complaint.state in SETTLEMENT_OVER)
     ]
+    if complaint.state == State.AWAITING_DEFENCE and complaint.defence_due:
+        open_dues.append(complaint.defence_due)
     return min(open_dues, default=None)
 
 

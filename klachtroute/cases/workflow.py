@@ -44,6 +44,9 @@ class State(models.TextChoices):
 
 OPEN = State.open_states()
 CLOSED = State.closed_states()
+# Once the complainant is told there is no agreement, the organisation's settlement deadline
+# has done its work (LIVP-9): the independent third party's timeline is not ours to watch.
+SETTLEMENT_OVER = (State.NO_AGREEMENT, State.WITH_THIRD_PARTY, State.ADVICE_FOLLOW_UP)
 
 # Procedure features: which transitions a procedure version offers.
 FEATURES: dict[str, Callable] = {

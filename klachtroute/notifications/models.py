@@ -83,3 +83,19 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure} · {self.key} · {self.language}"
+
+
+class DigestSent(models.Model):
+    """The weekly digest of one ISO week has been sent (LSR-7a); the unique week makes the
+    deadline watcher send it once, however often or however many times at once it runs."""
+
+    week = models.CharField(_("week"), max_length=10, unique=True)  # e.g. "2026-W11"
+    sent_at = models.DateTimeField(_("verzonden op"))
+
+    class Meta:
+        verbose_name = _("weekoverzicht verzonden")
+        verbose_name_plural = _("weekoverzichten verzonden")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.week

@@ -1,0 +1,24 @@
+"""Watch the deadlines: reminders, missed deadlines, LIVP-9 no agreement, the weekly digest."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from klachtroute.cases.watch import deadlines_watch
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind handlers, the secretariat and respondents of deadlines that are near; mark "
+        "missed deadlines and tell the directors; start the no-agreement procedure when a "
+        "LIVP settlement period passed without an approved solution; send the directors' "
+        "weekly digest once per week. Idempotent and safe to run at the same time: nothing "
+        "is sent twice. Run it every few minutes, e.g. from cron: "
+        "'*/5 * * * * cd /srv/klachtroute && .venv/bin/python manage.py watch_deadlines' "
+        "(or from a systemd timer)."
+    )
+
+    def handle(self, *args, **options):
+        report = deadlines_watch()
+        self.stdout.write(report.summary())
+        if report.errors:
+            # A non-zero exit makes cron report it; the rest of the run has been done.
+            raise CommandError(f"{report.errors} item(s) failed; see the log.")

@@ -1,0 +1,314 @@
+"""The deadline watcher: reminders, missed deadlines, LIVP-9 no agreement, the weekly digest.
+
+Dates in March/April 2026: Monday 2 March is the day of receipt, so the LIVP deadlines are
+acknowledge Tuesday 3 March, first contact Monday 9 March and settlement Monday 30 March.
+"""
+
+import datetime as dt
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from klachtroute.cases.models import Complaint, DeadlineNotice, Event, RespondentType
+from klachtroute.cases.services import (
+    complaint_register,
+    first_contact_record,
+    respondent_set,
+    settlement_extend,
+    solution_propose,
+)
+from klachtroute.cases.watch import deadlines_watch
+from klachtroute.cases.workflow import State
+from klachtroute.notifications.models import OutboxMessage
+from klachtroute.testing.factories import UserFactory, complaint_data
+
+AMS = ZoneInfo("Europe/Amsterdam")
+pytestmark = pytest.mark.django_db
+
+
+def at(y, m, d, hh=10, mm=0):
+    return dt.datetime(y, m, d, hh, mm, tzinfo=AMS)
+
+
+def watch_on(day: dt.datetime):
+    with time_machine.travel(day, tick=False):
+        return deadlines_watch()
+
+
+def messages(kind: str, to: str | None = None):
+    qs = OutboxMessage.objects.filter(kind=kind)
+    return qs.filter(to=to) if to is not None else qs
+
+
+def missed_events(complaint):
+    return Event.objects.filter(complaint=complaint, kind="deadline_missed")
+
+
+@pytest.fixture
+def livp_complaint(organisation, course, trainers):
+    """A web complaint received Monday 2 March 2026, assigned automatically to Theo."""
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        complaint = complaint_register(**complaint_data(course=course))
+    assert complaint.handler == trainers[2]
+    return complaint
+
+
+@pytest.fixture
+def contacted(livp_complaint, trainers):
+    """The same complaint with the first contact recorded on time, so only settlement is open."""
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        return first_contact_record(
+            complaint=livp_complaint,
+            actor=trainers[2],
+            method="phone",
+            contacted_at=at(2026, 3, 4, 9),
+        )
+
+
+def test_livp_3_reminder_before_acknowledgement_deadline_goes_to_the_secretariat(
+    organisation, secretariat, trainers
+):
+    organisation.auto_assign = False
+    organisation.save()
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        complaint = complaint_register(**complaint_data(channel="post", actor=secretariat))
+    assert complaint.state == State.NEW and complaint.acknowledge_due == dt.date(2026, 3, 3)
+
+    report = watch_on(at(2026, 3, 2, 11))
+
+    reminder = messages("deadline_reminder").get()
+    assert reminder.to == secretariat.email
+    assert reminder.complaint == complaint
+    assert complaint.number in reminder.subject + reminder.body
+    assert report.reminders == 1
+    # The handlers are not reminded of what is the secretariat's job.
+    assert not messages("deadline_reminder").exclude(to=secretariat.email).exists()
+
+
+def test_livp_5_handler_reminded_one_working_day_before_first_contact_deadline(
+    livp_complaint, trainers
+):
+    handler = trainers[2]
+    watch_on(at(2026, 3, 5))  # Thursday: two working days left
+    assert not messages("deadline_reminder").exists()
+
+    watch_on(at(2026, 3, 6))  # Friday: one working day left (Monday 9 March)
+    reminder = messages("deadline_reminder").get()
+    assert reminder.to == handler.email
+    assert reminder.complaint == livp_complaint
+
+
+def test_reminder_is_sent_once_when_the_watcher_runs_twice(livp_complaint, trainers):
+    first = watch_on(at(2026, 3, 6, 9))
+    second = watch_on(at(2026, 3, 6, 9, 5))
+    third = watch_on(at(2026, 3, 9, 8))  # the due day itself: still the same reminder
+    assert (first.reminders, second.reminders, third.reminders) == (1, 0, 0)
+    assert messages("deadline_reminder", to=trainers[2].email).count() == 1
+    assert DeadlineNotice.objects.filter(complaint=livp_complaint, kind="reminder").count() == 1
+
+
+def test_a_reminder_another_run_already_claimed_is_not_sent_again(livp_complaint):
+    # A run at the same moment that got there first left its notice row.
+    DeadlineNotice.objects.create(
+        complaint=livp_complaint,
+        deadline="first_contact",
+        due=livp_complaint.first_contact_due,
+        kind=DeadlineNotice.Kind.REMINDER,
+    )
+    report = watch_on(at(2026, 3, 6))
+    assert report.reminders == 0
+    assert not messages("deadline_reminder").exists()
+
+
+def test_lsr_7b_missed_settlement_deadline_is_recorded_and_director_told(
+    lsr_organisation, secretariat, director
+):
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        complaint = complaint_register(**complaint_data(channel="post", actor=secretariat))
+    assert complaint.settle_due == dt.date(2026, 3, 30)
+
+    on_the_day = watch_on(at(2026, 3, 30, 17))
+    assert on_the_day.missed == 0 and not missed_events(complaint).exists()
+
+    report = watch_on(at(2026, 3, 31, 8))
+    assert report.missed == 1
+    event = missed_events(complaint).get()
+    assert event.actor is None
+    assert event.after == {"deadline": "settle", "due": "2026-03-30"}
+    told = messages("deadlines_overdue").get()
+    assert told.to == director.email
+    assert complaint.number in told.body
+
+    again = watch_on(at(2026, 3, 31, 8, 5))
+    assert again.missed == 0
+    assert missed_events(complaint).count() == 1
+    assert messages("deadlines_overdue").count() == 1
+    # LSR escalates to the director, not a third party: the watcher does not close the talks.
+    assert Complaint.objects.get(pk=complaint.pk).state == State.NEW
+
+
+def test_directors_get_one_overdue_message_per_run_naming_every_newly_overdue_complaint(
+    lsr_organisation, secretariat, director
+):
+    other_director = UserFactory(username="directeur2", is_director=True)
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        first = complaint_register(**complaint_data(channel="post", actor=secretariat))
+        second = complaint_register(**complaint_data(channel="post", actor=secretariat))
+    watch_on(at(2026, 3, 31))
+    for person in (director, other_director):
+        told = messages("deadlines_overdue", to=person.email).get()
+        assert first.number in told.body and second.number in told.body
+
+
+def test_livp_9_after_four_weeks_without_approved_solution_no_agreement_starts(contacted):
+    complaint = contacted
+    watch_on(at(2026, 3, 30, 16))  # the last day: not yet
+    assert Complaint.objects.get(pk=complaint.pk).state == State.IN_PROGRESS
+
+    report = watch_on(at(2026, 3, 31, 8))
+
+    complaint.refresh_from_db()
+    assert report.no_agreement == 1
+    assert complaint.state == State.NO_AGREEMENT
+    assert complaint.no_agreement_notified_at is not None
+    notice = messages("no_agreement_notice").get()
+    assert notice.to == complaint.complainant_email
+    assert Event.objects.filter(complaint=complaint, kind="no_agreement", actor=None).exists()
+
+    again = watch_on(at(2026, 3, 31, 8, 5))
+    assert again.no_agreement == 0
+    assert messages("no_agreement_notice").count() == 1
+
+
+def test_livp_9_also_when_a_solution_still_awaits_approval(contacted, trainers):
+    with time_machine.travel(at(2026, 3, 20), tick=False):
+        respondent_set(
+            complaint=contacted, actor=trainers[2], respondent_type=RespondentType.ORGANISATION
+        )
+        solution_propose(complaint=contacted, actor=trainers[2], text="Excuses en een gesprek.")
+    assert Complaint.objects.get(pk=contacted.pk).state == State.AWAITING_APPROVAL
+    watch_on(at(2026, 3, 31))
+    assert Complaint.objects.get(pk=contacted.pk).state == State.NO_AGREEMENT
+
+
+def test_lsr_5d_extension_before_the_deadline_moves_the_missed_mark_and_livp_9(
+    contacted, trainers, director
+):
+    complaint, handler = contacted, trainers[2]
+    watch_on(at(2026, 3, 27))  # Friday: reminded of Monday 30 March
+    assert messages("deadline_reminder", to=handler.email).count() == 1
+    with time_machine.travel(at(2026, 3, 27, 11), tick=False):
+        settlement_extend(
+            complaint=complaint,
+            actor=handler,
+            reason="De beklaagde is twee weken afwezig.",
+            new_due=dt.date(2026, 4, 13),
+        )
+
+    report = watch_on(at(2026, 3, 31))  # past the old date
+    complaint.refresh_from_db()
+    assert report.missed == 0 and report.no_agreement == 0
+    assert complaint.state == State.IN_PROGRESS
+    assert not missed_events(complaint).exists()
+    assert not messages("deadlines_overdue").exists()
+
+    watch_on(at(2026, 4, 10))  # Friday before the new date: a new reminder for it
+    assert messages("deadline_reminder", to=handler.email).count() == 2
+
+    report = watch_on(at(2026, 4, 14))  # past the new date
+    complaint.refresh_from_db()
+    assert report.missed == 1 and report.no_agreement == 1
+    assert missed_events(complaint).get().after["due"] == "2026-04-13"
+    assert complaint.state == State.NO_AGREEMENT
+    assert messages("deadlines_overdue", to=director.email).count() == 1
+
+
+def test_lsr_6e_respondent_reminded_of_the_defence_deadline(
+    lsr_organisation, secretariat, director, trainers
+):
+    respondent = trainers[0]
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        complaint = complaint_register(**complaint_data(channel="post", actor=secretariat))
+    Complaint.objects.filter(pk=complaint.pk).update(
+        state=State.AWAITING_DEFENCE,
+        respondent_type=RespondentType.PERSON,
+        respondent=respondent,
+        defence_due=dt.date(2026, 3, 20),
+    )
+    watch_on(at(2026, 3, 17))  # Tuesday: three working days left, LSR reminds two ahead
+    assert not messages("deadline_reminder", to=respondent.email).exists()
+    watch_on(at(2026, 3, 18))
+    assert messages("deadline_reminder", to=respondent.email).count() == 1
+
+    report = watch_on(at(2026, 3, 23))
+    assert report.missed == 1
+    assert missed_events(complaint).get().after["deadline"] == "defence"
+
+
+def test_lsr_7a_weekly_digest_once_per_week(lsr_organisation, secretariat, director):
+    other_director = UserFactory(username="directeur2", is_director=True)
+    with time_machine.travel(at(2026, 3, 4), tick=False):  # Wednesday of week 10
+        complaint = complaint_register(**complaint_data(channel="post", actor=secretariat))
+
+    first = watch_on(at(2026, 3, 9, 0, 5))  # Monday of week 11, just after midnight
+    second = watch_on(at(2026, 3, 9, 0, 10))
+    later_that_week = watch_on(at(2026, 3, 12))
+    assert (first.digest_sent, second.digest_sent, later_that_week.digest_sent) == (
+        True,
+        False,
+        False,
+    )
+    for person in (director, other_director):
+        digest = messages("weekly_digest", to=person.email).get()
+        assert complaint.number in digest.body  # received last week
+
+    assert watch_on(at(2026, 3, 16, 7)).digest_sent  # the next Monday: another
+    for person in (director, other_director):
+        assert messages("weekly_digest", to=person.email).count() == 2
+    assert not messages("weekly_digest").exclude(to__in=[director.email, other_director.email])
+
+
+def test_settled_complaints_are_ignored(organisation, secretariat, director):
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        complaint = complaint_register(
+            **complaint_data(channel="phone", actor=secretariat, settled_on_the_spot=True)
+        )
+    assert complaint.state == State.SETTLED and complaint.settle_due is not None
+
+    for day in (at(2026, 3, 2, 11), at(2026, 3, 27), at(2026, 4, 1)):
+        report = watch_on(day)
+        assert (report.reminders, report.missed, report.no_agreement) == (0, 0, 0)
+    assert not messages("deadline_reminder").exists()
+    assert not messages("deadlines_overdue").exists()
+    assert not missed_events(complaint).exists()
+    assert Complaint.objects.get(pk=complaint.pk).state == State.SETTLED
+
+
+def test_watch_deadlines_command_prints_a_summary(contacted):
+    out = StringIO()
+    with time_machine.travel(at(2026, 3, 31), tick=False):
+        call_command("watch_deadlines", stdout=out)
+    assert out.getvalue().strip() == (
+        "reminders: 0, missed: 1, no-agreement started: 1, digest: sent"
+    )
+
+
+def test_a_run_that_loses_the_race_for_a_notice_sends_nothing_and_carries_on(
+    livp_complaint, monkeypatch
+):
+    # The other run inserted its row after this run looked: the INSERT fails on the unique
+    # constraint inside a savepoint, and the rest of the run goes on normally.
+    DeadlineNotice.objects.create(
+        complaint=livp_complaint,
+        deadline="first_contact",
+        due=livp_complaint.first_contact_due,
+        kind=DeadlineNotice.Kind.REMINDER,
+    )
+    monkeypatch.setattr("django.db.models.QuerySet.exists", lambda self: False)
+    report = watch_on(at(2026, 3, 6))
+    assert report.reminders == 0 and report.errors == 0
+    assert not messages("deadline_reminder").exists()
+    assert report.digest_sent  # the same run still sent what was due

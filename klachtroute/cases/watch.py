@@ -1,0 +1,318 @@
+"""The deadline watcher (LIVP-9, LSR-5d, LSR-7a, LSR-7b).
+
+`deadlines_watch` is run every few minutes by `manage.py watch_deadlines`. It reminds the
+people who must act before a deadline, marks deadlines that passed and tells the directors,
+starts the no-agreement procedure when a LIVP settlement period ran out, and sends the
+directors their weekly digest.
+
+Running it twice, or twice at the same moment, sends nothing twice: every reminder and
+every missed deadline claims a `DeadlineNotice` row (unique per complaint, deadline, due
+date and kind) in the same transaction as its message, and the weekly digest claims a
+`DigestSent` row for its ISO week. The claim is an INSERT in a savepoint; a second run
+either sees the row or gets an IntegrityError (on PostgreSQL it waits for the first run's
+transaction), and then does nothing. A due date that moves (an extension) is a new key, so
+the new date gets its own reminder and, if it passes too, its own mark.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from klachtroute.deadlines import WorkCalendar, working_days_left
+from klachtroute.notifications.models import DigestSent
+from klachtroute.organisation.selectors import work_calendar_get
+
+from .events import event_record
+from .models import Complaint, DeadlineNotice
+from .selectors import complaints_overdue, complaints_received_between
+from .services import no_agreement_declare
+from .services.common import directors, respondent_people, secretariat, tell_user
+from .workflow import SETTLEMENT_OVER, State
+
+logger = logging.getLogger(__name__)
+
+# Rendered in the recipient's language when the message is rendered, hence lazy.
+DEADLINE_LABELS = {
+    "acknowledge": gettext_lazy("ontvangstbevestiging"),
+    "first_contact": gettext_lazy("eerste persoonlijk contact met de klager"),
+    "settle": gettext_lazy("afhandeling van de klacht"),
+    "defence": gettext_lazy("verweer"),
+}
+
+# Where the watcher starts the no-agreement procedure (LIVP-9): no solution approved yet.
+NO_AGREEMENT_SOURCES = (State.IN_PROGRESS, State.AWAITING_APPROVAL)
+
+
+@dataclass(frozen=True)
+class OpenDeadline:
+    key: str
+    due: date
+
+    @property
+    def label(self):
+        return DEADLINE_LABELS[self.key]
+
+
+@dataclass
+class WatchReport:
+    """What one run of the watcher did."""
+
+    reminders: int = 0  # reminders sent (one per complaint, deadline and due date)
+    missed: int = 0  # deadlines newly marked as missed
+    no_agreement: int = 0  # complaints moved to no agreement (LIVP-9)
+    digest_sent: bool = False
+    errors: int = 0
+
+    def summary(self) -> str:
+        digest = "sent" if self.digest_sent else "not due"
+        text = (
+            f"reminders: {self.reminders}, missed: {self.missed}, "
+            f"no-agreement started: {self.no_agreement}, digest: {digest}"
+        )
+        return text + (f", errors: {self.errors}" if self.errors else "")
+
+
+def deadlines_open(complaint: Complaint) -> list[OpenDeadline]:
+    """The deadlines of a complaint that still have to be met; none for a closed complaint.
+
+    Acknowledgement and first contact count until they are recorded, the settlement until
+    the complaint closes, the defence while the complaint awaits it.
+    """
+    if not complaint.is_open:
+        return []
+    found = []
+    if complaint.acknowledge_due and complaint.acknowledged_at is None:
+        found.append(OpenDeadline("acknowledge", complaint.acknowledge_due))
+    if complaint.first_contact_due and complaint.first_contact_at is None:
+        found.append(OpenDeadline("first_contact", complaint.first_contact_due))
+    if complaint.settle_due and complaint.state not in SETTLEMENT_OVER:
+        found.append(OpenDeadline("settle", complaint.settle_due))
+    if complaint.state == State.AWAITING_DEFENCE and complaint.defence_due:
+        found.append(OpenDeadline("defence", complaint.defence_due))
+    return found
+
+
+def deadline_recipients(complaint: Complaint, key: str) -> list:
+    """Who is reminded of a deadline: the secretariat acknowledges (LIVP-3); the respondent
+    writes the defence (LSR-6e); the handler does the rest, or the secretariat while there
+    is no handler yet. Only people with an e-mail address: a reminder is not sent as a letter."""
+    if key == "acknowledge":
+        people = list(secretariat())
+    elif key == "defence":
+        people = respondent_people(complaint)
+    elif complaint.handler_id and complaint.handler.is_active:
+        people = [complaint.handler]
+    else:
+        people = list(secretariat())
+    return [person for person in people if person.email]
+
+
+def _notice_claim(*, complaint: Complaint, deadline: OpenDeadline, kind: str) -> bool:
+    """Claim the right to give this notice. False when it was given already (or is being
+    given by a run at the same moment). Call inside the transaction that gives it."""
+    fields = {"complaint": complaint, "deadline": deadline.key, "due": deadline.due, "kind": kind}
+    if DeadlineNotice.objects.filter(**fields).exists():
+        return False
+    try:
+        with transaction.atomic():
+            DeadlineNotice.objects.create(**fields)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _open_complaints():
+    return Complaint.objects.filter(state__in=State.open_states()).select_related(
+        "procedure_version__procedure", "handler", "respondent", "course"
+    )
+
+
+def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
+    """Remind of each open deadline `reminder_working_days` working days before it (and on
+    the day itself at the latest), once per complaint, deadline and due date.
+
+    Returns (reminders sent, errors).
+    """
+    sent = errors = 0
+    candidates = (
+        _open_complaints()
+        .filter(
+            Q(acknowledge_due__gte=today, acknowledged_at__isnull=True)
+            | Q(first_contact_due__gte=today, first_contact_at__isnull=True)
+            | Q(settle_due__gte=today)
+            | Q(state=State.AWAITING_DEFENCE, defence_due__gte=today)
+        )
+        .order_by("pk")
+    )
+    for complaint in candidates:
+        ahead = complaint.procedure_version.reminder_working_days
+        for deadline in deadlines_open(complaint):
+            if deadline.due < today:
+                continue
+            days_left = working_days_left(today, deadline.due, calendar)
+            if days_left > ahead:
+                continue
+            try:
+                with transaction.atomic():
+                    if not _notice_claim(
+                        complaint=complaint, deadline=deadline, kind=DeadlineNotice.Kind.REMINDER
+                    ):
+                        continue
+                    for person in deadline_recipients(complaint, deadline.key):
+                        tell_user(
+                            complaint,
+                            person,
+                            "deadline_reminder",
+                            deadline_label=deadline.label,
+                            due=deadline.due,
+                            days_left=days_left,
+                        )
+                sent += 1
+            except Exception:
+                errors += 1
+                logger.exception(
+                    "Reminder of %s for complaint %s failed", deadline.key, complaint.number
+                )
+    return sent, errors
+
+
+@transaction.atomic
+def missed_deadlines_mark(*, today: date) -> int:
+    """Mark each deadline that passed unmet (an event in the complaint's history, once per
+    complaint, deadline and due date) and tell every director, in one message, which
+    complaints became overdue since the last run (LSR-7b). Returns the number marked.
+
+    One transaction: the marks and the directors' message stand or fall together.
+    """
+    newly: dict[int, Complaint] = {}
+    missed: list[dict] = []
+    overdue = complaints_overdue(today=today).select_related(
+        "procedure_version__procedure", "respondent"
+    )
+    for complaint in overdue.order_by("pk"):
+        for deadline in deadlines_open(complaint):
+            if deadline.due >= today:
+                continue
+            if not _notice_claim(
+                complaint=complaint, deadline=deadline, kind=DeadlineNotice.Kind.MISSED
+            ):
+                continue
+            event_record(
+                complaint=complaint,
+                actor=None,
+                kind="deadline_missed",
+                summary=_("Termijn verstreken: %(deadline)s (uiterlijk %(due)s).")
+                % {"deadline": deadline.label, "due": deadline.due.strftime("%d-%m-%Y")},
+                after={"deadline": deadline.key, "due": deadline.due.isoformat()},
+            )
+            newly[complaint.pk] = complaint
+            missed.append(
+                {"complaint": complaint, "deadline_label": deadline.label, "due": deadline.due}
+            )
+    if newly:
+        complaints = sorted(newly.values(), key=lambda c: c.number)
+        for person in directors():
+            if person.email:
+                tell_user(None, person, "deadlines_overdue", overdue=complaints, missed=missed)
+    return len(missed)
+
+
+def no_agreement_start(*, today: date) -> tuple[int, int]:
+    """LIVP-9: when the settlement period has passed without an approved solution, the
+    complainant is told in writing of the independent third party. Only under a procedure
+    that escalates to a third party. Returns (started, errors)."""
+    started = errors = 0
+    candidates = (
+        Complaint.objects.filter(state__in=NO_AGREEMENT_SOURCES, settle_due__lt=today)
+        .select_related("procedure_version")
+        .order_by("pk")
+    )
+    for complaint in candidates:
+        if complaint.procedure_version.escalation != "third_party":
+            continue
+        try:
+            with transaction.atomic():
+                # Checked again under the lock: another run, or an extension, may have won.
+                locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+                if locked.state not in NO_AGREEMENT_SOURCES or not (
+                    locked.settle_due and locked.settle_due < today
+                ):
+                    continue
+                no_agreement_declare(complaint=locked, actor=None)
+            started += 1
+        except Exception:
+            errors += 1
+            logger.exception("No-agreement for complaint %s failed", complaint.number)
+    return started, errors
+
+
+def iso_week(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@transaction.atomic
+def weekly_digest_send(*, today: date) -> bool:
+    """LSR-7a: once per ISO week (the first run in it), every director gets the complaints
+    received in the previous week (Monday to Sunday), the number open and the overdue ones.
+    Returns True when this run sent it."""
+    week = iso_week(today)
+    if DigestSent.objects.filter(week=week).exists():
+        return False
+    try:
+        with transaction.atomic():
+            DigestSent.objects.create(week=week, sent_at=timezone.now())
+    except IntegrityError:
+        return False
+    monday = today - timedelta(days=today.weekday())
+    period_start, period_end = monday - timedelta(days=7), monday - timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    new = list(
+        complaints_received_between(
+            start=datetime.combine(period_start, time.min, tzinfo=zone),
+            end=datetime.combine(monday, time.min, tzinfo=zone),
+        )
+    )
+    open_count = Complaint.objects.filter(state__in=State.open_states()).count()
+    overdue = list(complaints_overdue(today=today))
+    for person in directors():
+        if person.email:
+            tell_user(
+                None,
+                person,
+                "weekly_digest",
+                period_start=period_start,
+                period_end=period_end,
+                new=new,
+                open_count=open_count,
+                overdue=overdue,
+            )
+    return True
+
+
+def deadlines_watch(*, today: date | None = None) -> WatchReport:
+    """One run of the watcher; see the module docstring. Safe to run at any time."""
+    today = today or timezone.localdate()
+    calendar = work_calendar_get()
+    report = WatchReport()
+    report.reminders, errors = reminders_send(today=today, calendar=calendar)
+    report.errors += errors
+    try:
+        report.missed = missed_deadlines_mark(today=today)
+    except Exception:
+        report.errors += 1
+        logger.exception("Marking missed deadlines failed")
+    report.no_agreement, errors = no_agreement_start(today=today)
+    report.errors += errors
+    try:
+        report.digest_sent = weekly_digest_send(today=today)
+    except Exception:
+        report.errors += 1
+        logger.exception("Sending the weekly digest failed")
+    return report
