@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import PrivateLink
 
@@ -23,7 +23,9 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def link_create(*, complaint, party: str, purpose: str, days: int = 30, created_by=None) -> str:
+def link_create(
+    *, complaint, party: str, purpose: str, days: int = 30, created_by=None, language: str = "nl"
+) -> str:
     """Create a link and return its absolute URL. Call inside the transaction of its cause."""
     raw = secrets.token_urlsafe(18)
     PrivateLink.objects.create(
@@ -35,7 +37,9 @@ def link_create(*, complaint, party: str, purpose: str, days: int = 30, created_
         created_by=created_by,
     )
     token = signing.Signer(salt=_SIGNER_SALT).sign(raw)
-    return settings.SITE_URL + reverse("portal:link", kwargs={"token": token})
+    # The link opens in the reader's language, whatever language the sender works in.
+    with translation.override(language):
+        return settings.SITE_URL + reverse("portal:link", kwargs={"token": token})
 
 
 def link_resolve(token: str) -> PrivateLink | None:

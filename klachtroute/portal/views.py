@@ -1,7 +1,585 @@
-"""Pages for the complainant, the respondent and the third party, reached through private links."""
+"""Pages for the complainant, the respondent and the third party, reached through private links.
 
-from django.http import Http404
+A link is bound to one complaint, one party and one purpose (see `links.py`). A page acts
+only on that complaint and only as that party, through the same services the staff use,
+which check the state and the party again. A token that is tampered with, unknown, expired
+or revoked gets one friendly page with status 404 that reveals nothing, and changes nothing.
+
+The token is a password in the address bar, so: no login, but every page is sent with
+`Referrer-Policy: strict-origin` (only the site's origin ever leaves in a Referer header,
+never the path with the token; unlike `no-referrer` it keeps the Origin header of form posts,
+which Django's CSRF check needs), `Cache-Control:
+no-store` and `X-Robots-Tag: noindex`; the page loads nothing from other sites; and no log
+line written here or by Django's request logging contains the path.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from klachtroute.cases import services
+from klachtroute.cases.models import Approval, Findings, Party, Solution
+from klachtroute.cases.workflow import State, TransitionError, actions_for
+
+from . import selectors
+from .forms import BindingAdviceForm, DecisionForm, DefenceForm, NoteForm, WithdrawForm
+from .links import link_resolve
+from .models import PrivateLink, Purpose
+
+logger = logging.getLogger(__name__)
+
+# Which party a link of each purpose can belong to; any other pairing is treated as unknown.
+PARTIES_FOR_PURPOSE = {
+    Purpose.STATUS: {Party.COMPLAINANT},
+    Purpose.APPROVE_SOLUTION: {Party.COMPLAINANT, Party.RESPONDENT},
+    Purpose.RESPOND_FINDINGS: {Party.COMPLAINANT},
+    Purpose.DEFENCE: {Party.RESPONDENT},
+    Purpose.THIRD_PARTY: {Party.THIRD_PARTY},
+}
+
+# The state of a complaint in plain words for the complainant: what it means, what comes next.
+STATE_TEXTS = {
+    State.NEW: (
+        gettext_lazy("Wij hebben uw klacht ontvangen en bekijken wie hem gaat behandelen."),
+        gettext_lazy(
+            "U krijgt een ontvangstbevestiging met de naam van de behandelaar van uw klacht."
+        ),
+    ),
+    State.INADMISSIBLE: (
+        gettext_lazy(
+            "Wij nemen uw klacht niet in behandeling (niet ontvankelijk). De persoon op wie de "
+            "klacht betrekking heeft, geeft u daarover antwoord."
+        ),
+        gettext_lazy(
+            "Bent u het niet eens met deze afhandeling? Dan kunt u de klacht voorleggen aan de "
+            "directeur."
+        ),
+    ),
+    State.IN_PROGRESS: (
+        gettext_lazy(
+            "Uw klacht wordt behandeld. De behandelaar zoekt uit wat er is gebeurd en zoekt met "
+            "u naar een oplossing."
+        ),
+        gettext_lazy("De behandelaar neemt contact met u op."),
+    ),
+    State.AWAITING_APPROVAL: (
+        gettext_lazy(
+            "De behandelaar heeft een oplossing voorgesteld. U en de beklaagde hebben die per "
+            "e-mail ontvangen."
+        ),
+        gettext_lazy(
+            "Laat via de link in die e-mail weten of u akkoord gaat. Gaan u en de beklaagde "
+            "allebei akkoord, dan is uw klacht afgehandeld."
+        ),
+    ),
+    State.FINDINGS_SHARED: (
+        gettext_lazy(
+            "De behandelaar heeft de uitkomst van het onderzoek en een mogelijke oplossing met "
+            "u gedeeld."
+        ),
+        gettext_lazy(
+            "Laat via de link in die e-mail weten of u akkoord gaat. Gaat u akkoord, dan is uw "
+            "klacht afgehandeld."
+        ),
+    ),
+    State.NO_AGREEMENT: (
+        gettext_lazy("Er is geen overeenstemming bereikt over een oplossing."),
+        gettext_lazy(
+            "U kunt uw klacht voorleggen aan een onafhankelijke derde. Die geeft een bindend "
+            "advies: de organisatie moet dat advies opvolgen."
+        ),
+    ),
+    State.WITH_THIRD_PARTY: (
+        gettext_lazy("Uw klacht ligt bij de onafhankelijke derde."),
+        gettext_lazy(
+            "De onafhankelijke derde geeft een bindend advies. U krijgt dat advies schriftelijk."
+        ),
+    ),
+    State.ADVICE_FOLLOW_UP: (
+        gettext_lazy(
+            "De onafhankelijke derde heeft een bindend advies gegeven. De organisatie voert het "
+            "advies nu uit."
+        ),
+        gettext_lazy("Als alles is uitgevoerd, is uw klacht afgehandeld."),
+    ),
+    State.NOT_SOLVED: (
+        gettext_lazy("Uw klacht is met het onderzoek niet opgelost."),
+        gettext_lazy(
+            "U kunt uw klacht voorleggen aan de directeur. Het secretariaat stuurt u daarvoor "
+            "de klachtenprocedure."
+        ),
+    ),
+    State.WITH_DIRECTOR: (
+        gettext_lazy("De directeur behandelt uw klacht."),
+        gettext_lazy(
+            "De directeur doet schriftelijk uitspraak, met de redenen. U en de beklaagde krijgen "
+            "die uitspraak."
+        ),
+    ),
+    State.AWAITING_DEFENCE: (
+        gettext_lazy(
+            "De directeur behandelt uw klacht en heeft de beklaagde gevraagd om te reageren "
+            "(verweer)."
+        ),
+        gettext_lazy("Daarna doet de directeur schriftelijk uitspraak, met de redenen."),
+    ),
+    State.WITH_EXAM_COMMITTEE: (
+        gettext_lazy("Uw klacht gaat over een examen en ligt bij de examencommissie."),
+        gettext_lazy(
+            "De examencommissie doet uitspraak. Tegen die uitspraak is geen beroep mogelijk."
+        ),
+    ),
+    State.SETTLED: (gettext_lazy("Uw klacht is afgehandeld."), ""),
+    State.WITHDRAWN: (gettext_lazy("U heeft uw klacht ingetrokken."), ""),
+}
+
+DEADLINE_LABELS = (
+    ("acknowledge_due", "acknowledged_at", gettext_lazy("Ontvangstbevestiging")),
+    (
+        "first_contact_due",
+        "first_contact_at",
+        gettext_lazy("Persoonlijk contact met de behandelaar"),
+    ),
+    ("settle_due", "settled_at", gettext_lazy("Afhandeling van uw klacht")),
+)
+
+
+# -- The one view ------------------------------------------------------------------------
 
 
 def link(request, token):
-    raise Http404
+    if request.method not in ("GET", "HEAD", "POST"):
+        return _private(HttpResponseNotAllowed(["GET", "POST"]))
+    private_link = link_resolve(token)
+    if private_link is None or private_link.party not in PARTIES_FOR_PURPOSE.get(
+        private_link.purpose, ()
+    ):
+        logger.info("Private link refused (unknown, tampered, expired or revoked)")
+        return _private(render(request, "portal/not_found.html", status=404))
+    PrivateLink.objects.filter(pk=private_link.pk).update(last_used_at=timezone.now())
+    logger.info(
+        "Private link %s (%s, %s) %s",
+        private_link.pk,
+        private_link.party,
+        private_link.purpose,
+        request.method,
+    )
+    return _private(PAGES[private_link.purpose](request, private_link))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "strict-origin"
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Content-Security-Policy"] = (
+        "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+    # Django logs every 4xx response with its path, which holds the token; we logged it above.
+    response._has_been_logged = True
+    return response
+
+
+# -- Helpers -----------------------------------------------------------------------------
+
+
+def _page(request, private_link, template: str, context: dict, status: int = 200):
+    complaint = private_link.complaint
+    return render(
+        request,
+        template,
+        {
+            "complaint": complaint,
+            "link": private_link,
+            "party": private_link.party,
+            "page_url": request.path,
+            **context,
+        },
+        status=status,
+    )
+
+
+def _received(request, private_link, *, title: str = "", text: str = "", next_text: str = ""):
+    """The party's answer is in: shown after a POST and whenever the link is used again."""
+    return _page(
+        request,
+        private_link,
+        "portal/done.html",
+        {
+            "done_kind": "received",
+            "title": title or _("Uw reactie is ontvangen"),
+            "text": text,
+            "next_text": next_text,
+        },
+    )
+
+
+def _gone(request, private_link):
+    """The step the link was made for is no longer possible: the complaint moved on."""
+    return _page(
+        request,
+        private_link,
+        "portal/done.html",
+        {
+            "done_kind": "gone",
+            "title": _("Deze stap is niet meer nodig"),
+            "text": _(
+                "Wat via deze link werd gevraagd, kan niet meer: de behandeling van de klacht "
+                "is intussen verder gegaan."
+            ),
+        },
+        status=410,
+    )
+
+
+def _add_errors(form, exc: Exception) -> None:
+    """A refusal by a service, shown in the page: next to its field, or above the form."""
+    if isinstance(exc, TransitionError):
+        form.add_error(None, exc.message)
+    elif hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+# -- Approving a solution (LIVP-6, LIVP-7) -----------------------------------------------
+
+
+def _approval_received(request, private_link, approval: Approval, solution: Solution):
+    if approval.decision == Approval.Decision.APPROVED:
+        text = _("U bent op %(date)s akkoord gegaan met de oplossing.")
+        if solution.status == Solution.Status.APPROVED:
+            next_text = _("Beide partijen zijn akkoord. De klacht is afgehandeld.")
+        elif solution.status == Solution.Status.PENDING:
+            next_text = _("Als ook de andere partij akkoord gaat, is de klacht afgehandeld.")
+        else:
+            next_text = _(
+                "De oplossing is niet door beide partijen aanvaard. Over het vervolg krijgt u "
+                "bericht."
+            )
+    else:
+        text = _("U bent op %(date)s niet akkoord gegaan met de oplossing.")
+        next_text = _("De behandelaar neemt uw reactie mee. Over het vervolg krijgt u bericht.")
+    return _received(
+        request,
+        private_link,
+        text=text % {"date": _when(approval.decided_at)},
+        next_text=next_text,
+    )
+
+
+def approve_solution_page(request, private_link):
+    complaint = private_link.complaint
+    solution = selectors.solution_pending(complaint)
+    if solution is None or complaint.state != State.AWAITING_APPROVAL:
+        latest = selectors.solution_latest(complaint)
+        mine = latest.approvals.filter(party=private_link.party).first() if latest else None
+        if mine is None:
+            return _gone(request, private_link)
+        return _approval_received(request, private_link, mine, latest)
+    mine = solution.approvals.filter(party=private_link.party).first()
+    if mine is not None:
+        return _approval_received(request, private_link, mine, solution)
+    form = DecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.solution_decide(
+                complaint=complaint,
+                actor=None,
+                party=private_link.party,
+                approve=form.agrees,
+                reason=form.cleaned_data["reason"],
+                via_link=True,
+            )
+        except (TransitionError, ValidationError) as exc:
+            _add_errors(form, exc)
+        else:
+            solution.refresh_from_db()
+            mine = solution.approvals.get(party=private_link.party)
+            return _approval_received(request, private_link, mine, solution)
+    return _page(
+        request,
+        private_link,
+        "portal/approve_solution.html",
+        {"form": form, "solution": solution},
+    )
+
+
+# -- Responding to findings (LSR-6c, LSR-6d, LSR-6h) ------------------------------------
+
+
+def _findings_received(request, private_link, findings: Findings):
+    date = _when(findings.responded_at)
+    if findings.response == Findings.Response.AGREED:
+        return _received(
+            request,
+            private_link,
+            text=_("U bent op %(date)s akkoord gegaan met de bevindingen.") % {"date": date},
+            next_text=_("Het onderzoek is afgesloten en uw klacht is afgehandeld."),
+        )
+    return _received(
+        request,
+        private_link,
+        text=_("U bent op %(date)s niet akkoord gegaan met de bevindingen.") % {"date": date},
+        next_text=_(
+            "Het secretariaat stuurt u de klachtenprocedure. Daarin staat hoe u uw klacht aan de "
+            "directeur kunt voorleggen."
+        ),
+    )
+
+
+def respond_findings_page(request, private_link):
+    complaint = private_link.complaint
+    findings = selectors.findings_latest(complaint)
+    if findings is not None and findings.response:
+        return _findings_received(request, private_link, findings)
+    if findings is None or complaint.state != State.FINDINGS_SHARED:
+        return _gone(request, private_link)
+    form = DecisionForm(_posted(request))
+    form.fields["reason"].help_text = _(
+        "Verplicht als u niet akkoord gaat. Uw toelichting gaat naar het secretariaat."
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.findings_respond(
+                complaint=complaint,
+                party=Party.COMPLAINANT,
+                agree=form.agrees,
+                reason=form.cleaned_data["reason"],
+            )
+        except (TransitionError, ValidationError) as exc:
+            _add_errors(form, exc)
+        else:
+            findings.refresh_from_db()
+            return _findings_received(request, private_link, findings)
+    return _page(
+        request,
+        private_link,
+        "portal/respond_findings.html",
+        {"form": form, "findings": findings, "judgements": findings.judgements.all()},
+    )
+
+
+# -- Following the complaint: status, messages and what the complainant may do ----------
+
+STATUS_ACTIONS = ("withdraw", "appeal_to_third_party", "escalate_to_director")
+
+
+def _status_form(action: str, data=None):
+    if action == "withdraw":
+        return WithdrawForm(data, prefix=action)
+    if action == "appeal_to_third_party":
+        return NoteForm(
+            data,
+            prefix=action,
+            label=_("Toelichting voor de onafhankelijke derde"),
+            help_text=_("Bijvoorbeeld wat u van de onafhankelijke derde vraagt."),
+        )
+    return NoteForm(
+        data,
+        prefix=action,
+        label=_("Toelichting voor de directeur"),
+        help_text=_("Bijvoorbeeld waarom u het niet eens bent met de afhandeling."),
+    )
+
+
+def _status_act(action: str, complaint, form) -> str:
+    """Take the action; returns what to tell the complainant."""
+    if action == "withdraw":
+        services.complaint_withdraw(
+            complaint=complaint, party=Party.COMPLAINANT, reason=form.cleaned_data["reason"]
+        )
+        return _("Uw klacht is ingetrokken.")
+    if action == "appeal_to_third_party":
+        services.third_party_appeal(
+            complaint=complaint, party=Party.COMPLAINANT, note=form.cleaned_data["note"]
+        )
+        return _("Uw klacht is voorgelegd aan de onafhankelijke derde.")
+    services.director_escalate(
+        complaint=complaint, party=Party.COMPLAINANT, note=form.cleaned_data["note"]
+    )
+    return _("Uw klacht is voorgelegd aan de directeur.")
+
+
+def _deadlines(complaint) -> list[dict]:
+    """The nearest deadline still open and, when that is another one, the settlement date."""
+    if not complaint.is_open:
+        return []
+    today = timezone.localdate()
+    open_dues = sorted(
+        (
+            {"field": due, "label": label, "date": getattr(complaint, due)}
+            for due, done, label in DEADLINE_LABELS
+            if getattr(complaint, due) and getattr(complaint, done) is None
+        ),
+        key=lambda d: d["date"],
+    )
+    shown = open_dues[:1] + [d for d in open_dues[1:] if d["field"] == "settle_due"]
+    return [{**d, "passed": d["date"] < today} for d in shown]
+
+
+def status_page(request, private_link):
+    complaint = private_link.complaint
+    allowed = [
+        t
+        for t in actions_for(None, complaint, party=private_link.party)
+        if t.action in STATUS_ACTIONS
+    ]
+    forms = {t.action: _status_form(t.action) for t in allowed}
+    page_error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in forms:
+            page_error = _("Deze actie is nu niet mogelijk.")
+        else:
+            form = forms[action] = _status_form(action, request.POST)
+            if form.is_valid():
+                try:
+                    said = _status_act(action, complaint, form)
+                except (TransitionError, ValidationError) as exc:
+                    _add_errors(form, exc)
+                else:
+                    if selectors.link_is_live(private_link.pk):
+                        messages.success(request, said)
+                        return HttpResponseRedirect(request.path, status=303)
+                    return _received(request, private_link, title=said)
+    explanation, next_text = STATE_TEXTS.get(complaint.state, ("", ""))
+    if complaint.state == State.NOT_SOLVED and complaint.procedure_sent_at:
+        next_text = _("U kunt uw klacht voorleggen aan de directeur.")
+    if complaint.state == State.INADMISSIBLE and not complaint.inadmissible_answer:
+        next_text = _("De persoon op wie de klacht betrekking heeft, geeft u antwoord.")
+    return _page(
+        request,
+        private_link,
+        "portal/status.html",
+        {
+            "explanation": explanation,
+            "next_text": next_text,
+            "deadlines": _deadlines(complaint),
+            "extension": complaint.extensions.order_by("at", "id").last()
+            if complaint.is_open
+            else None,
+            "handler": complaint.handler,
+            "sent_messages": selectors.messages_to_complainant(complaint),
+            "actions": [(t, forms[t.action]) for t in allowed],
+            "page_error": page_error,
+        },
+    )
+
+
+# -- The respondent's defence (LSR-6e) ---------------------------------------------------
+
+
+def _defence_received(request, private_link, defence_request):
+    date = _when(defence_request.submitted_at)
+    return _received(
+        request,
+        private_link,
+        title=_("Uw verweer is ontvangen"),
+        text=_("Uw verweer is op %(date)s ontvangen.") % {"date": date},
+        next_text=_("De directeur betrekt uw verweer bij de uitspraak over de klacht."),
+    )
+
+
+def defence_page(request, private_link):
+    complaint = private_link.complaint
+    defence_request = selectors.defence_request_open(complaint)
+    if defence_request is None or complaint.state != State.AWAITING_DEFENCE:
+        answered = selectors.defence_request_answered(complaint)
+        if answered is not None:
+            return _defence_received(request, private_link, answered)
+        return _gone(request, private_link)
+    form = DefenceForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.defence_submit(
+                complaint=complaint, party=Party.RESPONDENT, defence=form.cleaned_data["defence"]
+            )
+        except (TransitionError, ValidationError) as exc:
+            _add_errors(form, exc)
+        else:
+            defence_request.refresh_from_db()
+            return _defence_received(request, private_link, defence_request)
+    return _page(
+        request,
+        private_link,
+        "portal/defence.html",
+        {"form": form, "defence_request": defence_request},
+    )
+
+
+# -- The independent third party's binding advice (LIVP-11) ------------------------------
+
+
+def _advice_received(request, private_link, ruling):
+    date = _when(ruling.decided_at)
+    return _received(
+        request,
+        private_link,
+        title=_("Uw bindend advies is vastgelegd"),
+        text=_("Het bindend advies is op %(date)s vastgelegd.") % {"date": date},
+        next_text=_(
+            "De klager ontvangt het advies schriftelijk. De organisatie houdt bij wat het advies "
+            "van haar vraagt, tot alles is uitgevoerd."
+        ),
+    )
+
+
+def third_party_page(request, private_link):
+    complaint = private_link.complaint
+    if complaint.state != State.WITH_THIRD_PARTY:
+        ruling = selectors.binding_advice_latest(complaint)
+        if ruling is not None:
+            return _advice_received(request, private_link, ruling)
+        return _gone(request, private_link)
+    form = BindingAdviceForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            ruling = services.binding_advice_record(
+                complaint=complaint,
+                party=Party.THIRD_PARTY,
+                advice=form.cleaned_data["advice"],
+                follow_ups=form.follow_ups,
+            )
+        except (TransitionError, ValidationError) as exc:
+            _add_errors(form, exc)
+        else:
+            return _advice_received(request, private_link, ruling)
+    return _page(
+        request,
+        private_link,
+        "portal/third_party.html",
+        {"form": form, "solutions": selectors.solutions_with_approvals(complaint)},
+    )
+
+
+PAGES = {
+    Purpose.STATUS: status_page,
+    Purpose.APPROVE_SOLUTION: approve_solution_page,
+    Purpose.RESPOND_FINDINGS: respond_findings_page,
+    Purpose.DEFENCE: defence_page,
+    Purpose.THIRD_PARTY: third_party_page,
+}
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form whose CSRF check failed (an old page, cookies off): a kind page, nothing changed."""
+    logger.warning("Form refused by the CSRF check: %s", reason)
+    return _private(
+        render(request, "portal/form_expired.html", {"page_url": request.path}, status=403)
+    )

@@ -112,7 +112,11 @@ def tell_complainant(complaint: Complaint, key: str, *, purpose: str | None = No
     link = None
     if purpose:
         link = link_create(
-            complaint=complaint, party=Party.COMPLAINANT, purpose=purpose, days=link_days(complaint)
+            complaint=complaint,
+            party=Party.COMPLAINANT,
+            purpose=purpose,
+            days=link_days(complaint),
+            language=complaint.complainant_language,
         )
     return message_send_to(
         key=key,

@@ -266,7 +266,11 @@ def complaint_acknowledge(*, complaint: Complaint, actor) -> None:
     )
     if complaint.complainant_email:
         status_link = link_create(
-            complaint=complaint, party=Party.COMPLAINANT, purpose=Purpose.STATUS, days=365
+            complaint=complaint,
+            party=Party.COMPLAINANT,
+            purpose=Purpose.STATUS,
+            days=365,
+            language=complaint.complainant_language,
         )
         message_queue_from_template(
             to=complaint.complainant_email,

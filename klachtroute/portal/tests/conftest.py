@@ -1,0 +1,155 @@
+"""Complaints brought to the step where a private link is sent, through the real services,
+and a helper that finds the links in the messages the people received."""
+
+import os
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.utils import translation
+
+from klachtroute.cases.services import (
+    admissible_declare,
+    complaint_register,
+    findings_share,
+    respondent_set,
+    solution_propose,
+)
+from klachtroute.notifications.models import OutboxMessage
+from klachtroute.testing.factories import complaint_data
+
+LINK_RE = re.compile(re.escape(settings.SITE_URL) + r"(/(?:en/)?p/[^/\s]+/)")
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    """Each test starts in Dutch: a request under /en/ leaves English active in the thread,
+    and link_create builds its address in the active language."""
+    translation.activate("nl")
+    yield
+    translation.activate("nl")
+
+
+def link_in_message(complaint, *, to: str = "", kind: str = "") -> str:
+    """The path of the private link in the newest message to `to` (and of `kind`)."""
+    messages = OutboxMessage.objects.filter(complaint=complaint)
+    if to:
+        messages = messages.filter(to=to)
+    if kind:
+        messages = messages.filter(kind=kind)
+    for message in messages.order_by("-created_at", "-id"):
+        found = LINK_RE.search(message.body)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no private link in a message to {to!r} of kind {kind!r}")
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix(settings.SITE_URL)
+
+
+@pytest.fixture
+def livp(organisation, trainers, course):
+    """A LIVP complaint in progress, handled by the third trainer, about the first trainer."""
+    complaint = complaint_register(
+        **complaint_data(course=course, remedy_sought="Excuses en een extra les.")
+    )
+    handler = complaint.handler
+    respondent = trainers[0]
+    respondent_set(
+        complaint=complaint, actor=handler, respondent_type="person", respondent=respondent
+    )
+    complaint.refresh_from_db()
+    return SimpleNamespace(complaint=complaint, handler=handler, respondent=respondent)
+
+
+@pytest.fixture
+def proposed(livp):
+    """The handler recorded a solution; both parties got an e-mail with their own link."""
+    solution = solution_propose(
+        complaint=livp.complaint,
+        actor=livp.handler,
+        text="De trainer biedt excuses aan en geeft een extra les op 12 mei.",
+    )
+    livp.solution = solution
+    livp.complainant_url = link_in_message(
+        livp.complaint, to="jan@example.org", kind="solution_for_approval"
+    )
+    livp.respondent_url = link_in_message(
+        livp.complaint, to=livp.respondent.email, kind="solution_for_approval"
+    )
+    return livp
+
+
+@pytest.fixture
+def lsr(lsr_organisation, secretariat, director, trainers, course):
+    """An admissible LSR complaint about a trainer (category 3), investigated by that trainer."""
+    complaint = complaint_register(
+        **complaint_data(
+            actor=secretariat, channel="post", course=course, remedy_sought="Een excuus."
+        )
+    )
+    admissible_declare(
+        complaint=complaint,
+        actor=secretariat,
+        category="trainer",
+        respondent_type="person",
+        respondent=trainers[0],
+    )
+    complaint.refresh_from_db()
+    return SimpleNamespace(
+        complaint=complaint,
+        handler=trainers[0],
+        secretariat=secretariat,
+        director=director,
+    )
+
+
+@pytest.fixture
+def findings_shared(lsr):
+    criteria = lsr.complaint.procedure_version.criteria_for("trainer")
+    judgements = {c["code"]: ("in_order", "") for c in criteria}
+    judgements["treatment"] = ("not_in_order", "De toon in de les was niet respectvol.")
+    lsr.findings = findings_share(
+        complaint=lsr.complaint,
+        actor=lsr.handler,
+        summary="De trainer is drie keer te laat gekomen zonder uitleg.",
+        proposed_solution="De trainer biedt excuses aan en de gemiste tijd wordt ingehaald.",
+        judgements=judgements,
+    )
+    lsr.url = link_in_message(lsr.complaint, to="jan@example.org", kind="findings")
+    return lsr
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser_page(live_server, transactional_db, monkeypatch):
+    """A Chromium page (Dutch locale, desktop size) driven through Playwright's sync API."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls that
+    # the test itself makes are still synchronous and safe.
+    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(
+            locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            connections.close_all()
