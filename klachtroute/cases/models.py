@@ -1,5 +1,8 @@
 """The complaint, its documents and its append-only history."""
 
+import datetime
+import hashlib
+import json
 import uuid
 
 from django.conf import settings
@@ -153,7 +156,9 @@ class Complaint(models.Model):
     admissible = models.BooleanField(_("ontvankelijk"), null=True, blank=True)
     admissibility_reason = models.TextField(_("motivering ontvankelijkheid"), blank=True)
     inadmissible_answer = models.TextField(_("antwoord aan klager (niet ontvankelijk)"), blank=True)
-    procedure_sent_at = models.DateTimeField(_("procedure naar klager gestuurd op"), null=True, blank=True)
+    procedure_sent_at = models.DateTimeField(
+        _("procedure naar klager gestuurd op"), null=True, blank=True
+    )
     defence_due = models.DateField(_("verweer uiterlijk"), null=True, blank=True, db_index=True)
     no_agreement_notified_at = models.DateTimeField(
         _("klager gewezen op onafhankelijke derde op"), null=True, blank=True
@@ -223,6 +228,13 @@ class Event(models.Model):
     summary = models.CharField(_("omschrijving"), max_length=500)
     before = models.JSONField(_("voor"), default=dict, blank=True)
     after = models.JSONField(_("na"), default=dict, blank=True)
+    # Tamper evidence: a hash of this row's content, chained to the previous event of
+    # the same complaint (ordered by id). Written once by event_record.
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Set when a retention purge blanked personal data; the content check then no
+    # longer applies, but the chain still runs through the stored content_hash.
+    redacted_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("gebeurtenis")
@@ -240,6 +252,44 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Events are append-only.")
+
+    def content_hash_compute(self, *, complaint_number: str | None = None) -> str:
+        """The sha256 of this event's content in canonical JSON."""
+        return event_content_hash(
+            complaint_number=complaint_number or self.complaint.number,
+            at=self.at,
+            actor_id=self.actor_id,
+            actor_label=self.actor_label,
+            kind=self.kind,
+            summary=self.summary,
+            before=self.before,
+            after=self.after,
+        )
+
+
+def event_content_hash(
+    *, complaint_number, at, actor_id, actor_label, kind, summary, before, after
+) -> str:
+    """The sha256 of an event's content (migration cases/0004 keeps a frozen copy)."""
+    payload = {
+        "complaint": complaint_number,
+        "at": at.astimezone(datetime.UTC).isoformat(),
+        "actor": actor_id,
+        "actor_label": actor_label,
+        "kind": kind,
+        "summary": summary,
+        "before": before,
+        "after": after,
+    }
+    canonical = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def event_chain_hash(*, previous: str, content_hash: str) -> str:
+    """Link an event to the one before it (`previous` is "" for a complaint's first event)."""
+    return hashlib.sha256((previous + content_hash).encode("ascii")).hexdigest()
 
 
 def document_path(instance: "Document", filename: str) -> str:
@@ -378,7 +428,9 @@ class CriterionJudgement(models.Model):
 class DefenceRequest(models.Model):
     """The director asks the respondent for a defence (verweer, LSR-6e)."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="defence_requests")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="defence_requests"
+    )
     requested_at = models.DateTimeField()
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -455,7 +507,9 @@ class Measure(models.Model):
         DONE = "done", _("Uitgevoerd")
         CANCELLED = "cancelled", _("Vervallen")
 
-    complaints = models.ManyToManyField(Complaint, related_name="measures", verbose_name=_("klachten"))
+    complaints = models.ManyToManyField(
+        Complaint, related_name="measures", verbose_name=_("klachten")
+    )
     description = models.TextField(_("maatregel"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -464,7 +518,9 @@ class Measure(models.Model):
         related_name="measures_owned",
     )
     due_date = models.DateField(_("uiterlijk klaar"), db_index=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
     evaluation = models.TextField(_("evaluatie"), blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -488,7 +544,9 @@ class Extension(models.Model):
     previous_due = models.DateField()
     new_due = models.DateField(_("nieuwe datum"))
     at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -504,7 +562,9 @@ class DeadlineNotice(models.Model):
         REMINDER = "reminder", _("Herinnering")
         MISSED = "missed", _("Termijn verstreken")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="deadline_notices")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="deadline_notices"
+    )
     deadline = models.CharField(max_length=30)
     due = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
