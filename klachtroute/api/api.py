@@ -1,27 +1,39 @@
-"""The JSON API, version 1: register complaints and read them back.
+"""The JSON API, version 1: register complaints, read them back and take workflow actions.
 
 Thin views: the services register, `complaint_get_visible` / `complaints_visible_to`
-decide what a caller may see, and the workflow table says which actions are open.
+decide what a caller may see, the workflow table says which actions are open, and
+`klachtroute.cases.actions` carries an action out with the same form as the staff pages.
 """
 
+import json
 import uuid
 
+from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Header, NinjaAPI, P, Query, Status
+from ninja import Header, NinjaAPI, P, Path, Query, Status
 
+from klachtroute.cases.actions import ACTIONS, action_form, action_perform
 from klachtroute.cases.deadlines import DEADLINE_FIELDS
 from klachtroute.cases.models import Complaint, RespondentType
 from klachtroute.cases.selectors import complaint_get_visible, complaints_worklist
 from klachtroute.cases.services import complaint_register
-from klachtroute.cases.workflow import State, actions_for
+from klachtroute.cases.workflow import TRANSITIONS_BY_ACTION, State, actions_for, transition_check
 from klachtroute.organisation.models import Course
 
 from .auth import ApiTokenAuth
-from .errors import ApiFieldError, JsonParser, install_exception_handlers
+from .errors import (
+    ApiFieldError,
+    ApiValidationError,
+    JsonParser,
+    field_error,
+    form_errors,
+    install_exception_handlers,
+)
 from .schemas import (
     ComplaintIn,
     ComplaintListOut,
@@ -54,6 +66,7 @@ secretariat_only = ApiTokenAuth(
 )
 
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+ACTION_ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
 
 
 def _person(user) -> dict | None:
@@ -108,7 +121,8 @@ def complaint_representation(complaint: Complaint, user) -> dict:
         "acknowledged_at": _local(complaint.acknowledged_at),
         "settled_at": _local(complaint.settled_at),
         "outcome": complaint.outcome or None,
-        "actions": [t.action for t in actions_for(user, complaint)],
+        "actions": [t.action for t in actions_for(user, complaint) if t.action in ACTIONS],
+        **_dossier(complaint),
         "events": [
             {
                 "at": _local(event.at),
@@ -120,6 +134,124 @@ def complaint_representation(complaint: Complaint, user) -> dict:
             }
             for event in complaint.events.order_by("at", "id")
         ],
+    }
+
+
+def _first_contact(complaint: Complaint) -> dict | None:
+    if not (complaint.first_contact_due or complaint.first_contact_at):
+        return None
+    on_time = None
+    if complaint.first_contact_at and complaint.first_contact_due:
+        on_time = timezone.localdate(complaint.first_contact_at) <= complaint.first_contact_due
+    return {
+        "due": complaint.first_contact_due,
+        "at": _local(complaint.first_contact_at),
+        "method": complaint.first_contact_method,
+        "note": complaint.first_contact_note,
+        "on_time": on_time,
+    }
+
+
+def _dossier(complaint: Complaint) -> dict:
+    """What the steps recorded: solutions and approvals, findings, defence, rulings, measures."""
+    return {
+        "defence_due": complaint.defence_due,
+        "first_contact": _first_contact(complaint),
+        "admissibility": None
+        if complaint.admissible is None
+        else {
+            "admissible": complaint.admissible,
+            "reason": complaint.admissibility_reason,
+            "answer": complaint.inadmissible_answer,
+        },
+        "solutions": [
+            {
+                "id": s.pk,
+                "text": s.text,
+                "status": s.status,
+                "proposed_at": _local(s.proposed_at),
+                "approvals": [
+                    {
+                        "party": a.party,
+                        "decision": a.decision,
+                        "reason": a.reason,
+                        "decided_at": _local(a.decided_at),
+                        "recorded_by": a.recorded_by.display_name if a.recorded_by_id else None,
+                    }
+                    for a in s.approvals.all()
+                ],
+            }
+            for s in complaint.solutions.prefetch_related("approvals__recorded_by")
+        ],
+        "findings": [
+            {
+                "summary": f.summary,
+                "proposed_solution": f.proposed_solution,
+                "shared_at": _local(f.shared_at),
+                "response": f.response,
+                "response_reason": f.response_reason,
+                "responded_at": _local(f.responded_at),
+                "judgements": [
+                    {
+                        "criterion": j.criterion,
+                        "label": j.label,
+                        "judgement": j.judgement,
+                        "note": j.note,
+                    }
+                    for j in f.judgements.all()
+                ],
+            }
+            for f in complaint.findings.prefetch_related("judgements")
+        ],
+        "defence_requests": [
+            {
+                "question": d.question,
+                "due": d.due,
+                "requested_at": _local(d.requested_at),
+                "submitted_at": _local(d.submitted_at),
+                "defence": d.defence,
+            }
+            for d in complaint.defence_requests.all()
+        ],
+        "rulings": [
+            {
+                "body": r.body,
+                "decision": r.decision,
+                "motivation": r.motivation,
+                "decided_at": _local(r.decided_at),
+                "decided_by": r.decided_by_label,
+                "follow_ups": [
+                    {
+                        "id": item.pk,
+                        "description": item.description,
+                        "done_at": _local(item.done_at),
+                        "note": item.note,
+                    }
+                    for item in r.follow_ups.all()
+                ],
+            }
+            for r in complaint.rulings.prefetch_related("follow_ups")
+        ],
+        "measures": [
+            {
+                "id": m.pk,
+                "description": m.description,
+                "owner": _person(m.owner),
+                "due_date": m.due_date,
+                "status": m.status,
+            }
+            for m in complaint.measures.select_related("owner")
+        ],
+        "extensions": [
+            {
+                "reason": e.reason,
+                "previous_due": e.previous_due,
+                "new_due": e.new_due,
+                "at": _local(e.at),
+            }
+            for e in complaint.extensions.all()
+        ],
+        "reopens": complaint.reopens.number if complaint.reopens_id else None,
     }
 
 
@@ -251,4 +383,172 @@ def complaint_list(request, filters: Query[ComplaintListQuery]):
 )
 def complaint_detail(request, number: str):
     user = request.auth_user
+    return complaint_representation(_visible_or_404(user, number), user)
+
+
+# Workflow actions ------------------------------------------------------------------------
+
+
+def _json_type(field: forms.Field) -> dict:
+    """A form field as a JSON schema fragment, for the documentation."""
+    if isinstance(field, forms.ModelChoiceField):
+        return {"type": "integer", "description": "id"}
+    if isinstance(field, forms.DateTimeField):
+        return {"type": "string", "format": "date-time"}
+    if isinstance(field, forms.DateField):
+        return {"type": "string", "format": "date"}
+    if isinstance(field, forms.ChoiceField):
+        values = [str(value) for value, _label in field.choices if value != ""]
+        return {"type": "string", "enum": values} if values else {"type": "string"}
+    return {"type": "string"}
+
+
+def _action_fields_doc() -> str:
+    lines = []
+    for name, action in ACTIONS.items():
+        fields = action.form.base_fields
+        described = []
+        for key, field in fields.items():
+            kind = _json_type(field)
+            text = kind.get("format") or kind.get("description") or kind["type"]
+            if "enum" in kind:
+                text = " | ".join(kind["enum"])
+            if key == "follow_ups":
+                text = "list of strings"
+            described.append(f"`{key}` ({text}{', required' if field.required else ''})")
+        if name == "share_findings":
+            described.append(
+                "`criterion_<code>` (in_order | not_in_order | not_applicable, required) and "
+                "`criterion_<code>_note` (string) for every criterion of the complaint's category"
+            )
+        if name == "judge_admissible":
+            described[0] = "`category` (a category code of the procedure, required)"
+        label = TRANSITIONS_BY_ACTION[name].label
+        lines.append(f"- `{name}` ({label}): " + (", ".join(described) or "no fields"))
+    return "\n".join(lines)
+
+
+ACTION_DESCRIPTION = (
+    "Takes one step of the complaint's procedure, with the same checks as the staff pages: "
+    "the state, the caller's right to take it, and the fields.\n\n"
+    "The body is a JSON object with the action's fields (an empty body or `{}` for an action "
+    "without fields). Dates as `YYYY-MM-DD`, date-times in ISO 8601 with an offset, people "
+    "and follow-up items by id. Unknown keys are refused. `GET /complaints/{number}` lists "
+    "in `actions` exactly the actions the caller may take now.\n\n"
+    "Answers: 200 with the complaint (as `GET`); for `reopen` 201 with the new complaint. "
+    "403: not this caller's step; 404: no such complaint for this caller, or an action "
+    "that does not exist in its procedure; 409: not possible in the current state; 422: "
+    "invalid fields or a body that is not a JSON object.\n\n"
+    "Actions and their fields:\n\n"
+)
+
+
+def _action_body(request) -> dict:
+    """The JSON object of the request, as data for the action's form."""
+    raw = request.body
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ApiValidationError(
+            [field_error(None, _("De body is geen geldige JSON."), "json_invalid")]
+        ) from None
+    if not isinstance(body, dict):
+        raise ApiValidationError([field_error(None, _("Verwacht een JSON-object."), "model_type")])
+    data, errors = {}, []
+    for key, value in body.items():
+        if value is None:
+            continue
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = "\n".join(value)  # e.g. follow_ups: one item per line, as in the page
+        elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            errors.append(field_error(key, _("Ongeldige waarde."), "type_error"))
+            continue
+        if isinstance(value, str) and "\x00" in value:
+            errors.append(field_error(key, _("Tekst mag geen NUL-tekens bevatten."), "value_error"))
+            continue
+        data[key] = value
+    if errors:
+        raise ApiValidationError(errors)
+    return data
+
+
+@api.post(
+    "/complaints/{number}/actions/{action}",
+    response={200: ComplaintOut, 201: ComplaintOut, **ACTION_ERRORS},
+    url_name="complaint_action",
+    summary="Take a workflow action on a complaint",
+    description=ACTION_DESCRIPTION + _action_fields_doc(),
+    openapi_extra={
+        "parameters": [
+            {
+                "in": "path",
+                "name": "action",
+                "required": True,
+                "description": "One of the actions; `actions` in GET lists those open now.",
+                "schema": {"type": "string", "enum": list(ACTIONS)},
+            }
+        ],
+        "requestBody": {
+            "required": False,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "additionalProperties": True,
+                        "description": "The action's fields; see the list above.",
+                    },
+                    "examples": {
+                        "record_first_contact": {
+                            "value": {
+                                "method": "phone",
+                                "contacted_at": "2026-03-03T10:30:00+01:00",
+                                "note": "Gebeld.",
+                            }
+                        },
+                        "approve_solution": {"value": {"party": "complainant"}},
+                        "judge_admissible": {
+                            "value": {
+                                "category": "trainer",
+                                "respondent_type": "person",
+                                "respondent": 12,
+                            }
+                        },
+                        "record_binding_advice": {
+                            "value": {"advice": "…", "follow_ups": ["Extra les", "Excuses"]}
+                        },
+                    },
+                }
+            },
+        },
+    },
+)
+def complaint_action(
+    request,
+    response: HttpResponse,
+    number: str,
+    # Documented below with its enum; a name not in it is answered with 404, not 422.
+    action: Path[str, P(include_in_schema=False)],
+):
+    user = request.auth_user
+    complaint = _visible_or_404(user, number)
+    if action not in ACTIONS:
+        raise Http404
+    transition_check(user, complaint, action)  # 403, 404 or 409 before the body is judged
+    data = _action_body(request)
+    known = set(action_form(action, complaint, user).fields)
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        raise ApiValidationError(
+            [field_error(key, _("Onbekend veld."), "extra_forbidden") for key in unknown]
+        )
+    try:
+        result = action_perform(complaint=complaint, action=action, actor=user, data=data)
+    except ValidationError as error:
+        raise ApiValidationError(form_errors(error)) from None
+    if action == "reopen":
+        new = _visible_or_404(user, result.number)
+        response["Location"] = f"{request.path.split('/complaints/')[0]}/complaints/{new.number}"
+        return Status(201, complaint_representation(new, user))
     return complaint_representation(_visible_or_404(user, number), user)

@@ -54,6 +54,28 @@ class ApiFieldError(Exception):
         self.errors = errors
 
 
+class ApiValidationError(Exception):
+    """Field errors already in the API's shape (see `field_error`); answered with 422."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def form_errors(error: DjangoValidationError) -> list[dict]:
+    """A django ValidationError from an action's form or service, one entry per message.
+
+    The action's form fields are the JSON keys, so the names are kept as they are.
+    """
+    if not hasattr(error, "error_dict"):
+        return [field_error(None, e.messages[0], e.code or "invalid") for e in error.error_list]
+    return [
+        field_error(None if key == "__all__" else key, e.messages[0], e.code or "invalid")
+        for key, errors in error.error_dict.items()
+        for e in errors
+    ]
+
+
 def field_error(field: str | None, message: str, type_: str = "value_error") -> dict:
     loc = ["body", *field.split(".")] if field else ["body"]
     return {"field": field, "loc": loc, "message": str(message), "type": type_}
@@ -135,6 +157,10 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         else:
             errors = [field_error(None, message, "invalid") for message in exc.messages]
         return _unprocessable(api, request, errors)
+
+    @api.exception_handler(ApiValidationError)
+    def api_errors(request, exc):
+        return _unprocessable(api, request, exc.errors)
 
     @api.exception_handler(ApiFieldError)
     def api_field_error(request, exc):

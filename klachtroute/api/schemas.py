@@ -191,6 +191,94 @@ class EventOut(Schema):
     after: dict
 
 
+class ApprovalOut(Schema):
+    party: str = Field(description="complainant or respondent")
+    decision: str = Field(description="approved or rejected")
+    reason: str
+    decided_at: dt.datetime
+    recorded_by: str | None = Field(
+        description="Who recorded it for the party; null when the party used its private link."
+    )
+
+
+class SolutionOut(Schema):
+    id: int
+    text: str
+    status: str = Field(description="pending, approved, rejected or withdrawn")
+    proposed_at: dt.datetime
+    approvals: list[ApprovalOut]
+
+
+class JudgementOut(Schema):
+    criterion: str
+    label: str
+    judgement: str = Field(description="in_order, not_in_order or not_applicable")
+    note: str
+
+
+class FindingsOut(Schema):
+    summary: str
+    proposed_solution: str
+    shared_at: dt.datetime
+    response: str = Field(description="agreed, disagreed, or empty while waiting")
+    response_reason: str
+    responded_at: dt.datetime | None
+    judgements: list[JudgementOut]
+
+
+class DefenceRequestOut(Schema):
+    question: str
+    due: dt.date
+    requested_at: dt.datetime
+    submitted_at: dt.datetime | None
+    defence: str
+
+
+class FollowUpOut(Schema):
+    id: int = Field(description="Send as `follow_up` to the complete_follow_up action.")
+    description: str
+    done_at: dt.datetime | None
+    note: str
+
+
+class RulingOut(Schema):
+    body: str = Field(description="director, exam_committee or third_party")
+    decision: str = Field(description="founded, partly_founded, unfounded or advice")
+    motivation: str
+    decided_at: dt.datetime
+    decided_by: str
+    follow_ups: list[FollowUpOut]
+
+
+class MeasureOut(Schema):
+    id: int
+    description: str
+    owner: PersonOut
+    due_date: dt.date
+    status: str
+
+
+class ExtensionOut(Schema):
+    reason: str
+    previous_due: dt.date
+    new_due: dt.date
+    at: dt.datetime
+
+
+class FirstContactOut(Schema):
+    due: dt.date | None
+    at: dt.datetime | None
+    method: str
+    note: str
+    on_time: bool | None = Field(description="null while no contact has been recorded")
+
+
+class AdmissibilityOut(Schema):
+    admissible: bool | None
+    reason: str
+    answer: str = Field(description="The answer to the complainant when not admissible.")
+
+
 class ComplaintOut(Schema):
     number: str
     state: str
@@ -211,7 +299,20 @@ class ComplaintOut(Schema):
     acknowledged_at: dt.datetime | None
     settled_at: dt.datetime | None
     outcome: str | None
-    actions: list[str]
+    actions: list[str] = Field(
+        description="The actions the caller may take now: "
+        "POST /complaints/{number}/actions/{action}."
+    )
+    defence_due: dt.date | None = None
+    first_contact: FirstContactOut | None = None
+    admissibility: AdmissibilityOut | None = None
+    solutions: list[SolutionOut] = []
+    findings: list[FindingsOut] = []
+    defence_requests: list[DefenceRequestOut] = []
+    rulings: list[RulingOut] = []
+    measures: list[MeasureOut] = []
+    extensions: list[ExtensionOut] = []
+    reopens: str | None = Field(None, description="Number of the complaint this one reopens.")
     events: list[EventOut]
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import ContactMethod, CriterionJudgement, FollowUp, Party, RespondentType, Ruling
@@ -255,7 +256,9 @@ class FindingsForm(ActionForm):
         self.criteria = self.complaint.procedure_version.criteria_for(self.complaint.category)
         for criterion in self.criteria:
             code = criterion["code"]
-            label = criterion["label"]["nl"]
+            label = criterion["label"].get(
+                translation.get_language() or "nl", criterion["label"]["nl"]
+            )
             self.fields[f"criterion_{code}"] = forms.ChoiceField(
                 label=label, choices=[("", "—")] + list(CriterionJudgement.Judgement.choices)
             )

@@ -1,8 +1,7 @@
-"""Forms of the staff pages for complaints: worklist filters and the record's actions."""
+"""Forms of the staff pages for complaints: the worklist filters (the actions have theirs in action_forms.py)."""
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klachtroute.organisation.models import Course
@@ -51,35 +50,3 @@ class WorklistFilterForm(forms.Form):
             "handler_id": handler.pk if handler else None,
             "query": data.get("q") or "",
         }
-
-
-class AssignHandlerForm(forms.Form):
-    """Offers only the eligible handlers; the service decides, so that a forged choice of
-    someone involved gets the service's own message instead of a generic one."""
-
-    handler = forms.ModelChoiceField(
-        label=_("Behandelaar"),
-        queryset=User.objects.filter(is_active=True),
-        empty_label=_("Kies een behandelaar"),
-    )
-
-    def __init__(self, *args, eligible, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["handler"]
-        field.widget.choices = [("", field.empty_label)] + [
-            (person.pk, person.display_name) for person in eligible
-        ]
-
-
-class CorrectReceivedAtForm(forms.Form):
-    received_at = forms.DateTimeField(
-        label=_("Juiste datum en tijd van ontvangst"),
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-    )
-
-    def clean_received_at(self):
-        value = self.cleaned_data["received_at"]
-        if value > timezone.now():
-            raise forms.ValidationError(_("De datum van ontvangst kan niet in de toekomst liggen."))
-        return value

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from .models import Complaint
-from .workflow import State
+from .workflow import SETTLEMENT_OVER, State
 
 User = get_user_model()
 
@@ -12,15 +12,22 @@ User = get_user_model()
 def complaints_visible_to(user) -> QuerySet[Complaint]:
     """Every list, page, export and API call starts here.
 
-    The secretariat and the director see every complaint; anyone else only the
-    complaints they handle. A person who is not involved sees nothing.
+    The secretariat and the director see every complaint; a handler the complaints they
+    handle; the exam committee the exam complaints; a respondent a complaint on which the
+    director asked them for a defence. A person who is not involved sees nothing.
     """
     qs = Complaint.objects.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.sees_all_complaints:
         return qs
-    return qs.filter(handler=user)
+    involved = Q(handler=user)
+    if user.is_exam_committee:
+        # Exam complaints go to the exam committee (LSR-9).
+        involved |= Q(category="exam")
+    # A respondent asked for a defence reads the complaint to answer it (LSR-6e).
+    involved |= Q(respondent=user, defence_requests__isnull=False)
+    return qs.filter(involved).distinct()
 
 
 def complaint_get_visible(*, user, number: str) -> Complaint | None:
@@ -127,3 +134,32 @@ def complaints_earlier_of_complainant(*, complaint: Complaint, limit: int = 10) 
         }
         for other in earlier
     ]
+
+
+def complaints_overdue(*, today) -> QuerySet[Complaint]:
+    """Open complaints with a deadline that has passed and was not met (LSR-7a, LSR-7b).
+
+    A deadline counts until the step is done: acknowledgement and first contact until they
+    are recorded, settlement until the complaint closes, the defence while it is awaited.
+    An extension moves `settle_due`, so an extended complaint is not overdue.
+    """
+    return (
+        Complaint.objects.filter(state__in=State.open_states())
+        .filter(
+            Q(acknowledge_due__lt=today, acknowledged_at__isnull=True)
+            | Q(first_contact_due__lt=today, first_contact_at__isnull=True)
+            | (Q(settle_due__lt=today) & ~Q(state__in=SETTLEMENT_OVER))
+            | Q(state=State.AWAITING_DEFENCE, defence_due__lt=today)
+        )
+        .select_related("course", "handler")
+        .order_by("settle_due", "received_at", "id")
+    )
+
+
+def complaints_received_between(*, start, end) -> QuerySet[Complaint]:
+    """Complaints received from `start` up to (not including) `end`: aware datetimes."""
+    return (
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        .select_related("course", "handler")
+        .order_by("received_at", "id")
+    )

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("werk/", views.worklist, name="worklist"),
     path("zaken/<str:number>/", views.complaint_detail, name="detail"),
+    path("zaken/<str:number>/acties/<str:action>/", views.complaint_action, name="action"),
     path("zaken/<str:number>/behandelaar/", views.assign_handler, name="assign_handler"),
     path(
         "zaken/<str:number>/ontvangstdatum/",

@@ -5,8 +5,9 @@ a person may not see answers 404, as if it did not exist.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,11 +25,18 @@ from klachtroute.deadlines import local_date
 from klachtroute.organisation.selectors import work_calendar_get
 
 from . import services
+from .action_forms import ActionForm
+from .actions import ACTIONS, action_perform
 from .deadlines import DEADLINE_FIELDS
-from .forms import DATETIME_LOCAL, AssignHandlerForm, CorrectReceivedAtForm, WorklistFilterForm
+from .forms import DATETIME_LOCAL, WorklistFilterForm
 from .models import Complaint, Outcome
-from .selectors import complaint_get_visible, complaints_worklist, handlers_eligible
-from .workflow import TransitionError, actions_for
+from .selectors import (
+    complaint_get_visible,
+    complaints_earlier_of_complainant,
+    complaints_visible_to,
+    complaints_worklist,
+)
+from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_for
 
 PAGE_SIZE = 25
 
@@ -36,6 +44,7 @@ DEADLINE_LABELS = {
     "acknowledge": gettext_lazy("Ontvangstbevestiging"),
     "first_contact": gettext_lazy("Eerste persoonlijk contact"),
     "settle": gettext_lazy("Afhandeling"),
+    "defence": gettext_lazy("Verweer"),
 }
 
 
@@ -86,6 +95,20 @@ class DeadlineRow:
             "lapsed": _("vervallen"),
         }[self.status]
 
+    @property
+    def overdue(self) -> bool:
+        """Missed and still not done: the complaint is late on this step."""
+        return self.status == "missed" and self.done_at is None
+
+
+def _deadline_status(complaint: Complaint, due: date, done_at, today: date) -> str:
+    if done_at is not None:
+        return "met" if local_date(done_at, settings.TIME_ZONE) <= due else "missed"
+    if not complaint.is_open:
+        # Closed before this step happened, e.g. an oral complaint settled on the spot.
+        return "lapsed"
+    return "missed" if due < today else "open"
+
 
 def _deadline_rows(complaint: Complaint, today: date) -> list[DeadlineRow]:
     rows = []
@@ -94,43 +117,239 @@ def _deadline_rows(complaint: Complaint, today: date) -> list[DeadlineRow]:
         if due is None:
             continue
         done_at = getattr(complaint, done_field)
-        if done_at is not None:
-            status = "met" if local_date(done_at, settings.TIME_ZONE) <= due else "missed"
-        elif not complaint.is_open:
-            # Closed before this step happened, e.g. an oral complaint settled on the spot.
-            status = "lapsed"
-        else:
-            status = "missed" if due < today else "open"
+        status = _deadline_status(complaint, due, done_at, today)
         rows.append(DeadlineRow(key, str(DEADLINE_LABELS[key]), due, done_at, status))
+    if complaint.defence_due:
+        # Set while the director waits for the defence (LSR-6e); cleared when it arrives.
+        status = _deadline_status(complaint, complaint.defence_due, None, today)
+        rows.append(
+            DeadlineRow(
+                "defence", str(DEADLINE_LABELS["defence"]), complaint.defence_due, None, status
+            )
+        )
     return rows
 
 
-def _detail_context(request: HttpRequest, complaint: Complaint, **forms) -> dict:
-    actions = {t.action: t for t in actions_for(request.user, complaint)}
+# Actions on the record ------------------------------------------------------------------
+
+# Steps open in any state (corrections, extension, measures, withdrawal): listed apart from
+# the next step of the procedure so that the panel is easy to scan.
+GENERAL_ACTIONS = (
+    "set_respondent",
+    "extend",
+    "propose_measure",
+    "correct_received_at",
+    "withdraw",
+    "reopen",
+)
+
+ACTION_HINTS = {
+    "assign_handler": gettext_lazy(
+        "De behandelaar krijgt de klacht; de klager krijgt de ontvangstbevestiging met die naam."
+    ),
+    "correct_received_at": gettext_lazy(
+        "Vandaag of eerder. Alle termijnen worden opnieuw berekend."
+    ),
+    "approve_solution": gettext_lazy(
+        "Voor een akkoord dat telefonisch of per brief is gegeven. Partijen kunnen ook zelf "
+        "akkoord geven via de link in hun e-mail."
+    ),
+    "reject_solution": gettext_lazy(
+        "Voor een afwijzing die telefonisch of per brief is gegeven. De oplossing gaat terug "
+        "naar de behandelaar."
+    ),
+    "declare_no_agreement": gettext_lazy(
+        "De klager krijgt schriftelijk bericht over de onafhankelijke derde."
+    ),
+    "close_inadmissible": gettext_lazy(
+        "De betrokkene heeft de klager geantwoord; de klager gaat niet naar de directeur."
+    ),
+    "accept_findings": gettext_lazy(
+        "De klager gaat akkoord met de bevindingen; de klacht wordt afgesloten."
+    ),
+    "send_procedure": gettext_lazy(
+        "De klager krijgt de klachtenprocedure met de mogelijkheid zich tot de directeur te wenden."
+    ),
+    "rule": gettext_lazy(
+        "De uitspraak gaat schriftelijk naar klager en beklaagde; daarna is de klacht afgesloten."
+    ),
+    "withdraw": gettext_lazy("De klager heeft laten weten de klacht in te trekken."),
+    "reopen": gettext_lazy("Er komt een nieuwe klacht, gekoppeld aan deze."),
+}
+
+
+@dataclass
+class ActionPanel:
+    action: str
+    label: str
+    form: ActionForm
+    hint: str = ""
+    open: bool = False
+
+    @property
+    def confirm_only(self) -> bool:
+        return not self.form.fields
+
+    @property
+    def criteria(self) -> list[tuple]:
+        """Judgement and note per investigation criterion (LSR-6b), shown as one row each."""
+        names = [
+            n for n in self.form.fields if n.startswith("criterion_") and not n.endswith("_note")
+        ]
+        return [
+            (self.form[n], self.form[f"{n}_note"]) for n in names if f"{n}_note" in self.form.fields
+        ]
+
+    @property
+    def plain_fields(self) -> list:
+        return [f for f in self.form.visible_fields() if not f.name.startswith("criterion_")]
+
+
+def _input_attrs(form: ActionForm, action: str, complaint: Complaint) -> None:
+    """Browser date pickers and sensible bounds; the services still check every value."""
+    now = timezone.localtime()
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.DateTimeInput):
+            widget.input_type = "datetime-local"
+            widget.format = DATETIME_LOCAL
+            widget.attrs.setdefault("max", now.strftime(DATETIME_LOCAL))
+        elif isinstance(widget, forms.DateInput):
+            widget.input_type = "date"
+            widget.format = "%Y-%m-%d"
+    if action == "correct_received_at" and not form.is_bound:
+        form.initial["received_at"] = timezone.localtime(complaint.received_at)
+    if action == "assign_handler":
+        field = form.fields["handler"]
+        field.help_text = (
+            _(
+                "Alleen trainers die geen les geven in de opleiding van de klager en geen beklaagde zijn."
+            )
+            if complaint.procedure_version.handler_policy == "trainer_not_teaching_course"
+            else _("Alleen wie niet bij de klacht betrokken is.")
+        )
+        if not form.is_bound and complaint.handler_id:
+            form.initial["handler"] = complaint.handler_id
+    if action == "extend" and complaint.settle_due:
+        form.fields["new_due"].widget.attrs["min"] = (
+            complaint.settle_due + timedelta(days=1)
+        ).isoformat()
+    for name, field in form.fields.items():
+        if name.startswith("criterion_") and name.endswith("_note"):
+            field.widget.attrs.update({"rows": 1, "placeholder": _("Toelichting")})
+    if action in ("propose_measure", "request_defence"):
+        name = "due_date" if action == "propose_measure" else "due"
+        form.fields[name].widget.attrs["min"] = timezone.localdate().isoformat()
+
+
+def _form_for(action: str, complaint: Complaint, user, data=None) -> ActionForm:
+    # Each action's fields get their own ids: several forms share field names on one page.
+    form = ACTIONS[action].form(data, complaint=complaint, user=user, auto_id=f"id_{action}-%s")
+    _input_attrs(form, action, complaint)
+    return form
+
+
+def _form_with_errors(
+    action: str, complaint: Complaint, user, data, error: ValidationError
+) -> ActionForm:
+    """The posted form again, with the form's own errors or the service's, next to the fields."""
+    form = _form_for(action, complaint, user, data)
+    if not form.is_valid():
+        return form
+    if hasattr(error, "error_dict"):
+        for key, texts in error.message_dict.items():
+            target = key if key in form.fields else None
+            for text in texts:
+                form.add_error(target, text)
+    else:
+        for text in error.messages:
+            form.add_error(None, text)
+    return form
+
+
+def _earlier_complaints(complaint: Complaint, user) -> list[dict]:
+    """Earlier complaints of the same complainant (LSR-5a), linked where the reader may see them."""
+    rows = complaints_earlier_of_complainant(complaint=complaint)
+    visible = set(
+        complaints_visible_to(user)
+        .filter(pk__in=[row["complaint"].pk for row in rows])
+        .values_list("pk", flat=True)
+    )
+    return [{**row, "visible": row["complaint"].pk in visible} for row in rows]
+
+
+def _first_contact(complaint: Complaint, today: date) -> dict | None:
+    if not (complaint.first_contact_due or complaint.first_contact_at):
+        return None
+    due = complaint.first_contact_due
+    status = _deadline_status(complaint, due, complaint.first_contact_at, today) if due else ""
+    return {
+        "at": complaint.first_contact_at,
+        "method": complaint.get_first_contact_method_display(),
+        "note": complaint.first_contact_note,
+        "due": due,
+        "status": status,
+    }
+
+
+def _detail_context(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    failed: tuple[str, ActionForm] | None = None,
+    refusal: str = "",
+) -> dict:
+    user = request.user
+    transitions = actions_for(user, complaint)
     today = timezone.localdate()
-    context = {
+    panels = []
+    for transition in transitions:
+        if transition.action not in ACTIONS:
+            continue
+        if failed and failed[0] == transition.action:
+            form, is_open = failed[1], True
+        else:
+            form, is_open = _form_for(transition.action, complaint, user), False
+        panels.append(
+            ActionPanel(
+                action=transition.action,
+                label=str(transition.label),
+                form=form,
+                hint=str(ACTION_HINTS.get(transition.action, "")),
+                open=is_open,
+            )
+        )
+    deadlines = _deadline_rows(complaint, today)
+    judging = {p.action for p in panels} & {"judge_admissible", "judge_inadmissible"}
+    return {
         "complaint": complaint,
-        "actions": actions,
-        "deadlines": _deadline_rows(complaint, today),
+        "actions": {t.action: t for t in transitions},
+        "step_panels": [p for p in panels if p.action not in GENERAL_ACTIONS],
+        "general_panels": [p for p in panels if p.action in GENERAL_ACTIONS],
+        "refusal": refusal,
+        "earlier_complaints": _earlier_complaints(complaint, user) if judging else None,
+        "deadlines": deadlines,
+        "overdue": [d for d in deadlines if d.overdue] if complaint.is_open else [],
         "calendar": work_calendar_get(),
         "today": today,
+        "first_contact": _first_contact(complaint, today),
+        "solutions": list(
+            complaint.solutions.select_related("proposed_by").prefetch_related(
+                "approvals__recorded_by"
+            )
+        ),
+        "findings": list(
+            complaint.findings.select_related("shared_by").prefetch_related("judgements")
+        ),
+        "defence_requests": list(complaint.defence_requests.select_related("requested_by")),
+        "rulings": list(complaint.rulings.prefetch_related("follow_ups__done_by")),
+        "measures": list(complaint.measures.select_related("owner")),
+        "extensions": list(complaint.extensions.select_related("by")),
         "documents": complaint.documents.select_related("uploaded_by"),
         "outbox": complaint.messages.order_by("created_at", "id"),
         "events": complaint.events.select_related("actor"),
         "settled_on_the_spot": complaint.outcome == Outcome.SETTLED_ON_THE_SPOT,
-        "now_local": timezone.localtime().strftime(DATETIME_LOCAL),
     }
-    if "assign_handler" in actions:
-        eligible = list(handlers_eligible(complaint=complaint))
-        context["assign_form"] = forms.get("assign_form") or AssignHandlerForm(
-            eligible=eligible, initial={"handler": complaint.handler_id}
-        )
-        context["eligible_count"] = len(eligible)
-    if "correct_received_at" in actions:
-        context["received_form"] = forms.get("received_form") or CorrectReceivedAtForm(
-            initial={"received_at": timezone.localtime(complaint.received_at)}
-        )
-    return context
 
 
 @login_required
@@ -140,75 +359,70 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/detail.html", _detail_context(request, complaint))
 
 
-def _action_refused(request, complaint, form, field: str, error, form_name: str) -> HttpResponse:
-    if isinstance(error, TransitionError):
-        form.add_error(None, error.message)
-        status = error.status
-    else:
-        messages_by_field = getattr(error, "message_dict", None)
-        if messages_by_field is None:
-            form.add_error(None, error)
-        else:
-            for key, texts in messages_by_field.items():
-                for text in texts:
-                    form.add_error(field if key in (field, "__all__") else None, text)
-        status = 400
-    context = _detail_context(request, complaint, **{form_name: form})
-    return render(request, "cases/detail.html", context, status=status)
+def _success_message(action: str, label: str, result) -> str:
+    if action == "assign_handler" and isinstance(result, Complaint) and result.handler_id:
+        return _("%(name)s behandelt klacht %(number)s.") % {
+            "name": result.handler.display_name,
+            "number": result.number,
+        }
+    if action == "correct_received_at":
+        return _("De ontvangstdatum is gecorrigeerd en de termijnen zijn opnieuw berekend.")
+    if action == "reopen":
+        return _("Heropend: de nieuwe feiten zijn geregistreerd als klacht %(number)s.") % {
+            "number": result.number
+        }
+    return _("Gedaan: %(label)s.") % {"label": label}
+
+
+def _perform(request: HttpRequest, number: str, action: str, *, hide_unavailable: bool = False):
+    """Carry out one action from the record's forms; on refusal show the record again."""
+    complaint = _complaint_or_404(request, number)
+    if action not in ACTIONS:
+        raise Http404(_("Deze actie bestaat niet."))
+    if hide_unavailable and action not in {t.action for t in actions_for(request.user, complaint)}:
+        # The older addresses of these two forms answer as before: as if there were no form.
+        raise Http404(_("Deze actie is hier niet beschikbaar."))
+    try:
+        result = action_perform(
+            complaint=complaint, action=action, actor=request.user, data=request.POST
+        )
+    except TransitionError as error:
+        complaint = _complaint_or_404(request, number)
+        context = _detail_context(request, complaint, refusal=error.message)
+        return render(request, "cases/detail.html", context, status=error.status)
+    except ValidationError as error:
+        complaint = _complaint_or_404(request, number)
+        form = _form_with_errors(action, complaint, request.user, request.POST, error)
+        context = _detail_context(request, complaint, failed=(action, form))
+        return render(request, "cases/detail.html", context, status=400)
+    label = str(TRANSITIONS_BY_ACTION[action].label)
+    if action == "reopen":
+        messages.success(request, _success_message(action, label, result))
+        return redirect("cases:detail", number=result.number)
+    if action == "assign_handler":
+        result = _complaint_or_404(request, number)
+    messages.success(request, _success_message(action, label, result))
+    if complaint_get_visible(user=request.user, number=number) is None:
+        return redirect("cases:worklist")
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def complaint_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    return _perform(request, number, action)
 
 
 @login_required
 @require_POST
 def assign_handler(request: HttpRequest, number: str) -> HttpResponse:
-    complaint = _complaint_or_404(request, number)
-    if "assign_handler" not in {t.action for t in actions_for(request.user, complaint)}:
-        raise Http404(_("Deze actie is hier niet beschikbaar."))
-    form = AssignHandlerForm(request.POST, eligible=handlers_eligible(complaint=complaint))
-    if not form.is_valid():
-        return render(
-            request,
-            "cases/detail.html",
-            _detail_context(request, complaint, assign_form=form),
-            status=400,
-        )
-    try:
-        complaint = services.complaint_assign_handler(
-            complaint=complaint, handler=form.cleaned_data["handler"], actor=request.user
-        )
-    except (ValidationError, TransitionError) as error:
-        return _action_refused(request, complaint, form, "handler", error, "assign_form")
-    messages.success(
-        request,
-        _("%(name)s behandelt klacht %(number)s.")
-        % {"name": complaint.handler.display_name, "number": complaint.number},
-    )
-    return redirect("cases:detail", number=complaint.number)
+    return _perform(request, number, "assign_handler", hide_unavailable=True)
 
 
 @login_required
 @require_POST
 def correct_received_at(request: HttpRequest, number: str) -> HttpResponse:
-    complaint = _complaint_or_404(request, number)
-    if "correct_received_at" not in {t.action for t in actions_for(request.user, complaint)}:
-        raise Http404(_("Deze actie is hier niet beschikbaar."))
-    form = CorrectReceivedAtForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "cases/detail.html",
-            _detail_context(request, complaint, received_form=form),
-            status=400,
-        )
-    try:
-        complaint = services.complaint_correct_received_at(
-            complaint=complaint, received_at=form.cleaned_data["received_at"], actor=request.user
-        )
-    except (ValidationError, TransitionError) as error:
-        return _action_refused(request, complaint, form, "received_at", error, "received_form")
-    messages.success(
-        request, _("De ontvangstdatum is gecorrigeerd en de termijnen zijn opnieuw berekend.")
-    )
-    return redirect("cases:detail", number=complaint.number)
+    return _perform(request, number, "correct_received_at", hide_unavailable=True)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from klachtroute.deadlines import local_date
 from klachtroute.notifications.services import message_send_to
@@ -310,7 +311,11 @@ def binding_advice_record(
             actor=actor,
             party=party,
             kind="binding_advice",
-            summary=_("Bindend advies vastgelegd; %(n)s punt(en) voor de organisatie.")
+            summary=ngettext(
+                "Bindend advies vastgelegd; %(n)s punt voor de organisatie.",
+                "Bindend advies vastgelegd; %(n)s punten voor de organisatie.",
+                len(items),
+            )
             % {"n": len(items)},
             after={"advice": advice, "follow_ups": items},
         )

@@ -201,7 +201,7 @@ def inadmissible_answer(*, complaint: Complaint, actor, answer: str) -> Complain
         actor=actor,
         party=None,
         kind="inadmissible_answered",
-        summary=_("De klager is geantwoord."),
+        summary=_("De klager heeft antwoord gekregen."),
         after={"answer": complaint.inadmissible_answer},
     )
     tell_complainant(complaint, "inadmissible_answer", purpose=Purpose.STATUS)
