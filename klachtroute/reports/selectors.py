@@ -1,0 +1,505 @@
+"""The annual report (LSR-8a, LSR-3) and the trainers' review (LSR-8b): reads only.
+
+`annual_report(start=, end=)` counts the complaints received in a period, by the local
+date (Europe/Amsterdam) of `received_at`, both ends included. Counts are aggregated in
+the database (one GROUP BY per breakdown); lead times and on-time shares need one narrow
+row per complaint, fetched in a single query. The number of queries does not depend on
+the number of complaints.
+
+Conventions, so that a reader of the report can check the numbers:
+
+- Lead times are whole calendar days between the local date of receipt and the local
+  date of the acknowledgement or of closing (the day of receipt is day 0). The median is
+  `statistics.median`; the 90th percentile is `statistics.quantiles(..., n=10,
+  method="inclusive")[8]`, the same linear interpolation as Excel's PERCENTILE.INC. With
+  one value both are that value.
+- "Acknowledged on time": among complaints with an acknowledgement deadline, the local
+  date of `acknowledged_at` is on or before `acknowledge_due`. Complaints settled on the
+  spot need no acknowledgement and are left out; an unacknowledged complaint counts as
+  late once its deadline has passed and is left out before that.
+- "Settled within 4 weeks": the local date of `settled_at` is on or before the original
+  settlement deadline, the one before any extension (the first extension's
+  `previous_due`, else `settle_due`). An open complaint counts as not settled in time once
+  that original deadline has passed and is left out before that.
+- Escalations: to the director (an `escalated_to_director` event or a ruling by the
+  director), to the independent third party (an `appeal_to_third_party` event), to the
+  exam committee (category "exam").
+"""
+
+import statistics
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachtroute.cases.models import (
+    Category,
+    Channel,
+    Complaint,
+    Event,
+    Extension,
+    Measure,
+    Outcome,
+    RespondentType,
+    Ruling,
+)
+from klachtroute.cases.workflow import State
+from klachtroute.deadlines import local_date
+from klachtroute.procedures.models import ProcedureVersion
+
+
+@dataclass
+class Row:
+    """One line of a table: a label and a number."""
+
+    label: str
+    value: int | float | None
+
+
+@dataclass
+class Breakdown:
+    """Complaints counted by one property; the rows add up to the report's total."""
+
+    key: str
+    title: str
+    rows: list[Row]
+
+    @property
+    def total(self) -> int:
+        return sum(row.value or 0 for row in self.rows)
+
+
+@dataclass
+class LeadTime:
+    key: str
+    title: str
+    count: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass
+class Share:
+    key: str
+    title: str
+    met: int
+    counted: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.met / self.counted, 1) if self.counted else None
+
+
+@dataclass
+class Satisfaction:
+    """The satisfaction survey's results (issue 4, point 7). The survey does not exist yet:
+    `questions` stays empty and the report says "nog geen gegevens". When it comes, fill
+    `responses` and one Row per question (for example the average score)."""
+
+    responses: int = 0
+    questions: list[Row] = field(default_factory=list)
+
+    @property
+    def available(self) -> bool:
+        return self.responses > 0
+
+
+@dataclass
+class Report:
+    start: date
+    end: date
+    total: int
+    open: int
+    closed: int
+    breakdowns: list[Breakdown]
+    lead_times: list[LeadTime]
+    shares: list[Share]
+    extended: int
+    escalations: list[Row]
+    measures: list[Row]
+    measures_total: int
+    measures_overdue: int
+    satisfaction: Satisfaction = field(default_factory=Satisfaction)
+
+    @property
+    def empty(self) -> bool:
+        return self.total == 0
+
+    def breakdown(self, key: str) -> Breakdown:
+        return next(b for b in self.breakdowns if b.key == key)
+
+
+@dataclass
+class TrainerComplaint:
+    """One complaint about a trainer, without anything that identifies the complainant."""
+
+    month: date  # the first day of the month of receipt: only the month is shown
+    category: str
+    course: str
+    outcome: str
+    admissibility: str
+    summary: str  # an anonymised summary written by staff, or ""
+
+
+@dataclass
+class TrainerGroup:
+    trainer: str
+    complaints: list[TrainerComplaint]
+    outcomes: list[Row]
+
+    @property
+    def count(self) -> int:
+        return len(self.complaints)
+
+    @property
+    def open(self) -> int:
+        return sum(row.value for row in self.outcomes if row.label == _open_label())
+
+
+@dataclass
+class TrainerReview:
+    """The trainers' review (LSR-8b): the report on complaints about trainers, per trainer."""
+
+    start: date  # whole months: the first day of the first month
+    end: date  # the last day of the last month
+    report: Report
+    groups: list[TrainerGroup]
+
+
+def _open_label() -> str:
+    return _("Nog open")
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Aware datetimes: the start of `start` and the start of the day after `end`, local time."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def complaints_in_period(*, start: date, end: date) -> QuerySet[Complaint]:
+    lower, upper = period_bounds(start, end)
+    return Complaint.objects.filter(received_at__gte=lower, received_at__lt=upper).order_by()
+
+
+def complaints_about_trainers(*, start: date, end: date) -> QuerySet[Complaint]:
+    return complaints_in_period(start=start, end=end).filter(
+        Q(category=Category.TRAINER) | Q(respondent__is_trainer=True)
+    )
+
+
+def annual_report(*, start: date, end: date) -> Report:
+    """The annual report over every complaint received from `start` to `end` (inclusive)."""
+    return report_build(complaints_in_period(start=start, end=end), start=start, end=end)
+
+
+def trainers_review(*, start: date, end: date) -> TrainerReview:
+    """The trainers' review over whole months (so that no exact day shows), per trainer."""
+    start = start.replace(day=1)
+    end = (end.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    complaints = complaints_about_trainers(start=start, end=end)
+    report = report_build(complaints, start=start, end=end, anonymous=True)
+    return TrainerReview(start=start, end=end, report=report, groups=_trainer_groups(complaints))
+
+
+# Building the report
+
+
+def _count_by(qs: QuerySet, *fields: str) -> list[dict]:
+    return list(qs.values(*fields).annotate(n=Count("pk")).order_by(*fields))
+
+
+def _rows(counts: dict[str, int]) -> list[Row]:
+    """Rows sorted by count (largest first), then by label."""
+    return [
+        Row(label, n) for label, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def _add(counts: dict, label: str, n: int) -> None:
+    counts[label] = counts.get(label, 0) + n
+
+
+def _category_label(version: ProcedureVersion | None, code: str) -> str:
+    if not code:
+        return _("Niet gecategoriseerd")
+    if version is not None and version.category(code):
+        return version.category_label(code)
+    return str(Category(code).label) if code in Category.values else code
+
+
+def _course_label(name: str | None, other: str, anonymous: bool) -> str:
+    if name:
+        return name
+    if other:
+        return _("Andere opleiding") if anonymous else other
+    return _("Onbekend")
+
+
+def _choice_label(choices, code: str, fallback: str) -> str:
+    return str(choices(code).label) if code in choices.values else (code or fallback)
+
+
+def report_build(
+    qs: QuerySet[Complaint], *, start: date, end: date, anonymous: bool = False
+) -> Report:
+    """The report over the complaints in `qs` (already restricted to the period).
+
+    `anonymous` leaves out the one free text the counts would otherwise show: the course
+    name a complainant typed in (`course_other`), which becomes "Andere opleiding".
+    """
+    qs = qs.order_by()
+    closed_states = State.closed_states()
+
+    # Categories: labels come from the procedure version each complaint was handled under.
+    by_category = _count_by(qs, "procedure_version", "category")
+    versions = ProcedureVersion.objects.in_bulk({row["procedure_version"] for row in by_category})
+    categories: dict[str, int] = {}
+    for row in by_category:
+        version = versions.get(row["procedure_version"])
+        _add(categories, _category_label(version, row["category"]), row["n"])
+
+    channels: dict[str, int] = {}
+    for row in _count_by(qs, "channel"):
+        _add(channels, _choice_label(Channel, row["channel"], _("Onbekend")), row["n"])
+
+    courses: dict[str, int] = {}
+    for row in _count_by(qs, "course__name", "course_other"):
+        _add(courses, _course_label(row["course__name"], row["course_other"], anonymous), row["n"])
+
+    respondents: dict[str, int] = {}
+    for row in _count_by(qs, "respondent_type"):
+        label = _choice_label(RespondentType, row["respondent_type"], _("Onbekend"))
+        _add(respondents, label, row["n"])
+
+    outcomes: dict[str, int] = {}
+    for row in _count_by(qs, "state", "outcome"):
+        if row["state"] not in closed_states:
+            label = _open_label()
+        else:
+            label = _choice_label(Outcome, row["outcome"], _("Zonder uitkomst"))
+        _add(outcomes, label, row["n"])
+
+    admissibility_labels = {
+        True: _("Ontvankelijk"),
+        False: _("Niet ontvankelijk"),
+        None: _("Niet beoordeeld"),
+    }
+    admissibility: dict[str, int] = {}
+    for row in _count_by(qs, "admissible"):
+        _add(admissibility, admissibility_labels[row["admissible"]], row["n"])
+
+    total = sum(categories.values())
+    closed = sum(n for label, n in outcomes.items() if label != _open_label())
+
+    lead_times, shares, extended = _timeliness(qs)
+    escalations = _escalations(qs)
+    measures, measures_total, measures_overdue = _measures(qs)
+
+    return Report(
+        start=start,
+        end=end,
+        total=total,
+        open=total - closed,
+        closed=closed,
+        breakdowns=[
+            Breakdown("category", _("Categorie"), _rows(categories)),
+            Breakdown("channel", _("Kanaal"), _rows(channels)),
+            Breakdown("course", _("Opleiding"), _rows(courses)),
+            Breakdown("respondent_type", _("Beklaagde"), _rows(respondents)),
+            Breakdown("outcome", _("Uitkomst"), _rows(outcomes)),
+            Breakdown("admissibility", _("Ontvankelijkheid"), _rows(admissibility)),
+        ],
+        lead_times=lead_times,
+        shares=shares,
+        extended=extended,
+        escalations=escalations,
+        measures=measures,
+        measures_total=measures_total,
+        measures_overdue=measures_overdue,
+    )
+
+
+def _median_p90(values: list[int]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    median = float(statistics.median(values))
+    if len(values) == 1:
+        return median, float(values[0])
+    p90 = statistics.quantiles(values, n=10, method="inclusive")[8]
+    return round(median, 1), round(float(p90), 1)
+
+
+def _timeliness(qs: QuerySet[Complaint]) -> tuple[list[LeadTime], list[Share], int]:
+    zone = settings.TIME_ZONE
+    today = timezone.localdate()
+    rows = list(
+        qs.values_list(
+            "pk",
+            "received_at",
+            "acknowledged_at",
+            "acknowledge_due",
+            "settled_at",
+            "settle_due",
+            "outcome",
+        )
+    )
+    # The first extension of each complaint holds the settlement deadline before extensions.
+    original_due: dict[int, date] = {}
+    for complaint_id, previous_due in (
+        Extension.objects.filter(complaint__in=qs.values("pk"))
+        .order_by("complaint_id", "at", "id")
+        .values_list("complaint_id", "previous_due")
+    ):
+        original_due.setdefault(complaint_id, previous_due)
+
+    to_acknowledge: list[int] = []
+    to_settle: list[int] = []
+    ack_met = ack_counted = settle_met = settle_counted = 0
+    for pk, received_at, acknowledged_at, acknowledge_due, settled_at, settle_due, outcome in rows:
+        received_on = local_date(received_at, zone)
+        acknowledged_on = local_date(acknowledged_at, zone) if acknowledged_at else None
+        settled_on = local_date(settled_at, zone) if settled_at else None
+        if acknowledged_on:
+            to_acknowledge.append((acknowledged_on - received_on).days)
+        if settled_on:
+            to_settle.append((settled_on - received_on).days)
+
+        if acknowledge_due and outcome != Outcome.SETTLED_ON_THE_SPOT:
+            if acknowledged_on:
+                ack_counted += 1
+                ack_met += acknowledged_on <= acknowledge_due
+            elif acknowledge_due < today:
+                ack_counted += 1
+
+        due = original_due.get(pk, settle_due)
+        if due:
+            if settled_on:
+                settle_counted += 1
+                settle_met += settled_on <= due
+            elif due < today:
+                settle_counted += 1
+
+    ack_median, ack_p90 = _median_p90(to_acknowledge)
+    settle_median, settle_p90 = _median_p90(to_settle)
+    lead_times = [
+        LeadTime(
+            "acknowledge",
+            _("Van ontvangst tot ontvangstbevestiging"),
+            len(to_acknowledge),
+            ack_median,
+            ack_p90,
+        ),
+        LeadTime(
+            "settle",
+            _("Van ontvangst tot afhandeling (afgesloten klachten)"),
+            len(to_settle),
+            settle_median,
+            settle_p90,
+        ),
+    ]
+    shares = [
+        Share("acknowledged_on_time", _("Op tijd bevestigd"), ack_met, ack_counted),
+        Share(
+            "settled_within_term",
+            _("Afgehandeld binnen de oorspronkelijke termijn (4 weken)"),
+            settle_met,
+            settle_counted,
+        ),
+    ]
+    return lead_times, shares, len(original_due)
+
+
+def _escalations(qs: QuerySet[Complaint]) -> list[Row]:
+    ids = qs.values("pk")
+    to_director = qs.filter(
+        Q(
+            pk__in=Event.objects.filter(complaint__in=ids, kind="escalated_to_director").values(
+                "complaint_id"
+            )
+        )
+        | Q(
+            pk__in=Ruling.objects.filter(complaint__in=ids, body=Ruling.Body.DIRECTOR).values(
+                "complaint_id"
+            )
+        )
+    )
+    to_third_party = qs.filter(
+        pk__in=Event.objects.filter(complaint__in=ids, kind="appeal_to_third_party").values(
+            "complaint_id"
+        )
+    )
+    counts = qs.aggregate(
+        exam=Count("pk", filter=Q(category=Category.EXAM)),
+    )
+    return [
+        Row(_("Naar de directeur"), to_director.count()),
+        Row(_("Naar de onafhankelijke derde"), to_third_party.count()),
+        Row(_("Naar de examencommissie"), counts["exam"]),
+    ]
+
+
+def _measures(qs: QuerySet[Complaint]) -> tuple[list[Row], int, int]:
+    links = Measure.complaints.through.objects.filter(complaint__in=qs.values("pk"))
+    measures = Measure.objects.filter(pk__in=links.values("measure_id"))
+    by_status = dict(measures.order_by().values_list("status").annotate(n=Count("pk")))
+    rows = [Row(str(label), by_status.get(code, 0)) for code, label in Measure.Status.choices]
+    overdue = (
+        measures.filter(due_date__lt=timezone.localdate())
+        .exclude(status__in=[Measure.Status.DONE, Measure.Status.CANCELLED])
+        .count()
+    )
+    return rows, sum(by_status.values()), overdue
+
+
+def _trainer_groups(qs: QuerySet[Complaint]) -> list[TrainerGroup]:
+    """Per trainer: facts only. No complainant data and no free text, except an anonymised
+    summary if the model offers one (`anonymised_summary`)."""
+    zone = settings.TIME_ZONE
+    complaints = qs.select_related("respondent", "course", "procedure_version").order_by(
+        "received_at", "pk"
+    )
+    groups: OrderedDict[str, list[TrainerComplaint]] = OrderedDict()
+    outcomes: dict[str, dict[str, int]] = {}
+    admissibility_labels = {
+        True: _("Ontvankelijk"),
+        False: _("Niet ontvankelijk"),
+        None: _("Niet beoordeeld"),
+    }
+    for complaint in complaints:
+        if complaint.respondent_id:
+            trainer = complaint.respondent.display_name
+        else:
+            trainer = _("Trainer niet vastgelegd")
+        if complaint.is_open:
+            outcome = _open_label()
+        else:
+            outcome = _choice_label(Outcome, complaint.outcome, _("Zonder uitkomst"))
+        summary = getattr(complaint, "anonymised_summary", "") or ""
+        groups.setdefault(trainer, []).append(
+            TrainerComplaint(
+                month=local_date(complaint.received_at, zone).replace(day=1),
+                category=_category_label(complaint.procedure_version, complaint.category),
+                course=_course_label(
+                    complaint.course.name if complaint.course_id else "",
+                    complaint.course_other,
+                    anonymous=True,
+                ),
+                outcome=outcome,
+                admissibility=admissibility_labels[complaint.admissible],
+                summary=str(summary).strip(),
+            )
+        )
+        _add(outcomes.setdefault(trainer, {}), outcome, 1)
+    result = [
+        TrainerGroup(trainer=name, complaints=items, outcomes=_rows(outcomes[name]))
+        for name, items in groups.items()
+    ]
+    return sorted(result, key=lambda g: (-g.count, g.trainer))

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("jaarverslag/", views.annual, name="annual"),
+    path("jaarverslag/csv/", views.annual_csv, name="annual_csv"),
+    path("jaarverslag/xlsx/", views.annual_xlsx, name="annual_xlsx"),
+    path("jaarverslag/pdf/", views.annual_pdf, name="annual_pdf"),
+    path("jaarverslag/trainers/", views.trainers, name="trainers"),
+    path("jaarverslag/trainers/pdf/", views.trainers_pdf, name="trainers_pdf"),
+]

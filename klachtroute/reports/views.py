@@ -1,0 +1,133 @@
+"""The annual report (LSR-8a, LSR-3) and the trainers' review (LSR-8b), with exports.
+
+Only the director and the secretariat see them: the report counts every complaint, so it
+is for the people who oversee every complaint (`User.sees_all_complaints`).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from klachtroute.organisation.selectors import organisation_get
+
+from .exports import pdf_render, report_csv, report_xlsx
+from .forms import PeriodForm
+from .selectors import annual_report, trainers_review
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_access_required(view):
+    @login_required
+    @require_GET
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        user = request.user
+        if not (user.is_active and (user.is_director or user.is_secretariat)):
+            raise PermissionDenied(
+                _("Alleen de directeur en het secretariaat zien het jaarverslag.")
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _period_or_400(request: HttpRequest):
+    form = PeriodForm(request.GET)
+    period = form.period()
+    if period is None:
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        return None, HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+    return period, None
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _name(prefix: str, start, end, extension: str) -> str:
+    return f"{prefix}-{start:%Y%m%d}-{end:%Y%m%d}.{extension}"
+
+
+@report_access_required
+def annual(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET)
+    period = form.period()
+    report = annual_report(start=period[0], end=period[1]) if period else None
+    query = f"start={period[0]:%Y-%m-%d}&end={period[1]:%Y-%m-%d}" if period else ""
+    return render(
+        request,
+        "reports/annual.html",
+        {"form": form, "report": report, "query": query, "generated_at": timezone.now()},
+    )
+
+
+@report_access_required
+def annual_csv(request: HttpRequest) -> HttpResponse:
+    period, error = _period_or_400(request)
+    if error:
+        return error
+    report = annual_report(start=period[0], end=period[1])
+    return _download(
+        report_csv(report), "text/csv; charset=utf-8", _name("jaarverslag", *period, "csv")
+    )
+
+
+@report_access_required
+def annual_xlsx(request: HttpRequest) -> HttpResponse:
+    period, error = _period_or_400(request)
+    if error:
+        return error
+    report = annual_report(start=period[0], end=period[1])
+    return _download(report_xlsx(report), XLSX_TYPE, _name("jaarverslag", *period, "xlsx"))
+
+
+@report_access_required
+def annual_pdf(request: HttpRequest) -> HttpResponse:
+    period, error = _period_or_400(request)
+    if error:
+        return error
+    report = annual_report(start=period[0], end=period[1])
+    pdf = pdf_render(
+        "reports/annual_pdf.html",
+        {"report": report, "organisation": organisation_get(), "generated_at": timezone.now()},
+        base_url=request.build_absolute_uri("/"),
+    )
+    return _download(pdf, "application/pdf", _name("jaarverslag", *period, "pdf"))
+
+
+@report_access_required
+def trainers(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET)
+    period = form.period()
+    review = trainers_review(start=period[0], end=period[1]) if period else None
+    query = f"start={period[0]:%Y-%m-%d}&end={period[1]:%Y-%m-%d}" if period else ""
+    return render(
+        request,
+        "reports/trainers.html",
+        {"form": form, "review": review, "query": query},
+    )
+
+
+@report_access_required
+def trainers_pdf(request: HttpRequest) -> HttpResponse:
+    period, error = _period_or_400(request)
+    if error:
+        return error
+    review = trainers_review(start=period[0], end=period[1])
+    pdf = pdf_render(
+        "reports/trainers_pdf.html",
+        {"review": review, "organisation": organisation_get()},
+        base_url=request.build_absolute_uri("/"),
+    )
+    return _download(
+        pdf, "application/pdf", _name("trainersoverzicht", review.start, review.end, "pdf")
+    )
