@@ -23,7 +23,7 @@ from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import F
 from django.template import Context, Template
-from django.template.loader import render_to_string
+from django.template.loader import select_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -79,7 +79,11 @@ def message_render(*, key: str, language: str, context: dict, procedure=None) ->
                 Context(context, autoescape=False)
             )
         else:
-            text = render_to_string(f"notifications/email/{key}.txt", context)
+            names = [f"notifications/email/{key}.txt"]
+            if procedure is not None:
+                # A procedure may ship its own default text for a message.
+                names.insert(0, f"notifications/email/{procedure.code}/{key}.txt")
+            text = select_template(names).render(context)
             subject, _, body = text.strip().partition("\n")
     return " ".join(subject.split()), body.strip() + "\n"
 
