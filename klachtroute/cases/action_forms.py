@@ -303,3 +303,7 @@ class RulingForm(ActionForm):
         ],
     )
     motivation = _text(_("Motivering"))
+
+
+class MotivationForm(ActionForm):
+    motivation = _text(_("Motivering"))

@@ -191,6 +191,10 @@ ACTIONS: dict[str, Action] = {
             complaint=c, actor=a, decision=_d(fm)["decision"], motivation=_d(fm)["motivation"]
         ),
     ),
+    "director_decides": Action(
+        f.MotivationForm,
+        lambda c, a, fm: s.director_decide(complaint=c, actor=a, motivation=_d(fm)["motivation"]),
+    ),
     "record_exam_ruling": Action(
         f.RulingForm,
         lambda c, a, fm: s.exam_ruling_record(

@@ -45,6 +45,7 @@ class Outcome(models.TextChoices):
     PARTLY_FOUNDED = "partly_founded", _("Deels gegrond (uitspraak directeur)")
     UNFOUNDED = "unfounded", _("Ongegrond (uitspraak directeur)")
     EXAM_RULING = "exam_ruling", _("Uitspraak examencommissie")
+    DIRECTOR_DECISION = "director_decision", _("Besluit van de directeur (regeling voorziet niet)")
     WITHDRAWN = "withdrawn", _("Ingetrokken door klager")
 
 

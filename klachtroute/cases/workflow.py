@@ -337,6 +337,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         feature="director",
     ),
     Transition(
+        "director_decides",
+        OPEN,
+        State.SETTLED,
+        ("director",),
+        _("Beslissen waar de regeling niet voorziet"),
+        feature="director",
+    ),
+    Transition(
         "record_exam_ruling",
         (State.WITH_EXAM_COMMITTEE,),
         State.SETTLED,

@@ -24,6 +24,7 @@ from .lsr import (  # noqa: F401
     admissible_declare,
     defence_request,
     defence_submit,
+    director_decide,
     director_escalate,
     director_rule,
     exam_ruling_record,

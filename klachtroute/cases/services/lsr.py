@@ -490,3 +490,23 @@ def exam_ruling_record(*, complaint: Complaint, actor, decision: str, motivation
     )
     tell_complainant(complaint, "exam_ruling", ruling=ruling)
     return ruling
+
+
+@transaction.atomic
+def director_decide(*, complaint: Complaint, actor, motivation: str) -> Complaint:
+    """Where the regulation is silent, the director decides (LSR-11): a motivated decision
+    that closes the complaint, sent to the complainant in writing."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="director_decides")
+    motivation = _text(motivation, "motivation", _("Motiveer het besluit."))
+    state_move(
+        complaint,
+        State.SETTLED,
+        actor=actor,
+        kind="director_decision",
+        summary=_("Besluit van de directeur waar de regeling niet voorziet."),
+        outcome=Outcome.DIRECTOR_DECISION,
+        after={"motivation": motivation},
+    )
+    links_revoke(complaint=complaint)
+    tell_complainant(complaint, "director_decision", motivation=motivation)
+    return complaint

@@ -101,6 +101,7 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         "submit_defence": {"defence": text},
         "rule": {"decision": "partly_founded", "motivation": text},
         "record_exam_ruling": {"decision": "unfounded", "motivation": text},
+        "director_decides": {"motivation": text},
     }
     return data[action]
 
