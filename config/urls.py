@@ -15,5 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("klachtroute.cases.urls")),
     path("", include("klachtroute.notifications.urls")),
     path("", include("klachtroute.portal.urls")),
+    path("", include("klachtroute.reports.urls")),
+    path("", include("klachtroute.letters.urls")),
     prefix_default_language=False,
 )

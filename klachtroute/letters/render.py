@@ -1,0 +1,90 @@
+"""Messages as PDF letters on the organisation's letterhead (WeasyPrint).
+
+A letter is rendered from an outbox message: for a person without e-mail (the
+secretariat prints and posts it) and for the dossier (an e-mailed message as paper).
+The text of the letter is the message's own body, which already holds the greeting and
+the closing; this module only adds the letterhead, the address in the window of a
+window envelope, the date, the reference and the subject.
+"""
+
+import re
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from klachtroute.notifications.models import OutboxMessage
+from klachtroute.organisation.selectors import organisation_get
+
+_PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_counter_css(text: str) -> str:
+    """A CSS `content` value for a translated "pagina %(page)s van %(pages)s": the
+    placeholders become the page counters, everything else quoted text."""
+    parts = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(text):
+        if match.start() > position:
+            parts.append(_css_string(text[position : match.start()]))
+        parts.append(f"counter({match.group(1)})")
+        position = match.end()
+    if position < len(text):
+        parts.append(_css_string(text[position:]))
+    return " ".join(parts) or '""'
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def letter_context(message: OutboxMessage) -> dict:
+    """What the letter template shows; call inside the message's language."""
+    organisation = organisation_get()
+    created = message.created_at or timezone.now()
+    address_lines = _lines(organisation.address) if organisation else []
+    return {
+        "message": message,
+        "organisation": organisation,
+        "organisation_address_lines": address_lines,
+        "return_address": " · ".join(
+            [organisation.name, *address_lines] if organisation else address_lines
+        ),
+        "recipient_lines": _lines(message.postal_address),
+        "letter_date": timezone.localtime(created).date(),
+        "complaint": message.complaint,
+        "page_counter": page_counter_css(gettext("pagina %(page)s van %(pages)s")),
+    }
+
+
+def letter_html(message: OutboxMessage) -> str:
+    language = message.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render_to_string("letters/letter.html", letter_context(message))
+
+
+def letter_pdf(message: OutboxMessage) -> bytes:
+    """The message as an A4 letter in PDF."""
+    # Imported here: WeasyPrint loads Pango when imported, which pages without letters
+    # do not need.
+    from weasyprint import HTML
+
+    return HTML(string=letter_html(message), url_fetcher=_fetch_nothing).write_pdf()
+
+
+def _fetch_nothing(url: str, *args, **kwargs):
+    # A letter needs nothing from outside; never let its text make WeasyPrint fetch a file
+    # or an address.
+    raise ValueError(f"letters load no resources ({url})")
+
+
+def letter_filename(message: OutboxMessage) -> str:
+    """A file name without surprises, e.g. K-2026-0001-brief-12.pdf."""
+    prefix = message.complaint.number if message.complaint_id else ""
+    prefix = re.sub(r"[^A-Za-z0-9-]+", "-", prefix).strip("-")
+    return f"{prefix}-brief-{message.pk}.pdf" if prefix else f"brief-{message.pk}.pdf"

@@ -1,0 +1,37 @@
+"""Writes about letters: the secretariat has posted one."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachtroute.cases.events import event_record
+from klachtroute.notifications.models import OutboxMessage, OutboxStatus
+
+
+@transaction.atomic
+def letter_mark_posted(*, message: OutboxMessage, actor) -> bool:
+    """The letter has been printed and posted. Returns False when it was not waiting to be
+    posted (already marked, or an e-mail): nothing changes then, so a second click is
+    harmless."""
+    now = timezone.now()
+    updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.TO_POST).update(
+        status=OutboxStatus.POSTED, sent_at=now
+    )
+    if not updated:
+        return False
+    message.status, message.sent_at = OutboxStatus.POSTED, now
+    if message.complaint_id:
+        event_record(
+            complaint=message.complaint,
+            actor=actor,
+            kind="letter_posted",
+            summary=_("Brief per post verstuurd: %(subject)s") % {"subject": message.subject},
+            before={"message": message.pk, "status": OutboxStatus.TO_POST},
+            after={
+                "message": message.pk,
+                "status": OutboxStatus.POSTED,
+                "kind": message.kind,
+                "recipient": message.recipient_name,
+            },
+        )
+    return True
