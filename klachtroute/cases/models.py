@@ -173,6 +173,15 @@ class Complaint(models.Model):
         related_name="reopened_by",
     )
 
+    # Retention (LIVP-10): a legal hold keeps a closed complaint past its retention period;
+    # purged_at is set when the personal data, free texts and documents were removed.
+    legal_hold = models.BooleanField(_("bewaarplicht (niet verwijderen)"), default=False)
+    legal_hold_reason = models.TextField(_("reden bewaarplicht"), blank=True)
+    purged_at = models.DateTimeField(_("persoonsgegevens verwijderd op"), null=True, blank=True)
+    # Written by staff without names or identifying details; used by the trainers' review
+    # (LSR-8b) and kept when the complaint is purged.
+    anonymised_summary = models.TextField(_("geanonimiseerde samenvatting"), blank=True)
+
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
