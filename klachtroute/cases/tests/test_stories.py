@@ -26,10 +26,21 @@ def at(y, m, d, hh=10):
     return dt.datetime(y, m, d, hh, tzinfo=AMS)
 
 
+class StaffClient(Client):
+    """A logged-in member of staff. Sessions expire after hours and these stories travel
+    weeks, so the person logs in again before each request, as they would."""
+
+    def __init__(self, user):
+        super().__init__()
+        self.user = user
+
+    def request(self, **request):
+        self.force_login(self.user)
+        return super().request(**request)
+
+
 def staff(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return StaffClient(user)
 
 
 def link_to(complaint, to: str, kind: str = "") -> str:

@@ -283,6 +283,7 @@ def test_livp_5_6_7_a_short_livp_story_through_the_pages(
 
     # LIVP-6: the solution goes to both parties.
     _now.shift(dt.timedelta(days=1))
+    handler = login(trainers[2])  # a day later: a new session
     response = handler.post(act(number, "propose_solution"), {"text": "Excuses en een extra les."})
     assert response.status_code == 302
     livp_complaint.refresh_from_db()

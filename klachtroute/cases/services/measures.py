@@ -1,0 +1,54 @@
+"""Carrying out measures (LIVP-8, LSR-8c): the owner, the director or the secretariat
+records the status and the evaluation; every linked complaint's history records it."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..events import event_record
+from ..models import Measure
+
+
+def measure_may_update(*, measure: Measure, user) -> bool:
+    """The owner, the director and the secretariat may update a measure."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return measure.owner_id == user.pk or user.is_director or user.is_secretariat
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, actor, status: str, evaluation: str) -> Measure:
+    """Set the status and the evaluation of a measure; records an event on each complaint."""
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    if not measure_may_update(measure=measure, user=actor):
+        raise PermissionError("Only the owner, the director or the secretariat update a measure.")
+    errors = {}
+    if status not in Measure.Status.values:
+        errors["status"] = _("Kies een status.")
+    evaluation = (evaluation or "").strip()
+    if status == Measure.Status.DONE and not evaluation:
+        errors["evaluation"] = _("Beschrijf bij een uitgevoerde maatregel wat het effect was.")
+    if errors:
+        raise ValidationError(errors)
+    before = {"status": measure.status, "evaluation": measure.evaluation}
+    if before == {"status": status, "evaluation": evaluation}:
+        return measure
+    measure.status = status
+    measure.evaluation = evaluation
+    measure.save(update_fields=["status", "evaluation"])
+    summary = _("Maatregel bijgewerkt (%(status)s): %(text)s") % {
+        "status": measure.get_status_display(),
+        "text": measure.description[:150],
+    }
+    if evaluation and evaluation != before["evaluation"]:
+        summary += " " + _("Evaluatie: %(text)s") % {"text": evaluation[:200]}
+    for complaint in measure.complaints.order_by("pk"):
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind="measure_updated",
+            summary=summary,
+            before={"measure": measure.pk, **before},
+            after={"measure": measure.pk, "status": status, "evaluation": evaluation},
+        )
+    return measure
