@@ -19,3 +19,5 @@ urlpatterns += i18n_patterns(
     path("", include("klachtroute.letters.urls")),
     prefix_default_language=False,
 )
+
+handler400 = "config.errors.bad_request"

@@ -15,3 +15,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Django's live server (browser tests) wraps the site in a media handler that needs a URL
 # prefix; uploads are still never served through a plain URL outside the test suite.
 MEDIA_URL = "/test-media/"
+PUBLIC_FORM_RATE_LIMIT = 10_000  # tests of the limit set their own

@@ -18,6 +18,10 @@ from .validators import (
 )
 
 COURSE_OTHER = "other"
+# A field people never see (CSS class .hp-field) and screen readers are told to leave empty;
+# robots that fill in every field give themselves away.
+HONEYPOT_FIELD = "website"
+HONEYPOT_CODE = "honeypot"
 
 # Browsers with a date picker send ISO dates; the others let people type a Dutch date.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d %m %Y"]
@@ -127,6 +131,11 @@ class ComplaintForm(forms.Form):
         },
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    website = forms.CharField(
+        label=_("Laat dit veld leeg"),
+        help_text=_("Dit veld is een controle tegen automatisch verstuurde berichten."),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,8 +169,20 @@ class ComplaintForm(forms.Form):
     def clean_description(self) -> str:
         return validate_description(self.cleaned_data["description"])
 
+    @property
+    def honeypot_filled(self) -> bool:
+        return self.is_bound and bool(str(self.data.get(HONEYPOT_FIELD, "")).strip())
+
     def clean(self):
         cleaned = super().clean()
+        if self.honeypot_filled:
+            raise ValidationError(
+                gettext(
+                    "Uw klacht is niet verstuurd: een veld dat leeg moet blijven was ingevuld. "
+                    "Controleer uw gegevens en verstuur het formulier opnieuw."
+                ),
+                code=HONEYPOT_CODE,
+            )
         if cleaned.get("course") == COURSE_OTHER and not cleaned.get("course_other"):
             self.add_error("course_other", gettext("Vul de naam van de cursus of opleiding in."))
         return cleaned

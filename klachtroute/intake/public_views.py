@@ -4,11 +4,17 @@ The form posts to itself and redirects to a confirmation page (POST/redirect/GET
 A hidden submission token makes a repeated post register one complaint. The
 confirmation page is reached through a signed, short-lived token so that nobody can
 look at another person's complaint by changing a number in the address.
+
+Abuse (issue 5.4), without any outside service: every POST counts against a limit per
+client address (PUBLIC_FORM_RATE_LIMIT per PUBLIC_FORM_RATE_WINDOW seconds; over it: 429);
+a filled-in honeypot field refuses the post (400); a body larger than
+DATA_UPLOAD_MAX_MEMORY_SIZE gets a friendly 413 page (config.errors.bad_request). None of
+these calls the service, so a refused post leaves no complaint, event or message.
 """
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +27,8 @@ from klachtroute.cases.services import complaint_register
 from klachtroute.organisation.selectors import organisation_get
 from klachtroute.procedures.selectors import procedure_version_in_force
 
-from .forms import ComplaintForm
+from .forms import HONEYPOT_CODE, ComplaintForm
+from .ratelimit import public_form_attempt
 
 CONFIRMATION_SALT = "klachtroute.intake.complaint_received"
 CONFIRMATION_MAX_AGE = 24 * 3600
@@ -63,9 +70,22 @@ def _confidentiality_text(language: str) -> str:
 @require_http_methods(["GET", "POST"])
 def complaint_form(request):
     language = _page_language(request)
+    status = 200
     if request.method == "POST":
+        attempt = public_form_attempt(request)
+        if not attempt.allowed:
+            response = render(
+                request,
+                "intake/too_many_attempts.html",
+                {"retry_minutes": max(1, -(-attempt.retry_after // 60))},
+                status=429,
+            )
+            response["Retry-After"] = str(attempt.retry_after)
+            return response
         form = ComplaintForm(request.POST)
-        if form.is_valid():
+        if form.has_error(NON_FIELD_ERRORS, code=HONEYPOT_CODE):
+            status = 400
+        elif form.is_valid():
             try:
                 complaint = complaint_register(
                     actor=None,
@@ -86,6 +106,7 @@ def complaint_form(request):
         request,
         "intake/complaint_form.html",
         {"form": form, "confidentiality": _confidentiality_text(language)},
+        status=status,
     )
 
 

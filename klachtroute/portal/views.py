@@ -13,9 +13,12 @@ no-store` and `X-Robots-Tag: noindex`; the page loads nothing from other sites; 
 line written here or by Django's request logging contains the path.
 """
 
+import hashlib
 import logging
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -29,9 +32,20 @@ from klachtroute.cases.models import Approval, Findings, Party, Solution
 from klachtroute.cases.workflow import State, TransitionError, actions_for
 
 from . import selectors
-from .forms import BindingAdviceForm, DecisionForm, DefenceForm, NoteForm, WithdrawForm
+from . import services as portal_services
+from .forms import (
+    BindingAdviceForm,
+    DecisionForm,
+    DefenceForm,
+    InformationForm,
+    LostLinkForm,
+    NoteForm,
+    SatisfactionForm,
+    WithdrawForm,
+)
 from .links import link_resolve
 from .models import PrivateLink, Purpose
+from .tasks import status_link_resend_task
 
 logger = logging.getLogger(__name__)
 
@@ -433,6 +447,29 @@ def _deadlines(complaint) -> list[dict]:
     return [{**d, "passed": d["date"] < today} for d in shown]
 
 
+def _information_add(request, complaint, form) -> bool:
+    """Add the complainant's information; False (with the errors in the form) if refused."""
+    try:
+        services.complainant_information_add(
+            complaint=complaint,
+            text=form.cleaned_data["text"],
+            files=form.cleaned_data["files"],
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return False
+    return True
+
+
+def _satisfaction_answer(complaint, form) -> bool:
+    try:
+        portal_services.satisfaction_answer(complaint=complaint, **form.cleaned_data)
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return False
+    return True
+
+
 def status_page(request, private_link):
     complaint = private_link.complaint
     allowed = [
@@ -441,10 +478,31 @@ def status_page(request, private_link):
         if t.action in STATUS_ACTIONS
     ]
     forms = {t.action: _status_form(t.action) for t in allowed}
+    information_form = InformationForm(prefix="information") if complaint.is_open else None
+    survey_form = (
+        SatisfactionForm(prefix="satisfaction")
+        if portal_services.satisfaction_open(complaint)
+        else None
+    )
     page_error = ""
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in forms:
+        if action == "add_information" and information_form is not None:
+            information_form = InformationForm(request.POST, request.FILES, prefix="information")
+            if information_form.is_valid() and _information_add(
+                request, complaint, information_form
+            ):
+                messages.success(
+                    request,
+                    _("Dank u wel. Uw informatie is toegevoegd en de behandelaar is ingelicht."),
+                )
+                return HttpResponseRedirect(request.path, status=303)
+        elif action == "satisfaction" and survey_form is not None:
+            survey_form = SatisfactionForm(request.POST, prefix="satisfaction")
+            if survey_form.is_valid() and _satisfaction_answer(complaint, survey_form):
+                messages.success(request, _("Dank u wel voor het beantwoorden van de vragen."))
+                return HttpResponseRedirect(request.path, status=303)
+        elif action not in forms:
             page_error = _("Deze actie is nu niet mogelijk.")
         else:
             form = forms[action] = _status_form(action, request.POST)
@@ -478,6 +536,10 @@ def status_page(request, private_link):
             "sent_messages": selectors.messages_to_complainant(complaint),
             "actions": [(t, forms[t.action]) for t in allowed],
             "page_error": page_error,
+            "information_form": information_form,
+            "information_added": selectors.information_added(complaint),
+            "survey_form": survey_form,
+            "upload_max": settings.UPLOAD_MAX_BYTES,
         },
     )
 
@@ -577,9 +639,57 @@ PAGES = {
 }
 
 
+# -- A lost status link (issue 4, point 2) -----------------------------------------------
+
+LOST_LINK_LIMIT = 5  # requests per hour, per IP address and per e-mail address
+LOST_LINK_WINDOW = 3600
+
+
+def _over_limit(kind: str, value: str) -> bool:
+    """Count one request for `value`; True once it made more than the limit this hour.
+
+    Django's cache (per process unless a shared cache is configured) holds only a hash."""
+    key = "lost-link:%s:%s" % (kind, hashlib.sha256(value.lower().encode()).hexdigest())
+    cache.add(key, 0, LOST_LINK_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, LOST_LINK_WINDOW)
+        count = 1
+    return count > LOST_LINK_LIMIT
+
+
+def lost_link(request):
+    """Ask for a new status link by e-mail address and complaint number.
+
+    The answer is the same page, with the same status, whether or not the two belong to a
+    complaint; and the request does the same work either way: it only enqueues a task, and
+    the worker looks the complaint up and sends the link (`status_link_resend_task`). So
+    neither the page nor its response time tells anyone whether a complaint exists."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return _private(HttpResponseNotAllowed(["GET", "POST"]))
+    form = LostLinkForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        ip = request.META.get("REMOTE_ADDR", "")
+        email = form.cleaned_data["email"]
+        limited = _over_limit("ip", ip) | _over_limit("email", email)
+        if limited:
+            logger.warning("Lost-link requests over the limit")
+            return _private(
+                render(
+                    request, "portal/lost_link.html", {"form": form, "limited": True}, status=429
+                )
+            )
+        status_link_resend_task.enqueue(email, form.cleaned_data["number"])
+        return _private(render(request, "portal/lost_link.html", {"sent": True}))
+    return _private(render(request, "portal/lost_link.html", {"form": form}))
+
+
 def csrf_failure(request, reason: str = ""):
     """A form whose CSRF check failed (an old page, cookies off): a kind page, nothing changed."""
     logger.warning("Form refused by the CSRF check: %s", reason)
-    return _private(
-        render(request, "portal/form_expired.html", {"page_url": request.path}, status=403)
-    )
+    # Portal pages keep their own look; any other page gets the site's.
+    match = getattr(request, "resolver_match", None)
+    on_portal = match is not None and match.view_name == "portal:link"
+    template = "portal/form_expired.html" if on_portal else "errors/csrf_failure.html"
+    return _private(render(request, template, {"page_url": request.path}, status=403))

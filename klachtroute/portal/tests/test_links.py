@@ -201,3 +201,9 @@ def test_english_page_under_en(client, proposed):
     page = client.get("/en" + proposed.complainant_url)
     assert page.status_code == 200
     assert '<html lang="en">' in page.content.decode()
+
+
+def test_a_failed_csrf_check_elsewhere_gets_a_kind_page_not_an_error(db):
+    refused = Client(enforce_csrf_checks=True).post("/klacht/", {"complainant_name": "Bot"})
+    assert refused.status_code == 403
+    assert "Uw reactie is niet verwerkt" in refused.content.decode()
