@@ -7,6 +7,7 @@ import email.policy
 import hashlib
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -25,7 +26,21 @@ ALLOWED_TYPES = {
     "image/webp": ".webp",
     "image/tiff": ".tif",
     "message/rfc822": ".eml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/msword": ".doc",
+    "application/vnd.ms-excel": ".xls",
 }
+# Office Open XML: a ZIP with [Content_Types].xml and the main part's folder. A macro
+# project (vbaProject.bin, the .docm/.xlsm/.pptm formats) is not accepted.
+_OOXML_FOLDERS = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+# Legacy Office (Word 97-2003, Excel 97-2003): an OLE2 compound file.
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]?.*$")
 _MAIL_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "mime-version"}
 
@@ -59,6 +74,42 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+def _office_type(upload, head: bytes) -> str | None:
+    """The type of an Office document, read from its container; None if it is not one.
+
+    For an OLE2 file the container alone does not tell Word from Excel reliably; the
+    signature library decides when it can, otherwise the name picks between .doc and .xls
+    (the same container, both allowed) and any other OLE2 file (e.g. Outlook .msg) is
+    refused."""
+    if head.startswith(b"PK\x03\x04"):
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" not in names or any(
+            n.lower().endswith("vbaproject.bin") for n in names
+        ):
+            return None
+        for folder, mime in _OOXML_FOLDERS.items():
+            if any(n.startswith(folder) for n in names):
+                return mime
+        return None
+    if head.startswith(_OLE2_MAGIC):
+        kind = filetype.guess(head)
+        if kind is not None and kind.mime in ("application/msword", "application/vnd.ms-excel"):
+            return kind.mime
+        name = (upload.name or "").lower()
+        if name.endswith(".xls"):
+            return "application/vnd.ms-excel"
+        if name.endswith(".doc"):
+            return "application/msword"
+    return None
+
+
 def clean_filename(name: str, content_type: str) -> str:
     """A safe display name: no path, no control characters, the extension of its real type."""
     base = PurePath(name.replace("\\", "/")).name
@@ -81,11 +132,15 @@ def upload_check(upload) -> UploadCheck:
         )
     upload.seek(0)
     head = upload.read(8192)
-    content_type = sniff_content_type(head)
+    if head.startswith((b"PK\x03\x04", _OLE2_MAGIC)):
+        content_type = _office_type(upload, head)  # a ZIP or OLE2 file is Office or refused
+    else:
+        content_type = sniff_content_type(head)
     if content_type not in ALLOWED_TYPES:
         raise ValidationError(
             _(
-                "Dit soort bestand is niet toegestaan. Toegestaan zijn PDF, afbeeldingen (PNG, JPEG, GIF, WebP, TIFF) en e-mails (.eml)."
+                "Dit soort bestand is niet toegestaan. Toegestaan zijn PDF, afbeeldingen (PNG, JPEG, "
+                "GIF, WebP, TIFF), Office-documenten (Word, Excel, PowerPoint) en e-mails (.eml)."
             ),
             code="type",
         )

@@ -27,12 +27,15 @@ from django.utils.translation import gettext_lazy
 from klachtroute.deadlines import WorkCalendar, working_days_left
 from klachtroute.notifications.models import DigestSent
 from klachtroute.organisation.selectors import work_calendar_get
+from klachtroute.portal.services import satisfaction_invitations_send
 
 from .events import event_record
+from .measures_watch import measure_reminders_send
 from .models import Complaint, DeadlineNotice
 from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
 from .services.common import directors, respondent_people, secretariat, tell_user
+from .services.retention import retention_purge_due
 from .workflow import SETTLEMENT_OVER, State
 
 logger = logging.getLogger(__name__)
@@ -315,4 +318,8 @@ def deadlines_watch(*, today: date | None = None) -> WatchReport:
     except Exception:
         report.errors += 1
         logger.exception("Sending the weekly digest failed")
+    report.errors += retention_purge_due(today).errors  # LIVP-10: purge expired complaints
+    sent, errors = measure_reminders_send(today)  # owners of measures (LIVP-8, LSR-8c)
+    report.reminders, report.errors = report.reminders + sent, report.errors + errors
+    satisfaction_invitations_send(today)  # issue 4.7: survey invitation, once per complaint
     return report

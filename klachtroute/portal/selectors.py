@@ -6,7 +6,7 @@ from django.utils import timezone
 from klachtroute.cases.models import Complaint, DefenceRequest, Findings, Ruling, Solution
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 
-from .models import PrivateLink
+from .models import InformationAdded, PrivateLink
 
 
 def solution_pending(complaint: Complaint) -> Solution | None:
@@ -75,3 +75,12 @@ def link_is_live(pk: int) -> bool:
     return PrivateLink.objects.filter(
         pk=pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).exists()
+
+
+def information_added(complaint: Complaint) -> list[InformationAdded]:
+    """What the complainant added through the status page, oldest first, with documents."""
+    return list(
+        InformationAdded.objects.filter(complaint=complaint)
+        .order_by("added_at", "id")
+        .prefetch_related("documents")
+    )

@@ -13,12 +13,10 @@ no-store` and `X-Robots-Tag: noindex`; the page loads nothing from other sites; 
 line written here or by Django's request logging contains the path.
 """
 
-import hashlib
 import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -30,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from klachtroute.cases import services
 from klachtroute.cases.models import Approval, Findings, Party, Solution
 from klachtroute.cases.workflow import State, TransitionError, actions_for
+from klachtroute.intake.ratelimit import client_address, rate_limit_hit
 
 from . import selectors
 from . import services as portal_services
@@ -646,17 +645,15 @@ LOST_LINK_WINDOW = 3600
 
 
 def _over_limit(kind: str, value: str) -> bool:
-    """Count one request for `value`; True once it made more than the limit this hour.
-
-    Django's cache (per process unless a shared cache is configured) holds only a hash."""
-    key = "lost-link:%s:%s" % (kind, hashlib.sha256(value.lower().encode()).hexdigest())
-    cache.add(key, 0, LOST_LINK_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, LOST_LINK_WINDOW)
-        count = 1
-    return count > LOST_LINK_LIMIT
+    """Count one request for `value` (an IP address or an e-mail address) with the public
+    form's rate limiter; True once over the limit this hour."""
+    result = rate_limit_hit(
+        scope=f"lost-link-{kind}",
+        address=value.lower(),
+        limit=LOST_LINK_LIMIT,
+        window=LOST_LINK_WINDOW,
+    )
+    return not result.allowed
 
 
 def lost_link(request):
@@ -670,7 +667,7 @@ def lost_link(request):
         return _private(HttpResponseNotAllowed(["GET", "POST"]))
     form = LostLinkForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        ip = request.META.get("REMOTE_ADDR", "")
+        ip = client_address(request)
         email = form.cleaned_data["email"]
         limited = _over_limit("ip", ip) | _over_limit("email", email)
         if limited:

@@ -33,7 +33,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,9 +97,10 @@ class Share:
 
 @dataclass
 class Satisfaction:
-    """The satisfaction survey's results (issue 4, point 7). The survey does not exist yet:
-    `questions` stays empty and the report says "nog geen gegevens". When it comes, fill
-    `responses` and one Row per question (for example the average score)."""
+    """The satisfaction survey's results (issue 4, point 7), for the complaints in the
+    report: the number of answered surveys, the average of the two 1-5 scores and how
+    often each answer to "kept informed on time" was given. Only these aggregates; the
+    complainants' comments never appear in a report."""
 
     responses: int = 0
     questions: list[Row] = field(default_factory=list)
@@ -302,6 +303,7 @@ def report_build(
     lead_times, shares, extended = _timeliness(qs)
     escalations = _escalations(qs)
     measures, measures_total, measures_overdue = _measures(qs)
+    satisfaction = _satisfaction(qs)
 
     return Report(
         start=start,
@@ -324,6 +326,42 @@ def report_build(
         measures=measures,
         measures_total=measures_total,
         measures_overdue=measures_overdue,
+        satisfaction=satisfaction,
+    )
+
+
+def _satisfaction(qs: QuerySet[Complaint]) -> Satisfaction:
+    from klachtroute.portal.models import SatisfactionResponse
+
+    answered = SatisfactionResponse.objects.filter(
+        complaint__in=qs.values("pk"), answered_at__isnull=False
+    ).order_by()
+    totals = answered.aggregate(
+        n=Count("pk"), handling=Avg("handling_score"), serious=Avg("taken_seriously_score")
+    )
+    if not totals["n"]:
+        return Satisfaction()
+    informed = {
+        row["informed_on_time"]: row["n"]
+        for row in answered.values("informed_on_time").annotate(n=Count("pk"))
+    }
+    choices = SatisfactionResponse.InformedOnTime
+    return Satisfaction(
+        responses=totals["n"],
+        questions=[
+            Row(
+                _("Tevredenheid over de behandeling (gemiddeld, 1-5)"), round(totals["handling"], 1)
+            ),
+            Row(_("Serieus genomen (gemiddeld, 1-5)"), round(totals["serious"], 1)),
+            *(
+                Row(
+                    _("Op tijd op de hoogte gehouden: %(answer)s")
+                    % {"answer": choice.label.lower()},
+                    informed.get(choice.value, 0),
+                )
+                for choice in (choices.YES, choices.PARTLY, choices.NO)
+            ),
+        ],
     )
 
 

@@ -35,6 +35,8 @@ from .lsr import (  # noqa: F401
     inadmissible_declare,
     procedure_send,
 )
+from .measures import measure_may_update, measure_update  # noqa: F401
+from .portal import complainant_information_add  # noqa: F401
 from .registration import (  # noqa: F401
     acknowledgement_context,
     complaint_acknowledge,
@@ -42,4 +44,10 @@ from .registration import (  # noqa: F401
     complaint_correct_received_at,
     complaint_register,
     document_add,
+)
+from .retention import (  # noqa: F401
+    anonymised_summary_set,
+    complaint_legal_hold_set,
+    complaint_purge,
+    retention_purge_due,
 )

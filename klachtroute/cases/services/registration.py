@@ -181,7 +181,12 @@ def _complaint_register(
 
 
 def document_add(
-    *, complaint: Complaint, checked: UploadCheck, actor, description: str = ""
+    *,
+    complaint: Complaint,
+    checked: UploadCheck,
+    actor,
+    description: str = "",
+    actor_label: str = "",
 ) -> Document:
     """Store a checked upload in the dossier. If the transaction fails the file is removed."""
     document = Document(
@@ -201,6 +206,7 @@ def document_add(
     event_record(
         complaint=complaint,
         actor=actor,
+        actor_label_override=actor_label,
         kind="document_added",
         summary=_("Document toegevoegd: %(name)s") % {"name": checked.clean_name},
         after={"name": checked.clean_name, "type": checked.content_type, "size": checked.size},

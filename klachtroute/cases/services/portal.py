@@ -1,0 +1,73 @@
+"""Writes the complainant makes through the status page (issue 4, point 2)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Complaint, Party
+from ..uploads import files_removed_on_failure, upload_check
+from .common import record, secretariat, tell_user
+from .registration import document_add
+
+INFORMATION_MAX_CHARS = 10_000
+
+
+def complainant_information_add(*, complaint: Complaint, text: str, files: list):
+    """The complainant adds a text and/or documents to an open complaint; the handler (or,
+    without one, the secretariat) is told that there is something new, by number only.
+
+    Every file is checked before anything is written. A refused file raises a
+    ValidationError on the field "files" (or "text") and leaves nothing behind: no
+    Document row, no file in storage, no event, no message.
+    """
+    from klachtroute.portal.models import InformationAdded
+
+    text = (text or "").strip()
+    files = [f for f in files or [] if f is not None]
+    if len(text) > INFORMATION_MAX_CHARS:
+        raise ValidationError(
+            {"text": _("Gebruik ten hoogste %(max)d tekens.") % {"max": INFORMATION_MAX_CHARS}}
+        )
+    if not text and not files:
+        raise ValidationError({"text": _("Schrijf een toelichting of kies een bestand.")})
+    checked = []
+    for upload in files:
+        try:
+            checked.append(upload_check(upload))
+        except ValidationError as exc:
+            name = getattr(upload, "name", "") or _("bestand")
+            raise ValidationError(
+                {"files": [f"{name}: {message}" for message in exc.messages]}
+            ) from exc
+
+    label = _("Klager (via privélink)")
+    with files_removed_on_failure(), transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if not complaint.is_open:
+            raise ValidationError(
+                _("Uw klacht is afgesloten. U kunt geen informatie meer toevoegen.")
+            )
+        added = InformationAdded.objects.create(
+            complaint=complaint, text=text, added_at=timezone.now()
+        )
+        documents = [
+            document_add(complaint=complaint, checked=c, actor=None, actor_label=label)
+            for c in checked
+        ]
+        added.documents.set(documents)
+        record(
+            complaint,
+            actor=None,
+            party=Party.COMPLAINANT,
+            kind="information_added",
+            summary=_(
+                "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d documenten)."
+            )
+            % {"chars": len(text), "docs": len(documents)},
+            after={"text": text, "documents": [d.original_name for d in documents]},
+        )
+        recipients = [complaint.handler] if complaint.handler_id else list(secretariat())
+        for person in recipients:
+            tell_user(complaint, person, "complainant_added_information")
+    return added
