@@ -3,8 +3,10 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +35,9 @@ class User(AbstractUser):
         default="nl",
         choices=[("nl", "Nederlands"), ("en", "English")],
     )
+    # Raised by "log out everywhere": it is part of the session hash, so every session
+    # signed with the old value stops being valid (see _get_session_auth_hash).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("persoon")
@@ -41,6 +46,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """The secretariat, the director and administrators must use a second factor
+        when the setting OTP_REQUIRED_FOR_ROLES is on (it is in production)."""
+        return bool(getattr(settings, "OTP_REQUIRED_FOR_ROLES", False)) and (
+            self.is_secretariat or self.is_director or self.is_administrator or self.is_superuser
+        )
 
     @property
     def display_name(self) -> str:

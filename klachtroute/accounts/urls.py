@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 urlpatterns = [
     path(
@@ -10,5 +12,10 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("inloggen/code/", views.two_factor_verify, name="two_factor_verify"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/overal-uitloggen/", views.logout_everywhere, name="logout_everywhere"),
+    path("account/tweestapsverificatie/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/tweestapsverificatie/qr.svg", views.two_factor_qr, name="two_factor_qr"),
 ]

@@ -1,0 +1,37 @@
+"""Reads about people's login security: their second factor and what the gate asks of them."""
+
+from datetime import datetime, timedelta
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import User
+
+
+def totp_device_get(*, user: User, confirmed: bool = True) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("-pk").first()
+
+
+def two_factor_step(*, user: User) -> str | None:
+    """What a logged-in person who has not yet given a code must do before any staff page:
+    "verify" (enter a code), "setup" (add an authenticator app), or None (nothing)."""
+    if not user.is_authenticated or user.is_verified():
+        return None
+    if totp_device_get(user=user) is not None:
+        return "verify"
+    if user.needs_two_factor:
+        return "setup"
+    return None
+
+
+def lockout_ends_at(*, username: str, ip_address: str | None) -> datetime:
+    """When a username locked out from an address may try again: the cool-off counts from
+    the last failed attempt (every failure during the lock-out starts it again)."""
+    cool_off: timedelta = settings.AXES_COOLOFF_TIME
+    last = AccessAttempt.objects.filter(username=username, ip_address=ip_address).aggregate(
+        last=Max("attempt_time")
+    )["last"]
+    return (last or timezone.now()) + cool_off
