@@ -537,7 +537,8 @@ def complaint_action(
         raise Http404
     transition_check(user, complaint, action)  # 403, 404 or 409 before the body is judged
     data = _action_body(request)
-    known = set(action_form(action, complaint, user).fields)
+    # `version` (optional): the complaint's updated_at as read; refused with 409 when stale.
+    known = {*action_form(action, complaint, user).fields, "version"}
     unknown = [key for key in data if key not in known]
     if unknown:
         raise ApiValidationError(

@@ -3,17 +3,26 @@
 `action_perform` checks that the person may take the action now (TransitionError with
 403/404/409), validates the input with the action's form (ValidationError with the
 form's field errors), and calls the service. Nothing changes when any of it fails.
+
+Two people acting on the same page state (issue 5.8): the record page's forms carry the
+complaint's `updated_at` as `version`; when it is given and the complaint has changed since,
+the action is refused with 409 instead of silently overwriting the other person's work.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import action_forms as f
 from . import services as s
 from .models import Complaint
-from .workflow import transition_check
+from .workflow import TransitionError, transition_check
+
+VERSION_FIELD = "version"
 
 
 @dataclass(frozen=True)
@@ -208,10 +217,34 @@ def action_form(action: str, complaint: Complaint, user, data=None) -> f.ActionF
     return ACTIONS[action].form(data, complaint=complaint, user=user)
 
 
+def _same_version(given: str, complaint: Complaint) -> bool:
+    """Whether `given` (the form's `updated_at.isoformat()`) is the complaint's last save."""
+    try:
+        return dt.datetime.fromisoformat(given.strip()) == complaint.updated_at
+    except (TypeError, ValueError):
+        return False
+
+
 def action_perform(*, complaint: Complaint, action: str, actor, data: dict):
     """Check, validate and carry out one action. Returns what the service returned."""
     transition_check(actor, complaint, action)
     form = action_form(action, complaint, actor, data)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    return ACTIONS[action].run(complaint, actor, form)
+    given = data.get(VERSION_FIELD) if hasattr(data, "get") else None
+    if not given:
+        return ACTIONS[action].run(complaint, actor, form)
+    with transaction.atomic():
+        # The service locks the row again in this same transaction; comparing under the
+        # lock means that of two saves built from the same page, the second always sees
+        # the first one's change.
+        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+        if not _same_version(str(given), locked):
+            raise TransitionError(
+                _(
+                    "Iemand anders heeft deze klacht intussen gewijzigd; bekijk de nieuwe "
+                    "stand en probeer het opnieuw."
+                ),
+                status=409,
+            )
+        return ACTIONS[action].run(complaint, actor, form)
