@@ -181,6 +181,9 @@ def address(world, role: str, name: str) -> str:
         "notifications:retry": reverse("notifications:retry", kwargs=message),
         "letters:pdf": reverse("letters:pdf", kwargs=message),
         "letters:mark_posted": reverse("letters:mark_posted", kwargs=message),
+        "portal:link_revoke": reverse(
+            "portal:link_revoke", kwargs={**number, "link_id": c.links.order_by("pk").first().pk}
+        ),
     }
     if name == "portal:link":
         # Each party has its own link; anyone else only has a guessed or altered one.

@@ -128,6 +128,12 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
         "",
         {"secretariat", "director"},
     ),
+    "portal:link_revoke": (
+        "POST",
+        "/zaken/{number}/links/{link_id}/intrekken/",
+        "Revokes one private link of a complaint",
+        {"secretariat"},
+    ),
     "cases:anonymised_summary": ("GET", "/zaken/{number}/samenvatting/", "", {"secretariat"}),
     "cases:retention_preview": (
         "GET",

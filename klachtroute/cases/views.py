@@ -349,6 +349,13 @@ def _detail_context(
         "outbox": complaint.messages.order_by("created_at", "id"),
         "events": complaint.events.select_related("actor"),
         "settled_on_the_spot": complaint.outcome == Outcome.SETTLED_ON_THE_SPOT,
+        "private_links": (
+            complaint.links.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).order_by(
+                "created_at"
+            )
+            if user.is_secretariat
+            else None
+        ),
     }
 
 

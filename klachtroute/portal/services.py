@@ -14,7 +14,7 @@ from klachtroute.cases.models import Complaint
 from klachtroute.cases.services.common import PARTY_LABELS, tell_complainant
 from klachtroute.cases.workflow import State
 
-from .models import Purpose, SatisfactionResponse
+from .models import PrivateLink, Purpose, SatisfactionResponse
 
 logger = logging.getLogger(__name__)
 
@@ -156,3 +156,22 @@ def satisfaction_answer(
             summary=_("De klager heeft het tevredenheidsonderzoek ingevuld."),
         )
     return response
+
+
+@transaction.atomic
+def link_revoke(*, link: PrivateLink, actor) -> bool:
+    """The secretariat revokes one private link (e.g. sent to a wrong address). True when it
+    was live; the revocation is recorded on the complaint."""
+    revoked = PrivateLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        event_record(
+            complaint=link.complaint,
+            actor=actor,
+            kind="link_revoked",
+            summary=_("Privélink ingetrokken (%(party)s, %(purpose)s).")
+            % {"party": link.party, "purpose": link.get_purpose_display()},
+            after={"link": link.pk, "party": link.party, "purpose": link.purpose},
+        )
+    return bool(revoked)
