@@ -429,17 +429,22 @@ def defence_submit(
     return complaint
 
 
-@transaction.atomic
-def director_rule(*, complaint: Complaint, actor, decision: str, motivation: str) -> Ruling:
-    """The director rules in writing with a motivation to complainant and respondent (LSR-6f);
-    no appeal, the kantonrechter, mediation costs split (LSR-10). The complaint closes (LSR-6h)."""
-    complaint, _t = step_begin(complaint=complaint, actor=actor, action="rule")
-    if decision not in RULING_OUTCOMES:
-        raise ValidationError({"decision": _("Kies gegrond, deels gegrond of ongegrond.")})
-    motivation = _text(motivation, "motivation", _("Motiveer de uitspraak."))
+def _ruling_close(
+    complaint: Complaint,
+    *,
+    actor,
+    body: str,
+    decision: str,
+    motivation: str,
+    outcome: str,
+    kind: str,
+    summary,
+) -> Ruling:
+    """Record a ruling and close the complaint with it; shared by the director and the exam
+    committee, who rule by the same three decisions."""
     ruling = Ruling.objects.create(
         complaint=complaint,
-        body=Ruling.Body.DIRECTOR,
+        body=body,
         decision=decision,
         motivation=motivation,
         decided_at=timezone.now(),
@@ -450,11 +455,35 @@ def director_rule(*, complaint: Complaint, actor, decision: str, motivation: str
         complaint,
         State.SETTLED,
         actor=actor,
-        kind="ruling",
-        summary=_("Uitspraak van de directeur: %(decision)s.")
-        % {"decision": Ruling.Decision(decision).label},
-        outcome=RULING_OUTCOMES[decision],
+        kind=kind,
+        summary=summary % {"decision": Ruling.Decision(decision).label},
+        outcome=outcome,
         after={"decision": decision, "motivation": motivation},
+    )
+    return ruling
+
+
+def _ruling_input(decision: str, motivation: str) -> str:
+    if decision not in RULING_OUTCOMES:
+        raise ValidationError({"decision": _("Kies gegrond, deels gegrond of ongegrond.")})
+    return _text(motivation, "motivation", _("Motiveer de uitspraak."))
+
+
+@transaction.atomic
+def director_rule(*, complaint: Complaint, actor, decision: str, motivation: str) -> Ruling:
+    """The director rules in writing with a motivation to complainant and respondent (LSR-6f);
+    no appeal, the kantonrechter, mediation costs split (LSR-10). The complaint closes (LSR-6h)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="rule")
+    motivation = _ruling_input(decision, motivation)
+    ruling = _ruling_close(
+        complaint,
+        actor=actor,
+        body=Ruling.Body.DIRECTOR,
+        decision=decision,
+        motivation=motivation,
+        outcome=RULING_OUTCOMES[decision],
+        kind="ruling",
+        summary=_("Uitspraak van de directeur: %(decision)s."),
     )
     links_revoke(complaint=complaint)
     tell_complainant(complaint, "ruling", ruling=ruling)
@@ -466,27 +495,16 @@ def director_rule(*, complaint: Complaint, actor, decision: str, motivation: str
 def exam_ruling_record(*, complaint: Complaint, actor, decision: str, motivation: str) -> Ruling:
     """The exam committee's ruling on an exam complaint; no appeal (LSR-9)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="record_exam_ruling")
-    if decision not in RULING_OUTCOMES:
-        raise ValidationError({"decision": _("Kies gegrond, deels gegrond of ongegrond.")})
-    motivation = _text(motivation, "motivation", _("Motiveer de uitspraak."))
-    ruling = Ruling.objects.create(
-        complaint=complaint,
+    motivation = _ruling_input(decision, motivation)
+    ruling = _ruling_close(
+        complaint,
+        actor=actor,
         body=Ruling.Body.EXAM_COMMITTEE,
         decision=decision,
         motivation=motivation,
-        decided_at=timezone.now(),
-        decided_by=actor,
-        decided_by_label=actor.display_name,
-    )
-    state_move(
-        complaint,
-        State.SETTLED,
-        actor=actor,
-        kind="exam_ruling",
-        summary=_("Uitspraak van de examencommissie: %(decision)s.")
-        % {"decision": Ruling.Decision(decision).label},
         outcome=Outcome.EXAM_RULING,
-        after={"decision": decision, "motivation": motivation},
+        kind="exam_ruling",
+        summary=_("Uitspraak van de examencommissie: %(decision)s."),
     )
     tell_complainant(complaint, "exam_ruling", ruling=ruling)
     return ruling
