@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachtroute.cases.events import event_record
-from klachtroute.cases.models import Complaint
+from klachtroute.cases.models import Complaint, Party
 from klachtroute.cases.services.common import PARTY_LABELS, tell_complainant
 from klachtroute.cases.workflow import State
 
@@ -158,6 +158,9 @@ def satisfaction_answer(
     return response
 
 
+PARTY_NAMES = {p.value: p.label for p in Party}
+
+
 @transaction.atomic
 def link_revoke(*, link: PrivateLink, actor) -> bool:
     """The secretariat revokes one private link (e.g. sent to a wrong address). True when it
@@ -171,7 +174,10 @@ def link_revoke(*, link: PrivateLink, actor) -> bool:
             actor=actor,
             kind="link_revoked",
             summary=_("Privélink ingetrokken (%(party)s, %(purpose)s).")
-            % {"party": link.party, "purpose": link.get_purpose_display()},
+            % {
+                "party": PARTY_NAMES.get(link.party, link.party),
+                "purpose": link.get_purpose_display(),
+            },
             after={"link": link.pk, "party": link.party, "purpose": link.purpose},
         )
     return bool(revoked)

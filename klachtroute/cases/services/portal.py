@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Complaint, Party
 from ..uploads import files_removed_on_failure, upload_check
@@ -61,8 +62,10 @@ def complainant_information_add(*, complaint: Complaint, text: str, files: list)
             actor=None,
             party=Party.COMPLAINANT,
             kind="information_added",
-            summary=_(
-                "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d documenten)."
+            summary=ngettext(
+                "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d document).",
+                "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d documenten).",
+                len(documents),
             )
             % {"chars": len(text), "docs": len(documents)},
             after={"text": text, "documents": [d.original_name for d in documents]},

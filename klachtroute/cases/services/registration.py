@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachtroute.deadlines import local_date
-from klachtroute.notifications.services import message_queue_from_template
+from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.models import Course
 from klachtroute.organisation.selectors import organisation_get, work_calendar_get
 from klachtroute.portal.links import link_create
@@ -270,25 +270,27 @@ def complaint_acknowledge(*, complaint: Complaint, actor) -> None:
     complaint.save(
         update_fields=["acknowledged_at", "acknowledgement_by_letter", "next_due", "updated_at"]
     )
+    status_link = link_create(
+        complaint=complaint,
+        party=Party.COMPLAINANT,
+        purpose=Purpose.STATUS,
+        days=365,
+        language=complaint.complainant_language,
+    )
+    # By e-mail, or as a letter that waits in the secretariat's list of post to send.
+    message_send_to(
+        key="acknowledgement",
+        context=acknowledgement_context(complaint, status_link=status_link),
+        complaint=complaint,
+        email=complaint.complainant_email,
+        name=complaint.complainant_name,
+        postal_address=complaint.complainant_address,
+        language=complaint.complainant_language,
+    )
     if complaint.complainant_email:
-        status_link = link_create(
-            complaint=complaint,
-            party=Party.COMPLAINANT,
-            purpose=Purpose.STATUS,
-            days=365,
-            language=complaint.complainant_language,
-        )
-        message_queue_from_template(
-            to=complaint.complainant_email,
-            template="acknowledgement",
-            context=acknowledgement_context(complaint, status_link=status_link),
-            kind="acknowledgement",
-            language=complaint.complainant_language,
-            complaint=complaint,
-        )
         summary = _("Ontvangstbevestiging per e-mail klaargezet voor verzending.")
     else:
-        summary = _("Geen e-mailadres: ontvangstbevestiging als brief klaargezet om te printen.")
+        summary = _("Geen e-mailadres: ontvangstbevestiging als brief klaargezet om te versturen.")
     event_record(
         complaint=complaint,
         actor=actor,

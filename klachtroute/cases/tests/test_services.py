@@ -104,7 +104,10 @@ def test_livp_3_acknowledgement_queued_with_handler_in_the_same_transaction(
 def test_livp_3_complainant_without_email_gets_a_letter_instead(organisation, trainers):
     complaint = complaint_register(**complaint_data(complainant_email=""))
     assert complaint.acknowledgement_by_letter is True
-    assert not OutboxMessage.objects.filter(complaint=complaint).exists()
+    # No e-mail goes out; the letter waits in the secretariat's list of post to send.
+    letter = OutboxMessage.objects.get(complaint=complaint)
+    assert letter.status == "to_post" and letter.to == ""
+    assert letter.recipient_name == complaint.complainant_name
     assert complaint.events.filter(kind="acknowledged").exists()
 
 
