@@ -38,7 +38,7 @@ def people(db):
         ("exam", "organisation", None, State.WITH_EXAM_COMMITTEE, None),
     ],
 )
-def test_lsr_1_5c_6a_routing_by_category_to_the_person_first_responsible(
+def test_lsr_6a_lsr_1_lsr_5c_routing_by_category_to_the_person_first_responsible(
     lsr_organisation,
     secretariat,
     director,
