@@ -3,6 +3,7 @@ and telling the people involved."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,14 @@ def step_begin(
         .get(pk=complaint.pk)
     )
     return locked, transition_check(actor, locked, action, party)
+
+
+def text_required(value: str, field: str, message: str) -> str:
+    """The stripped text, or a ValidationError on `field` when it is empty."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
 
 
 def who(actor, party: str | None) -> str:

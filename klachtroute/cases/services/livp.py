@@ -28,14 +28,8 @@ from .common import (
     tell_complainant,
     tell_respondent,
     tell_user,
+    text_required,
 )
-
-
-def _required(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 @transaction.atomic
@@ -81,7 +75,7 @@ def first_contact_record(
 def solution_propose(*, complaint: Complaint, actor, text: str) -> Solution:
     """The handler records the solution; both parties get it for approval (LIVP-6)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="propose_solution")
-    text = _required(text, "text", _("Beschrijf de oplossing."))
+    text = text_required(text, "text", _("Beschrijf de oplossing."))
     complaint.solutions.filter(status=Solution.Status.PENDING).update(
         status=Solution.Status.WITHDRAWN
     )
@@ -136,7 +130,7 @@ def solution_decide(
     if solution.approvals.filter(party=party).exists():
         raise ValidationError(_("Deze partij heeft al op deze oplossing gereageerd."))
     if not approve:
-        reason = _required(reason, "reason", _("Geef aan waarom u niet akkoord gaat."))
+        reason = text_required(reason, "reason", _("Geef aan waarom u niet akkoord gaat."))
     Approval.objects.create(
         solution=solution,
         party=party,
@@ -289,7 +283,7 @@ def binding_advice_record(
     complaint, _t = step_begin(
         complaint=complaint, actor=actor, action="record_binding_advice", party=party
     )
-    advice = _required(advice, "advice", _("Vul het bindend advies in."))
+    advice = text_required(advice, "advice", _("Vul het bindend advies in."))
     items = [item.strip() for item in follow_ups if item and item.strip()]
     organisation = organisation_get()
     ruling = Ruling.objects.create(

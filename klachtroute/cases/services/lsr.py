@@ -34,6 +34,7 @@ from .common import (
     tell_complainant,
     tell_respondent,
     tell_user,
+    text_required,
 )
 
 User = get_user_model()
@@ -48,13 +49,6 @@ RULING_OUTCOMES = {
     Ruling.Decision.PARTLY_FOUNDED: Outcome.PARTLY_FOUNDED,
     Ruling.Decision.UNFOUNDED: Outcome.UNFOUNDED,
 }
-
-
-def _text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _first_director():
@@ -165,7 +159,7 @@ def inadmissible_declare(
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="judge_inadmissible")
     if ground not in INADMISSIBLE_GROUNDS:
         raise ValidationError({"ground": _("Kies de grond.")})
-    reason = _text(reason, "reason", _("Motiveer waarom de klacht niet ontvankelijk is."))
+    reason = text_required(reason, "reason", _("Motiveer waarom de klacht niet ontvankelijk is."))
     if respondent_type:
         _set_respondent(complaint, respondent_type, respondent)
     complaint.admissible = False
@@ -192,7 +186,7 @@ def inadmissible_declare(
 def inadmissible_answer(*, complaint: Complaint, actor, answer: str) -> Complaint:
     """The person concerned answers the complainant; the complainant may disagree (LSR-5d)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="answer_inadmissible")
-    complaint.inadmissible_answer = _text(
+    complaint.inadmissible_answer = text_required(
         answer, "answer", _("Schrijf het antwoord aan de klager.")
     )
     complaint.save()
@@ -235,7 +229,7 @@ def findings_share(
     """The handler judges every criterion (LSR-6b) and shares the findings and a possible
     solution with the complainant (LSR-6c)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="share_findings")
-    summary = _text(summary, "summary", _("Beschrijf de bevindingen."))
+    summary = text_required(summary, "summary", _("Beschrijf de bevindingen."))
     criteria = complaint.procedure_version.criteria_for(complaint.category)
     errors = {}
     for criterion in criteria:
@@ -291,7 +285,7 @@ def findings_respond(
     complaint, _t = step_begin(complaint=complaint, actor=actor, action=action, party=party)
     findings = complaint.findings.last()
     if not agree:
-        reason = _text(reason, "reason", _("Geef aan waarom de klager niet akkoord gaat."))
+        reason = text_required(reason, "reason", _("Geef aan waarom de klager niet akkoord gaat."))
     findings.response = Findings.Response.AGREED if agree else Findings.Response.DISAGREED
     findings.response_reason = (reason or "").strip()
     findings.responded_at = timezone.now()
@@ -407,7 +401,7 @@ def defence_submit(
     complaint, _t = step_begin(
         complaint=complaint, actor=actor, action="submit_defence", party=party
     )
-    defence = _text(defence, "defence", _("Schrijf het verweer."))
+    defence = text_required(defence, "defence", _("Schrijf het verweer."))
     request = complaint.defence_requests.filter(submitted_at__isnull=True).last()
     request.defence = defence
     request.submitted_at = timezone.now()
@@ -466,7 +460,7 @@ def _ruling_close(
 def _ruling_input(decision: str, motivation: str) -> str:
     if decision not in RULING_OUTCOMES:
         raise ValidationError({"decision": _("Kies gegrond, deels gegrond of ongegrond.")})
-    return _text(motivation, "motivation", _("Motiveer de uitspraak."))
+    return text_required(motivation, "motivation", _("Motiveer de uitspraak."))
 
 
 @transaction.atomic
@@ -515,7 +509,7 @@ def director_decide(*, complaint: Complaint, actor, motivation: str) -> Complain
     """Where the regulation is silent, the director decides (LSR-11): a motivated decision
     that closes the complaint, sent to the complainant in writing."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="director_decides")
-    motivation = _text(motivation, "motivation", _("Motiveer het besluit."))
+    motivation = text_required(motivation, "motivation", _("Motiveer het besluit."))
     state_move(
         complaint,
         State.SETTLED,
