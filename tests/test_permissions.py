@@ -25,6 +25,7 @@ from klachtroute.cases.services import (
     complaint_register,
     measure_propose,
 )
+from klachtroute.cases.tests.test_workflow import MAY_ACT, PARTY_MAY_ACT
 from klachtroute.cases.workflow import TRANSITIONS, may_act
 from klachtroute.intake.public_views import confirmation_token_make
 from klachtroute.notifications.models import OutboxMessage
@@ -267,7 +268,7 @@ def test_docs_permissions_md_is_generated_from_the_table():
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_issue_5_1_every_url_for_role_is_allowed_or_refused_as_the_table_says(world, role):
+def test_every_url_for_role_is_allowed_or_refused_as_the_table_says(world, role):
     problems = []
     for name, row in URL_PERMISSIONS.items():
         method = permissions.URL_METHODS[name]
@@ -286,7 +287,7 @@ def test_issue_5_1_every_url_for_role_is_allowed_or_refused_as_the_table_says(wo
     assert not problems, f"{role}:\n" + "\n".join(problems)
 
 
-def test_issue_5_1_lists_show_only_visible_complaints(world):
+def test_lists_show_only_visible_complaints(world):
     number, other = world["complaint"].number, world["other"].number
     expected = {
         "secretariat": {number, other},
@@ -317,7 +318,7 @@ def _without_csrf(body: bytes, *numbers: str) -> str:
     return text
 
 
-def test_issue_5_1_another_complaints_number_is_a_404_that_reveals_nothing(world):
+def test_another_complaints_number_is_a_404_that_reveals_nothing(world):
     handler = client_for(world, "handler")
     other, missing = world["other"].number, "K-0000-999"
     for template in ("/zaken/{}/", "/zaken/{}/dossier.pdf", "/zaken/{}/ontvangstbevestiging/"):
@@ -339,7 +340,7 @@ def test_issue_5_1_another_complaints_number_is_a_404_that_reveals_nothing(world
     assert _without_csrf(crossed.content) == _without_csrf(nowhere.content)
 
 
-def test_issue_5_1_a_tampered_private_link_is_a_404_that_reveals_nothing(world):
+def test_a_tampered_private_link_is_a_404_that_reveals_nothing(world):
     good = world["links"]["complainant"]
     assert Client().get(good).status_code == 200
     altered_path = tampered(good)
@@ -357,8 +358,19 @@ def test_issue_5_1_a_tampered_private_link_is_a_404_that_reveals_nothing(world):
     assert Client().get(tampered(received)).status_code == 404
 
 
-def test_issue_5_1_workflow_actions_follow_the_table(world):
-    """The action rows are written out by hand; TRANSITIONS is the truth they must match."""
+def test_workflow_action_rows_say_who_the_procedures_let_act():
+    """The rows are generated from TRANSITIONS; they must say what the procedures say."""
+    expected = {
+        action: roles | PARTY_MAY_ACT.get(action, set()) for action, roles in MAY_ACT.items()
+    }
+    generated = {
+        action: {role for role, value in row.items() if value == ALLOW}
+        for action, row in ACTION_PERMISSIONS.items()
+    }
+    assert generated == expected
+
+
+def test_workflow_actions_follow_the_table(world):
     assert set(ACTION_PERMISSIONS) == {t.action for t in TRANSITIONS}
     complaint = world["complaint"]
     users = world["users"]

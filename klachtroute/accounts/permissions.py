@@ -1,16 +1,18 @@
-"""Who may do what (issue 5.1): the one table of role × page/action.
+"""Who may do what: the one table of role × page/action.
 
 `URL_PERMISSIONS` names every URL pattern of the site (by URL name; the admin as one row
 `admin:*`) and says for each role whether it is let in ("allow") or refused ("deny": 403,
 404, 401 for the API, or a redirect to the login page for someone not logged in). A complaint
 a person may not see always answers 404. `ACTION_PERMISSIONS` does the same for the workflow
-actions of `klachtroute.cases.workflow.TRANSITIONS`.
+actions, generated from `klachtroute.cases.workflow.TRANSITIONS`.
 
 tests/test_permissions.py walks every URL and API operation for every role against this
 table and fails for a URL without an entry. docs/permissions.md is generated from it:
 
     .venv/bin/python -m klachtroute.accounts.permissions > docs/permissions.md
 """
+
+from klachtroute.cases.workflow import TRANSITIONS
 
 ALLOW = "allow"
 DENY = "deny"
@@ -201,41 +203,12 @@ URL_NOTES: dict[str, str] = {name: spec[2] for name, spec in _URLS.items()}
 URL_PERMISSIONS: dict[str, dict[str, str]] = {name: _row(spec[3]) for name, spec in _URLS.items()}
 
 # Workflow actions: who may take them at all (the state, the procedure's features and the
-# guards decide further). Staff must also see the complaint; link parties act on their link's
-# complaint. The respondent acts logged in (`respondent`) or through a link (party).
-_ACTIONS: dict[str, set] = {
-    "assign_handler": {"secretariat"},
-    "correct_received_at": {"secretariat"},
-    "set_respondent": {"secretariat", "handler"},
-    "extend": {"secretariat", "handler"},
-    "propose_measure": {"secretariat", "handler", "director"},
-    "withdraw": {"secretariat", "complainant"},
-    "reopen": {"secretariat"},
-    "record_first_contact": {"handler"},
-    "propose_solution": {"handler"},
-    "approve_solution": {"secretariat", "complainant", "respondent"},
-    "reject_solution": {"secretariat", "complainant", "respondent"},
-    "declare_no_agreement": {"secretariat", "handler"},
-    "appeal_to_third_party": {"secretariat", "complainant"},
-    "close_without_appeal": {"secretariat"},
-    "record_binding_advice": {"secretariat", "third_party"},
-    "complete_follow_up": {"secretariat", "director"},
-    "judge_admissible": {"secretariat"},
-    "judge_inadmissible": {"secretariat"},
-    "answer_inadmissible": {"handler"},
-    "close_inadmissible": {"secretariat"},
-    "share_findings": {"handler"},
-    "accept_findings": {"secretariat", "complainant"},
-    "reject_findings": {"secretariat", "complainant"},
-    "send_procedure": {"secretariat"},
-    "escalate_to_director": {"secretariat", "complainant"},
-    "request_defence": {"director"},
-    "submit_defence": {"secretariat", "respondent"},
-    "rule": {"director"},
-    "director_decides": {"director"},
-    "record_exam_ruling": {"exam_committee"},
+# guards decide further), read from the transition table. Staff must also see the complaint;
+# link parties act on their link's complaint. The respondent acts logged in (`respondent`) or
+# through a link (party).
+ACTION_PERMISSIONS: dict[str, dict[str, str]] = {
+    t.action: _row({r for r in t.roles if r in ROLES} | set(t.parties)) for t in TRANSITIONS
 }
-ACTION_PERMISSIONS: dict[str, dict[str, str]] = {a: _row(r) for a, r in _ACTIONS.items()}
 
 OPEN_QUESTIONS = """\
 1. **Administrators read the outbox.** `/berichten/` and `/berichten/<id>/` show every

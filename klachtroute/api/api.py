@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Header, NinjaAPI, P, Path, Query, Status
 
 from klachtroute.cases.actions import ACTIONS, action_form, action_perform
-from klachtroute.cases.deadlines import DEADLINE_FIELDS
+from klachtroute.cases.deadlines import deadline_state, deadline_states, deadlines_by_key
 from klachtroute.cases.models import Complaint, RespondentType
 from klachtroute.cases.selectors import complaint_get_visible, complaints_worklist
 from klachtroute.cases.services import complaint_register
@@ -78,7 +78,7 @@ def _local(value):
 
 
 def _deadlines(complaint: Complaint) -> dict:
-    return {key: getattr(complaint, due) for key, (due, _done) in DEADLINE_FIELDS.items()}
+    return deadlines_by_key(complaint)
 
 
 def complaint_representation(complaint: Complaint, user) -> dict:
@@ -118,6 +118,10 @@ def complaint_representation(complaint: Complaint, user) -> dict:
         "category": complaint.category or None,
         "handler": _person(complaint.handler) if complaint.handler_id else None,
         "deadlines": _deadlines(complaint),
+        "deadline_status": [
+            {"key": s.key, "label": s.label, "due": s.due, "status": str(s.status)}
+            for s in deadline_states(complaint, timezone.localdate())
+        ],
         "acknowledged_at": _local(complaint.acknowledged_at),
         "settled_at": _local(complaint.settled_at),
         "outcome": complaint.outcome or None,
@@ -140,9 +144,8 @@ def complaint_representation(complaint: Complaint, user) -> dict:
 def _first_contact(complaint: Complaint) -> dict | None:
     if not (complaint.first_contact_due or complaint.first_contact_at):
         return None
-    on_time = None
-    if complaint.first_contact_at and complaint.first_contact_due:
-        on_time = timezone.localdate(complaint.first_contact_at) <= complaint.first_contact_due
+    state = deadline_state(complaint, "first_contact", timezone.localdate())
+    on_time = state.met if state else None
     return {
         "due": complaint.first_contact_due,
         "at": _local(complaint.first_contact_at),

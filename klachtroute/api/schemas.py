@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StrictBool, model_validator
 
-from klachtroute.cases.models import Category, Channel, RespondentType
+from klachtroute.cases.models import Channel, RespondentType
 from klachtroute.cases.workflow import State
 
 # Largest value of a 32-bit database integer: a bigger id would make PostgreSQL fail.
@@ -111,7 +111,6 @@ class ComplainantIn(InputSchema):
 
 ChannelCode = Literal[tuple(Channel.values)]
 RespondentTypeCode = Literal[tuple(RespondentType.values)]
-CategoryCode = Literal[tuple(["", *Category.values])]
 StateCode = Literal[tuple(State.values)]
 
 
@@ -131,7 +130,9 @@ class ComplaintIn(InputSchema):
     respondent_type: RespondentTypeCode = RespondentType.UNKNOWN.value
     respondent_id: Id | None = None
     respondent_description: text(200) = ""
-    category: CategoryCode = ""
+    category: text(20) = Field(
+        "", description="A category code of the procedure version in force; empty: not yet known."
+    )
     settled_on_the_spot: StrictBool = False
 
 
@@ -180,6 +181,16 @@ class DeadlinesOut(Schema):
     acknowledge: dt.date | None
     first_contact: dt.date | None
     settle: dt.date | None
+
+
+class DeadlineStateOut(Schema):
+    key: str
+    label: str
+    due: dt.date
+    status: Literal["open", "met", "missed", "lapsed", "over"] = Field(
+        description="open, met, missed (passed, or done late), lapsed (closed before the step) "
+        "or over (no longer the organisation's to watch)."
+    )
 
 
 class EventOut(Schema):
@@ -296,6 +307,7 @@ class ComplaintOut(Schema):
     category: str | None
     handler: PersonOut | None
     deadlines: DeadlinesOut
+    deadline_status: list[DeadlineStateOut] = []
     acknowledged_at: dt.datetime | None
     settled_at: dt.datetime | None
     outcome: str | None

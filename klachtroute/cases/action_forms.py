@@ -2,19 +2,37 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import ContactMethod, CriterionJudgement, FollowUp, Party, RespondentType, Ruling
 from .selectors import handlers_eligible
-from .services.lsr import INADMISSIBLE_GROUNDS
+from .workflow import TransitionError
 
 User = get_user_model()
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%z"]
 TEXT = {"rows": 4}
+
+
+def errors_onto_form(form: forms.Form, exc: Exception) -> None:
+    """The one adapter from a refusal to a form: a service's field errors next to their
+    field, anything else (a refusal of the workflow, a general error) above the form. The
+    API turns the same ValidationError into field-level JSON (klachtroute.api.errors)."""
+    if isinstance(exc, TransitionError):
+        form.add_error(None, exc.message)
+    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, texts in exc.message_dict.items():
+            for text in texts:
+                form.add_error(field if field in form.fields else None, text)
+    elif isinstance(exc, ValidationError):
+        for text in exc.messages:
+            form.add_error(None, text)
+    else:
+        raise exc
 
 
 def _date(label, required=True, help_text=""):
@@ -54,6 +72,10 @@ class ActionForm(forms.Form):
         self.user = user
         for field in self.fields.values():
             field.error_messages.setdefault("required", _("Dit veld is verplicht."))
+
+    def service_kwargs(self) -> dict:
+        """The service's arguments from the cleaned data: by default the fields themselves."""
+        return dict(self.cleaned_data)
 
 
 class EmptyForm(ActionForm):
@@ -190,6 +212,12 @@ class FollowUpForm(ActionForm):
             ruling__complaint=self.complaint, done_at__isnull=True
         )
 
+    def service_kwargs(self) -> dict:
+        return {
+            "follow_up_id": self.cleaned_data["follow_up"].pk,
+            "note": self.cleaned_data["note"],
+        }
+
 
 class AdmissibleForm(ActionForm):
     category = forms.ChoiceField(label=_("Categorie"))
@@ -211,8 +239,8 @@ class AdmissibleForm(ActionForm):
             "en" if (self.user and getattr(self.user, "preferred_language", "nl") == "en") else "nl"
         )
         self.fields["category"].choices = [
-            (c["code"], c["label"].get(language, c["label"]["nl"]))
-            for c in self.complaint.procedure_version.categories
+            (c.code, c.label.get(language))
+            for c in self.complaint.procedure_version.spec.categories
         ]
         self.fields["respondent"].queryset = _people()
         if self.complaint.respondent_id and not self.is_bound:
@@ -220,7 +248,7 @@ class AdmissibleForm(ActionForm):
 
 
 class InadmissibleForm(ActionForm):
-    ground = forms.ChoiceField(label=_("Grond"), choices=list(INADMISSIBLE_GROUNDS.items()))
+    ground = forms.ChoiceField(label=_("Grond"))
     reason = _text(_("Motivering"))
     respondent_type = forms.ChoiceField(
         label=_("Beklaagde"),
@@ -240,6 +268,11 @@ class InadmissibleForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        language = translation.get_language() or "nl"
+        self.fields["ground"].choices = [
+            (g.code, g.label.get(language))
+            for g in self.complaint.procedure_version.spec.inadmissibility_grounds
+        ]
         self.fields["respondent"].queryset = _people()
 
 
@@ -253,12 +286,10 @@ class FindingsForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.criteria = self.complaint.procedure_version.criteria_for(self.complaint.category)
+        self.criteria = self.complaint.procedure_version.spec.criteria_for(self.complaint.category)
         for criterion in self.criteria:
-            code = criterion["code"]
-            label = criterion["label"].get(
-                translation.get_language() or "nl", criterion["label"]["nl"]
-            )
+            code = criterion.code
+            label = criterion.label.get(translation.get_language() or "nl")
             self.fields[f"criterion_{code}"] = forms.ChoiceField(
                 label=label, choices=[("", "—")] + list(CriterionJudgement.Judgement.choices)
             )
@@ -269,11 +300,18 @@ class FindingsForm(ActionForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
+    def service_kwargs(self) -> dict:
+        return {
+            "summary": self.cleaned_data["summary"],
+            "proposed_solution": self.cleaned_data["proposed_solution"],
+            "judgements": self.judgements(),
+        }
+
     def judgements(self) -> dict:
         return {
-            c["code"]: (
-                self.cleaned_data.get(f"criterion_{c['code']}", ""),
-                self.cleaned_data.get(f"criterion_{c['code']}_note", ""),
+            c.code: (
+                self.cleaned_data.get(f"criterion_{c.code}", ""),
+                self.cleaned_data.get(f"criterion_{c.code}_note", ""),
             )
             for c in self.criteria
         }

@@ -1,47 +1,230 @@
-"""Putting the procedure's periods on a complaint (the arithmetic lives in klachtroute.deadlines)."""
+"""The one answer to "which deadlines of this complaint are open, met, missed or no longer ours
+to watch, on this day", for one complaint and, as a queryset filter, for lists.
+
+The arithmetic lives in `klachtroute.deadlines`; this module puts a procedure version's
+periods on a complaint and judges them. The record page, the worklist, the status page, the
+API, reminders, the directors' notices and the watcher only render what it answers.
+
+- open: not done, due today or later;
+- missed: not done and past its day, or done after it;
+- met: done on or before its day;
+- lapsed: the complaint closed before the step happened (an oral complaint settled on the
+  spot never gets a first contact);
+- over: no longer the organisation's to watch, e.g. the settlement period once the
+  complainant is told there is no agreement and the independent third party takes over.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from klachtroute.deadlines import WorkCalendar, deadline, local_date
 
 from .models import Complaint
 from .workflow import SETTLEMENT_OVER, State
 
-DEADLINE_FIELDS = {
-    "acknowledge": ("acknowledge_due", "acknowledged_at"),
-    "first_contact": ("first_contact_due", "first_contact_at"),
-    "settle": ("settle_due", "settled_at"),
+
+class Status(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    MISSED = "missed"
+    LAPSED = "lapsed"
+    OVER = "over"
+
+
+STATUS_LABELS = {
+    Status.OPEN: gettext_lazy("open"),
+    Status.MET: gettext_lazy("gehaald"),
+    Status.MISSED: gettext_lazy("niet gehaald"),
+    Status.LAPSED: gettext_lazy("vervallen"),
+    Status.OVER: gettext_lazy("niet meer van toepassing"),
 }
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of deadline: where its date and its completion are stored, and its words."""
+
+    key: str
+    due_field: str
+    done_field: str | None  # None: it ends when the state moves on (the defence)
+    label: Promise  # for staff pages
+    notice_label: Promise  # inside a sentence of a reminder or notice
+    public_label: Promise | None  # for the complainant; None: not shown there
+
+    def watched(self) -> Q:
+        """Complaints on which this deadline still has to be met (the queryset twin of
+        `DeadlineState.watched`)."""
+        q = Q(state__in=State.open_states(), **{f"{self.due_field}__isnull": False})
+        if self.done_field:
+            q &= Q(**{f"{self.done_field}__isnull": True})
+        if self.key == "settle":
+            q &= ~Q(state__in=SETTLEMENT_OVER)
+        if self.key == "defence":
+            q &= Q(state=State.AWAITING_DEFENCE)
+        return q
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "acknowledge",
+        "acknowledge_due",
+        "acknowledged_at",
+        gettext_lazy("Ontvangstbevestiging"),
+        gettext_lazy("ontvangstbevestiging"),
+        gettext_lazy("Ontvangstbevestiging"),
+    ),
+    Kind(
+        "first_contact",
+        "first_contact_due",
+        "first_contact_at",
+        gettext_lazy("Eerste persoonlijk contact"),
+        gettext_lazy("eerste persoonlijk contact met de klager"),
+        gettext_lazy("Persoonlijk contact met de behandelaar"),
+    ),
+    Kind(
+        "settle",
+        "settle_due",
+        "settled_at",
+        gettext_lazy("Afhandeling"),
+        gettext_lazy("afhandeling van de klacht"),
+        gettext_lazy("Afhandeling van uw klacht"),
+    ),
+    Kind(
+        "defence",
+        "defence_due",
+        None,
+        gettext_lazy("Verweer"),
+        gettext_lazy("verweer"),
+        None,
+    ),
+)
+KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+# The deadlines a procedure version sets from the day of receipt; the others are set by a step.
+FROM_RECEIPT = ("acknowledge", "first_contact", "settle")
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    kind: Kind
+    due: date
+    done_at: datetime | None
+    status: Status
+
+    @property
+    def key(self) -> str:
+        return self.kind.key
+
+    @property
+    def label(self) -> str:
+        return str(self.kind.label)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def watched(self) -> bool:
+        """Still to be met: open, or missed and not done yet."""
+        return self.done_at is None and self.status in (Status.OPEN, Status.MISSED)
+
+    @property
+    def overdue(self) -> bool:
+        """Missed and still not done: the complaint is late on this step."""
+        return self.status == Status.MISSED and self.done_at is None
+
+    @property
+    def met(self) -> bool | None:
+        """Done in time (True), done late (False), not done (None)."""
+        if self.done_at is None:
+            return None
+        return self.status == Status.MET
+
+
+def _judge(complaint: Complaint, kind: Kind, due: date, done_at, today: date) -> Status:
+    if done_at is not None:
+        return Status.MET if local_date(done_at, settings.TIME_ZONE) <= due else Status.MISSED
+    if not complaint.is_open:
+        return Status.LAPSED
+    if kind.key == "settle" and complaint.state in SETTLEMENT_OVER:
+        return Status.OVER
+    if kind.key == "defence" and complaint.state != State.AWAITING_DEFENCE:
+        return Status.OVER
+    return Status.MISSED if due < today else Status.OPEN
+
+
+def deadline_states(complaint: Complaint, today: date) -> list[DeadlineState]:
+    """Every deadline the complaint has, judged on `today`, in the order of the procedure."""
+    states = []
+    for kind in KINDS:
+        due = getattr(complaint, kind.due_field)
+        if due is None:
+            continue
+        done_at = getattr(complaint, kind.done_field) if kind.done_field else None
+        states.append(
+            DeadlineState(kind, due, done_at, _judge(complaint, kind, due, done_at, today))
+        )
+    return states
+
+
+def deadlines_watched(complaint: Complaint, today: date) -> list[DeadlineState]:
+    """The deadlines that still have to be met; none for a closed complaint."""
+    return [state for state in deadline_states(complaint, today) if state.watched]
+
+
+def deadline_state(complaint: Complaint, key: str, today: date) -> DeadlineState | None:
+    return next((s for s in deadline_states(complaint, today) if s.key == key), None)
+
+
+def watched_overdue(today: date) -> Q:
+    """Complaints with a deadline that passed and is still to be met (LSR-7a, LSR-7b)."""
+    found = Q(pk__in=[])
+    for kind in KINDS:
+        found |= kind.watched() & Q(**{f"{kind.due_field}__lt": today})
+    return found
+
+
+def watched_due_from(today: date) -> Q:
+    """Complaints with a deadline still to be met on `today` or later."""
+    found = Q(pk__in=[])
+    for kind in KINDS:
+        found |= kind.watched() & Q(**{f"{kind.due_field}__gte": today})
+    return found
+
+
+def next_due(complaint: Complaint):
+    """The nearest deadline still to be met; None for a closed complaint. Stored on the
+    complaint (indexed) so that the worklist can sort by it."""
+    # The day does not matter: being watched depends only on the state and what is done.
+    watched = deadlines_watched(complaint, date.min)
+    return min((state.due for state in watched), default=None)
 
 
 def deadlines_compute(complaint: Complaint, calendar: WorkCalendar) -> dict[str, object]:
     """Set every deadline from the day of receipt and the complaint's procedure version."""
     received_on = local_date(complaint.received_at, settings.TIME_ZONE)
-    for key, (due_field, _done_field) in DEADLINE_FIELDS.items():
-        period = complaint.procedure_version.period(key)
-        setattr(complaint, due_field, deadline(received_on, period, calendar) if period else None)
+    spec = complaint.procedure_version.spec
+    for key in FROM_RECEIPT:
+        period = spec.period(key)
+        due = deadline(received_on, period, calendar) if period else None
+        setattr(complaint, KINDS_BY_KEY[key].due_field, due)
     complaint.next_due = next_due(complaint)
     return deadlines_snapshot(complaint)
 
 
-def next_due(complaint: Complaint):
-    """The nearest deadline that has not been met yet; None for a closed complaint."""
-    if not complaint.is_open:
-        return None
-    open_dues = [
-        getattr(complaint, due_field)
-        for key, (due_field, done_field) in DEADLINE_FIELDS.items()
-        if getattr(complaint, due_field)
-        and getattr(complaint, done_field) is None
-        and not (key == "settle" and complaint.state in SETTLEMENT_OVER)
-    ]
-    if complaint.state == State.AWAITING_DEFENCE and complaint.defence_due:
-        open_dues.append(complaint.defence_due)
-    return min(open_dues, default=None)
-
-
 def deadlines_snapshot(complaint: Complaint) -> dict[str, str | None]:
-    return {
-        key: (getattr(complaint, due).isoformat() if getattr(complaint, due) else None)
-        for key, (due, _done) in DEADLINE_FIELDS.items()
-    }
+    """The deadlines set from the day of receipt, as recorded in the history."""
+    return {key: _iso(getattr(complaint, KINDS_BY_KEY[key].due_field)) for key in FROM_RECEIPT}
+
+
+def deadlines_by_key(complaint: Complaint) -> dict[str, date | None]:
+    return {key: getattr(complaint, KINDS_BY_KEY[key].due_field) for key in FROM_RECEIPT}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

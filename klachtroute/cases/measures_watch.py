@@ -67,7 +67,7 @@ def measure_reminders_send(today: date | None = None) -> tuple[int, int]:
         if not complaints or not owner.is_active or not owner.email:
             continue
         first = complaints[0]
-        ahead = first.procedure_version.reminder_working_days
+        ahead = first.procedure_version.spec.reminder_working_days
         if working_days_left(today, measure.due_date, calendar) > ahead:
             continue
         try:

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .workflow import State
@@ -25,13 +26,6 @@ class RespondentType(models.TextChoices):
     PERSON = "person", _("Een persoon")
     ORGANISATION = "organisation", _("De organisatie")
     UNKNOWN = "unknown", _("Nog niet bekend")
-
-
-class Category(models.TextChoices):
-    PROCEDURE = "procedure", _("1. Procedure van de organisatie")
-    STAFF = "staff", _("2. Handelen van een medewerker")
-    TRAINER = "trainer", _("3. Handelen van een docent/trainer")
-    EXAM = "exam", _("Examen")
 
 
 class Outcome(models.TextChoices):
@@ -125,7 +119,8 @@ class Complaint(models.Model):
     respondent_description = models.CharField(
         _("beklaagde (zoals genoemd)"), max_length=200, blank=True
     )
-    category = models.CharField(_("categorie"), max_length=20, choices=Category.choices, blank=True)
+    # A category code of the complaint's procedure version (its definition names them).
+    category = models.CharField(_("categorie"), max_length=20, blank=True)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("behandelaar"),
@@ -202,6 +197,14 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def category_label(self) -> str:
+        """The category as its procedure version names it, in the active language."""
+        if not self.category:
+            return ""
+        language = translation.get_language() or "nl"
+        return self.procedure_version.spec.category_label(self.category, language)
 
     @property
     def course_label(self) -> str:

@@ -257,7 +257,7 @@ def respondent_export(user) -> dict:
             {
                 "number": c.number,
                 "received_at": _iso(c.received_at),
-                "category": c.get_category_display() if c.category else "",
+                "category": c.category_label if c.category else "",
                 "course": c.course_label,
                 "named_as": _blank(c.respondent_description, marks(c.pk)),
                 "state": c.get_state_display(),

@@ -1,10 +1,16 @@
 """Reads of complaints. `complaints_visible_to` is the one place that decides who sees what."""
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
+from klachtroute.procedures.definition import Category
+from klachtroute.procedures.models import ProcedureVersion
+
+from .deadlines import watched_overdue
 from .models import Complaint
-from .workflow import SETTLEMENT_OVER, State
+from .workflow import State
 
 User = get_user_model()
 
@@ -23,11 +29,32 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
         return qs
     involved = Q(handler=user)
     if user.is_exam_committee:
-        # Exam complaints go to the exam committee (LSR-9).
-        involved |= Q(category="exam")
+        # Complaints in a category routed to the exam committee (LSR-9).
+        involved |= routed_to_exam_committee()
     # A respondent asked for a defence reads the complaint to answer it (LSR-6e).
     involved |= Q(respondent=user, defence_requests__isnull=False)
     return qs.filter(involved).distinct()
+
+
+def in_categories(predicate: Callable[[Category], bool]) -> Q:
+    """Complaints whose category, in their own procedure version, satisfies `predicate`.
+
+    The versions are few; each names its own category codes, so a renamed or added category
+    is followed without a code change."""
+    found = Q(pk__in=[])
+    for version in ProcedureVersion.objects.only("pk", "label", "effective_from", "definition"):
+        codes = [c.code for c in version.spec.categories if predicate(c)]
+        if codes:
+            found |= Q(procedure_version_id=version.pk, category__in=codes)
+    return found
+
+
+def routed_to_exam_committee() -> Q:
+    return in_categories(lambda c: c.route == "exam_committee")
+
+
+def categories_with_respondent_role(role: str) -> Q:
+    return in_categories(lambda c: c.respondent_role == role)
 
 
 def complaint_get_visible(*, user, number: str) -> Complaint | None:
@@ -71,7 +98,7 @@ def handlers_eligible(*, complaint: Complaint) -> QuerySet:
     Under a trainer policy only trainers qualify, and not the trainers of the
     complainant's course; the respondent never qualifies.
     """
-    policy = complaint.procedure_version.handler_policy
+    policy = complaint.procedure_version.spec.handler_policy
     people = User.objects.filter(is_active=True)
     if policy == "trainer_not_teaching_course":
         people = people.filter(is_trainer=True)
@@ -144,13 +171,7 @@ def complaints_overdue(*, today) -> QuerySet[Complaint]:
     An extension moves `settle_due`, so an extended complaint is not overdue.
     """
     return (
-        Complaint.objects.filter(state__in=State.open_states())
-        .filter(
-            Q(acknowledge_due__lt=today, acknowledged_at__isnull=True)
-            | Q(first_contact_due__lt=today, first_contact_at__isnull=True)
-            | (Q(settle_due__lt=today) & ~Q(state__in=SETTLEMENT_OVER))
-            | Q(state=State.AWAITING_DEFENCE, defence_due__lt=today)
-        )
+        Complaint.objects.filter(watched_overdue(today))
         .select_related("course", "handler")
         .order_by("settle_due", "received_at", "id")
     )
@@ -160,7 +181,7 @@ def complaints_received_between(*, start, end) -> QuerySet[Complaint]:
     """Complaints received from `start` up to (not including) `end`: aware datetimes."""
     return (
         Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
-        .select_related("course", "handler")
+        .select_related("course", "handler", "procedure_version")
         .order_by("received_at", "id")
     )
 

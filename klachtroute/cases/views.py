@@ -5,29 +5,24 @@ a person may not see answers 404, as if it did not exist.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from klachtroute.deadlines import local_date
 from klachtroute.organisation.selectors import work_calendar_get
 
-from . import services
-from .action_forms import ActionForm
-from .actions import ACTIONS, action_perform
-from .deadlines import DEADLINE_FIELDS
+from .action_forms import ActionForm, errors_onto_form
+from .actions import ACTIONS, action_form, action_perform
+from .deadlines import deadline_state, deadline_states
 from .forms import DATETIME_LOCAL, WorklistFilterForm
 from .models import Complaint, Outcome
 from .selectors import (
@@ -39,13 +34,6 @@ from .selectors import (
 from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_for
 
 PAGE_SIZE = 25
-
-DEADLINE_LABELS = {
-    "acknowledge": gettext_lazy("Ontvangstbevestiging"),
-    "first_contact": gettext_lazy("Eerste persoonlijk contact"),
-    "settle": gettext_lazy("Afhandeling"),
-    "defence": gettext_lazy("Verweer"),
-}
 
 
 def _complaint_or_404(request: HttpRequest, number: str) -> Complaint:
@@ -78,104 +66,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class DeadlineRow:
-    key: str
-    label: str
-    due: date | None
-    done_at: datetime | None
-    status: str  # met, missed, open, lapsed
-
-    @property
-    def status_label(self) -> str:
-        return {
-            "met": _("gehaald"),
-            "missed": _("niet gehaald"),
-            "open": _("open"),
-            "lapsed": _("vervallen"),
-        }[self.status]
-
-    @property
-    def overdue(self) -> bool:
-        """Missed and still not done: the complaint is late on this step."""
-        return self.status == "missed" and self.done_at is None
-
-
-def _deadline_status(complaint: Complaint, due: date, done_at, today: date) -> str:
-    if done_at is not None:
-        return "met" if local_date(done_at, settings.TIME_ZONE) <= due else "missed"
-    if not complaint.is_open:
-        # Closed before this step happened, e.g. an oral complaint settled on the spot.
-        return "lapsed"
-    return "missed" if due < today else "open"
-
-
-def _deadline_rows(complaint: Complaint, today: date) -> list[DeadlineRow]:
-    rows = []
-    for key, (due_field, done_field) in DEADLINE_FIELDS.items():
-        due = getattr(complaint, due_field)
-        if due is None:
-            continue
-        done_at = getattr(complaint, done_field)
-        status = _deadline_status(complaint, due, done_at, today)
-        rows.append(DeadlineRow(key, str(DEADLINE_LABELS[key]), due, done_at, status))
-    if complaint.defence_due:
-        # Set while the director waits for the defence (LSR-6e); cleared when it arrives.
-        status = _deadline_status(complaint, complaint.defence_due, None, today)
-        rows.append(
-            DeadlineRow(
-                "defence", str(DEADLINE_LABELS["defence"]), complaint.defence_due, None, status
-            )
-        )
-    return rows
-
-
 # Actions on the record ------------------------------------------------------------------
-
-# Steps open in any state (corrections, extension, measures, withdrawal): listed apart from
-# the next step of the procedure so that the panel is easy to scan.
-GENERAL_ACTIONS = (
-    "set_respondent",
-    "extend",
-    "propose_measure",
-    "correct_received_at",
-    "withdraw",
-    "reopen",
-)
-
-ACTION_HINTS = {
-    "assign_handler": gettext_lazy(
-        "De behandelaar krijgt de klacht; de klager krijgt de ontvangstbevestiging met die naam."
-    ),
-    "correct_received_at": gettext_lazy(
-        "Vandaag of eerder. Alle termijnen worden opnieuw berekend."
-    ),
-    "approve_solution": gettext_lazy(
-        "Voor een akkoord dat telefonisch of per brief is gegeven. Partijen kunnen ook zelf "
-        "akkoord geven via de link in hun e-mail."
-    ),
-    "reject_solution": gettext_lazy(
-        "Voor een afwijzing die telefonisch of per brief is gegeven. De oplossing gaat terug "
-        "naar de behandelaar."
-    ),
-    "declare_no_agreement": gettext_lazy(
-        "De klager krijgt schriftelijk bericht over de onafhankelijke derde."
-    ),
-    "close_inadmissible": gettext_lazy(
-        "De betrokkene heeft de klager geantwoord; de klager gaat niet naar de directeur."
-    ),
-    "accept_findings": gettext_lazy(
-        "De klager gaat akkoord met de bevindingen; de klacht wordt afgesloten."
-    ),
-    "send_procedure": gettext_lazy(
-        "De klager krijgt de klachtenprocedure met de mogelijkheid zich tot de directeur te wenden."
-    ),
-    "rule": gettext_lazy(
-        "De uitspraak gaat schriftelijk naar klager en beklaagde; daarna is de klacht afgesloten."
-    ),
-    "withdraw": gettext_lazy("De klager heeft laten weten de klacht in te trekken."),
-    "reopen": gettext_lazy("Er komt een nieuwe klacht, gekoppeld aan deze."),
-}
 
 
 @dataclass
@@ -184,6 +75,7 @@ class ActionPanel:
     label: str
     form: ActionForm
     hint: str = ""
+    group: str = "next"
     open: bool = False
 
     @property
@@ -225,7 +117,7 @@ def _input_attrs(form: ActionForm, action: str, complaint: Complaint) -> None:
             _(
                 "Alleen trainers die geen les geven in de opleiding van de klager en geen beklaagde zijn."
             )
-            if complaint.procedure_version.handler_policy == "trainer_not_teaching_course"
+            if complaint.procedure_version.spec.handler_policy == "trainer_not_teaching_course"
             else _("Alleen wie niet bij de klacht betrokken is.")
         )
         if not form.is_bound and complaint.handler_id:
@@ -244,7 +136,7 @@ def _input_attrs(form: ActionForm, action: str, complaint: Complaint) -> None:
 
 def _form_for(action: str, complaint: Complaint, user, data=None) -> ActionForm:
     # Each action's fields get their own ids: several forms share field names on one page.
-    form = ACTIONS[action].form(data, complaint=complaint, user=user, auto_id=f"id_{action}-%s")
+    form = action_form(action, complaint, user, data, auto_id=f"id_{action}-%s")
     _input_attrs(form, action, complaint)
     return form
 
@@ -256,14 +148,7 @@ def _form_with_errors(
     form = _form_for(action, complaint, user, data)
     if not form.is_valid():
         return form
-    if hasattr(error, "error_dict"):
-        for key, texts in error.message_dict.items():
-            target = key if key in form.fields else None
-            for text in texts:
-                form.add_error(target, text)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
+    errors_onto_form(form, error)
     return form
 
 
@@ -281,8 +166,9 @@ def _earlier_complaints(complaint: Complaint, user) -> list[dict]:
 def _first_contact(complaint: Complaint, today: date) -> dict | None:
     if not (complaint.first_contact_due or complaint.first_contact_at):
         return None
-    due = complaint.first_contact_due
-    status = _deadline_status(complaint, due, complaint.first_contact_at, today) if due else ""
+    state = deadline_state(complaint, "first_contact", today)
+    due = state.due if state else None
+    status = state.status if state else ""
     return {
         "at": complaint.first_contact_at,
         "method": complaint.get_first_contact_method_display(),
@@ -304,8 +190,6 @@ def _detail_context(
     today = timezone.localdate()
     panels = []
     for transition in transitions:
-        if transition.action not in ACTIONS:
-            continue
         if failed and failed[0] == transition.action:
             form, is_open = failed[1], True
         else:
@@ -315,17 +199,18 @@ def _detail_context(
                 action=transition.action,
                 label=str(transition.label),
                 form=form,
-                hint=str(ACTION_HINTS.get(transition.action, "")),
+                hint=str(transition.hint),
+                group=transition.group,
                 open=is_open,
             )
         )
-    deadlines = _deadline_rows(complaint, today)
+    deadlines = deadline_states(complaint, today)
     judging = {p.action for p in panels} & {"judge_admissible", "judge_inadmissible"}
     return {
         "complaint": complaint,
         "actions": {t.action: t for t in transitions},
-        "step_panels": [p for p in panels if p.action not in GENERAL_ACTIONS],
-        "general_panels": [p for p in panels if p.action in GENERAL_ACTIONS],
+        "step_panels": [p for p in panels if p.group == "next"],
+        "general_panels": [p for p in panels if p.group == "general"],
         "refusal": refusal,
         "earlier_complaints": _earlier_complaints(complaint, user) if judging else None,
         "deadlines": deadlines,
@@ -457,28 +342,16 @@ def document_download(request: HttpRequest, number: str, document_id: int) -> Fi
 @login_required
 @require_GET
 def acknowledgement_letter(request: HttpRequest, number: str) -> HttpResponse:
-    """The acknowledgement as a letter to print, for a complainant without e-mail address."""
+    """The acknowledgement letter for a complainant without e-mail address: the very letter
+    that waits in the secretariat's list of post, with the organisation's own text."""
     complaint = _complaint_or_404(request, number)
-    if not complaint.acknowledgement_by_letter:
-        raise Http404(_("Voor deze klacht is geen ontvangstbevestiging per brief nodig."))
-    language = complaint.complainant_language
-    context = services.acknowledgement_context(complaint)
-    # The letter is in the complainant's language; the page around it in the reader's.
-    with translation.override(language):
-        text = render_to_string("notifications/email/acknowledgement.txt", context)
-        subject, _sep, body = text.strip().partition("\n")
-        letter = render_to_string(
-            "cases/partials/acknowledgement_letter_body.html",
-            {
-                "complaint": complaint,
-                "organisation": context["organisation"],
-                "subject": subject.strip(),
-                "paragraphs": [p.strip() for p in body.strip().split("\n\n") if p.strip()],
-                "letter_date": timezone.localdate(complaint.acknowledged_at or timezone.now()),
-            },
+    letter = None
+    if complaint.acknowledgement_by_letter:
+        letter = (
+            complaint.messages.filter(kind="acknowledgement", to="")
+            .order_by("-created_at", "-id")
+            .first()
         )
-    return render(
-        request,
-        "cases/acknowledgement_letter.html",
-        {"complaint": complaint, "letter": letter, "letter_language": language},
-    )
+    if letter is None:
+        raise Http404(_("Voor deze klacht is geen ontvangstbevestiging per brief nodig."))
+    return redirect("letters:pdf", pk=letter.pk)

@@ -22,13 +22,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from klachtroute.deadlines import WorkCalendar, working_days_left
 from klachtroute.notifications.models import DigestSent
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.services import satisfaction_invitations_send
+from klachtroute.procedures.models import ProcedureVersion
 
+from .deadlines import KINDS_BY_KEY, DeadlineState, deadlines_watched, watched_due_from
 from .events import event_record
 from .measures_watch import measure_reminders_send
 from .models import Complaint, DeadlineNotice
@@ -36,30 +37,12 @@ from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
 from .services.common import directors, respondent_people, secretariat, tell_user
 from .services.retention import retention_purge_due
-from .workflow import SETTLEMENT_OVER, State
+from .workflow import State
 
 logger = logging.getLogger(__name__)
 
-# Rendered in the recipient's language when the message is rendered, hence lazy.
-DEADLINE_LABELS = {
-    "acknowledge": gettext_lazy("ontvangstbevestiging"),
-    "first_contact": gettext_lazy("eerste persoonlijk contact met de klager"),
-    "settle": gettext_lazy("afhandeling van de klacht"),
-    "defence": gettext_lazy("verweer"),
-}
-
 # Where the watcher starts the no-agreement procedure (LIVP-9): no solution approved yet.
 NO_AGREEMENT_SOURCES = (State.IN_PROGRESS, State.AWAITING_APPROVAL)
-
-
-@dataclass(frozen=True)
-class OpenDeadline:
-    key: str
-    due: date
-
-    @property
-    def label(self):
-        return DEADLINE_LABELS[self.key]
 
 
 @dataclass
@@ -81,26 +64,6 @@ class WatchReport:
         return text + (f", errors: {self.errors}" if self.errors else "")
 
 
-def deadlines_open(complaint: Complaint) -> list[OpenDeadline]:
-    """The deadlines of a complaint that still have to be met; none for a closed complaint.
-
-    Acknowledgement and first contact count until they are recorded, the settlement until
-    the complaint closes, the defence while the complaint awaits it.
-    """
-    if not complaint.is_open:
-        return []
-    found = []
-    if complaint.acknowledge_due and complaint.acknowledged_at is None:
-        found.append(OpenDeadline("acknowledge", complaint.acknowledge_due))
-    if complaint.first_contact_due and complaint.first_contact_at is None:
-        found.append(OpenDeadline("first_contact", complaint.first_contact_due))
-    if complaint.settle_due and complaint.state not in SETTLEMENT_OVER:
-        found.append(OpenDeadline("settle", complaint.settle_due))
-    if complaint.state == State.AWAITING_DEFENCE and complaint.defence_due:
-        found.append(OpenDeadline("defence", complaint.defence_due))
-    return found
-
-
 def deadline_recipients(complaint: Complaint, key: str) -> list:
     """Who is reminded of a deadline: the secretariat acknowledges (LIVP-3); the respondent
     writes the defence (LSR-6e); the handler does the rest, or the secretariat while there
@@ -116,7 +79,7 @@ def deadline_recipients(complaint: Complaint, key: str) -> list:
     return [person for person in people if person.email]
 
 
-def _notice_claim(*, complaint: Complaint, deadline: OpenDeadline, kind: str) -> bool:
+def _notice_claim(*, complaint: Complaint, deadline: DeadlineState, kind: str) -> bool:
     """Claim the right to give this notice. False when it was given already (or is being
     given by a run at the same moment). Call inside the transaction that gives it."""
     fields = {"complaint": complaint, "deadline": deadline.key, "due": deadline.due, "kind": kind}
@@ -143,19 +106,10 @@ def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
     Returns (reminders sent, errors).
     """
     sent = errors = 0
-    candidates = (
-        _open_complaints()
-        .filter(
-            Q(acknowledge_due__gte=today, acknowledged_at__isnull=True)
-            | Q(first_contact_due__gte=today, first_contact_at__isnull=True)
-            | Q(settle_due__gte=today)
-            | Q(state=State.AWAITING_DEFENCE, defence_due__gte=today)
-        )
-        .order_by("pk")
-    )
+    candidates = _open_complaints().filter(watched_due_from(today)).order_by("pk")
     for complaint in candidates:
-        ahead = complaint.procedure_version.reminder_working_days
-        for deadline in deadlines_open(complaint):
+        ahead = complaint.procedure_version.spec.reminder_working_days
+        for deadline in deadlines_watched(complaint, today):
             if deadline.due < today:
                 continue
             days_left = working_days_left(today, deadline.due, calendar)
@@ -172,7 +126,7 @@ def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
                             complaint,
                             person,
                             "deadline_reminder",
-                            deadline_label=deadline.label,
+                            deadline_label=deadline.kind.notice_label,
                             due=deadline.due,
                             days_left=days_left,
                         )
@@ -199,7 +153,7 @@ def missed_deadlines_mark(*, today: date) -> int:
         "procedure_version__procedure", "respondent"
     )
     for complaint in overdue.order_by("pk"):
-        for deadline in deadlines_open(complaint):
+        for deadline in deadlines_watched(complaint, today):
             if deadline.due >= today:
                 continue
             if not _notice_claim(
@@ -211,12 +165,19 @@ def missed_deadlines_mark(*, today: date) -> int:
                 actor=None,
                 kind="deadline_missed",
                 summary=_("Termijn verstreken: %(deadline)s (uiterlijk %(due)s).")
-                % {"deadline": deadline.label, "due": deadline.due.strftime("%d-%m-%Y")},
+                % {
+                    "deadline": deadline.kind.notice_label,
+                    "due": deadline.due.strftime("%d-%m-%Y"),
+                },
                 after={"deadline": deadline.key, "due": deadline.due.isoformat()},
             )
             newly[complaint.pk] = complaint
             missed.append(
-                {"complaint": complaint, "deadline_label": deadline.label, "due": deadline.due}
+                {
+                    "complaint": complaint,
+                    "deadline_label": deadline.kind.notice_label,
+                    "due": deadline.due,
+                }
             )
     if newly:
         complaints = sorted(newly.values(), key=lambda c: c.number)
@@ -226,32 +187,36 @@ def missed_deadlines_mark(*, today: date) -> int:
     return len(missed)
 
 
+def _no_agreement_due(today: date) -> Q:
+    """Complaints without an approved solution whose procedure version names a deadline that
+    starts the no-agreement procedure (LIVP-9), when that deadline has passed."""
+    found = Q(pk__in=[])
+    for version in ProcedureVersion.objects.only("pk", "label", "effective_from", "definition"):
+        key = version.spec.no_agreement_after
+        if key:
+            due_field = KINDS_BY_KEY[key].due_field
+            found |= Q(procedure_version_id=version.pk, **{f"{due_field}__lt": today})
+    return Q(state__in=NO_AGREEMENT_SOURCES) & found
+
+
 def no_agreement_start(*, today: date) -> tuple[int, int]:
-    """LIVP-9: when the settlement period has passed without an approved solution, the
-    complainant is told in writing of the independent third party. Only under a procedure
-    that escalates to a third party. Returns (started, errors)."""
+    """LIVP-9: when the deadline the procedure names has passed without an approved solution,
+    the complainant is told in writing of the independent third party. Returns (started,
+    errors)."""
     started = errors = 0
-    candidates = (
-        Complaint.objects.filter(state__in=NO_AGREEMENT_SOURCES, settle_due__lt=today)
-        .select_related("procedure_version")
-        .order_by("pk")
-    )
-    for complaint in candidates:
-        if complaint.procedure_version.escalation != "third_party":
-            continue
+    due = _no_agreement_due(today)
+    for complaint in Complaint.objects.filter(due).order_by("pk").values_list("pk", flat=True):
         try:
             with transaction.atomic():
                 # Checked again under the lock: another run, or an extension, may have won.
-                locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-                if locked.state not in NO_AGREEMENT_SOURCES or not (
-                    locked.settle_due and locked.settle_due < today
-                ):
+                locked = Complaint.objects.select_for_update().filter(due, pk=complaint).first()
+                if locked is None:
                     continue
                 no_agreement_declare(complaint=locked, actor=None)
             started += 1
         except Exception:
             errors += 1
-            logger.exception("No-agreement for complaint %s failed", complaint.number)
+            logger.exception("No-agreement for complaint %s failed", complaint)
     return started, errors
 
 

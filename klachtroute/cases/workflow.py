@@ -51,30 +51,47 @@ SETTLEMENT_OVER = (State.NO_AGREEMENT, State.WITH_THIRD_PARTY, State.ADVICE_FOLL
 # Procedure features: which transitions a procedure version offers.
 FEATURES: dict[str, Callable] = {
     "always": lambda v: True,
-    "first_contact": lambda v: v.period("first_contact") is not None,
-    "two_party_approval": lambda v: v.settlement == "two_party_approval",
-    "complainant_agrees": lambda v: v.settlement == "complainant_agrees",
-    "third_party": lambda v: v.escalation == "third_party",
-    "director": lambda v: v.escalation == "director",
-    "admissibility": lambda v: v.admissibility,
-    "exam": lambda v: any(c["route"] == "exam_committee" for c in v.categories),
+    "first_contact": lambda v: v.spec.period("first_contact") is not None,
+    "two_party_approval": lambda v: v.spec.settlement == "two_party_approval",
+    "complainant_agrees": lambda v: v.spec.settlement == "complainant_agrees",
+    "third_party": lambda v: v.spec.escalation == "third_party",
+    "director": lambda v: v.spec.escalation == "director",
+    "admissibility": lambda v: v.spec.admissibility,
+    "exam_committee_route": lambda v: bool(v.spec.category_codes_routed_to("exam_committee")),
 }
 
 
 @dataclass(frozen=True)
 class Transition:
+    """One action: the only description of it.
+
+    `targets` are the states the action may lead to; an empty tuple means the state does
+    not change (the write refuses any other move). `form` names its form in
+    `action_forms`, `service` its function in `services`; `fixed` are arguments the action
+    always passes (approve or reject with one service). `group` places it on the record page:
+    "next" for the steps of the procedure, "general" for the steps open at any time.
+    """
+
     action: str
     sources: tuple[str, ...]
-    target: str | None  # None: the state does not change, or the service decides
+    targets: tuple[str, ...]
     roles: tuple[str, ...]  # staff roles and "handler"/"respondent" for logged-in people
     label: str
+    form: str
+    service: str
     feature: str = "always"
     parties: tuple[str, ...] = ()  # parties acting through a private link
     guard: Callable | None = field(default=None, compare=False)  # complaint -> refusal or None
+    fixed: tuple[tuple[str, object], ...] = ()
+    hint: str = ""
+    group: str = "next"
+    watcher: bool = False  # the periodic deadline watcher takes it too
+    # Where a party takes it through a private link: the page of that link's purpose.
+    party_page: str = "status"
 
 
 def _needs_admissibility_first(c):
-    if c.state == State.NEW and c.procedure_version.admissibility:
+    if c.state == State.NEW and c.procedure_version.spec.admissibility:
         return _("Beoordeel eerst de ontvankelijkheid; daarna wordt de klacht doorgeleid.")
     return None
 
@@ -121,236 +138,354 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Shared
     Transition(
         "assign_handler",
-        (State.NEW, State.IN_PROGRESS),
-        None,
-        ("secretariat",),
-        _("Behandelaar aanwijzen"),
+        sources=(State.NEW, State.IN_PROGRESS),
+        targets=(State.IN_PROGRESS,),
+        roles=("secretariat",),
+        label=_("Behandelaar aanwijzen"),
+        form="AssignHandlerForm",
+        service="complaint_assign_handler",
         guard=_needs_admissibility_first,
+        hint=_(
+            "De behandelaar krijgt de klacht; de klager krijgt de ontvangstbevestiging met die naam."
+        ),
     ),
-    Transition("correct_received_at", OPEN, None, ("secretariat",), _("Ontvangstdatum corrigeren")),
-    Transition("set_respondent", OPEN, None, ("secretariat", "handler"), _("Beklaagde vastleggen")),
+    Transition(
+        "correct_received_at",
+        sources=OPEN,
+        targets=(),
+        roles=("secretariat",),
+        label=_("Ontvangstdatum corrigeren"),
+        form="CorrectReceivedAtForm",
+        service="complaint_correct_received_at",
+        hint=_("Vandaag of eerder. Alle termijnen worden opnieuw berekend."),
+        group="general",
+    ),
+    Transition(
+        "set_respondent",
+        sources=OPEN,
+        targets=(),
+        roles=("secretariat", "handler"),
+        label=_("Beklaagde vastleggen"),
+        form="RespondentForm",
+        service="respondent_set",
+        group="general",
+    ),
     Transition(
         "extend",
-        OPEN,
-        None,
-        ("handler", "secretariat"),
-        _("Termijn verlengen"),
+        sources=OPEN,
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Termijn verlengen"),
+        form="ExtendForm",
+        service="settlement_extend",
         guard=_settle_not_passed,
+        group="general",
     ),
     Transition(
         "propose_measure",
-        (*OPEN, *CLOSED),
-        None,
-        ("handler", "secretariat", "director"),
-        _("Maatregel voorstellen"),
+        sources=(*OPEN, *CLOSED),
+        targets=(),
+        roles=("handler", "secretariat", "director"),
+        label=_("Maatregel voorstellen"),
+        form="MeasureForm",
+        service="measure_propose",
+        group="general",
     ),
     Transition(
         "withdraw",
-        OPEN,
-        State.WITHDRAWN,
-        ("secretariat",),
-        _("Klacht intrekken"),
+        sources=OPEN,
+        targets=(State.WITHDRAWN,),
+        roles=("secretariat",),
+        label=_("Klacht intrekken"),
+        form="ReasonForm",
+        service="complaint_withdraw",
         parties=("complainant",),
+        hint=_("De klager heeft laten weten de klacht in te trekken."),
+        group="general",
     ),
-    Transition("reopen", CLOSED, None, ("secretariat",), _("Heropenen met nieuwe feiten")),
+    Transition(
+        "reopen",
+        sources=CLOSED,
+        targets=(),
+        roles=("secretariat",),
+        label=_("Heropenen met nieuwe feiten"),
+        form="ReopenForm",
+        service="complaint_reopen",
+        hint=_("Er komt een nieuwe klacht, gekoppeld aan deze."),
+        group="general",
+    ),
     # LIVP: first contact, solution and approval, no agreement, third party
     Transition(
         "record_first_contact",
-        (State.IN_PROGRESS,),
-        None,
-        ("handler",),
-        _("Eerste contact vastleggen"),
+        sources=(State.IN_PROGRESS,),
+        targets=(),
+        roles=("handler",),
+        label=_("Eerste contact vastleggen"),
+        form="FirstContactForm",
+        service="first_contact_record",
         feature="first_contact",
         guard=_first_contact_once,
     ),
     Transition(
         "propose_solution",
-        (State.IN_PROGRESS,),
-        State.AWAITING_APPROVAL,
-        ("handler",),
-        _("Oplossing vastleggen en ter fiattering sturen"),
+        sources=(State.IN_PROGRESS,),
+        targets=(State.AWAITING_APPROVAL,),
+        roles=("handler",),
+        label=_("Oplossing vastleggen en ter fiattering sturen"),
+        form="SolutionForm",
+        service="solution_propose",
         feature="two_party_approval",
         guard=_respondent_known,
     ),
     Transition(
         "approve_solution",
-        (State.AWAITING_APPROVAL,),
-        None,
-        ("secretariat",),
-        _("Akkoord met de oplossing vastleggen"),
+        sources=(State.AWAITING_APPROVAL,),
+        targets=(State.SETTLED,),
+        roles=("secretariat",),
+        label=_("Akkoord met de oplossing vastleggen"),
+        form="PartyDecisionForm",
+        service="solution_decide",
         feature="two_party_approval",
         parties=("complainant", "respondent"),
+        fixed=(("approve", True),),
+        hint=_(
+            "Voor een akkoord dat telefonisch of per brief is gegeven. Partijen kunnen ook zelf "
+            "akkoord geven via de link in hun e-mail."
+        ),
+        party_page="approve_solution",
     ),
     Transition(
         "reject_solution",
-        (State.AWAITING_APPROVAL,),
-        State.IN_PROGRESS,
-        ("secretariat",),
-        _("Afwijzing van de oplossing vastleggen"),
+        sources=(State.AWAITING_APPROVAL,),
+        targets=(State.IN_PROGRESS,),
+        roles=("secretariat",),
+        label=_("Afwijzing van de oplossing vastleggen"),
+        form="PartyDecisionForm",
+        service="solution_decide",
         feature="two_party_approval",
         parties=("complainant", "respondent"),
+        fixed=(("approve", False),),
+        hint=_(
+            "Voor een afwijzing die telefonisch of per brief is gegeven. De oplossing gaat terug "
+            "naar de behandelaar."
+        ),
+        party_page="approve_solution",
     ),
     Transition(
         "declare_no_agreement",
-        (State.IN_PROGRESS, State.AWAITING_APPROVAL),
-        State.NO_AGREEMENT,
-        ("handler", "secretariat"),
-        _("Geen overeenstemming vaststellen"),
+        sources=(State.IN_PROGRESS, State.AWAITING_APPROVAL),
+        targets=(State.NO_AGREEMENT,),
+        roles=("handler", "secretariat"),
+        label=_("Geen overeenstemming vaststellen"),
+        form="ReasonForm",
+        service="no_agreement_declare",
+        watcher=True,
         feature="third_party",
+        hint=_("De klager krijgt schriftelijk bericht over de onafhankelijke derde."),
     ),
     Transition(
         "appeal_to_third_party",
-        (State.NO_AGREEMENT,),
-        State.WITH_THIRD_PARTY,
-        ("secretariat",),
-        _("Beroep bij de onafhankelijke derde"),
+        sources=(State.NO_AGREEMENT,),
+        targets=(State.WITH_THIRD_PARTY,),
+        roles=("secretariat",),
+        label=_("Beroep bij de onafhankelijke derde"),
+        form="NoteForm",
+        service="third_party_appeal",
         feature="third_party",
         parties=("complainant",),
     ),
     Transition(
         "close_without_appeal",
-        (State.NO_AGREEMENT,),
-        State.SETTLED,
-        ("secretariat",),
-        _("Afsluiten zonder beroep"),
+        sources=(State.NO_AGREEMENT,),
+        targets=(State.SETTLED,),
+        roles=("secretariat",),
+        label=_("Afsluiten zonder beroep"),
+        form="NoteForm",
+        service="no_appeal_close",
         feature="third_party",
     ),
     Transition(
         "record_binding_advice",
-        (State.WITH_THIRD_PARTY,),
-        None,
-        ("secretariat",),
-        _("Bindend advies vastleggen"),
+        sources=(State.WITH_THIRD_PARTY,),
+        targets=(State.ADVICE_FOLLOW_UP, State.SETTLED),
+        roles=("secretariat",),
+        label=_("Bindend advies vastleggen"),
+        form="BindingAdviceForm",
+        service="binding_advice_record",
         feature="third_party",
         parties=("third_party",),
+        party_page="third_party",
     ),
     Transition(
         "complete_follow_up",
-        (State.ADVICE_FOLLOW_UP,),
-        None,
-        ("secretariat", "director"),
-        _("Uitvoering van het advies afvinken"),
+        sources=(State.ADVICE_FOLLOW_UP,),
+        targets=(State.SETTLED,),
+        roles=("secretariat", "director"),
+        label=_("Uitvoering van het advies afvinken"),
+        form="FollowUpForm",
+        service="follow_up_complete",
         feature="third_party",
     ),
     # LSR: admissibility and routing, investigation, director, exam committee
     Transition(
         "judge_admissible",
-        (State.NEW,),
-        None,
-        ("secretariat",),
-        _("Ontvankelijk verklaren en doorleiden"),
+        sources=(State.NEW,),
+        targets=(State.IN_PROGRESS, State.WITH_EXAM_COMMITTEE),
+        roles=("secretariat",),
+        label=_("Ontvankelijk verklaren en doorleiden"),
+        form="AdmissibleForm",
+        service="admissible_declare",
         feature="admissibility",
     ),
     Transition(
         "judge_inadmissible",
-        (State.NEW,),
-        State.INADMISSIBLE,
-        ("secretariat",),
-        _("Niet ontvankelijk verklaren"),
+        sources=(State.NEW,),
+        targets=(State.INADMISSIBLE,),
+        roles=("secretariat",),
+        label=_("Niet ontvankelijk verklaren"),
+        form="InadmissibleForm",
+        service="inadmissible_declare",
         feature="admissibility",
     ),
     Transition(
         "answer_inadmissible",
-        (State.INADMISSIBLE,),
-        None,
-        ("handler",),
-        _("Klager antwoorden"),
+        sources=(State.INADMISSIBLE,),
+        targets=(),
+        roles=("handler",),
+        label=_("Klager antwoorden"),
+        form="AnswerForm",
+        service="inadmissible_answer",
         feature="admissibility",
         guard=_inadmissible_not_answered,
     ),
     Transition(
         "close_inadmissible",
-        (State.INADMISSIBLE,),
-        State.SETTLED,
-        ("secretariat",),
-        _("Afsluiten (niet ontvankelijk)"),
+        sources=(State.INADMISSIBLE,),
+        targets=(State.SETTLED,),
+        roles=("secretariat",),
+        label=_("Afsluiten (niet ontvankelijk)"),
+        form="EmptyForm",
+        service="inadmissible_close",
         feature="admissibility",
         guard=_inadmissible_answered,
+        hint=_("De betrokkene heeft de klager geantwoord; de klager gaat niet naar de directeur."),
     ),
     Transition(
         "share_findings",
-        (State.IN_PROGRESS,),
-        State.FINDINGS_SHARED,
-        ("handler",),
-        _("Bevindingen en oplossing delen"),
+        sources=(State.IN_PROGRESS,),
+        targets=(State.FINDINGS_SHARED,),
+        roles=("handler",),
+        label=_("Bevindingen en oplossing delen"),
+        form="FindingsForm",
+        service="findings_share",
         feature="complainant_agrees",
     ),
     Transition(
         "accept_findings",
-        (State.FINDINGS_SHARED,),
-        State.SETTLED,
-        ("secretariat",),
-        _("Klager akkoord: afsluiten"),
+        sources=(State.FINDINGS_SHARED,),
+        targets=(State.SETTLED,),
+        roles=("secretariat",),
+        label=_("Klager akkoord: afsluiten"),
+        form="EmptyForm",
+        service="findings_respond",
         feature="complainant_agrees",
         parties=("complainant",),
+        fixed=(("agree", True),),
+        hint=_("De klager gaat akkoord met de bevindingen; de klacht wordt afgesloten."),
+        party_page="respond_findings",
     ),
     Transition(
         "reject_findings",
-        (State.FINDINGS_SHARED,),
-        State.NOT_SOLVED,
-        ("secretariat",),
-        _("Klager niet akkoord"),
+        sources=(State.FINDINGS_SHARED,),
+        targets=(State.NOT_SOLVED,),
+        roles=("secretariat",),
+        label=_("Klager niet akkoord"),
+        form="ReasonForm",
+        service="findings_respond",
         feature="complainant_agrees",
         parties=("complainant",),
+        fixed=(("agree", False),),
+        party_page="respond_findings",
     ),
     Transition(
         "send_procedure",
-        (State.IN_PROGRESS, State.NOT_SOLVED),
-        State.NOT_SOLVED,
-        ("secretariat",),
-        _("Procedure naar klager sturen"),
+        sources=(State.IN_PROGRESS, State.NOT_SOLVED),
+        targets=(State.NOT_SOLVED,),
+        roles=("secretariat",),
+        label=_("Procedure naar klager sturen"),
+        form="NoteForm",
+        service="procedure_send",
         feature="director",
+        hint=_(
+            "De klager krijgt de klachtenprocedure met de mogelijkheid zich tot de directeur te wenden."
+        ),
     ),
     Transition(
         "escalate_to_director",
-        (State.NOT_SOLVED, State.INADMISSIBLE),
-        State.WITH_DIRECTOR,
-        ("secretariat",),
-        _("Voorleggen aan de directeur"),
+        sources=(State.NOT_SOLVED, State.INADMISSIBLE),
+        targets=(State.WITH_DIRECTOR,),
+        roles=("secretariat",),
+        label=_("Voorleggen aan de directeur"),
+        form="NoteForm",
+        service="director_escalate",
         feature="director",
         parties=("complainant",),
         guard=_procedure_sent_or_inadmissible,
     ),
     Transition(
         "request_defence",
-        (State.WITH_DIRECTOR,),
-        State.AWAITING_DEFENCE,
-        ("director",),
-        _("Verweer vragen"),
+        sources=(State.WITH_DIRECTOR,),
+        targets=(State.AWAITING_DEFENCE,),
+        roles=("director",),
+        label=_("Verweer vragen"),
+        form="DefenceRequestForm",
+        service="defence_request",
         feature="director",
     ),
     Transition(
         "submit_defence",
-        (State.AWAITING_DEFENCE,),
-        State.WITH_DIRECTOR,
-        ("respondent", "secretariat"),
-        _("Verweer vastleggen"),
+        sources=(State.AWAITING_DEFENCE,),
+        targets=(State.WITH_DIRECTOR,),
+        roles=("respondent", "secretariat"),
+        label=_("Verweer vastleggen"),
+        form="DefenceForm",
+        service="defence_submit",
         feature="director",
         parties=("respondent",),
+        party_page="defence",
     ),
     Transition(
         "rule",
-        (State.WITH_DIRECTOR,),
-        State.SETTLED,
-        ("director",),
-        _("Uitspraak doen"),
+        sources=(State.WITH_DIRECTOR,),
+        targets=(State.SETTLED,),
+        roles=("director",),
+        label=_("Uitspraak doen"),
+        form="RulingForm",
+        service="director_rule",
         feature="director",
+        hint=_(
+            "De uitspraak gaat schriftelijk naar klager en beklaagde; daarna is de klacht afgesloten."
+        ),
     ),
     Transition(
         "director_decides",
-        OPEN,
-        State.SETTLED,
-        ("director",),
-        _("Beslissen waar de regeling niet voorziet"),
+        sources=OPEN,
+        targets=(State.SETTLED,),
+        roles=("director",),
+        label=_("Beslissen waar de regeling niet voorziet"),
+        form="MotivationForm",
+        service="director_decide",
         feature="director",
     ),
     Transition(
         "record_exam_ruling",
-        (State.WITH_EXAM_COMMITTEE,),
-        State.SETTLED,
-        ("exam_committee",),
-        _("Uitspraak examencommissie vastleggen"),
-        feature="exam",
+        sources=(State.WITH_EXAM_COMMITTEE,),
+        targets=(State.SETTLED,),
+        roles=("exam_committee",),
+        label=_("Uitspraak examencommissie vastleggen"),
+        form="RulingForm",
+        service="exam_ruling_record",
+        feature="exam_committee_route",
     ),
 )
 
@@ -370,8 +505,12 @@ def applies_to(transition: Transition, complaint) -> bool:
     return FEATURES[transition.feature](complaint.procedure_version)
 
 
-def may_act(user, complaint, transition: Transition, party: str | None = None) -> bool:
-    """May this person (or this party through a link) take the transition at all?"""
+def may_act(
+    user, complaint, transition: Transition, party: str | None = None, watcher: bool = False
+) -> bool:
+    """May this person (or this party through a link, or the watcher) take the transition?"""
+    if watcher:
+        return transition.watcher
     if party is not None:
         return party in transition.parties
     if user is None or not user.is_active:
@@ -388,11 +527,13 @@ def may_act(user, complaint, transition: Transition, party: str | None = None) -
     return False
 
 
-def transition_check(user, complaint, action: str, party: str | None = None) -> Transition:
+def transition_check(
+    user, complaint, action: str, party: str | None = None, *, watcher: bool = False
+) -> Transition:
     transition = TRANSITIONS_BY_ACTION.get(action)
     if transition is None or not applies_to(transition, complaint):
         raise TransitionError(_("Deze actie bestaat niet in deze procedure."), status=404)
-    if not may_act(user, complaint, transition, party):
+    if not may_act(user, complaint, transition, party, watcher):
         raise TransitionError(_("U mag deze actie niet uitvoeren."), status=403)
     if complaint.state not in transition.sources:
         raise TransitionError(
@@ -404,6 +545,15 @@ def transition_check(user, complaint, action: str, party: str | None = None) -> 
         if refusal:
             raise TransitionError(str(refusal))
     return transition
+
+
+def target_check(transition: Transition, complaint, target: str) -> None:
+    """The write refuses a state the transition does not list."""
+    if target != complaint.state and target not in transition.targets:
+        raise TransitionError(
+            _("‘%(action)s’ kan een klacht niet naar ‘%(state)s’ brengen.")
+            % {"action": transition.label, "state": State(target).label}
+        )
 
 
 def actions_for(user, complaint, party: str | None = None) -> list[Transition]:

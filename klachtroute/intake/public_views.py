@@ -62,7 +62,7 @@ def _confidentiality_text(language: str) -> str:
         version = procedure_version_in_force(
             procedure=organisation.active_procedure, on=timezone.localdate()
         )
-    text = version.text("confidentiality", language) if version else ""
+    text = version.spec.text("confidentiality", language) if version else ""
     return text or gettext("Uw klacht wordt altijd vertrouwelijk behandeld.")
 
 
@@ -123,7 +123,9 @@ def complaint_received(request, token):
         "intake/complaint_received.html",
         {
             "complaint": complaint,
-            "procedure_summary": complaint.procedure_version.text("procedure_summary", language),
-            "confidentiality": complaint.procedure_version.text("confidentiality", language),
+            "procedure_summary": complaint.procedure_version.spec.text(
+                "procedure_summary", language
+            ),
+            "confidentiality": complaint.procedure_version.spec.text("confidentiality", language),
         },
     )

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from klachtroute.cases.models import Category, Channel, RespondentType
+from klachtroute.cases.models import Channel, RespondentType
 from klachtroute.cases.uploads import upload_check
-from klachtroute.organisation.selectors import courses_active
+from klachtroute.organisation.selectors import active_version_in_force, courses_active
 
 from .validators import validate_phone
 
@@ -125,7 +125,11 @@ class StaffRegistrationForm(forms.Form):
         self.fields["respondent"].queryset = User.objects.filter(
             Q(is_trainer=True) | Q(is_staff_member=True), is_active=True
         ).order_by("first_name", "last_name", "username")
-        self.fields["category"].choices = [("", _("Nog niet bepaald"))] + list(Category.choices)
+        version = active_version_in_force(on=timezone.localdate())
+        language = translation.get_language() or "nl"
+        self.fields["category"].choices = [("", _("Nog niet bepaald"))] + [
+            (c.code, c.label.get(language)) for c in (version.spec.categories if version else [])
+        ]
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]

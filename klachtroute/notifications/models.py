@@ -61,7 +61,9 @@ class MessageTemplate(models.Model):
         "procedures.Procedure", on_delete=models.CASCADE, related_name="message_templates"
     )
     key = models.CharField(_("bericht"), max_length=50)
-    language = models.CharField(_("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")])
+    language = models.CharField(
+        _("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")]
+    )
     subject = models.CharField(_("onderwerp"), max_length=300)
     body = models.TextField(
         _("tekst"),
@@ -78,7 +80,9 @@ class MessageTemplate(models.Model):
         verbose_name_plural = _("berichtteksten")
         ordering = ["procedure", "key", "language"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "key", "language"], name="one_text_per_message")
+            models.UniqueConstraint(
+                fields=["procedure", "key", "language"], name="one_text_per_message"
+            )
         ]
 
     def __str__(self) -> str:

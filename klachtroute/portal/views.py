@@ -26,6 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from klachtroute.cases import services
+from klachtroute.cases.action_forms import errors_onto_form
+from klachtroute.cases.actions import action_perform
+from klachtroute.cases.deadlines import deadlines_watched
 from klachtroute.cases.models import Approval, Findings, Party, Solution
 from klachtroute.cases.workflow import State, TransitionError, actions_for
 from klachtroute.intake.ratelimit import client_address, rate_limit_hit
@@ -153,17 +156,6 @@ STATE_TEXTS = {
     State.WITHDRAWN: (gettext_lazy("U heeft uw klacht ingetrokken."), ""),
 }
 
-DEADLINE_LABELS = (
-    ("acknowledge_due", "acknowledged_at", gettext_lazy("Ontvangstbevestiging")),
-    (
-        "first_contact_due",
-        "first_contact_at",
-        gettext_lazy("Persoonlijk contact met de behandelaar"),
-    ),
-    ("settle_due", "settled_at", gettext_lazy("Afhandeling van uw klacht")),
-)
-
-
 # -- The one view ------------------------------------------------------------------------
 
 
@@ -251,15 +243,7 @@ def _gone(request, private_link):
     )
 
 
-def _add_errors(form, exc: Exception) -> None:
-    """A refusal by a service, shown in the page: next to its field, or above the form."""
-    if isinstance(exc, TransitionError):
-        form.add_error(None, exc.message)
-    elif hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+_add_errors = errors_onto_form
 
 
 def _when(moment) -> str:
@@ -390,7 +374,11 @@ def respond_findings_page(request, private_link):
 
 # -- Following the complaint: status, messages and what the complainant may do ----------
 
-STATUS_ACTIONS = ("withdraw", "appeal_to_third_party", "escalate_to_director")
+STATUS_DONE = {
+    "withdraw": gettext_lazy("Uw klacht is ingetrokken."),
+    "appeal_to_third_party": gettext_lazy("Uw klacht is voorgelegd aan de onafhankelijke derde."),
+    "escalate_to_director": gettext_lazy("Uw klacht is voorgelegd aan de directeur."),
+}
 
 
 def _status_form(action: str, data=None):
@@ -411,39 +399,32 @@ def _status_form(action: str, data=None):
     )
 
 
-def _status_act(action: str, complaint, form) -> str:
-    """Take the action; returns what to tell the complainant."""
-    if action == "withdraw":
-        services.complaint_withdraw(
-            complaint=complaint, party=Party.COMPLAINANT, reason=form.cleaned_data["reason"]
-        )
-        return _("Uw klacht is ingetrokken.")
-    if action == "appeal_to_third_party":
-        services.third_party_appeal(
-            complaint=complaint, party=Party.COMPLAINANT, note=form.cleaned_data["note"]
-        )
-        return _("Uw klacht is voorgelegd aan de onafhankelijke derde.")
-    services.director_escalate(
-        complaint=complaint, party=Party.COMPLAINANT, note=form.cleaned_data["note"]
+def _status_act(action: str, private_link, form) -> str:
+    """Take the action through the one entry point; returns what to tell the complainant."""
+    action_perform(
+        complaint=private_link.complaint,
+        action=action,
+        party=private_link.party,
+        data=form.cleaned_data,
     )
-    return _("Uw klacht is voorgelegd aan de directeur.")
+    return str(STATUS_DONE.get(action, _("Uw verzoek is verwerkt.")))
 
 
 def _deadlines(complaint) -> list[dict]:
-    """The nearest deadline still open and, when that is another one, the settlement date."""
-    if not complaint.is_open:
-        return []
-    today = timezone.localdate()
-    open_dues = sorted(
+    """The nearest deadline still to be met and, when that is another one, the settlement."""
+    watched = sorted(
         (
-            {"field": due, "label": label, "date": getattr(complaint, due)}
-            for due, done, label in DEADLINE_LABELS
-            if getattr(complaint, due) and getattr(complaint, done) is None
+            state
+            for state in deadlines_watched(complaint, timezone.localdate())
+            if state.kind.public_label is not None
         ),
-        key=lambda d: d["date"],
+        key=lambda state: state.due,
     )
-    shown = open_dues[:1] + [d for d in open_dues[1:] if d["field"] == "settle_due"]
-    return [{**d, "passed": d["date"] < today} for d in shown]
+    shown = watched[:1] + [s for s in watched[1:] if s.key == "settle"]
+    return [
+        {"key": s.key, "label": s.kind.public_label, "date": s.due, "passed": s.overdue}
+        for s in shown
+    ]
 
 
 def _information_add(request, complaint, form) -> bool:
@@ -474,7 +455,7 @@ def status_page(request, private_link):
     allowed = [
         t
         for t in actions_for(None, complaint, party=private_link.party)
-        if t.action in STATUS_ACTIONS
+        if t.party_page == Purpose.STATUS
     ]
     forms = {t.action: _status_form(t.action) for t in allowed}
     information_form = InformationForm(prefix="information") if complaint.is_open else None
@@ -507,7 +488,7 @@ def status_page(request, private_link):
             form = forms[action] = _status_form(action, request.POST)
             if form.is_valid():
                 try:
-                    said = _status_act(action, complaint, form)
+                    said = _status_act(action, private_link, form)
                 except (TransitionError, ValidationError) as exc:
                     _add_errors(form, exc)
                 else:

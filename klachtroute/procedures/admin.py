@@ -28,6 +28,7 @@ PERIOD_FIELDS = {
     "settle": ("deadlines", _("Afhandeling binnen")),
     "defence": ("periods", _("Termijn voor verweer")),
     "link_valid": ("periods", _("Privélinks geldig")),
+    "status_link_valid": ("periods", _("Statuslink van de klager geldig")),
 }
 UNIT_CHOICES = [
     ("", _("niet van toepassing")),
@@ -77,8 +78,10 @@ ADVANCED_KEYS = (
     "admissibility",
     "settlement",
     "escalation",
+    "no_agreement_after",
     "categories",
     "criteria",
+    "inadmissibility_grounds",
 )
 
 

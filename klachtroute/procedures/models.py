@@ -1,9 +1,10 @@
 """Procedures and their versions. A complaint keeps the version in force when it was received."""
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from klachtroute.deadlines import Period
+from .definition import Definition, definition_parse
 
 
 class Procedure(models.Model):
@@ -40,55 +41,7 @@ class ProcedureVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.procedure.name} {self.label} ({self.effective_from:%d-%m-%Y})"
 
-    def period(self, key: str) -> Period | None:
-        """A deadline ("acknowledge", "first_contact", "settle") or another period ("defence")."""
-        value = self.definition.get("deadlines", {}).get(key)
-        if value is None:
-            value = self.definition.get("periods", {}).get(key)
-        return Period.parse(value) if value else None
-
-    @property
-    def acknowledge_on(self) -> str:
-        return self.definition.get("acknowledge_on", "assignment")
-
-    @property
-    def admissibility(self) -> bool:
-        return bool(self.definition.get("admissibility", False))
-
-    @property
-    def settlement(self) -> str:
-        return self.definition.get("settlement", "two_party_approval")
-
-    @property
-    def escalation(self) -> str:
-        return self.definition.get("escalation", "third_party")
-
-    @property
-    def categories(self) -> list[dict]:
-        return self.definition.get("categories", [])
-
-    def category(self, code: str) -> dict | None:
-        return next((c for c in self.categories if c["code"] == code), None)
-
-    def category_label(self, code: str, language: str = "nl") -> str:
-        category = self.category(code)
-        return category["label"].get(language, category["label"]["nl"]) if category else code
-
-    def criteria_for(self, category: str) -> list[dict]:
-        return [
-            c
-            for c in self.definition.get("criteria", [])
-            if c.get("categories") is None or category in c["categories"]
-        ]
-
-    @property
-    def reminder_working_days(self) -> int:
-        return int(self.definition.get("reminder_working_days", 1))
-
-    @property
-    def handler_policy(self) -> str:
-        return self.definition.get("handler_policy", "manual")
-
-    def text(self, key: str, language: str) -> str:
-        texts = self.definition.get("texts", {})
-        return texts.get(language, texts.get("nl", {})).get(key, "")
+    @cached_property
+    def spec(self) -> Definition:
+        """The typed definition; refuses a definition with a missing or wrong key."""
+        return definition_parse(self.definition, f"{self.label} ({self.effective_from})")

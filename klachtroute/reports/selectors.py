@@ -23,7 +23,7 @@ Conventions, so that a reader of the report can check the numbers:
   that original deadline has passed and is left out before that.
 - Escalations: to the director (an `escalated_to_director` event or a ruling by the
   director), to the independent third party (an `appeal_to_third_party` event), to the
-  exam committee (category "exam").
+  exam committee (a category the procedure version routes there).
 """
 
 import statistics
@@ -34,11 +34,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from klachtroute.cases.models import (
-    Category,
     Channel,
     Complaint,
     Event,
@@ -48,6 +47,7 @@ from klachtroute.cases.models import (
     RespondentType,
     Ruling,
 )
+from klachtroute.cases.selectors import categories_with_respondent_role, routed_to_exam_committee
 from klachtroute.cases.workflow import State
 from klachtroute.deadlines import local_date
 from klachtroute.procedures.models import ProcedureVersion
@@ -192,7 +192,7 @@ def complaints_in_period(*, start: date, end: date) -> QuerySet[Complaint]:
 
 def complaints_about_trainers(*, start: date, end: date) -> QuerySet[Complaint]:
     return complaints_in_period(start=start, end=end).filter(
-        Q(category=Category.TRAINER) | Q(respondent__is_trainer=True)
+        Q(respondent__is_trainer=True) | categories_with_respondent_role("trainer")
     )
 
 
@@ -231,9 +231,9 @@ def _add(counts: dict, label: str, n: int) -> None:
 def _category_label(version: ProcedureVersion | None, code: str) -> str:
     if not code:
         return _("Niet gecategoriseerd")
-    if version is not None and version.category(code):
-        return version.category_label(code)
-    return str(Category(code).label) if code in Category.values else code
+    if version is not None and version.spec.category(code):
+        return version.spec.category_label(code, translation.get_language() or "nl")
+    return code
 
 
 def _course_label(name: str | None, other: str, anonymous: bool) -> str:
@@ -474,9 +474,7 @@ def _escalations(qs: QuerySet[Complaint]) -> list[Row]:
             "complaint_id"
         )
     )
-    counts = qs.aggregate(
-        exam=Count("pk", filter=Q(category=Category.EXAM)),
-    )
+    counts = qs.aggregate(exam=Count("pk", filter=routed_to_exam_committee()))
     return [
         Row(_("Naar de directeur"), to_director.count()),
         Row(_("Naar de onafhankelijke derde"), to_third_party.count()),

@@ -14,7 +14,7 @@ from klachtroute.portal.links import link_create
 from ..deadlines import next_due
 from ..events import event_record
 from ..models import Complaint, Party, RespondentType
-from ..workflow import CLOSED, Transition, transition_check
+from ..workflow import CLOSED, Transition, TransitionError, target_check, transition_check
 
 User = get_user_model()
 
@@ -26,16 +26,20 @@ PARTY_LABELS = {
 
 
 def step_begin(
-    *, complaint: Complaint, actor, action: str, party: str | None = None
+    *, complaint: Complaint, actor, action: str, party: str | None = None, watcher: bool = False
 ) -> tuple[Complaint, Transition]:
-    """Lock the complaint and check that this person may take this step now."""
+    """Lock the complaint and check that this person may take this step now. The locked
+    complaint remembers the step, so that `state_move` refuses a state the step does not
+    list."""
     locked = (
         # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
         Complaint.objects.select_for_update(of=("self",))
         .select_related("procedure_version__procedure", "handler", "respondent", "course")
         .get(pk=complaint.pk)
     )
-    return locked, transition_check(actor, locked, action, party)
+    transition = transition_check(actor, locked, action, party, watcher=watcher)
+    locked._step = transition
+    return locked, transition
 
 
 def text_required(value: str, field: str, message: str) -> str:
@@ -84,7 +88,12 @@ def state_move(
     outcome: str = "",
     after: dict | None = None,
 ) -> None:
-    """Change the state, close the complaint when the target is a closed state, and record it."""
+    """Change the state, close the complaint when the target is a closed state, and record it.
+    Only within a step (`step_begin`) and only to a state its transition lists."""
+    step = getattr(complaint, "_step", None)
+    if step is None:
+        raise TransitionError(_("Een status verandert alleen binnen een stap van de procedure."))
+    target_check(step, complaint, target)
     before = {"state": complaint.state}
     complaint.state = target
     if target in CLOSED:
@@ -104,12 +113,7 @@ def state_move(
 
 
 def link_days(complaint: Complaint) -> int:
-    period = complaint.procedure_version.period("link_valid")
-    return (
-        period.amount * 7
-        if period and period.unit == "weeks"
-        else (period.amount if period else 30)
-    )
+    return complaint.procedure_version.spec.link_days()
 
 
 def context_for(complaint: Complaint, **extra) -> dict:

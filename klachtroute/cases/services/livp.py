@@ -200,12 +200,9 @@ def solution_decide(
 def no_agreement_declare(*, complaint: Complaint, actor, reason: str = "") -> Complaint:
     """No agreement (LIVP-9, LIVP-11): the complainant is told in writing of the right to
     go to the independent third party. `actor=None` is the deadline watcher."""
-    if actor is None:
-        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        if complaint.state not in (State.IN_PROGRESS, State.AWAITING_APPROVAL):
-            return complaint
-    else:
-        complaint, _t = step_begin(complaint=complaint, actor=actor, action="declare_no_agreement")
+    complaint, _t = step_begin(
+        complaint=complaint, actor=actor, action="declare_no_agreement", watcher=actor is None
+    )
     complaint.solutions.filter(status=Solution.Status.PENDING).update(
         status=Solution.Status.WITHDRAWN
     )

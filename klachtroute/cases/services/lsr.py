@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from klachtroute.deadlines import deadline
 from klachtroute.organisation.selectors import work_calendar_get
@@ -39,11 +38,6 @@ from .common import (
 
 User = get_user_model()
 
-INADMISSIBLE_GROUNDS = {
-    "handled_before": _lazy("Eerder behandeld en sindsdien geen nieuwe feiten"),
-    "outside_scope": _lazy("Klager is geen klant of student van de organisatie"),
-    "other": _lazy("Andere reden"),
-}
 RULING_OUTCOMES = {
     Ruling.Decision.FOUNDED: Outcome.FOUNDED,
     Ruling.Decision.PARTLY_FOUNDED: Outcome.PARTLY_FOUNDED,
@@ -84,11 +78,11 @@ def admissible_declare(
     committee. The respondent is first responsible (LSR-6a)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="judge_admissible")
     version = complaint.procedure_version
-    category_def = version.category(category)
+    category_def = version.spec.category(category)
     if category_def is None:
         raise ValidationError({"category": _("Kies een categorie.")})
     _set_respondent(complaint, respondent_type, respondent)
-    route = category_def["route"]
+    route = category_def.route
     if route == "respondent" and complaint.respondent_type != RespondentType.PERSON:
         raise ValidationError(
             {
@@ -97,7 +91,12 @@ def admissible_declare(
                 )
             }
         )
-    if route == "respondent" and category == "staff" and not complaint.respondent.is_staff_member:
+    role = category_def.respondent_role
+    if (
+        route == "respondent"
+        and role == "staff_member"
+        and not complaint.respondent.is_staff_member
+    ):
         raise ValidationError(
             {
                 "respondent": _(
@@ -105,7 +104,7 @@ def admissible_declare(
                 )
             }
         )
-    if route == "respondent" and category == "trainer" and not complaint.respondent.is_trainer:
+    if route == "respondent" and role == "trainer" and not complaint.respondent.is_trainer:
         raise ValidationError(
             {"respondent": _("Kies een docent/trainer bij een klacht over een docent/trainer.")}
         )
@@ -128,7 +127,7 @@ def admissible_declare(
         kind="admissible",
         summary=_("Ontvankelijk; categorie: %(category)s; doorgeleid naar %(to)s.")
         % {
-            "category": version.category_label(category),
+            "category": version.spec.category_label(category),
             "to": complaint.handler.display_name if complaint.handler else _("de examencommissie"),
         },
         after={
@@ -157,13 +156,16 @@ def inadmissible_declare(
 ) -> Complaint:
     """Not admissible (LSR-5a, LSR-2). The person the complaint concerns answers it (LSR-5d)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="judge_inadmissible")
-    if ground not in INADMISSIBLE_GROUNDS:
+    ground_def = complaint.procedure_version.spec.ground(ground)
+    if ground_def is None:
         raise ValidationError({"ground": _("Kies de grond.")})
     reason = text_required(reason, "reason", _("Motiveer waarom de klacht niet ontvankelijk is."))
     if respondent_type:
         _set_respondent(complaint, respondent_type, respondent)
     complaint.admissible = False
-    complaint.admissibility_reason = f"{INADMISSIBLE_GROUNDS[ground]}: {reason}"
+    complaint.admissibility_reason = (
+        f"{ground_def.label.get(complaint.complainant_language)}: {reason}"
+    )
     complaint.handler = (
         complaint.respondent
         if complaint.respondent_type == RespondentType.PERSON and complaint.respondent_id
@@ -230,12 +232,12 @@ def findings_share(
     solution with the complainant (LSR-6c)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="share_findings")
     summary = text_required(summary, "summary", _("Beschrijf de bevindingen."))
-    criteria = complaint.procedure_version.criteria_for(complaint.category)
+    criteria = complaint.procedure_version.spec.criteria_for(complaint.category)
     errors = {}
     for criterion in criteria:
-        judgement, _note = judgements.get(criterion["code"], ("", ""))
+        judgement, _note = judgements.get(criterion.code, ("", ""))
         if judgement not in CriterionJudgement.Judgement.values:
-            errors[f"criterion_{criterion['code']}"] = _("Beoordeel dit criterium.")
+            errors[f"criterion_{criterion.code}"] = _("Beoordeel dit criterium.")
     if errors:
         raise ValidationError(errors)
     findings = Findings.objects.create(
@@ -247,11 +249,11 @@ def findings_share(
     )
     language = complaint.complainant_language
     for criterion in criteria:
-        judgement, note = judgements[criterion["code"]]
+        judgement, note = judgements[criterion.code]
         CriterionJudgement.objects.create(
             findings=findings,
-            criterion=criterion["code"],
-            label=criterion["label"].get(language, criterion["label"]["nl"]),
+            criterion=criterion.code,
+            label=criterion.label.get(language),
             judgement=judgement,
             note=(note or "").strip(),
         )
@@ -284,6 +286,8 @@ def findings_respond(
     action = "accept_findings" if agree else "reject_findings"
     complaint, _t = step_begin(complaint=complaint, actor=actor, action=action, party=party)
     findings = complaint.findings.last()
+    if findings is None:
+        raise ValidationError(_("Er zijn nog geen bevindingen gedeeld om op te reageren."))
     if not agree:
         reason = text_required(reason, "reason", _("Geef aan waarom de klager niet akkoord gaat."))
     findings.response = Findings.Response.AGREED if agree else Findings.Response.DISAGREED
@@ -369,7 +373,7 @@ def defence_request(
         raise ValidationError(_("De organisatie zelf is verweerder; u kunt direct uitspraak doen."))
     today = timezone.localdate()
     if due is None:
-        period = complaint.procedure_version.period("defence")
+        period = complaint.procedure_version.spec.period("defence")
         due = deadline(today, period, work_calendar_get()) if period else None
     if due is None or due <= today:
         raise ValidationError({"due": _("Kies een datum na vandaag.")})
@@ -403,6 +407,8 @@ def defence_submit(
     )
     defence = text_required(defence, "defence", _("Schrijf het verweer."))
     request = complaint.defence_requests.filter(submitted_at__isnull=True).last()
+    if request is None:
+        raise ValidationError(_("Er is geen verweer gevraagd dat nog open staat."))
     request.defence = defence
     request.submitted_at = timezone.now()
     request.submitted_by_label = actor.display_name if actor else complaint.respondent_label

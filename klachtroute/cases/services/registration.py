@@ -23,7 +23,7 @@ from ..events import event_record
 from ..models import Channel, Complaint, ComplaintCounter, Document, Outcome, Party, RespondentType
 from ..selectors import handler_pick_automatic, handlers_eligible
 from ..uploads import UploadCheck, files_removed_on_failure, remember_stored_file, upload_check
-from ..workflow import State, transition_check
+from ..workflow import TRANSITIONS_BY_ACTION, State, target_check, transition_check
 
 
 def _number_draw(year: int) -> str:
@@ -127,6 +127,8 @@ def _complaint_register(
     version = procedure_version_in_force(procedure=organisation.active_procedure, on=received_on)
     if version is None:
         raise ValidationError(_("De actieve procedure heeft geen versie."))
+    if fields["category"] and version.spec.category(fields["category"]) is None:
+        raise ValidationError({"category": _("Deze categorie bestaat niet in deze procedure.")})
 
     complaint = Complaint(
         number=_number_draw(received_on.year),
@@ -170,7 +172,7 @@ def _complaint_register(
             before={"state": State.NEW},
             after={"state": State.SETTLED, "outcome": complaint.outcome},
         )
-    elif version.acknowledge_on == "registration":
+    elif version.spec.acknowledge_on == "registration":
         # LSR-4b: acknowledged at once, with the procedure and the handling period.
         complaint_acknowledge(complaint=complaint, actor=actor)
     elif channel == Channel.WEB and organisation.auto_assign:
@@ -234,6 +236,7 @@ def _assign(*, complaint: Complaint, handler, actor, automatic: bool = False) ->
     complaint.handler = handler
     first_time = complaint.acknowledged_at is None
     if complaint.state == State.NEW:
+        target_check(TRANSITIONS_BY_ACTION["assign_handler"], complaint, State.IN_PROGRESS)
         complaint.state = State.IN_PROGRESS
     complaint.save(update_fields=["handler", "state", "updated_at"])
     event_record(
@@ -274,7 +277,7 @@ def complaint_acknowledge(*, complaint: Complaint, actor) -> None:
         complaint=complaint,
         party=Party.COMPLAINANT,
         purpose=Purpose.STATUS,
-        days=365,
+        days=complaint.procedure_version.spec.link_days("status_link_valid"),
         language=complaint.complainant_language,
     )
     # By e-mail, or as a letter that waits in the secretariat's list of post to send.
@@ -309,8 +312,8 @@ def acknowledgement_context(complaint: Complaint, status_link: str | None = None
     return {
         "complaint": complaint,
         "organisation": organisation_get(),
-        "procedure_summary": version.text("procedure_summary", language),
-        "confidentiality": version.text("confidentiality", language),
+        "procedure_summary": version.spec.text("procedure_summary", language),
+        "confidentiality": version.spec.text("confidentiality", language),
         "status_link": status_link,
     }
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from klachtroute.cases.models import Complaint
 from klachtroute.cases.services import complaint_register
-from klachtroute.testing.factories import complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -69,3 +69,17 @@ def complaints_bulk(organisation, course):
         return Complaint.objects.bulk_create(rows, batch_size=250)
 
     return _make
+
+
+@pytest.fixture
+def people(secretariat, director, trainers):
+    """One person of every kind around one complaint, by the name the workflow tests use."""
+    return {
+        "secretariat": secretariat,
+        "director": director,
+        "exam_committee": UserFactory(username="exam", is_exam_committee=True),
+        "handler": trainers[2],
+        "respondent": trainers[1],
+        "other_trainer": trainers[0],
+        "staff_member": UserFactory(username="mw", is_staff_member=True),
+    }

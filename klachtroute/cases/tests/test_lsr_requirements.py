@@ -100,7 +100,7 @@ def test_lsr_4b_acknowledgement_with_procedure_and_handling_period_at_registrati
     complaint = complaint_register(**complaint_data())
     message = OutboxMessage.objects.get(complaint=complaint, kind="acknowledgement")
     version = complaint.procedure_version
-    assert version.text("procedure_summary", "nl")[:60] in message.body
+    assert version.spec.text("procedure_summary", "nl")[:60] in message.body
     assert f"{complaint.settle_due:%Y}" in message.body
     assert complaint.acknowledged_at is not None
 
@@ -116,10 +116,10 @@ def test_lsr_6b_every_criterion_is_judged_and_trainers_get_the_educational_ones(
         respondent_type="person",
         respondent=people["trainer"],
     )
-    criteria = [c["code"] for c in complaint.procedure_version.criteria_for("trainer")]
+    criteria = [c.code for c in complaint.procedure_version.spec.criteria_for("trainer")]
     assert {"programme_objectives", "working_methods"} <= set(criteria)
     assert "programme_objectives" not in [
-        c["code"] for c in complaint.procedure_version.criteria_for("staff")
+        c.code for c in complaint.procedure_version.spec.criteria_for("staff")
     ]
     partial = {code: ("in_order", "") for code in criteria[:-1]}
     with pytest.raises(ValidationError) as excinfo:
@@ -162,13 +162,13 @@ def test_lsr_6g_the_dossier_with_its_documents_reaches_the_director(
         respondent_type="person",
         respondent=people["trainer"],
     )
-    criteria = complaint.procedure_version.criteria_for("trainer")
+    criteria = complaint.procedure_version.spec.criteria_for("trainer")
     findings_share(
         complaint=complaint,
         actor=people["trainer"],
         summary="Onderzocht.",
         proposed_solution="",
-        judgements={c["code"]: ("in_order", "") for c in criteria},
+        judgements={c.code: ("in_order", "") for c in criteria},
     )
     findings_respond(complaint=complaint, party="complainant", agree=False, reason="Niet eens.")
     procedure_send(complaint=complaint, actor=secretariat)

@@ -140,7 +140,7 @@ def test_lsr_8c_director_can_update_any_measure(complaints, trainers, director):
 def test_lsr_8c_owner_is_reminded_once_before_the_due_date(complaints, trainers):
     today = timezone.localdate()
     calendar = work_calendar_get()
-    ahead = complaints[0].procedure_version.reminder_working_days
+    ahead = complaints[0].procedure_version.spec.reminder_working_days
     far = today + dt.timedelta(days=30)
     due = today
     while working_days_left(today, due, calendar) < ahead:

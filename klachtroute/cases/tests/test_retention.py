@@ -72,7 +72,6 @@ def closed_complaint(year: int, *, course, secretariat, trainers) -> Complaint:
                 remedy_sought="Excuses van de trainer.",
                 respondent_type="organisation",
                 respondent_description="Trainer Kees",
-                category="trainer",
                 document=SimpleUploadedFile(
                     "klacht Vermeulen.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
                 ),

@@ -42,7 +42,7 @@ PARTY_STEPS = (
 def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> dict:
     """Input that is valid for the action's form, so that refusals come from the workflow."""
     text = "Een toelichting van voldoende lengte."
-    criteria = complaint.procedure_version.criteria_for(complaint.category or "trainer")
+    criteria = complaint.procedure_version.spec.criteria_for(complaint.category or "trainer")
     data = {
         "assign_handler": {"handler": people["handler"].pk},
         "correct_received_at": {
@@ -91,7 +91,7 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         "close_inadmissible": {},
         "share_findings": {
             "summary": text,
-            **{f"criterion_{c['code']}": "in_order" for c in criteria},
+            **{f"criterion_{c.code}": "in_order" for c in criteria},
         },
         "accept_findings": {},
         "reject_findings": {"reason": text},
@@ -155,7 +155,7 @@ def check_invariants(complaint: Complaint, before_state: str, before_events: int
         ("first_contact", "first_contact_due"),
         ("settle", "settle_due"),
     ):
-        if version.period(key) is not None:
+        if version.spec.period(key) is not None:
             assert getattr(complaint, field) is not None, (
                 f"{field} is set where the procedure has it"
             )

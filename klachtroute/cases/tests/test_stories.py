@@ -261,13 +261,13 @@ def test_lsr_complete_story_from_the_web_form_to_the_directors_ruling(
         assert OutboxMessage.objects.filter(complaint=complaint, kind="extension_notice").exists()
 
         clock.move_to(at(2026, 10, 12, 9))  # LSR-6b/6c: findings by the criteria
-        criteria = complaint.procedure_version.criteria_for("trainer")
+        criteria = complaint.procedure_version.spec.criteria_for("trainer")
         findings = {
             "summary": "De beoordeling volgde de rubric.",
             "proposed_solution": "Een extra feedbackgesprek.",
         }
         for c in criteria:
-            findings[f"criterion_{c['code']}"] = "in_order"
+            findings[f"criterion_{c.code}"] = "in_order"
         act(staff(trainer), complaint, "share_findings", findings)
         respond = link_to(complaint, "fatma@example.org", "findings")
         assert (

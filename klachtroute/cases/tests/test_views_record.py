@@ -13,6 +13,7 @@ from klachtroute.cases.services import complaint_assign_handler, complaint_regis
 from klachtroute.cases.workflow import State
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 from klachtroute.testing.factories import complaint_data
+from klachtroute.testing.pdf import pdf_text
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
@@ -261,9 +262,10 @@ def test_livp_3_complainant_without_email_gets_a_printable_letter(
 
     html = client.get(record(complaint.number)).content.decode()
     assert f'href="{letter_url}"' in html
-    letter = client.get(letter_url)
+    letter = client.get(letter_url, follow=True)
     assert letter.status_code == 200
-    text = letter.content.decode()
+    assert letter["Content-Type"] == "application/pdf"
+    text = pdf_text(letter.content)
     for expected in [
         "Testinstituut",
         "Stationsplein 1",
@@ -274,7 +276,6 @@ def test_livp_3_complainant_without_email_gets_a_printable_letter(
         "Een trainer die niet bij uw opleiding betrokken is",  # procedure summary
         "Uw klacht wordt altijd vertrouwelijk behandeld.",
         "Afhandeling van uw klacht: uiterlijk",
-        "Afdrukken",
     ]:
         assert expected in text, expected
 
@@ -288,9 +289,8 @@ def test_acknowledgement_letter_is_in_the_complainants_language(
         )
     )
     complaint_assign_handler(complaint=complaint, handler=trainers[2], actor=secretariat)
-    text = login(secretariat).get(f"/zaken/{complaint.number}/ontvangstbevestiging/")
-    assert "Your complaint is always treated confidentially." in text.content.decode()
-    assert 'lang="en"' in text.content.decode()
+    letter = login(secretariat).get(f"/zaken/{complaint.number}/ontvangstbevestiging/", follow=True)
+    assert "Your complaint is always treated confidentially." in pdf_text(letter.content)
 
 
 def test_lsr_6h_record_shows_a_complaint_settled_on_the_spot(login, organisation, secretariat):

@@ -58,13 +58,13 @@ def test_lsr_6e_respondent_sees_the_complaint_only_once_asked_for_a_defence(
     complaint.refresh_from_db()
     assert complaint.handler == director
     assert list(complaints_visible_to(trainer)) == []
-    criteria = complaint.procedure_version.criteria_for("procedure")
+    criteria = complaint.procedure_version.spec.criteria_for("procedure")
     findings_share(
         complaint=complaint,
         actor=director,
         summary="Onderzocht.",
         proposed_solution="",
-        judgements={c["code"]: ("in_order", "") for c in criteria},
+        judgements={c.code: ("in_order", "") for c in criteria},
     )
     findings_respond(complaint=complaint, party="complainant", agree=False, reason="Niet eens.")
     procedure_send(complaint=complaint, actor=secretariat)

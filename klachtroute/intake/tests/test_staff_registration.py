@@ -262,7 +262,6 @@ def test_registration_with_a_respondent_and_an_other_course(desk, media, trainer
             course_other="Losse workshop",
             respondent_type="person",
             respondent=str(trainers[1].pk),
-            category="trainer",
             representative_name="P. de Groot (moeder)",
             complainant_language="en",
         ),
@@ -271,6 +270,5 @@ def test_registration_with_a_respondent_and_an_other_course(desk, media, trainer
     complaint = Complaint.objects.get()
     assert complaint.course is None and complaint.course_other == "Losse workshop"
     assert complaint.respondent == trainers[1]
-    assert complaint.category == "trainer"
     assert complaint.representative_name == "P. de Groot (moeder)"
     assert complaint.complainant_language == "en"

@@ -323,10 +323,9 @@ def about_tom(lsr_complaint, secretariat, trainers):
 
 
 def share_findings(complaint, actor):
-    criteria = complaint.procedure_version.criteria_for("trainer")
+    criteria = complaint.procedure_version.spec.criteria_for("trainer")
     judgements = {
-        c["code"]: ("not_in_order" if c["code"] == "treatment" else "in_order", "")
-        for c in criteria
+        c.code: ("not_in_order" if c.code == "treatment" else "in_order", "") for c in criteria
     }
     judgements["follow_up"] = ("in_order", "De lessen zijn volgens rooster ingehaald.")
     return findings_share(
@@ -343,7 +342,7 @@ def test_lsr_5c_the_person_routed_to_is_told_without_the_complaint_text(about_to
     body = flat(message.body)
     assert message.to == "trainer1@example.org"
     assert about_tom.number in message.subject
-    assert "Handelen van een docent/trainer" in body
+    assert "3. Handelen van de docent/trainer" in body  # the label the procedure gives it
     assert "maandag 30 maart 2026" in body
     assert about_tom.description not in body
 

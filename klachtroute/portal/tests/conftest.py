@@ -110,8 +110,8 @@ def lsr(lsr_organisation, secretariat, director, trainers, course):
 
 @pytest.fixture
 def findings_shared(lsr):
-    criteria = lsr.complaint.procedure_version.criteria_for("trainer")
-    judgements = {c["code"]: ("in_order", "") for c in criteria}
+    criteria = lsr.complaint.procedure_version.spec.criteria_for("trainer")
+    judgements = {c.code: ("in_order", "") for c in criteria}
     judgements["treatment"] = ("not_in_order", "De toon in de les was niet respectvol.")
     lsr.findings = findings_share(
         complaint=lsr.complaint,

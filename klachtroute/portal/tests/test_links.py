@@ -108,13 +108,13 @@ def test_a_complainant_link_cannot_take_a_respondents_step(client, lsr, director
         procedure_send,
     )
 
-    criteria = lsr.complaint.procedure_version.criteria_for("trainer")
+    criteria = lsr.complaint.procedure_version.spec.criteria_for("trainer")
     findings_share(
         complaint=lsr.complaint,
         actor=lsr.handler,
         summary="Bevindingen.",
         proposed_solution="",
-        judgements={c["code"]: ("in_order", "") for c in criteria},
+        judgements={c.code: ("in_order", "") for c in criteria},
     )
     findings_respond(complaint=lsr.complaint, party="complainant", agree=False, reason="Nee.")
     procedure_send(complaint=lsr.complaint, actor=lsr.secretariat)

@@ -1,15 +1,20 @@
 """The administrator adjusts figures and texts without code, and versions keep complaints stable."""
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
+from klachtroute.accounts.models import ApiToken
+from klachtroute.api.tests.conftest import ApiClient, complaint_body
+from klachtroute.cases.models import Complaint
 from klachtroute.cases.services import complaint_register
+from klachtroute.cases.workflow import State
 from klachtroute.notifications.models import MessageTemplate, OutboxMessage
 from klachtroute.procedures.models import ProcedureVersion
-from klachtroute.testing.factories import complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -31,6 +36,7 @@ def _form_data(version: ProcedureVersion, **changes) -> dict:
         ("settle", "deadlines"),
         ("defence", "periods"),
         ("link_valid", "periods"),
+        ("status_link_valid", "periods"),
     ):
         value = d[section][key]
         amount, unit = value.split() if value else ("", "")
@@ -157,3 +163,67 @@ def test_message_text_starts_from_the_default_and_bad_template_is_refused(
         {**base, "subject": "x", "body": "{% if %}"},
     )
     assert "De tekst bevat een fout" in response.content.decode()
+
+
+def test_categories_renamed_added_and_a_period_changed_in_beheer_work_without_code(
+    client, administrator, lsr_organisation, secretariat, director
+):
+    """Through /beheer/ the administrator renames the exam category, adds one with its own
+    route and changes the settlement period; the API, the staff pages and visibility follow."""
+    version = lsr_organisation.active_procedure.versions.get()
+    categories = json.loads(json.dumps(version.definition["categories"]))
+    for category in categories:
+        if category["route"] == "exam_committee":
+            category["code"] = "examen"
+    categories.append(
+        {
+            "code": "facilities",
+            "route": "director",
+            "respondent_role": None,
+            "label": {"nl": "Gebouw en faciliteiten", "en": "Building and facilities"},
+        }
+    )
+    client.force_login(administrator)
+    response = client.post(
+        f"/beheer/procedures/procedureversion/{version.pk}/change/",
+        _form_data(
+            version,
+            settle_amount="6",
+            definition_json=json.dumps(
+                {"categories": categories, "criteria": version.definition["criteria"]}
+            ),
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    _token, raw = ApiToken.objects.create_token(user=secretariat, name="test")
+    api = ApiClient(raw)
+    with time_machine.travel(dt.datetime(2026, 4, 27, 10, tzinfo=AMS), tick=False):
+        created = api.post("/complaints", complaint_body(category="facilities"))
+        assert created.status_code == 201, created.content
+        number = created.json()["number"]
+        assert created.json()["deadlines"]["settle"] == "2026-06-05"  # six weeks, not four
+        assert api.post("/complaints", complaint_body(category="exam")).status_code == 422
+        exam = api.post("/complaints", complaint_body(category="examen")).json()["number"]
+
+        desk = client.__class__()
+        desk.force_login(secretariat)
+        routed = desk.post(
+            f"/zaken/{number}/acties/judge_admissible/",
+            {"category": "facilities", "respondent_type": "organisation"},
+        )
+        assert routed.status_code in (302, 303), routed.content.decode()[:2000]
+        assert Complaint.objects.get(number=number).handler == director
+        page = desk.get(f"/zaken/{number}/").content.decode()
+        assert "Gebouw en faciliteiten" in page
+
+        judged = api.post(
+            f"/complaints/{exam}/actions/judge_admissible",
+            {"category": "examen", "respondent_type": "organisation"},
+        )
+        assert judged.status_code == 200, judged.content
+    member = UserFactory(username="commissie", is_exam_committee=True)
+    assert Complaint.objects.get(number=exam).state == State.WITH_EXAM_COMMITTEE
+    member_client = client.__class__()
+    member_client.force_login(member)
+    assert member_client.get(f"/zaken/{exam}/").status_code == 200

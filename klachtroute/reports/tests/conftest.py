@@ -163,13 +163,13 @@ def year_2025(db, secretariat, director, trainers, course):
         )
     with at(2025, 9, 10):
         c.E.refresh_from_db()
-        criteria = c.E.procedure_version.criteria_for("trainer")
+        criteria = c.E.procedure_version.spec.criteria_for("trainer")
         services.findings_share(
             complaint=c.E,
             actor=tom,
             summary="Bevinding: Sophie heeft de feedback inderdaad niet gekregen.",
             proposed_solution="Een gesprek met Sophie in Amsterdam.",
-            judgements={cr["code"]: ("not_in_order", "Sophie is niet gehoord.") for cr in criteria},
+            judgements={cr.code: ("not_in_order", "Sophie is niet gehoord.") for cr in criteria},
         )
         c.measure = services.measure_propose(
             complaint=c.E,

@@ -1,0 +1,212 @@
+"""The typed procedure definition: one version of a procedure, parsed once.
+
+Every rule that differs between procedures lives here: which steps apply, the deadlines and
+other periods, the policy that picks the handler, the categories with their routes, the
+investigation criteria, the grounds for inadmissibility, which deadline starts the
+no-agreement procedure, reminders, retention and the texts. Application code asks the
+definition; it never asks which procedure it runs.
+
+A definition that misses a key or has a wrong value is refused with `DefinitionError`, naming
+the source (file or version), the key and the problem. Nothing falls back to a default.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from klachtroute.deadlines import Period, Unit
+
+LANGUAGES = ("nl", "en")
+Route = Literal["director", "respondent", "exam_committee"]
+# The account role a respondent must have for a category routed to the respondent.
+RespondentRole = Literal["staff_member", "trainer"]
+DeadlineKey = Literal["acknowledge", "first_contact", "settle"]
+
+
+class DefinitionError(ValueError):
+    def __init__(self, source: str, key: str, problem: str):
+        super().__init__(f"{source}: {key}: {problem}")
+        self.source, self.key, self.problem = source, key, problem
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Label(_Strict):
+    """A text in every language of the product."""
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, language: str) -> str:
+        return getattr(self, language, None) or self.nl
+
+
+class Category(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=20)
+    route: Route
+    respondent_role: RespondentRole | None
+    label: Label
+
+    @model_validator(mode="after")
+    def _role_only_for_respondent(self) -> Category:
+        if self.respondent_role and self.route != "respondent":
+            raise ValueError("respondent_role is only for a category routed to the respondent")
+        return self
+
+
+class Criterion(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Label
+    categories: list[str] | None
+
+
+class Ground(_Strict):
+    """A ground on which a complaint is declared inadmissible, as the complainant reads it."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Label
+
+
+def _period(value: str | None) -> Period | None:
+    return None if value is None else Period.parse(value)
+
+
+class Deadlines(_Strict):
+    acknowledge: str | None
+    first_contact: str | None
+    settle: str | None
+
+    @field_validator("acknowledge", "first_contact", "settle")
+    @classmethod
+    def _parses(cls, value: str | None) -> str | None:
+        _period(value)
+        return value
+
+
+class Periods(_Strict):
+    defence: str | None
+    link_valid: str | None  # links to approve, respond, defend or advise
+    status_link_valid: str  # the complainant's status link, sent with the acknowledgement
+
+    @field_validator("defence", "link_valid", "status_link_valid")
+    @classmethod
+    def _parses(cls, value: str | None) -> str | None:
+        _period(value)
+        return value
+
+
+class Texts(_Strict):
+    procedure_summary: str = Field(min_length=1)
+    confidentiality: str = Field(min_length=1)
+
+
+class Definition(_Strict):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    effective_from: date
+    source: str = ""
+    deadlines: Deadlines
+    handler_policy: Literal["trainer_not_teaching_course", "route_by_category", "manual"]
+    acknowledge_on: Literal["assignment", "registration"]
+    admissibility: bool
+    settlement: Literal["two_party_approval", "complainant_agrees"]
+    escalation: Literal["third_party", "director"]
+    # The deadline whose passing, without an approved solution, starts the no-agreement
+    # procedure; null when the procedure has none.
+    no_agreement_after: DeadlineKey | None
+    categories: list[Category]
+    criteria: list[Criterion]
+    inadmissibility_grounds: list[Ground]
+    periods: Periods
+    reminder_working_days: int = Field(ge=0, le=20)
+    retention_years: int = Field(ge=1)
+    texts: dict[Literal["nl", "en"], Texts]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Definition:
+        missing = [lang for lang in LANGUAGES if lang not in self.texts]
+        if missing:
+            raise ValueError(f"texts.{missing[0]} is required")
+        codes = [c.code for c in self.categories]
+        for code in codes:
+            if codes.count(code) > 1:
+                raise ValueError(f"category {code!r} appears twice")
+        for criterion in self.criteria:
+            for code in criterion.categories or ():
+                if code not in codes:
+                    raise ValueError(
+                        f"criterion {criterion.code!r} names unknown category {code!r}"
+                    )
+        if self.handler_policy == "route_by_category" and not self.categories:
+            raise ValueError("routing by category needs at least one category")
+        if self.admissibility and not self.inadmissibility_grounds:
+            raise ValueError("a procedure that judges admissibility needs inadmissibility_grounds")
+        if self.no_agreement_after and getattr(self.deadlines, self.no_agreement_after) is None:
+            raise ValueError(
+                f"no_agreement_after names deadline {self.no_agreement_after!r}, which is null"
+            )
+        return self
+
+    # -- What the application asks ----------------------------------------------------
+
+    def period(self, key: str) -> Period | None:
+        """A deadline ("acknowledge", "first_contact", "settle") or a period ("defence")."""
+        if key in Deadlines.model_fields:
+            return _period(getattr(self.deadlines, key))
+        if key in Periods.model_fields:
+            return _period(getattr(self.periods, key))
+        raise KeyError(key)
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def category_label(self, code: str, language: str = "nl") -> str:
+        category = self.category(code)
+        return category.label.get(language) if category else code
+
+    def category_codes_routed_to(self, route: str) -> list[str]:
+        return [c.code for c in self.categories if c.route == route]
+
+    def criteria_for(self, category: str) -> list[Criterion]:
+        return [c for c in self.criteria if c.categories is None or category in c.categories]
+
+    def ground(self, code: str) -> Ground | None:
+        return next((g for g in self.inadmissibility_grounds if g.code == code), None)
+
+    def link_days(self, key: str = "link_valid") -> int:
+        """How many calendar days a private link stays valid."""
+        period = self.period(key)
+        if period is None:
+            raise DefinitionError(self.code, f"periods.{key}", "is needed to send a link")
+        if period.unit == Unit.WORKING_DAYS:
+            raise DefinitionError(self.code, f"periods.{key}", "must be in days or weeks")
+        return period.amount * 7 if period.unit == Unit.WEEKS else period.amount
+
+    def text(self, key: str, language: str) -> str:
+        texts = self.texts.get(language) or self.texts["nl"]  # type: ignore[index]
+        return getattr(texts, key)
+
+
+def definition_parse(data: object, source: str) -> Definition:
+    """The typed definition, or DefinitionError naming the first problem."""
+    if not isinstance(data, dict):
+        raise DefinitionError(source, "(top)", "must be a JSON object")
+    try:
+        return Definition.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"]) or "(top)"
+        problem = error["msg"]
+        if error["type"] == "missing":
+            problem = "is required"
+        elif error["type"] == "extra_forbidden":
+            problem = "is not a known key"
+        elif problem.startswith("Value error, "):
+            problem = problem.removeprefix("Value error, ")
+        raise DefinitionError(source, key, problem) from None
