@@ -1,7 +1,9 @@
-"""HTML to PDF for documents made on the server (the dossier, a person's data export).
+"""The one PDF renderer: HTML to PDF for every document made on the server (the dossier, a
+person's data export, letters, the annual report and the trainers' review).
 
-The stylesheet is a static file (static/css/pdf_report.css); a document loads nothing
-from outside, so that text in a complaint can never make WeasyPrint fetch a file or URL.
+A document loads nothing from outside, so that text in a complaint can never make
+WeasyPrint fetch a file or URL. Documents either bring their own inline style or use the
+shared stylesheet, a static file (static/css/pdf_report.css).
 """
 
 from django.contrib.staticfiles import finders
@@ -13,9 +15,11 @@ def _fetch_nothing(url: str, *args, **kwargs):
     raise ValueError(f"PDF documents load no resources ({url})")
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, *, shared_stylesheet: bool = True) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which most pages do not need.
     from weasyprint import CSS, HTML
 
-    stylesheet = CSS(filename=finders.find(STYLESHEET), url_fetcher=_fetch_nothing)
-    return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(stylesheets=[stylesheet])
+    stylesheets = []
+    if shared_stylesheet:
+        stylesheets.append(CSS(filename=finders.find(STYLESHEET), url_fetcher=_fetch_nothing))
+    return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(stylesheets=stylesheets)

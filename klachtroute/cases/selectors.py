@@ -188,8 +188,6 @@ def complaints_received_between(*, start, end) -> QuerySet[Complaint]:
 
 # Retention (LIVP-10) --------------------------------------------------------------------
 
-DEFAULT_RETENTION_YEARS = 5
-
 
 def years_added(day, years: int):
     """`day` moved by whole years; 29 February becomes 28 February in a common year."""
@@ -200,11 +198,7 @@ def years_added(day, years: int):
 
 
 def retention_years_of(version) -> int:
-    try:
-        years = int(version.definition.get("retention_years", DEFAULT_RETENTION_YEARS))
-    except (TypeError, ValueError):
-        years = DEFAULT_RETENTION_YEARS
-    return max(years, 1)
+    return version.spec.retention_years
 
 
 def purge_date(complaint: Complaint):

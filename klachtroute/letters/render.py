@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from klachtroute.cases.pdf import html_to_pdf
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.organisation.selectors import organisation_get
 
@@ -69,18 +70,8 @@ def letter_html(message: OutboxMessage) -> str:
 
 
 def letter_pdf(message: OutboxMessage) -> bytes:
-    """The message as an A4 letter in PDF."""
-    # Imported here: WeasyPrint loads Pango when imported, which pages without letters
-    # do not need.
-    from weasyprint import HTML
-
-    return HTML(string=letter_html(message), url_fetcher=_fetch_nothing).write_pdf()
-
-
-def _fetch_nothing(url: str, *args, **kwargs):
-    # A letter needs nothing from outside; never let its text make WeasyPrint fetch a file
-    # or an address.
-    raise ValueError(f"letters load no resources ({url})")
+    """The message as an A4 letter in PDF (its style is inline in the letter)."""
+    return html_to_pdf(letter_html(message), shared_stylesheet=False)
 
 
 def letter_filename(message: OutboxMessage) -> str:

@@ -18,6 +18,8 @@ from xml.sax.saxutils import escape
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from klachtroute.cases.pdf import html_to_pdf
+
 from .selectors import Report
 
 Value = int | float | str | None
@@ -183,9 +185,6 @@ def report_xlsx(report: Report) -> bytes:
     return xlsx_write(rows, sheet_name=_("Jaarverslag"))
 
 
-def pdf_render(template: str, context: dict, *, base_url: str) -> bytes:
-    """Render a template to PDF with WeasyPrint (imported here: it is slow to import)."""
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=base_url).write_pdf()
+def pdf_render(template: str, context: dict) -> bytes:
+    """Render a report template (its style inline) with the one PDF renderer."""
+    return html_to_pdf(render_to_string(template, context), shared_stylesheet=False)

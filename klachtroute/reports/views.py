@@ -99,7 +99,6 @@ def annual_pdf(request: HttpRequest) -> HttpResponse:
     pdf = pdf_render(
         "reports/annual_pdf.html",
         {"report": report, "organisation": organisation_get(), "generated_at": timezone.now()},
-        base_url=request.build_absolute_uri("/"),
     )
     return _download(pdf, "application/pdf", _name("jaarverslag", *period, "pdf"))
 
@@ -126,7 +125,6 @@ def trainers_pdf(request: HttpRequest) -> HttpResponse:
     pdf = pdf_render(
         "reports/trainers_pdf.html",
         {"review": review, "organisation": organisation_get()},
-        base_url=request.build_absolute_uri("/"),
     )
     return _download(
         pdf, "application/pdf", _name("trainersoverzicht", review.start, review.end, "pdf")

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
+from django.utils import translation
 from pypdf import PdfReader
 
 from klachtroute.accounts.models import User
@@ -275,11 +276,12 @@ def test_lsr_8a_menu_shows_the_report_to_director_and_secretariat(
 
 
 def test_lsr_3_chart_is_accessible_svg_without_script():
-    svg = bar_chart(
-        title="Kanaal <test>",
-        rows=[("Webformulier", 3), ("Post & brief", 0), ("Een heel erg lang label " * 3, 1.5)],
-        chart_id="c1",
-    )
+    with translation.override("nl"):  # numbers are written the Dutch way
+        svg = bar_chart(
+            title="Kanaal <test>",
+            rows=[("Webformulier", 3), ("Post & brief", 0), ("Een heel erg lang label " * 3, 1.5)],
+            chart_id="c1",
+        )
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert '<title id="c1-title">Kanaal &lt;test&gt;</title>' in svg
     assert "Webformulier: 3; Post &amp; brief: 0;" in svg
