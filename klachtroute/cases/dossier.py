@@ -4,6 +4,10 @@
 The PDF holds the registered complaint, every event, the solutions and approvals, the
 findings and criteria, defences, rulings, measures, extensions, every message sent, and
 the list of documents. Callers check visibility first (complaint_get_visible).
+
+A dossier is handed on (to the director, an archive, a court): it never holds a working
+private link. It lists each link sent (party, purpose, dates); message texts show where a
+link was, not its token.
 """
 
 import io
@@ -14,10 +18,26 @@ import zipfile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from klachtroute.notifications.redact import link_tokens_redacted
 from klachtroute.organisation.selectors import organisation_get
 
-from .models import Complaint
+from .models import Complaint, Party
 from .pdf import html_to_pdf
+
+
+def _messages_without_tokens(complaint: Complaint) -> list:
+    messages = list(complaint.messages.order_by("created_at", "id"))
+    for message in messages:
+        message.body = link_tokens_redacted(message.body)
+    return messages
+
+
+def _links_sent(complaint: Complaint) -> list:
+    links = list(complaint.links.order_by("created_at", "id"))
+    labels = dict(Party.choices)
+    for link in links:
+        link.party_label = labels.get(link.party, link.party)
+    return links
 
 
 def dossier_context(complaint: Complaint) -> dict:
@@ -38,7 +58,8 @@ def dossier_context(complaint: Complaint) -> dict:
         "rulings": list(complaint.rulings.prefetch_related("follow_ups__done_by")),
         "measures": list(complaint.measures.select_related("owner")),
         "extensions": list(complaint.extensions.select_related("by")),
-        "messages": list(complaint.messages.order_by("created_at", "id")),
+        "messages": _messages_without_tokens(complaint),
+        "links": _links_sent(complaint),
         "documents": list(complaint.documents.select_related("uploaded_by")),
     }
 
