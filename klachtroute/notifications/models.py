@@ -47,7 +47,8 @@ class OutboxMessage(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.to}: {self.subject}"
+        # Shown in the admin to people who may not read the message: no address, no subject.
+        return f"{self.kind} #{self.pk}"
 
 
 class MessageTemplate(models.Model):
@@ -61,7 +62,9 @@ class MessageTemplate(models.Model):
         "procedures.Procedure", on_delete=models.CASCADE, related_name="message_templates"
     )
     key = models.CharField(_("bericht"), max_length=50)
-    language = models.CharField(_("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")])
+    language = models.CharField(
+        _("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")]
+    )
     subject = models.CharField(_("onderwerp"), max_length=300)
     body = models.TextField(
         _("tekst"),
@@ -78,7 +81,9 @@ class MessageTemplate(models.Model):
         verbose_name_plural = _("berichtteksten")
         ordering = ["procedure", "key", "language"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "key", "language"], name="one_text_per_message")
+            models.UniqueConstraint(
+                fields=["procedure", "key", "language"], name="one_text_per_message"
+            )
         ]
 
     def __str__(self) -> str:
