@@ -22,7 +22,7 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"  # noqa: S105 (refused in production)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
