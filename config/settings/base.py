@@ -1,5 +1,7 @@
 """Settings shared by every environment; everything that differs is read from the environment."""
 
+import hashlib
+import hmac
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +26,18 @@ def env_int(name: str, default: int) -> int:
 
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"  # noqa: S105 (refused in production)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+# The key of the history's hash chain. Never stored in the database; by default derived
+# from SECRET_KEY (then changing SECRET_KEY breaks every chain: set HISTORY_KEY of its own
+# in production and keep it as carefully as the backups).
+HISTORY_KEY = (
+    os.environ.get("HISTORY_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"klachtroute.history-chain", hashlib.sha256).hexdigest()
+)
+# Signed checkpoints of every complaint's event count and chain head, outside the database,
+# written by watch_deadlines and verify_history: a removed last event shows.
+HISTORY_CHECKPOINT_FILE = Path(
+    os.environ.get("HISTORY_CHECKPOINT_FILE", VAR_DIR / "history-checkpoint.json")
+)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
