@@ -51,8 +51,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
-    "django_tasks",
-    "django_tasks_db",
     "klachtroute.accounts",
     "klachtroute.organisation",
     "klachtroute.procedures",
@@ -63,6 +61,9 @@ INSTALLED_APPS = [
     "klachtroute.portal",
     "klachtroute.reports",
     "klachtroute.api",
+    # After the notifications app: its `db_worker` (recovering mail of dead workers) wins.
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -35,6 +35,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(_("pogingen"), default=0)
     next_attempt_at = models.DateTimeField(_("volgende poging"), db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The worker process that is sending it (see workers.py): a claim by a process
+    # that died is given back to the queue by the next worker run.
+    claimed_by = models.CharField(max_length=200, blank=True)
     last_error = models.TextField(_("laatste fout"), blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
