@@ -86,6 +86,8 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
     "accounts:logout": ("POST", "/uitloggen/", "", EVERYONE),
     "accounts:account": ("GET", "/account/", "Own account", LOGGED_IN),
     "accounts:logout_everywhere": ("POST", "/account/overal-uitloggen/", "", LOGGED_IN),
+    "accounts:api_tokens": ("POST", "/account/api-tokens/", "Own tokens only", LOGGED_IN),
+    "accounts:role_changes": ("GET", "/rollen/wijzigingen/", "", {"director"}),
     "accounts:two_factor_setup": ("GET", "/account/tweestapsverificatie/", "", LOGGED_IN),
     "accounts:two_factor_qr": ("GET", "/account/tweestapsverificatie/qr.svg", "", LOGGED_IN),
     # Intake

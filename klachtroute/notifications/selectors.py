@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from klachtroute.accounts.models import Role
 from klachtroute.organisation.models import Organisation
 
 from .models import OutboxMessage, OutboxStatus
@@ -106,7 +105,8 @@ def messages_recipient_roles(messages) -> dict[int, str]:
         elif complaint is not None and people.get(to) and people[to].pk == complaint.handler_id:
             roles[m.pk] = str(_("behandelaar"))
         elif to in people:
-            labels = [str(Role(r).label) for r in people[to].roles]
+            person = people[to]
+            labels = [str(person._meta.get_field(f"is_{r}").verbose_name) for r in person.roles]
             roles[m.pk] = ", ".join(labels) or str(_("medewerker"))
         elif to in third_parties:
             roles[m.pk] = str(_("onafhankelijke derde"))
