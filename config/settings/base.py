@@ -169,6 +169,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
 MEDIA_URL = None
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# Quotas: all documents of one complaint together, and what the complainant's private
+# link may upload in one hour.
+UPLOAD_COMPLAINT_MAX_BYTES = env_int("UPLOAD_COMPLAINT_MAX_MB", 200) * 1024 * 1024
+UPLOAD_COMPLAINT_MAX_FILES = env_int("UPLOAD_COMPLAINT_MAX_FILES", 100)
+UPLOAD_LINK_MAX_FILES_PER_HOUR = env_int("UPLOAD_LINK_MAX_FILES_PER_HOUR", 10)
+UPLOAD_LINK_MAX_BYTES_PER_HOUR = env_int("UPLOAD_LINK_MAX_MB_PER_HOUR", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -10,10 +10,12 @@ private link. It lists each link sent (party, purpose, dates); message texts sho
 link was, not its token.
 """
 
-import io
 import posixpath
 import re
+import shutil
+import tempfile
 import zipfile
+from typing import BinaryIO
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -96,19 +98,27 @@ def _unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def dossier_zip(complaint: Complaint) -> bytes:
-    """A ZIP with the dossier PDF and every document under its original name."""
-    buffer = io.BytesIO()
+def dossier_zip_file(complaint: Complaint) -> BinaryIO:
+    """A ZIP with the dossier PDF and every document under its original name, written
+    to a temporary file (gone when closed) and returned at its start: documents are
+    copied in chunks, so a dossier of hundreds of megabytes never sits in memory."""
+    out = tempfile.TemporaryFile(prefix="klachtroute-dossier-")
     pdf_name = dossier_filename(complaint, "pdf")
     taken = {pdf_name.lower()}
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(pdf_name, dossier_pdf(complaint))
-        for document in complaint.documents.order_by("uploaded_at", "id"):
-            name = "documenten/" + _unique_name(document.original_name, taken)
-            try:
-                with document.file.open("rb") as handle:
-                    archive.writestr(name, handle.read())
-            except FileNotFoundError:
-                # A missing file is named in the dossier's list; the ZIP says it is missing.
-                archive.writestr(name + ".ontbreekt.txt", b"")
-    return buffer.getvalue()
+    try:
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(pdf_name, dossier_pdf(complaint))
+            for document in complaint.documents.order_by("uploaded_at", "id"):
+                name = "documenten/" + _unique_name(document.original_name, taken)
+                try:
+                    with document.file.open("rb") as handle:
+                        with archive.open(name, "w", force_zip64=True) as target:
+                            shutil.copyfileobj(handle, target, 1024 * 1024)
+                except FileNotFoundError:
+                    # A missing file is named in the dossier's list; the ZIP says it is missing.
+                    archive.writestr(name + ".ontbreekt.txt", b"")
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out

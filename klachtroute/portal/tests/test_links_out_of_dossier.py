@@ -56,7 +56,7 @@ def test_dossier_pdf_and_zip_hold_no_working_private_link(proposed, secretariat)
     assert "privélink, niet opgenomen" in text
 
     archive = zipfile.ZipFile(
-        io.BytesIO(client.get(reverse("cases:dossier_zip", args=[number])).content)
+        io.BytesIO(client.get(reverse("cases:dossier_zip", args=[number])).getvalue())
     )
     for name in archive.namelist():
         content = archive.read(name)
