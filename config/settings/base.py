@@ -143,7 +143,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_TIME", 15))  # minutes
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username and address; and per username from all addresses with a higher limit
+# (klachtroute/accounts/lockout.py).
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = "klachtroute.accounts.lockout.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "klachtroute.accounts.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
