@@ -53,3 +53,10 @@ def trainers(db):
 @pytest.fixture
 def course(db, trainers):
     return CourseFactory(name="Basisopleiding vertrouwenspersoon", trainers=trainers[:2])
+
+
+@pytest.fixture(autouse=True)
+def history_checkpoint_file(settings, tmp_path):
+    """Each test anchors the history in a checkpoint file of its own."""
+    settings.HISTORY_CHECKPOINT_FILE = tmp_path / "history-checkpoint.json"
+    return settings.HISTORY_CHECKPOINT_FILE

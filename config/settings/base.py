@@ -1,5 +1,7 @@
 """Settings shared by every environment; everything that differs is read from the environment."""
 
+import hashlib
+import hmac
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -40,7 +42,20 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number") from None
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"  # noqa: S105 (refused in production)
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+# The key of the history's hash chain. Never stored in the database; by default derived
+# from SECRET_KEY (then changing SECRET_KEY breaks every chain: set HISTORY_KEY of its own
+# in production and keep it as carefully as the backups).
+HISTORY_KEY = (
+    os.environ.get("HISTORY_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"klachtroute.history-chain", hashlib.sha256).hexdigest()
+)
+# Signed checkpoints of every complaint's event count and chain head, outside the database,
+# written by watch_deadlines and verify_history: a removed last event shows.
+HISTORY_CHECKPOINT_FILE = Path(
+    os.environ.get("HISTORY_CHECKPOINT_FILE", VAR_DIR / "history-checkpoint.json")
+)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -54,8 +69,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
-    "django_tasks",
-    "django_tasks_db",
     "klachtroute.accounts",
     "klachtroute.organisation",
     "klachtroute.procedures",
@@ -66,6 +79,9 @@ INSTALLED_APPS = [
     "klachtroute.portal",
     "klachtroute.reports",
     "klachtroute.api",
+    # After the notifications app: its `db_worker` (recovering mail of dead workers) wins.
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -74,6 +90,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.PersonalDataNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,7 +164,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_TIME", 15))  # minutes
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username and address; and per username from all addresses with a higher limit
+# (klachtroute/accounts/lockout.py).
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = "klachtroute.accounts.lockout.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "klachtroute.accounts.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -173,6 +193,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
 MEDIA_URL = None
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# Quotas: all documents of one complaint together, and what the complainant's private
+# link may upload in one hour.
+UPLOAD_COMPLAINT_MAX_BYTES = env_int("UPLOAD_COMPLAINT_MAX_MB", 200) * 1024 * 1024
+UPLOAD_COMPLAINT_MAX_FILES = env_int("UPLOAD_COMPLAINT_MAX_FILES", 100)
+UPLOAD_LINK_MAX_FILES_PER_HOUR = env_int("UPLOAD_LINK_MAX_FILES_PER_HOUR", 10)
+UPLOAD_LINK_MAX_BYTES_PER_HOUR = env_int("UPLOAD_LINK_MAX_MB_PER_HOUR", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -230,6 +256,27 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No private-link token in any log: the development server logs every request line.
+    "filters": {"link_tokens": {"()": "config.logfilters.PrivateLinkTokenFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["link_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["link_tokens"],
+        },
+    },
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # Django's own handlers (an error names its path) give way to the filtered root.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

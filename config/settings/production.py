@@ -2,10 +2,26 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 
+
+def _refuse(variable: str, problem: str) -> None:
+    raise ImproperlyConfigured(f"{variable}: {problem} (config.settings.production)")
+
+
+# Production refuses the unsafe defaults rather than starting with them.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY:  # noqa: F405
+    _refuse("SECRET_KEY", "set a long random key of your own, not the development key")
+if len(SECRET_KEY) < 32 or len(set(SECRET_KEY)) < 5:
+    _refuse("SECRET_KEY", "too short or too simple; use at least 32 random characters")
+if env_bool("DEBUG", False):  # noqa: F405
+    _refuse("DEBUG", "debug mode shows settings and personal data on error pages; unset it")
 DEBUG = False
-SECRET_KEY = os.environ["SECRET_KEY"]
+if not os.environ.get("ALLOWED_HOSTS", "").strip(",\t "):
+    _refuse("ALLOWED_HOSTS", "name the host names the site answers to, comma-separated")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405

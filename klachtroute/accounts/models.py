@@ -118,3 +118,46 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+
+# The roles that let a person read or handle complaints (an administrator only configures).
+COMPLAINT_ROLES = ("secretariat", "trainer", "staff_member", "director", "exam_committee")
+
+
+def user_role_flags(user: User) -> list[str]:
+    """What a role change record holds: the roles, and the flags that open the admin."""
+    flags = list(user.roles)
+    flags += [name for name in ("is_staff", "is_superuser") if getattr(user, name)]
+    return flags if user.is_active else [*flags, "inactive"]
+
+
+class RoleChange(models.Model):
+    """A change of a person's roles: who made it, when, before and after (append-only).
+
+    An administrator who gives themselves a complaint-handling role is marked
+    `self_granted`: the directors are told by mail and see it at /rollen/wijzigingen/.
+    """
+
+    person = models.ForeignKey(
+        User, verbose_name=_("persoon"), on_delete=models.PROTECT, related_name="role_changes"
+    )
+    changed_by = models.ForeignKey(
+        User,
+        verbose_name=_("gewijzigd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("tijdstip"))
+    before = models.JSONField(_("voor"), default=list)
+    after = models.JSONField(_("na"), default=list)
+    self_granted = models.BooleanField(_("zichzelf een klachtrol gegeven"), default=False)
+
+    class Meta:
+        verbose_name = _("rolwijziging")
+        verbose_name_plural = _("rolwijzigingen")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.at:%Y-%m-%d %H:%M}"

@@ -88,6 +88,8 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
     "accounts:logout": ("POST", "/uitloggen/", "", EVERYONE),
     "accounts:account": ("GET", "/account/", "Own account", LOGGED_IN),
     "accounts:logout_everywhere": ("POST", "/account/overal-uitloggen/", "", LOGGED_IN),
+    "accounts:api_tokens": ("POST", "/account/api-tokens/", "Own tokens only", LOGGED_IN),
+    "accounts:role_changes": ("GET", "/rollen/wijzigingen/", "", {"director"}),
     "accounts:two_factor_setup": ("GET", "/account/tweestapsverificatie/", "", LOGGED_IN),
     "accounts:two_factor_qr": ("GET", "/account/tweestapsverificatie/qr.svg", "", LOGGED_IN),
     # Intake
@@ -162,13 +164,13 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
     "notifications:sent": (
         "GET",
         "/berichten/",
-        "The whole outbox",
+        "The whole outbox; addresses and subjects only with sight of the complaint",
         {"secretariat", "administrator"},
     ),
     "notifications:detail": (
         "GET",
         "/berichten/{message_id}/",
-        "Any message, with its text (open question 1)",
+        "Any message; its address, subject, text and error only with sight of its complaint",
         {"secretariat", "administrator"},
     ),
     "notifications:retry": ("POST", "/berichten/{message_id}/opnieuw/", "", {"secretariat"}),
@@ -210,13 +212,29 @@ ACTION_PERMISSIONS: dict[str, dict[str, str]] = {
     t.action: _row({r for r in t.roles if r in ROLES} | set(t.parties)) for t in TRANSITIONS
 }
 
+# A section of its own, written by hand: what the outbox shows to whom.
+MESSAGES_AND_ADMINISTRATORS = """\
+Administrators configure; they do not read complaints (LIVP-1: the complaint is treated
+confidentially). The rule is `user_may_read_message` in `klachtroute/notifications/selectors.py`:
+
+- Whoever may see a message's complaint (`complaints_visible_to`: the secretariat, the
+  director, its handler …) reads its address, recipient's name, subject, text and last
+  error. A message that belongs to no complaint (the weekly digest, measures reminders)
+  is read by the secretariat and the director only.
+- Everyone else who may open `/berichten/` (administrators, superusers) sees of each
+  message only its kind, the role of its recipient (complainant, respondent, handler, a
+  staff role, the third party, by post), its complaint number, status, attempts and
+  dates. The same holds for the outbox in `/beheer/`, whose search then looks only at
+  the complaint number (a search by address would tell whether someone complained).
+- No page, dossier or export shows a working private link: where a message held one, it
+  says "[privélink, niet opgenomen]"; the dossier lists each link sent with its party,
+  purpose and dates. Only the recipient's own mail (and a letter to post) holds the link.
+- An administrator who should read complaints needs a complaint-handling role; giving
+  oneself one is recorded and shown to the director.
+"""
+
 OPEN_QUESTIONS = """\
-1. **Administrators read the outbox.** `/berichten/` and `/berichten/<id>/` show every
-   message with its full text (complainant's name, the complaint's description in the
-   acknowledgement) to administrators, who cannot open any complaint
-   (`complaints_visible_to` gives them none). The same administrators can read every
-   complaint through `/beheer/` anyway (superusers). Is that intended, or should
-   administrators see only the status of messages (LIVP-1: confidentiality)?
+1. *Decided:* administrators do not read the outbox; see "Messages and administrators".
 2. **The secretariat and the director see every complaint** (`sees_all_complaints`),
    also complaints about themselves; there is no exclusion for a director or secretary
    who is the respondent.
@@ -282,7 +300,8 @@ def markdown() -> str:
     ]
     for action, row in ACTION_PERMISSIONS.items():
         lines.append("| " + " | ".join([f"`{action}`", *[_mark(row[r]) for r in roles]]) + " |")
-    lines += ["", "## Open questions", "", OPEN_QUESTIONS]
+    lines += ["", "## Messages and administrators", "", MESSAGES_AND_ADMINISTRATORS]
+    lines += ["## Open questions", "", OPEN_QUESTIONS]
     return "\n".join(lines)
 
 

@@ -30,8 +30,12 @@ def two_factor_step(*, user: User) -> str | None:
 def lockout_ends_at(*, username: str, ip_address: str | None) -> datetime:
     """When a username locked out from an address may try again: the cool-off counts from
     the last failed attempt (every failure during the lock-out starts it again)."""
+    from .lockout import username_locked
+
     cool_off: timedelta = settings.AXES_COOLOFF_TIME
-    last = AccessAttempt.objects.filter(username=username, ip_address=ip_address).aggregate(
-        last=Max("attempt_time")
-    )["last"]
+    attempts = AccessAttempt.objects.filter(username=username)
+    if not username_locked(username):
+        # Locked from this address only; a username-wide lock-out counts every address.
+        attempts = attempts.filter(ip_address=ip_address)
+    last = attempts.aggregate(last=Max("attempt_time"))["last"]
     return (last or timezone.now()) + cool_off

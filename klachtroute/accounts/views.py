@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,8 +20,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .forms import TokenForm
+from .models import ApiToken, RoleChange
 from .selectors import lockout_ends_at, totp_device_get
-from .services import totp_device_confirm, totp_device_start, user_sessions_end_all
+from .services import (
+    api_token_create,
+    api_token_revoke,
+    totp_device_confirm,
+    totp_device_start,
+    user_sessions_end_all,
+)
 
 
 def _next_url(request, default: str) -> str:
@@ -96,17 +104,67 @@ def two_factor_qr(request):
     return response
 
 
-@never_cache
-@login_required
-def account(request):
+def _account_page(request, *, new_token: str = "", token_error: str = "", status: int = 200):
     return render(
         request,
         "accounts/account.html",
         {
             "device": totp_device_get(user=request.user),
             "session_ends_at": request.session.get_expiry_date(),
+            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "new_token": new_token,
+            "token_error": token_error,
         },
+        status=status,
     )
+
+
+@never_cache
+@login_required
+def account(request):
+    return _account_page(request)
+
+
+@never_cache
+@require_POST
+@login_required
+def api_tokens(request):
+    """Make a personal API token (shown once, on this answer only) or revoke one's own."""
+    if "revoke" in request.POST:
+        raw_id = request.POST.get("revoke", "").strip()
+        token = (
+            ApiToken.objects.filter(user=request.user, pk=int(raw_id)).first()
+            if raw_id.isdigit()
+            else None
+        )
+        if token is None:
+            return _account_page(request, token_error=_("Dit token bestaat niet."), status=400)
+        api_token_revoke(token=token, actor=request.user)
+        messages.success(request, _("Het token is ingetrokken; het werkt niet meer."))
+        return redirect("accounts:account")
+    name = request.POST.get("name", "").strip()
+    if not name:
+        return _account_page(
+            request,
+            token_error=_("Geef het token een naam, bijvoorbeeld waarvoor u het gebruikt."),
+            status=400,
+        )
+    if len(name) > 100:
+        return _account_page(
+            request, token_error=_("De naam is te lang (hoogstens 100 tekens)."), status=400
+        )
+    _token, raw = api_token_create(user=request.user, name=name)
+    return _account_page(request, new_token=raw)
+
+
+@never_cache
+@login_required
+def role_changes(request):
+    """Every change of roles, for the director: who changed whose roles, when, from what."""
+    if not request.user.is_director:
+        raise PermissionDenied
+    changes = RoleChange.objects.select_related("person", "changed_by")[:500]
+    return render(request, "accounts/role_changes.html", {"changes": changes})
 
 
 @require_POST

@@ -1,11 +1,11 @@
 """Downloads of a complaint's dossier: one PDF, or a ZIP with the PDF and the documents."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .dossier import dossier_filename, dossier_pdf, dossier_zip
+from .dossier import dossier_filename, dossier_pdf, dossier_zip_file
 from .selectors import complaint_get_visible
 
 
@@ -37,10 +37,15 @@ def dossier_pdf_download(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def dossier_zip_download(request: HttpRequest, number: str) -> HttpResponse:
+def dossier_zip_download(request: HttpRequest, number: str) -> FileResponse:
+    """Streamed from a temporary file, chunk by chunk; the file goes when it is closed."""
     complaint = _complaint_or_404(request, number)
-    return _download(
-        dossier_zip(complaint),
+    response = FileResponse(
+        dossier_zip_file(complaint),
+        as_attachment=True,
         filename=dossier_filename(complaint, "zip"),
         content_type="application/zip",
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

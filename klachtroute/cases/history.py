@@ -1,22 +1,37 @@
 """Checking that complaints' histories were not tampered with.
 
-Each complaint's events (ordered by id) form a hash chain: an event's content_hash
-covers its own content, its chain_hash covers the previous event's chain_hash plus
-its own content_hash. An edited row no longer matches its content_hash; a removed,
+Each complaint's events (ordered by id) form a keyed hash chain: an event's content_hash
+is an HMAC (key: settings.HISTORY_KEY, never in the database) of its own content, its
+chain_hash an HMAC of the previous event's chain_hash plus its own content_hash. Someone
+who can write the database but lacks the key cannot re-hash an edited row: it no longer
+matches its content_hash (or its chain_hash, when they rewrote the hashes too). A removed,
 inserted or reordered row breaks the chain at the next event. A redacted event (a
-retention purge blanked personal data) is exempt from the content check only: the
-chain still runs through its stored content_hash.
+retention purge blanked personal data) is exempt from the content check only: the chain
+still runs through its stored content_hash.
 
-Known limit: removing a complaint's *last* events leaves a shorter chain that is still
-valid; so does removing a complaint with all its events.
+Removing a complaint's *last* events (or the complaint with all its events) leaves a
+shorter chain that is still valid: the signed checkpoint outside the database catches that.
+It holds, per complaint, the number of events and the chain hash of the last one, written
+by `verify_history` and `watch_deadlines` (only after a clean check, so that a removal is
+never anchored) and copied into every backup's manifest.
 """
 
-from dataclasses import dataclass
+import hashlib
+import hmac
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
+from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from .models import Complaint, Event, event_chain_hash
+
+CHECKPOINT_FORMAT = "klachtroute-history-checkpoint/1"
 
 
 @dataclass(frozen=True)
@@ -24,12 +39,14 @@ class Problem:
     """The first broken link in one complaint's history."""
 
     complaint_number: str
-    event_id: int
-    at: datetime
+    event_id: int | None
+    at: datetime | None
     kind: str
     reason: str
 
     def __str__(self) -> str:
+        if self.event_id is None:
+            return f"complaint {self.complaint_number}: {self.reason}"
         return (
             f"complaint {self.complaint_number}: event {self.event_id} "
             f"({timezone.localtime(self.at):%Y-%m-%d %H:%M:%S %Z}, {self.kind}) — {self.reason}"
@@ -41,6 +58,9 @@ class VerifyResult:
     events: int
     complaints: int
     problems: list[Problem]
+    # Per complaint number: (number of events, chain hash of the last one).
+    heads: dict[str, tuple[int, str]] = field(default_factory=dict)
+    checkpoint_at: str = ""
 
     @property
     def ok(self) -> bool:
@@ -53,45 +73,196 @@ def _first_break(event: Event, *, number: str, previous_chain: str) -> str:
         return "no hash stored"
     if event.redacted_at is None:
         if event.content_hash_compute(complaint_number=number) != event.content_hash:
-            return "content changed (its content hash does not match)"
+            return (
+                "content changed: its keyed content hash does not match (edited, "
+                "re-hashed or not, by someone without the history key)"
+            )
     expected = event_chain_hash(previous=previous_chain, content_hash=event.content_hash)
     if expected != event.chain_hash:
-        return "chain broken (an earlier event was removed, inserted or moved, or this hash edited)"
+        return (
+            "chain broken: an earlier event was removed, inserted or moved, "
+            "or this event's hashes were rewritten without the history key"
+        )
     return ""
 
 
-def history_verify_result(*, complaint_ids=None) -> VerifyResult:
-    """Walk every complaint's chain; report the first broken link of each complaint."""
-    complaints = Complaint.objects.order_by("id")
+# --- the checkpoint outside the database ------------------------------------------------
+
+
+def _signature(body: dict) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    key = settings.HISTORY_KEY.encode("utf-8")
+    return hmac.new(key, b"checkpoint:" + canonical, hashlib.sha256).hexdigest()
+
+
+def checkpoint_body(heads: dict[str, tuple[int, str]]) -> dict:
+    """The signed content of a checkpoint (also what a backup's manifest holds)."""
+    body = {
+        "format": CHECKPOINT_FORMAT,
+        "written_at": timezone.now().isoformat(),
+        "complaints": {
+            number: {"events": count, "head": head} for number, (count, head) in heads.items()
+        },
+    }
+    return {**body, "signature": _signature(body)}
+
+
+class CheckpointError(Exception):
+    pass
+
+
+def checkpoint_read(path: Path | None = None) -> dict | None:
+    """The last checkpoint, or None when none was written yet; refuses a forged one."""
+    path = Path(path or settings.HISTORY_CHECKPOINT_FILE)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        body = {k: v for k, v in data.items() if k != "signature"}
+        valid = hmac.compare_digest(str(data.get("signature", "")), _signature(body))
+    except (OSError, ValueError, AttributeError) as exc:
+        raise CheckpointError(f"checkpoint {path} cannot be read: {exc}") from exc
+    if not valid or body.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointError(f"checkpoint {path} is not signed with the history key")
+    return data
+
+
+def checkpoint_write(heads: dict[str, tuple[int, str]], path: Path | None = None) -> Path:
+    path = Path(path or settings.HISTORY_CHECKPOINT_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(checkpoint_body(heads), indent=1, sort_keys=True).encode("utf-8")
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".checkpoint-")
+    try:
+        os.fchmod(handle, 0o600)
+        os.write(handle, data)
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+    os.replace(partial, path)
+    return path
+
+
+# --- the walk -------------------------------------------------------------------------
+
+
+def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None) -> VerifyResult:
+    """Walk every complaint's chain, report the first broken link of each complaint, and
+    compare event counts and heads with `checkpoint` (by default the last one written).
+
+    The events are streamed in one ordered query (by complaint, then id), so memory and
+    the number of queries stay flat however many complaints there are.
+    """
+    if checkpoint is None and complaint_ids is None:
+        checkpoint = checkpoint_read()
+    anchored: dict[str, dict] = (checkpoint or {}).get("complaints", {})
+    events = Event.objects.annotate(complaint_number=F("complaint__number")).order_by(
+        "complaint_id", "id"
+    )
     if complaint_ids is not None:
-        complaints = complaints.filter(id__in=complaint_ids)
+        events = events.filter(complaint_id__in=complaint_ids)
     problems: list[Problem] = []
-    event_count = complaint_count = 0
-    # Complaint by complaint keeps memory flat on large installations.
-    for complaint_id, number in complaints.values_list("id", "number").iterator():
-        events = list(Event.objects.filter(complaint_id=complaint_id).order_by("id"))
-        if not events:
-            continue
-        complaint_count += 1
-        event_count += len(events)
-        previous_chain = ""
-        for event in events:
-            reason = _first_break(event, number=number, previous_chain=previous_chain)
-            if reason:
-                problems.append(
-                    Problem(
-                        complaint_number=number,
-                        event_id=event.pk,
-                        at=event.at,
-                        kind=event.kind,
-                        reason=reason,
-                    )
+    heads: dict[str, tuple[int, str]] = {}
+    event_count = 0
+    current_id = None
+    number = ""
+    count = 0
+    previous_chain = ""
+    broken = False
+    last: Event | None = None
+
+    def close_complaint() -> None:
+        if current_id is None:
+            return
+        heads[number] = (count, previous_chain)
+        if broken:
+            return
+        mark = anchored.get(number)
+        if mark is not None and count < mark["events"]:
+            problems.append(
+                Problem(
+                    complaint_number=number,
+                    event_id=last.pk if last else None,
+                    at=last.at if last else None,
+                    kind=last.kind if last else "",
+                    reason=(
+                        f"last events removed: the checkpoint of {checkpoint['written_at']} "
+                        f"holds {mark['events']} events, the database {count}"
+                    ),
                 )
-                break
-            previous_chain = event.chain_hash
-    return VerifyResult(events=event_count, complaints=complaint_count, problems=problems)
+            )
+
+    for event in events.iterator(chunk_size=2000):
+        if event.complaint_id != current_id:
+            close_complaint()
+            current_id, number = event.complaint_id, event.complaint_number
+            count, previous_chain, broken, last = 0, "", False, None
+        event_count += 1
+        if broken:
+            count += 1
+            continue
+        reason = _first_break(event, number=number, previous_chain=previous_chain)
+        count += 1
+        mark = anchored.get(number)
+        if not reason and mark is not None and count == mark["events"]:
+            if event.chain_hash != mark["head"]:
+                reason = (
+                    "history rewritten: this event's chain hash differs from the head "
+                    f"anchored in the checkpoint of {checkpoint['written_at']}"
+                )
+        if reason:
+            problems.append(
+                Problem(
+                    complaint_number=number,
+                    event_id=event.pk,
+                    at=event.at,
+                    kind=event.kind,
+                    reason=reason,
+                )
+            )
+            broken = True
+            continue
+        previous_chain = event.chain_hash
+        last = event
+    close_complaint()
+
+    if complaint_ids is None:
+        existing = set(Complaint.objects.values_list("number", flat=True))
+        for gone in sorted(set(anchored) - set(heads)):
+            reason = (
+                "complaint removed with its history"
+                if gone not in existing
+                else "every event of this complaint was removed"
+            )
+            problems.append(
+                Problem(
+                    complaint_number=gone,
+                    event_id=None,
+                    at=None,
+                    kind="",
+                    reason=(
+                        f"{reason}: the checkpoint of {checkpoint['written_at']} holds "
+                        f"{anchored[gone]['events']} events"
+                    ),
+                )
+            )
+    return VerifyResult(
+        events=event_count,
+        complaints=len(heads),
+        problems=problems,
+        heads=heads,
+        checkpoint_at=(checkpoint or {}).get("written_at", ""),
+    )
 
 
 def history_verify(*, complaint_ids=None) -> list[Problem]:
     """The first broken link per complaint; an empty list means every history is intact."""
     return history_verify_result(complaint_ids=complaint_ids).problems
+
+
+def history_checkpoint(*, path: Path | None = None) -> VerifyResult:
+    """Verify everything against the last checkpoint; when all is sound, anchor the
+    current counts and heads in a new one. A broken history is never anchored."""
+    result = history_verify_result(checkpoint=checkpoint_read(path) if path else None)
+    if result.ok:
+        checkpoint_write(result.heads, path)
+    return result

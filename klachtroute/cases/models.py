@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import hmac
 import json
 import uuid
 
@@ -267,7 +268,7 @@ class Event(models.Model):
         raise ValidationError("Events are append-only.")
 
     def content_hash_compute(self, *, complaint_number: str | None = None) -> str:
-        """The sha256 of this event's content in canonical JSON."""
+        """The keyed hash of this event's content in canonical JSON."""
         return event_content_hash(
             complaint_number=complaint_number or self.complaint.number,
             at=self.at,
@@ -280,10 +281,16 @@ class Event(models.Model):
         )
 
 
+def _history_key() -> bytes:
+    # Not in the database: someone who can write the events cannot recompute the hashes.
+    return settings.HISTORY_KEY.encode("utf-8")
+
+
 def event_content_hash(
     *, complaint_number, at, actor_id, actor_label, kind, summary, before, after
 ) -> str:
-    """The sha256 of an event's content (migration cases/0004 keeps a frozen copy)."""
+    """The HMAC-SHA256 (key: settings.HISTORY_KEY) of an event's content in canonical JSON
+    (migration cases/0004 keeps a frozen unkeyed copy, 0007 moves to the keyed one)."""
     payload = {
         "complaint": complaint_number,
         "at": at.astimezone(datetime.UTC).isoformat(),
@@ -297,12 +304,14 @@ def event_content_hash(
     canonical = json.dumps(
         payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(_history_key(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def event_chain_hash(*, previous: str, content_hash: str) -> str:
     """Link an event to the one before it (`previous` is "" for a complaint's first event)."""
-    return hashlib.sha256((previous + content_hash).encode("ascii")).hexdigest()
+    return hmac.new(
+        _history_key(), (previous + content_hash).encode("ascii"), hashlib.sha256
+    ).hexdigest()
 
 
 def document_path(instance: "Document", filename: str) -> str:

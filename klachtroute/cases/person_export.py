@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from klachtroute.notifications.models import OutboxMessage
+from klachtroute.notifications.redact import link_tokens_redacted
 
 from .models import Approval, Complaint, DefenceRequest, Event, Findings, Measure, Party
 from .pdf import html_to_pdf
@@ -153,7 +154,7 @@ def complainant_export(query: PersonQuery) -> dict:
                         "date": _iso(m.created_at),
                         "to": m.to or m.recipient_name,
                         "subject": m.subject,
-                        "body": _blank(m.body, marks),
+                        "body": link_tokens_redacted(_blank(m.body, marks)),
                         "status": m.get_status_display(),
                     }
                     for m in _messages_to_complainant(complaint)
@@ -302,7 +303,9 @@ def respondent_export(user) -> dict:
                 "subject": _blank(m.subject, marks(m.complaint_id)),
                 # A message about no single complaint (a digest) may list many complainants;
                 # only its subject is given.
-                "body": _blank(m.body, marks(m.complaint_id)) if m.complaint_id else "",
+                "body": link_tokens_redacted(_blank(m.body, marks(m.complaint_id)))
+                if m.complaint_id
+                else "",
             }
             for m in messages
         ],

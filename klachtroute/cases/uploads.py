@@ -182,3 +182,49 @@ def files_removed_on_failure():
         raise
     finally:
         _stored_files.reset(token)
+
+
+def upload_quota_check(*, complaint, checked: list[UploadCheck], through_link: bool = False):
+    """Refuse uploads past the quotas (a ValidationError naming the limit): all documents
+    of one complaint together (UPLOAD_COMPLAINT_MAX_BYTES, UPLOAD_COMPLAINT_MAX_FILES) and,
+    for the complainant's private link, what it may add per hour
+    (UPLOAD_LINK_MAX_FILES_PER_HOUR, UPLOAD_LINK_MAX_BYTES_PER_HOUR). Call it with the
+    complaint locked, so that two uploads at once cannot both slip under the limit."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Sum
+    from django.utils import timezone
+
+    if not checked:
+        return
+    new_files, new_bytes = len(checked), sum(c.size for c in checked)
+    held = complaint.documents.aggregate(n=Count("id"), size=Sum("size"))
+    if held["n"] + new_files > settings.UPLOAD_COMPLAINT_MAX_FILES:
+        raise ValidationError(
+            _("Bij deze klacht kunnen hoogstens %(max)d documenten worden bewaard.")
+            % {"max": settings.UPLOAD_COMPLAINT_MAX_FILES}
+        )
+    if (held["size"] or 0) + new_bytes > settings.UPLOAD_COMPLAINT_MAX_BYTES:
+        raise ValidationError(
+            _("De documenten bij deze klacht mogen samen hoogstens %(max)s groot zijn.")
+            % {"max": filesizeformat(settings.UPLOAD_COMPLAINT_MAX_BYTES)}
+        )
+    if through_link:
+        since = timezone.now() - timedelta(hours=1)
+        recent = complaint.documents.filter(
+            uploaded_by__isnull=True, uploaded_at__gte=since
+        ).aggregate(n=Count("id"), size=Sum("size"))
+        if (
+            recent["n"] + new_files > settings.UPLOAD_LINK_MAX_FILES_PER_HOUR
+            or (recent["size"] or 0) + new_bytes > settings.UPLOAD_LINK_MAX_BYTES_PER_HOUR
+        ):
+            raise ValidationError(
+                _(
+                    "U heeft het afgelopen uur al veel bestanden toegevoegd (hoogstens "
+                    "%(files)d bestanden of %(size)s per uur). Probeer het over een uur opnieuw."
+                )
+                % {
+                    "files": settings.UPLOAD_LINK_MAX_FILES_PER_HOUR,
+                    "size": filesizeformat(settings.UPLOAD_LINK_MAX_BYTES_PER_HOUR),
+                }
+            )

@@ -35,6 +35,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(_("pogingen"), default=0)
     next_attempt_at = models.DateTimeField(_("volgende poging"), db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The worker process that is sending it (see workers.py): a claim by a process
+    # that died is given back to the queue by the next worker run.
+    claimed_by = models.CharField(max_length=200, blank=True)
     last_error = models.TextField(_("laatste fout"), blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
@@ -47,7 +50,8 @@ class OutboxMessage(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.to}: {self.subject}"
+        # Shown in the admin to people who may not read the message: no address, no subject.
+        return f"{self.kind} #{self.pk}"
 
 
 class MessageTemplate(models.Model):

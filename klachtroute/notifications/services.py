@@ -8,8 +8,12 @@ claimed before it is sent, so two workers never send the same message; `deliver_
 (cron, systemd timer, or by hand) sweeps up whatever the worker did not get to.
 
 Delivery is at-least-once: a worker killed between the mail server's "250 OK" and the
-status update leaves the message 'sending'; `message_recover_stuck` sends it again,
-with the same Message-ID so that mail clients can recognise the duplicate.
+status update leaves the message 'sending'. The next worker run (`db_worker` at its
+start and before each delivery, `deliver_mail`, `bin/run-dev`) gives a message claimed by
+a process of this host that no longer runs back to the queue at once
+(`message_recover_orphaned`); `message_recover_stuck` does so for any claim older than
+15 minutes. It is sent again with the same Message-ID, so that mail clients can
+recognise the duplicate.
 """
 
 import logging
@@ -28,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from .models import MessageTemplate, OutboxMessage, OutboxStatus
+from .workers import worker_alive, worker_identity
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +165,12 @@ def _claim(message_id: int) -> OutboxMessage | None:
     now = timezone.now()
     claimed = OutboxMessage.objects.filter(
         pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    ).update(
+        status=OutboxStatus.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_at=now,
+        claimed_by=worker_identity(),
+    )
     if not claimed:
         return None
     return OutboxMessage.objects.get(pk=message_id)
@@ -319,13 +329,43 @@ def message_retry(*, message: OutboxMessage, actor) -> bool:
     return True
 
 
+def message_recover_orphaned() -> list[int]:
+    """Give back to the queue every message 'sending' under a worker process of this host
+    that no longer runs (killed, crashed, the machine restarted). Returns their ids."""
+    recovered = []
+    claims = OutboxMessage.objects.filter(status=OutboxStatus.SENDING).exclude(claimed_by="")
+    for pk, claimed_by in claims.values_list("pk", "claimed_by"):
+        if worker_alive(claimed_by) is not False:
+            continue
+        # Only if it is still that dead worker's claim (no one else took it meanwhile).
+        if OutboxMessage.objects.filter(
+            pk=pk, status=OutboxStatus.SENDING, claimed_by=claimed_by
+        ).update(status=OutboxStatus.PENDING, next_attempt_at=timezone.now()):
+            recovered.append(pk)
+    if recovered:
+        logger.warning(
+            "Gave %s outbox message(s) of a worker that died back to the queue", len(recovered)
+        )
+    return recovered
+
+
+def messages_recover_and_enqueue() -> int:
+    """What a worker does when it starts: take back the messages of dead workers and
+    enqueue their delivery. Returns how many."""
+    recovered = message_recover_orphaned()
+    for pk in recovered:
+        _enqueue_delivery(pk)
+    return len(recovered)
+
+
 def message_recover_stuck(*, older_than: timedelta = timedelta(minutes=15)) -> int:
     """A worker killed while sending leaves a message 'sending'; give it back to the queue.
 
     `older_than` is far beyond EMAIL_TIMEOUT, so a message that is really being sent
     right now is left alone.
     """
-    recovered = OutboxMessage.objects.filter(
+    recovered = len(message_recover_orphaned())
+    recovered += OutboxMessage.objects.filter(
         status=OutboxStatus.SENDING, claimed_at__lte=timezone.now() - older_than
     ).update(status=OutboxStatus.PENDING, next_attempt_at=timezone.now())
     if recovered:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import OutboxMessage, OutboxStatus
-from .services import message_deliver
+from .services import message_deliver, message_recover_orphaned
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +15,11 @@ logger = logging.getLogger(__name__)
 def deliver_message(message_id: int) -> str:
     """Send one outbox message; when the mail server failed, come back after the back-off."""
     started = timezone.now()
+    # A worker that died mid-send left its messages 'sending': while one worker lives
+    # on, it takes them over here, without waiting for the next start or deliver_mail.
+    for orphan in message_recover_orphaned():
+        if orphan != message_id:
+            message_deliver(message_id=orphan)
     status = message_deliver(message_id=message_id)
     if status == OutboxStatus.PENDING:
         # Only the run that made the attempt schedules the next one, so that one chain

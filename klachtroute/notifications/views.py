@@ -9,9 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import OutboxMessage, OutboxStatus
+from .redact import link_tokens_redacted
 from .selectors import (
     messages_count_by_status,
     messages_list,
+    messages_readable_ids,
+    messages_recipient_roles,
+    user_may_read_message,
     user_may_retry_messages,
     user_may_see_messages,
 )
@@ -32,6 +36,11 @@ def sent_messages(request):
     if status not in OutboxStatus.values:
         status = ""
     page = Paginator(messages_list(status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    readable = messages_readable_ids(request.user, page.object_list)
+    roles = messages_recipient_roles(page.object_list)
+    for message in page.object_list:
+        message.readable = message.pk in readable
+        message.recipient_role = roles[message.pk]
     return render(
         request,
         "notifications/message_list.html",
@@ -48,6 +57,10 @@ def sent_messages(request):
 def message_detail(request, pk: int):
     _check_may_see(request.user)
     message = get_object_or_404(OutboxMessage.objects.select_related("complaint"), pk=pk)
+    message.readable = user_may_read_message(request.user, message)
+    message.recipient_role = messages_recipient_roles([message])[message.pk]
+    # Even who may read the text gets no working private link from this page.
+    message.body = link_tokens_redacted(message.body) if message.readable else ""
     return render(
         request,
         "notifications/message_detail.html",

@@ -8,7 +8,8 @@ The archive is a gzipped tar with three parts:
   database creates its own, under other ids. Sessions are left out.
 - ``media/<name>``: every file in the upload storage (``MEDIA_ROOT``).
 - ``manifest.json``: format version, time of writing, the applied migrations, the
-  number of rows per model and the sha256 and size of every other member.
+  number of rows per model, the sha256 and size of every other member, and the signed
+  history checkpoint (each complaint's event count and chain head).
 
 The format is independent of the database engine: a backup of SQLite restores into
 PostgreSQL and the other way round.
@@ -195,6 +196,11 @@ def backup_write(*, path, using: str = DEFAULT_DB_ALIAS, storage=None) -> Backup
                     use_natural_primary_keys=False,
                     cls=LosslessJSONEncoder,
                 )
+            # Of the same snapshot: each complaint's event count and chain head, signed
+            # with the history key, so that a restored database can be checked against it.
+            from klachtroute.cases.history import checkpoint_body, history_verify_result
+
+            history = checkpoint_body(history_verify_result(checkpoint={}).heads)
         members[DATABASE_MEMBER] = {"sha256": _sha256_file(dump), "size": dump.stat().st_size}
 
         # The files come after the database snapshot: every file a row refers to was
@@ -220,6 +226,7 @@ def backup_write(*, path, using: str = DEFAULT_DB_ALIAS, storage=None) -> Backup
                 "migrations": applied,
                 "counts": dict(sorted(counts.items())),
                 "members": members,
+                "history": history,
             }
             data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
             _add_bytes(archive, MANIFEST_MEMBER, data, mtime)

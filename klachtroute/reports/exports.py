@@ -4,6 +4,7 @@ CSV and XLSX hold the same rows: (section, item, value), from `report_rows`.
 
 - CSV: UTF-8 with a byte order mark and a semicolon as separator, the convention of
   Dutch Excel (where the comma is the decimal sign); decimals are written with a comma.
+  Every text cell that starts like a formula gets an apostrophe before it (`csv_text`).
 - XLSX: written with the standard library (zipfile and a minimal SpreadsheetML sheet
   with inline strings), because the project has no spreadsheet dependency. Numbers are
   real numeric cells.
@@ -66,12 +67,27 @@ def report_rows(report: Report) -> list[tuple[str, str, Value]]:
     return rows
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection):
+# a course or category name typed as `=HYPERLINK(…)` must reach the reader as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """A typed text as a CSV cell that no spreadsheet reads as a formula: an apostrophe
+    before a dangerous first character (the OWASP advice; Excel hides the apostrophe)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_value(value: Value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return str(int(value))
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return csv_text(str(value))
 
 
 def report_csv(report: Report) -> bytes:
@@ -79,7 +95,7 @@ def report_csv(report: Report) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Onderdeel"), _("Omschrijving"), _("Waarde")])
     for section, item, value in report_rows(report):
-        writer.writerow([section, item, _csv_value(value)])
+        writer.writerow([csv_text(str(section)), csv_text(str(item)), _csv_value(value)])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 

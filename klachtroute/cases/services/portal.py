@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import Complaint, Party
-from ..uploads import files_removed_on_failure, upload_check
+from ..uploads import files_removed_on_failure, upload_check, upload_quota_check
 from .common import record, secretariat, tell_user
 from .registration import document_add
 
@@ -49,6 +49,10 @@ def complainant_information_add(*, complaint: Complaint, text: str, files: list)
             raise ValidationError(
                 _("Uw klacht is afgesloten. U kunt geen informatie meer toevoegen.")
             )
+        try:
+            upload_quota_check(complaint=complaint, checked=checked, through_link=True)
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.messages}) from exc
         added = InformationAdded.objects.create(
             complaint=complaint, text=text, added_at=timezone.now()
         )

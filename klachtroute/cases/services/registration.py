@@ -22,7 +22,13 @@ from ..deadlines import deadlines_compute, deadlines_snapshot, next_due
 from ..events import event_record
 from ..models import Channel, Complaint, ComplaintCounter, Document, Outcome, Party, RespondentType
 from ..selectors import handler_pick_automatic, handlers_eligible
-from ..uploads import UploadCheck, files_removed_on_failure, remember_stored_file, upload_check
+from ..uploads import (
+    UploadCheck,
+    files_removed_on_failure,
+    remember_stored_file,
+    upload_check,
+    upload_quota_check,
+)
 from ..workflow import TRANSITIONS_BY_ACTION, State, target_check, transition_check
 
 
@@ -190,7 +196,9 @@ def document_add(
     description: str = "",
     actor_label: str = "",
 ) -> Document:
-    """Store a checked upload in the dossier. If the transaction fails the file is removed."""
+    """Store a checked upload in the dossier. If the transaction fails the file is removed.
+    Past the complaint's quota (count, total size) it is refused with a ValidationError."""
+    upload_quota_check(complaint=complaint, checked=[checked])
     document = Document(
         complaint=complaint,
         original_name=checked.clean_name,

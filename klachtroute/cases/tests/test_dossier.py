@@ -83,7 +83,7 @@ def test_lsr_6g_dossier_zip_holds_pdf_and_documents_with_identical_bytes(
     document_add(complaint=dossier_complaint, checked=upload_check(second), actor=secretariat)
     response = login(secretariat).get(reverse("cases:dossier_zip", args=[dossier_complaint.number]))
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     names = archive.namelist()
     pdf_name = f"{dossier_complaint.number}-dossier.pdf"
     assert pdf_name in names

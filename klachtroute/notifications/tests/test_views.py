@@ -41,11 +41,10 @@ def test_sent_messages_are_hidden_from_trainers_and_the_director(
     assert failed_message.status == OutboxStatus.FAILED
 
 
-@pytest.mark.parametrize("role", ["is_administrator", "is_superuser", "is_secretariat"])
-def test_sent_messages_page_is_open_to_administrators_and_the_secretariat(
-    client, role, failed_message
+def test_the_secretariat_reads_address_subject_and_error_of_every_message(
+    client, secretariat, failed_message
 ):
-    client.force_login(UserFactory(username=f"u-{role}", **{role: True}))
+    client.force_login(secretariat)
     page = client.get("/berichten/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -53,6 +52,21 @@ def test_sent_messages_page_is_open_to_administrators_and_the_secretariat(
     assert "Onderwerp mislukt" in html
     assert "ConnectionRefusedError: weg" in html
     assert f'href="/berichten/{failed_message.pk}/"' in html
+
+
+@pytest.mark.parametrize("role", ["is_administrator", "is_superuser"])
+def test_administrators_see_status_and_kind_of_messages_not_who_or_what(
+    client, role, failed_message
+):
+    client.force_login(UserFactory(username=f"u-{role}", **{role: True}))
+    page = client.get("/berichten/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'href="/berichten/{failed_message.pk}/"' in html
+    assert "Mislukt" in html
+    assert "klager@example.org" not in html
+    assert "Onderwerp mislukt" not in html
+    assert "ConnectionRefusedError" not in html
 
 
 def test_sent_messages_newest_first_paginated_and_filtered_by_status(client, secretariat):
@@ -77,11 +91,22 @@ def test_sent_messages_newest_first_paginated_and_filtered_by_status(client, sec
     assert "status=pending&amp;page=2" in pending
 
 
-def test_message_detail_shows_the_full_text(client, administrator, failed_message):
-    client.force_login(administrator)
+def test_message_detail_shows_the_full_text_to_the_secretariat(client, secretariat, failed_message):
+    client.force_login(secretariat)
     html = client.get(f"/berichten/{failed_message.pk}/").content.decode()
     assert "Volledige tekst\nregel 2" in html
     assert "Onderwerp mislukt" in html
+
+
+def test_message_detail_hides_text_and_address_from_an_administrator(
+    client, administrator, failed_message
+):
+    client.force_login(administrator)
+    html = client.get(f"/berichten/{failed_message.pk}/").content.decode()
+    assert "Volledige tekst" not in html
+    assert "Onderwerp mislukt" not in html
+    assert "klager@example.org" not in html
+    assert "Mislukt" in html
     # Only the secretariat resends mail.
     assert "Opnieuw versturen" not in html
     assert client.post(f"/berichten/{failed_message.pk}/opnieuw/").status_code == 403
@@ -122,11 +147,48 @@ def test_outbox_is_read_only_in_the_admin(client, administrator, failed_message)
     client.force_login(administrator)
     listing = client.get("/beheer/notifications/outboxmessage/")
     assert listing.status_code == 200
-    assert "klager@example.org" in listing.content.decode()
-    assert (
-        client.get(f"/beheer/notifications/outboxmessage/{failed_message.pk}/change/").status_code
-        == 200
-    )
+    assert "klager@example.org" not in listing.content.decode()
+    change = client.get(f"/beheer/notifications/outboxmessage/{failed_message.pk}/change/")
+    assert change.status_code == 200
+    for secret in ("klager@example.org", "Onderwerp mislukt", "Volledige tekst", "Refused"):
+        assert secret not in change.content.decode().split("<main", 1)[-1]
+    # Searching by address would tell an administrator whether someone complained.
+    found = client.get("/beheer/notifications/outboxmessage/?q=klager%40example.org")
+    assert f"/outboxmessage/{failed_message.pk}/change/" not in found.content.decode()
+    by_number = client.get("/beheer/notifications/outboxmessage/?q=nobody")
+    assert by_number.status_code == 200
     assert client.get("/beheer/notifications/outboxmessage/add/").status_code == 403
     client.post(f"/beheer/notifications/outboxmessage/{failed_message.pk}/delete/", {"post": "yes"})
     assert OutboxMessage.objects.filter(pk=failed_message.pk).exists()
+
+
+def test_administrator_sees_the_recipient_role_not_the_complainant(
+    client, organisation, course, administrator, secretariat
+):
+    from klachtroute.cases.services import complaint_register
+    from klachtroute.testing.factories import complaint_data
+
+    complaint = complaint_register(
+        **complaint_data(
+            course=course,
+            complainant_name="Wilma Geheim",
+            complainant_email="wilma@example.org",
+            description="Een heel persoonlijk verhaal over de les.",
+        )
+    )
+    message = OutboxMessage.objects.filter(complaint=complaint, to="wilma@example.org").first()
+    assert message is not None
+    assert "/p/" in message.body  # the acknowledgement carries the status link
+    client.force_login(administrator)
+    for url in ("/berichten/", f"/berichten/{message.pk}/"):
+        html = client.get(url).content.decode()
+        assert "klager" in html
+        assert "Wilma" not in html
+        assert "wilma@example.org" not in html
+        assert "persoonlijk verhaal" not in html
+        assert message.kind in html
+    # The secretariat sees the complaint, so reads the message, but gets no working link.
+    client.force_login(secretariat)
+    html = client.get(f"/berichten/{message.pk}/").content.decode()
+    assert "wilma@example.org" in html
+    assert "/p/" not in html.split('class="mail-body"', 1)[1]

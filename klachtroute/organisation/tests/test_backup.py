@@ -216,3 +216,27 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
 
     with pytest.raises(CommandError, match="not a readable"):
         call_command("restore", str(not_a_backup))
+
+
+def test_backup_manifest_anchors_each_complaints_history(populated, media_root, tmp_path):
+    import json
+
+    from klachtroute.cases.history import history_verify_result
+
+    archive = tmp_path / "klachtroute.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    anchored = manifest["history"]["complaints"]
+    for complaint in Complaint.objects.all():
+        events = list(Event.objects.filter(complaint=complaint).order_by("id"))
+        assert anchored[complaint.number] == {
+            "events": len(events),
+            "head": events[-1].chain_hash,
+        }
+    assert manifest["history"]["signature"]
+    # A database whose last event went missing after the backup no longer matches it.
+    last = Event.objects.order_by("-id").first()
+    Event.objects.filter(pk=last.pk).delete()
+    problems = history_verify_result(checkpoint=manifest["history"]).problems
+    assert [p.complaint_number for p in problems] == [last.complaint.number]

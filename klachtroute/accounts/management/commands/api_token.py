@@ -7,6 +7,7 @@ The token alone goes to stdout so that a script can capture it
 from django.core.management.base import BaseCommand, CommandError
 
 from klachtroute.accounts.models import ApiToken, User
+from klachtroute.accounts.services import api_token_create
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"User {username!r} is not active; a token would not work.")
         if len(name) > ApiToken._meta.get_field("name").max_length:
             raise CommandError("The name is too long (at most 100 characters).")
-        _token, raw = ApiToken.objects.create_token(user=user, name=name)
+        _token, raw = api_token_create(user=user, name=name)
         self.stderr.write(
             f"API token created for {user.display_name} ({user.username}). "
             "Copy it now; it is not shown again. Use it as 'Authorization: Bearer TOKEN'."

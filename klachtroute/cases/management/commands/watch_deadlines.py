@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from klachtroute.cases.history import CheckpointError, history_checkpoint
 from klachtroute.cases.watch import deadlines_watch
 
 
@@ -13,12 +14,24 @@ class Command(BaseCommand):
         "weekly digest once per week. Idempotent and safe to run at the same time: nothing "
         "is sent twice. Run it every few minutes, e.g. from cron: "
         "'*/5 * * * * cd /srv/klachtroute && .venv/bin/python manage.py watch_deadlines' "
-        "(or from a systemd timer)."
+        "(or from a systemd timer). Afterwards it verifies the history and writes the signed "
+        "checkpoint of every complaint's event count and chain head (as verify_history)."
     )
 
     def handle(self, *args, **options):
         report = deadlines_watch()
         self.stdout.write(report.summary())
+        try:
+            history = history_checkpoint()
+        except CheckpointError as exc:
+            raise CommandError(f"History checkpoint: {exc}") from exc
+        for problem in history.problems:
+            self.stderr.write(f"BROKEN: {problem}")
+        if history.problems:
+            raise CommandError(
+                f"History tampered with in {len(history.problems)} complaints; "
+                "the checkpoint was not moved. Run verify_history."
+            )
         if report.errors:
             # A non-zero exit makes cron report it; the rest of the run has been done.
             raise CommandError(f"{report.errors} item(s) failed; see the log.")
