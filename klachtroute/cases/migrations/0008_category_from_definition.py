@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_retention'),
+        ('cases', '0007_event_keyed_hash_chain'),
     ]
 
     operations = [
