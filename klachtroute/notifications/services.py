@@ -16,6 +16,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -28,6 +29,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from .models import MessageTemplate, OutboxMessage, OutboxStatus
+
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -293,7 +297,7 @@ def messages_deliver_due(*, batch_size: int = 100) -> DeliveryReport:
 
 
 @transaction.atomic
-def message_retry(*, message: OutboxMessage, actor) -> bool:
+def message_retry(*, message: OutboxMessage, actor: "User | None") -> bool:
     """Put a failed message back in the queue (the secretariat asked for it).
 
     Returns False when the message was not failed (anymore): nothing changes then.
