@@ -25,7 +25,7 @@ def letter_mark_posted(*, message: OutboxMessage, actor: "User | None") -> bool:
     if not updated:
         return False
     message.status, message.sent_at = OutboxStatus.POSTED, now
-    if message.complaint_id:
+    if message.complaint:
         event_record(
             complaint=message.complaint,
             actor=actor,

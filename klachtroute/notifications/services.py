@@ -181,7 +181,7 @@ def _is_permanent(exc: Exception) -> bool:
 
 def _complaint_event(message: OutboxMessage, *, kind: str, summary: str, after: dict) -> None:
     """Note a delivery outcome in the complaint's history, so the complaint shows it."""
-    if not message.complaint_id:
+    if message.complaint is None:
         return
     from klachtroute.cases.events import event_record
 
@@ -309,7 +309,7 @@ def message_retry(*, message: OutboxMessage, actor: "User | None") -> bool:
     )
     if not updated:
         return False
-    if message.complaint_id:
+    if message.complaint:
         event_record(
             complaint=message.complaint,
             actor=actor,
