@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install messages lint format bench clean
+.PHONY: run test setup install messages lint typecheck format bench clean
 
 run: setup
 	$(BIN)/python bin/run-dev
@@ -33,6 +33,10 @@ messages: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with django-stubs over the files listed in pyproject.toml's [tool.mypy].
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

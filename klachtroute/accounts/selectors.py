@@ -18,7 +18,8 @@ def totp_device_get(*, user: User, confirmed: bool = True) -> TOTPDevice | None:
 def two_factor_step(*, user: User) -> str | None:
     """What a logged-in person who has not yet given a code must do before any staff page:
     "verify" (enter a code), "setup" (add an authenticator app), or None (nothing)."""
-    if not user.is_authenticated or user.is_verified():
+    # django_otp's middleware gives the request's user is_verified().
+    if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return None
     if totp_device_get(user=user) is not None:
         return "verify"

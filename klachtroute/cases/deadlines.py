@@ -205,7 +205,7 @@ def next_due(complaint: Complaint):
     return min((state.due for state in watched), default=None)
 
 
-def deadlines_compute(complaint: Complaint, calendar: WorkCalendar) -> dict[str, object]:
+def deadlines_compute(complaint: Complaint, calendar: WorkCalendar) -> dict[str, str | None]:
     """Set every deadline from the day of receipt and the complaint's procedure version."""
     received_on = local_date(complaint.received_at, settings.TIME_ZONE)
     spec = complaint.procedure_version.spec

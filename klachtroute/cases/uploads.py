@@ -14,6 +14,7 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -47,7 +48,7 @@ _MAIL_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "mim
 
 @dataclass(frozen=True)
 class UploadCheck:
-    file: object
+    file: File
     clean_name: str
     content_type: str
     size: int

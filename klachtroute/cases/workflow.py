@@ -11,10 +11,14 @@ and the procedure feature it belongs to, so that LIVP and LSR share one table.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class State(models.TextChoices):
@@ -76,14 +80,14 @@ class Transition:
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     roles: tuple[str, ...]  # staff roles and "handler"/"respondent" for logged-in people
-    label: str
+    label: "StrOrPromise"
     form: str
     service: str
     feature: str = "always"
     parties: tuple[str, ...] = ()  # parties acting through a private link
     guard: Callable | None = field(default=None, compare=False)  # complaint -> refusal or None
     fixed: tuple[tuple[str, object], ...] = ()
-    hint: str = ""
+    hint: "StrOrPromise" = ""
     group: str = "next"
     watcher: bool = False  # the periodic deadline watcher takes it too
     # Where a party takes it through a private link: the page of that link's purpose.
@@ -495,7 +499,7 @@ TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
 class TransitionError(Exception):
     """An action that may not be taken now; the message says why, in the user's language."""
 
-    def __init__(self, message: str, *, status: int = 409):
+    def __init__(self, message: "StrOrPromise", *, status: int = 409):
         super().__init__(message)
         self.message = message
         self.status = status

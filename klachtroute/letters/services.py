@@ -1,5 +1,7 @@
 """Writes about letters: the secretariat has posted one."""
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,9 +9,12 @@ from django.utils.translation import gettext as _
 from klachtroute.cases.events import event_record
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
+
 
 @transaction.atomic
-def letter_mark_posted(*, message: OutboxMessage, actor) -> bool:
+def letter_mark_posted(*, message: OutboxMessage, actor: "User | None") -> bool:
     """The letter has been printed and posted. Returns False when it was not waiting to be
     posted (already marked, or an e-mail): nothing changes then, so a second click is
     harmless."""
@@ -20,7 +25,7 @@ def letter_mark_posted(*, message: OutboxMessage, actor) -> bool:
     if not updated:
         return False
     message.status, message.sent_at = OutboxStatus.POSTED, now
-    if message.complaint_id:
+    if message.complaint:
         event_record(
             complaint=message.complaint,
             actor=actor,

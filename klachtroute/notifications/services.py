@@ -20,6 +20,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -33,6 +34,9 @@ from django.utils.translation import gettext
 
 from .models import MessageTemplate, OutboxMessage, OutboxStatus
 from .workers import worker_alive, worker_identity
+
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +191,7 @@ def _is_permanent(exc: Exception) -> bool:
 
 def _complaint_event(message: OutboxMessage, *, kind: str, summary: str, after: dict) -> None:
     """Note a delivery outcome in the complaint's history, so the complaint shows it."""
-    if not message.complaint_id:
+    if message.complaint is None:
         return
     from klachtroute.cases.events import event_record
 
@@ -303,7 +307,7 @@ def messages_deliver_due(*, batch_size: int = 100) -> DeliveryReport:
 
 
 @transaction.atomic
-def message_retry(*, message: OutboxMessage, actor) -> bool:
+def message_retry(*, message: OutboxMessage, actor: "User | None") -> bool:
     """Put a failed message back in the queue (the secretariat asked for it).
 
     Returns False when the message was not failed (anymore): nothing changes then.
@@ -315,7 +319,7 @@ def message_retry(*, message: OutboxMessage, actor) -> bool:
     )
     if not updated:
         return False
-    if message.complaint_id:
+    if message.complaint:
         event_record(
             complaint=message.complaint,
             actor=actor,

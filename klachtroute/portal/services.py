@@ -3,6 +3,7 @@ for a lost one (issue 4, point 2) and the satisfaction survey after closing (poi
 
 import logging
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +16,9 @@ from klachtroute.cases.services.common import PARTY_LABELS, tell_complainant
 from klachtroute.cases.workflow import State
 
 from .models import PrivateLink, Purpose, SatisfactionResponse
+
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +166,7 @@ PARTY_NAMES = {p.value: p.label for p in Party}
 
 
 @transaction.atomic
-def link_revoke(*, link: PrivateLink, actor) -> bool:
+def link_revoke(*, link: PrivateLink, actor: "User | None") -> bool:
     """The secretariat revokes one private link (e.g. sent to a wrong address). True when it
     was live; the revocation is recorded on the complaint."""
     revoked = PrivateLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(

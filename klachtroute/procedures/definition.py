@@ -13,7 +13,7 @@ the source (file or version), the key and the problem. Nothing falls back to a d
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -24,6 +24,7 @@ Route = Literal["director", "respondent", "exam_committee"]
 # The account role a respondent must have for a category routed to the respondent.
 RespondentRole = Literal["staff_member", "trainer"]
 DeadlineKey = Literal["acknowledge", "first_contact", "settle"]
+Language = Literal["nl", "en"]
 
 
 class DefinitionError(ValueError):
@@ -126,7 +127,7 @@ class Definition(_Strict):
     periods: Periods
     reminder_working_days: int = Field(ge=0, le=20)
     retention_years: int = Field(ge=1)
-    texts: dict[Literal["nl", "en"], Texts]
+    texts: dict[Language, Texts]
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:
@@ -189,7 +190,7 @@ class Definition(_Strict):
         return period.amount * 7 if period.unit == Unit.WEEKS else period.amount
 
     def text(self, key: str, language: str) -> str:
-        texts = self.texts.get(language) or self.texts["nl"]  # type: ignore[index]
+        texts = self.texts.get(cast(Language, language)) or self.texts["nl"]
         return getattr(texts, key)
 
 

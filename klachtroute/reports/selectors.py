@@ -70,7 +70,7 @@ class Breakdown:
     rows: list[Row]
 
     @property
-    def total(self) -> int:
+    def total(self) -> int | float:
         return sum(row.value or 0 for row in self.rows)
 
 
@@ -158,8 +158,8 @@ class TrainerGroup:
         return len(self.complaints)
 
     @property
-    def open(self) -> int:
-        return sum(row.value for row in self.outcomes if row.label == _open_label())
+    def open(self) -> int | float:
+        return sum(row.value or 0 for row in self.outcomes if row.label == _open_label())
 
 
 @dataclass
@@ -510,7 +510,7 @@ def _trainer_groups(qs: QuerySet[Complaint]) -> list[TrainerGroup]:
         None: _("Niet beoordeeld"),
     }
     for complaint in complaints:
-        if complaint.respondent_id:
+        if complaint.respondent:
             trainer = complaint.respondent.display_name
         else:
             trainer = _("Trainer niet vastgelegd")
@@ -524,7 +524,7 @@ def _trainer_groups(qs: QuerySet[Complaint]) -> list[TrainerGroup]:
                 month=local_date(complaint.received_at, zone).replace(day=1),
                 category=_category_label(complaint.procedure_version, complaint.category),
                 course=_course_label(
-                    complaint.course.name if complaint.course_id else "",
+                    complaint.course.name if complaint.course else "",
                     complaint.course_other,
                     anonymous=True,
                 ),

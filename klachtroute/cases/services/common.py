@@ -2,11 +2,11 @@
 and telling the people involved."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klachtroute.accounts.models import User
 from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.selectors import organisation_get
 from klachtroute.portal.links import link_create
@@ -16,9 +16,7 @@ from ..events import event_record
 from ..models import Complaint, Party, RespondentType
 from ..workflow import CLOSED, Transition, TransitionError, target_check, transition_check
 
-User = get_user_model()
-
-PARTY_LABELS = {
+PARTY_LABELS: dict[str, str] = {
     Party.COMPLAINANT: _("Klager (via privélink)"),
     Party.RESPONDENT: _("Beklaagde (via privélink)"),
     Party.THIRD_PARTY: _("Onafhankelijke derde (via privélink)"),
@@ -26,7 +24,12 @@ PARTY_LABELS = {
 
 
 def step_begin(
-    *, complaint: Complaint, actor, action: str, party: str | None = None, watcher: bool = False
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    action: str,
+    party: str | None = None,
+    watcher: bool = False,
 ) -> tuple[Complaint, Transition]:
     """Lock the complaint and check that this person may take this step now. The locked
     complaint remembers the step, so that `state_move` refuses a state the step does not
@@ -38,7 +41,7 @@ def step_begin(
         .get(pk=complaint.pk)
     )
     transition = transition_check(actor, locked, action, party, watcher=watcher)
-    locked._step = transition
+    locked._step = transition  # type: ignore[attr-defined]  # the step lives on this locked instance only
     return locked, transition
 
 
@@ -50,7 +53,7 @@ def text_required(value: str, field: str, message: str) -> str:
     return value
 
 
-def who(actor, party: str | None) -> str:
+def who(actor: User | None, party: str | None) -> str:
     if party is not None:
         return str(PARTY_LABELS.get(party, party))
     return ""
@@ -59,7 +62,7 @@ def who(actor, party: str | None) -> str:
 def record(
     complaint: Complaint,
     *,
-    actor,
+    actor: User | None,
     party: str | None,
     kind: str,
     summary: str,
@@ -81,7 +84,7 @@ def state_move(
     complaint: Complaint,
     target: str,
     *,
-    actor,
+    actor: User | None,
     party: str | None = None,
     kind: str,
     summary: str,
@@ -116,7 +119,7 @@ def link_days(complaint: Complaint) -> int:
     return complaint.procedure_version.spec.link_days()
 
 
-def context_for(complaint: Complaint, **extra) -> dict:
+def context_for(complaint: Complaint | None, **extra) -> dict:
     return {"complaint": complaint, "organisation": organisation_get(), **extra}
 
 

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klachtroute.accounts.models import User
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.links import links_revoke
 
@@ -17,11 +17,11 @@ from ..workflow import State
 from .common import record, state_move, step_begin, tell_complainant, tell_respondent, tell_user
 from .registration import complaint_register
 
-User = get_user_model()
-
 
 @transaction.atomic
-def settlement_extend(*, complaint: Complaint, actor, reason: str, new_due: date) -> Extension:
+def settlement_extend(
+    *, complaint: Complaint, actor: User | None, reason: str, new_due: date
+) -> Extension:
     """More time for the investigation (LSR-5d, LSR-7b): recorded before the settlement
     deadline passes, with the reason and the expected date; complainant and respondent are
     told in writing, and the settlement deadline moves to that date."""
@@ -29,6 +29,7 @@ def settlement_extend(*, complaint: Complaint, actor, reason: str, new_due: date
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Geef de reden van het uitstel.")})
+    assert complaint.settle_due is not None  # the step's guard refuses a complaint without one
     if new_due is None or new_due <= complaint.settle_due:
         raise ValidationError(
             {
@@ -68,7 +69,7 @@ def settlement_extend(*, complaint: Complaint, actor, reason: str, new_due: date
 
 @transaction.atomic
 def complaint_withdraw(
-    *, complaint: Complaint, actor=None, party: str | None = None, reason: str = ""
+    *, complaint: Complaint, actor: User | None = None, party: str | None = None, reason: str = ""
 ) -> Complaint:
     """The complainant withdraws the complaint (through the status link, or told the secretariat)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="withdraw", party=party)
@@ -89,7 +90,7 @@ def complaint_withdraw(
 
 
 @transaction.atomic
-def complaint_reopen(*, complaint: Complaint, actor, new_facts: str) -> Complaint:
+def complaint_reopen(*, complaint: Complaint, actor: User | None, new_facts: str) -> Complaint:
     """New facts on a closed complaint: a new complaint, linked to the earlier one."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="reopen")
     new_facts = (new_facts or "").strip()
@@ -138,7 +139,7 @@ def complaint_reopen(*, complaint: Complaint, actor, new_facts: str) -> Complain
 
 @transaction.atomic
 def measure_propose(
-    *, complaint: Complaint, actor, description: str, owner, due_date: date
+    *, complaint: Complaint, actor: User | None, description: str, owner, due_date: date
 ) -> Measure:
     """A measure to prevent the same complaint (LIVP-8): description, owner and due date."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="propose_measure")
@@ -179,7 +180,12 @@ def measure_propose(
 
 @transaction.atomic
 def respondent_set(
-    *, complaint: Complaint, actor, respondent_type: str, respondent=None, description: str = ""
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    respondent_type: str,
+    respondent=None,
+    description: str = "",
 ) -> Complaint:
     """Record who the complaint is about: a person or the organisation."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="set_respondent")

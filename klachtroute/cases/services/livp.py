@@ -1,7 +1,9 @@
 """The steps of a procedure with two-party approval and an independent third party
 (LIVP-5 to LIVP-11): first contact, solution and approval, no agreement, binding advice."""
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,10 +33,18 @@ from .common import (
     text_required,
 )
 
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
+
 
 @transaction.atomic
 def first_contact_record(
-    *, complaint: Complaint, actor, method: str, contacted_at: datetime, note: str = ""
+    *,
+    complaint: Complaint,
+    actor: "User | None",
+    method: str,
+    contacted_at: datetime,
+    note: str = "",
 ) -> Complaint:
     """The handler records the personal contact with the complainant (LIVP-5)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="record_first_contact")
@@ -72,7 +82,7 @@ def first_contact_record(
 
 
 @transaction.atomic
-def solution_propose(*, complaint: Complaint, actor, text: str) -> Solution:
+def solution_propose(*, complaint: Complaint, actor: "User | None", text: str) -> Solution:
     """The handler records the solution; both parties get it for approval (LIVP-6)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="propose_solution")
     text = text_required(text, "text", _("Beschrijf de oplossing."))
@@ -104,7 +114,7 @@ def solution_propose(*, complaint: Complaint, actor, text: str) -> Solution:
 def solution_decide(
     *,
     complaint: Complaint,
-    actor,
+    actor: "User | None",
     party: str,
     approve: bool,
     reason: str = "",
@@ -197,7 +207,9 @@ def solution_decide(
 
 
 @transaction.atomic
-def no_agreement_declare(*, complaint: Complaint, actor, reason: str = "") -> Complaint:
+def no_agreement_declare(
+    *, complaint: Complaint, actor: "User | None", reason: str = ""
+) -> Complaint:
     """No agreement (LIVP-9, LIVP-11): the complainant is told in writing of the right to
     go to the independent third party. `actor=None` is the deadline watcher."""
     complaint, _t = step_begin(
@@ -231,7 +243,7 @@ def no_agreement_declare(*, complaint: Complaint, actor, reason: str = "") -> Co
 
 @transaction.atomic
 def third_party_appeal(
-    *, complaint: Complaint, actor=None, party: str | None = None, note: str = ""
+    *, complaint: Complaint, actor: "User | None" = None, party: str | None = None, note: str = ""
 ) -> Complaint:
     """The complainant appeals to the independent third party (LIVP-11)."""
     complaint, _t = step_begin(
@@ -247,6 +259,7 @@ def third_party_appeal(
         after={"note": note.strip()},
     )
     organisation = organisation_get()
+    assert organisation is not None  # a complaint exists only once the organisation is set up
     link = link_create(
         complaint=complaint,
         party=Party.THIRD_PARTY,
@@ -271,10 +284,10 @@ def third_party_appeal(
 def binding_advice_record(
     *,
     complaint: Complaint,
-    actor=None,
+    actor: "User | None" = None,
     party: str | None = None,
     advice: str,
-    follow_ups: list[str] = (),
+    follow_ups: Sequence[str] = (),
 ) -> Ruling:
     """The third party's binding advice; what it asks of the organisation is tracked (LIVP-11)."""
     complaint, _t = step_begin(
@@ -283,6 +296,7 @@ def binding_advice_record(
     advice = text_required(advice, "advice", _("Vul het bindend advies in."))
     items = [item.strip() for item in follow_ups if item and item.strip()]
     organisation = organisation_get()
+    assert organisation is not None  # a complaint exists only once the organisation is set up
     ruling = Ruling.objects.create(
         complaint=complaint,
         body=Ruling.Body.THIRD_PARTY,
@@ -290,7 +304,9 @@ def binding_advice_record(
         motivation=advice,
         decided_at=timezone.now(),
         decided_by=actor,
-        decided_by_label=organisation.third_party_name if party else actor.display_name,
+        decided_by_label=(
+            organisation.third_party_name if party or actor is None else actor.display_name
+        ),
     )
     for item in items:
         FollowUp.objects.create(ruling=ruling, description=item)
@@ -327,7 +343,7 @@ def binding_advice_record(
 
 @transaction.atomic
 def follow_up_complete(
-    *, complaint: Complaint, actor, follow_up_id: int, note: str = ""
+    *, complaint: Complaint, actor: "User | None", follow_up_id: int, note: str = ""
 ) -> Complaint:
     """Tick off one thing the binding advice asked; the last one settles the complaint."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="complete_follow_up")
@@ -359,7 +375,7 @@ def follow_up_complete(
 
 
 @transaction.atomic
-def no_appeal_close(*, complaint: Complaint, actor, note: str = "") -> Complaint:
+def no_appeal_close(*, complaint: Complaint, actor: "User | None", note: str = "") -> Complaint:
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="close_without_appeal")
     state_move(
         complaint,

@@ -3,12 +3,12 @@ criteria and the director's ruling (LSR-5 to LSR-10), and exam complaints (LSR-9
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klachtroute.accounts.models import User
 from klachtroute.deadlines import deadline
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.links import links_revoke
@@ -36,16 +36,14 @@ from .common import (
     text_required,
 )
 
-User = get_user_model()
-
-RULING_OUTCOMES = {
+RULING_OUTCOMES: dict[str, str] = {
     Ruling.Decision.FOUNDED: Outcome.FOUNDED,
     Ruling.Decision.PARTLY_FOUNDED: Outcome.PARTLY_FOUNDED,
     Ruling.Decision.UNFOUNDED: Outcome.UNFOUNDED,
 }
 
 
-def _first_director():
+def _first_director() -> User:
     director = directors().first()
     if director is None:
         raise ValidationError(_("Er is geen directeur ingesteld om de klacht aan toe te wijzen."))
@@ -67,7 +65,7 @@ def _set_respondent(complaint: Complaint, respondent_type: str, respondent) -> N
 def admissible_declare(
     *,
     complaint: Complaint,
-    actor,
+    actor: User | None,
     category: str,
     respondent_type: str,
     respondent=None,
@@ -92,22 +90,20 @@ def admissible_declare(
             }
         )
     role = category_def.respondent_role
-    if (
-        route == "respondent"
-        and role == "staff_member"
-        and not complaint.respondent.is_staff_member
-    ):
-        raise ValidationError(
-            {
-                "respondent": _(
-                    "Kies een medewerker bij een klacht over het handelen van een medewerker."
-                )
-            }
-        )
-    if route == "respondent" and role == "trainer" and not complaint.respondent.is_trainer:
-        raise ValidationError(
-            {"respondent": _("Kies een docent/trainer bij een klacht over een docent/trainer.")}
-        )
+    if route == "respondent":
+        assert complaint.respondent is not None  # _set_respondent names the person
+        if role == "staff_member" and not complaint.respondent.is_staff_member:
+            raise ValidationError(
+                {
+                    "respondent": _(
+                        "Kies een medewerker bij een klacht over het handelen van een medewerker."
+                    )
+                }
+            )
+        if role == "trainer" and not complaint.respondent.is_trainer:
+            raise ValidationError(
+                {"respondent": _("Kies een docent/trainer bij een klacht over een docent/trainer.")}
+            )
     complaint.admissible = True
     complaint.admissibility_reason = reason.strip()
     complaint.category = category
@@ -148,7 +144,7 @@ def admissible_declare(
 def inadmissible_declare(
     *,
     complaint: Complaint,
-    actor,
+    actor: User | None,
     ground: str,
     reason: str,
     respondent_type: str = "",
@@ -168,7 +164,7 @@ def inadmissible_declare(
     )
     complaint.handler = (
         complaint.respondent
-        if complaint.respondent_type == RespondentType.PERSON and complaint.respondent_id
+        if complaint.respondent_type == RespondentType.PERSON and complaint.respondent
         else _first_director()
     )
     state_move(
@@ -185,7 +181,7 @@ def inadmissible_declare(
 
 
 @transaction.atomic
-def inadmissible_answer(*, complaint: Complaint, actor, answer: str) -> Complaint:
+def inadmissible_answer(*, complaint: Complaint, actor: User | None, answer: str) -> Complaint:
     """The person concerned answers the complainant; the complainant may disagree (LSR-5d)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="answer_inadmissible")
     complaint.inadmissible_answer = text_required(
@@ -205,7 +201,7 @@ def inadmissible_answer(*, complaint: Complaint, actor, answer: str) -> Complain
 
 
 @transaction.atomic
-def inadmissible_close(*, complaint: Complaint, actor) -> Complaint:
+def inadmissible_close(*, complaint: Complaint, actor: User | None) -> Complaint:
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="close_inadmissible")
     state_move(
         complaint,
@@ -223,7 +219,7 @@ def inadmissible_close(*, complaint: Complaint, actor) -> Complaint:
 def findings_share(
     *,
     complaint: Complaint,
-    actor,
+    actor: User | None,
     summary: str,
     proposed_solution: str,
     judgements: dict[str, tuple[str, str]],
@@ -280,7 +276,12 @@ def findings_share(
 
 @transaction.atomic
 def findings_respond(
-    *, complaint: Complaint, actor=None, party: str | None = None, agree: bool, reason: str = ""
+    *,
+    complaint: Complaint,
+    actor: User | None = None,
+    party: str | None = None,
+    agree: bool,
+    reason: str = "",
 ) -> Complaint:
     """The complainant agrees (the investigation closes, LSR-6h) or does not (LSR-6d)."""
     action = "accept_findings" if agree else "reject_findings"
@@ -322,7 +323,7 @@ def findings_respond(
 
 
 @transaction.atomic
-def procedure_send(*, complaint: Complaint, actor, note: str = "") -> Complaint:
+def procedure_send(*, complaint: Complaint, actor: User | None, note: str = "") -> Complaint:
     """The secretariat sends the complainant the procedure, which says the complainant can
     turn to the director (LSR-6d)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="send_procedure")
@@ -343,7 +344,7 @@ def procedure_send(*, complaint: Complaint, actor, note: str = "") -> Complaint:
 
 @transaction.atomic
 def director_escalate(
-    *, complaint: Complaint, actor=None, party: str | None = None, note: str = ""
+    *, complaint: Complaint, actor: User | None = None, party: str | None = None, note: str = ""
 ) -> Complaint:
     """The complainant turns to the director (LSR-5d, LSR-6d)."""
     complaint, _t = step_begin(
@@ -365,11 +366,11 @@ def director_escalate(
 
 @transaction.atomic
 def defence_request(
-    *, complaint: Complaint, actor, question: str = "", due: date | None = None
+    *, complaint: Complaint, actor: User | None, question: str = "", due: date | None = None
 ) -> DefenceRequest:
     """The director asks the respondent for a defence (verweer) before a date (LSR-6e)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="request_defence")
-    if not (complaint.respondent_type == RespondentType.PERSON and complaint.respondent_id):
+    if not (complaint.respondent_type == RespondentType.PERSON and complaint.respondent):
         raise ValidationError(_("De organisatie zelf is verweerder; u kunt direct uitspraak doen."))
     today = timezone.localdate()
     if due is None:
@@ -400,7 +401,7 @@ def defence_request(
 
 @transaction.atomic
 def defence_submit(
-    *, complaint: Complaint, actor=None, party: str | None = None, defence: str
+    *, complaint: Complaint, actor: User | None = None, party: str | None = None, defence: str
 ) -> Complaint:
     complaint, _t = step_begin(
         complaint=complaint, actor=actor, action="submit_defence", party=party
@@ -432,7 +433,7 @@ def defence_submit(
 def _ruling_close(
     complaint: Complaint,
     *,
-    actor,
+    actor: User,
     body: str,
     decision: str,
     motivation: str,
@@ -470,7 +471,7 @@ def _ruling_input(decision: str, motivation: str) -> str:
 
 
 @transaction.atomic
-def director_rule(*, complaint: Complaint, actor, decision: str, motivation: str) -> Ruling:
+def director_rule(*, complaint: Complaint, actor: User, decision: str, motivation: str) -> Ruling:
     """The director rules in writing with a motivation to complainant and respondent (LSR-6f);
     no appeal, the kantonrechter, mediation costs split (LSR-10). The complaint closes (LSR-6h)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="rule")
@@ -492,7 +493,9 @@ def director_rule(*, complaint: Complaint, actor, decision: str, motivation: str
 
 
 @transaction.atomic
-def exam_ruling_record(*, complaint: Complaint, actor, decision: str, motivation: str) -> Ruling:
+def exam_ruling_record(
+    *, complaint: Complaint, actor: User, decision: str, motivation: str
+) -> Ruling:
     """The exam committee's ruling on an exam complaint; no appeal (LSR-9)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="record_exam_ruling")
     motivation = _ruling_input(decision, motivation)
@@ -511,7 +514,7 @@ def exam_ruling_record(*, complaint: Complaint, actor, decision: str, motivation
 
 
 @transaction.atomic
-def director_decide(*, complaint: Complaint, actor, motivation: str) -> Complaint:
+def director_decide(*, complaint: Complaint, actor: User | None, motivation: str) -> Complaint:
     """Where the regulation is silent, the director decides (LSR-11): a motivated decision
     that closes the complaint, sent to the complainant in writing."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="director_decides")

@@ -1,12 +1,17 @@
 """Carrying out measures (LIVP-8, LSR-8c): the owner, the director or the secretariat
 records the status and the evaluation; every linked complaint's history records it."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..events import event_record
 from ..models import Measure
+
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
 
 
 def measure_may_update(*, measure: Measure, user) -> bool:
@@ -17,7 +22,9 @@ def measure_may_update(*, measure: Measure, user) -> bool:
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, actor, status: str, evaluation: str) -> Measure:
+def measure_update(
+    *, measure: Measure, actor: "User | None", status: str, evaluation: str
+) -> Measure:
     """Set the status and the evaluation of a measure; records an event on each complaint."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if not measure_may_update(measure=measure, user=actor):

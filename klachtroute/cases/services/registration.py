@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +32,9 @@ from ..uploads import (
 )
 from ..workflow import TRANSITIONS_BY_ACTION, State, target_check, transition_check
 
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
+
 
 def _number_draw(year: int) -> str:
     counter, _ = ComplaintCounter.objects.select_for_update().get_or_create(year=year)
@@ -40,7 +44,7 @@ def _number_draw(year: int) -> str:
 
 def complaint_register(
     *,
-    actor,
+    actor: "User | None",
     channel: str,
     received_at: datetime,
     complainant_name: str,
@@ -109,7 +113,13 @@ def complaint_register(
 
 @transaction.atomic
 def _complaint_register(
-    *, actor, channel: str, received_at: datetime, fields: dict, document, settled_on_the_spot
+    *,
+    actor: "User | None",
+    channel: str,
+    received_at: datetime,
+    fields: dict,
+    document,
+    settled_on_the_spot,
 ) -> Complaint:
     now = timezone.now()
     if received_at > now:
@@ -192,7 +202,7 @@ def document_add(
     *,
     complaint: Complaint,
     checked: UploadCheck,
-    actor,
+    actor: "User | None",
     description: str = "",
     actor_label: str = "",
 ) -> Document:
@@ -224,7 +234,9 @@ def document_add(
     return document
 
 
-def _assign(*, complaint: Complaint, handler, actor, automatic: bool = False) -> None:
+def _assign(
+    *, complaint: Complaint, handler, actor: "User | None", automatic: bool = False
+) -> None:
     eligible = handlers_eligible(complaint=complaint)
     if not eligible.filter(pk=handler.pk).exists():
         raise ValidationError(
@@ -238,7 +250,7 @@ def _assign(*, complaint: Complaint, handler, actor, automatic: bool = False) ->
             }
         )
     before = {
-        "handler": complaint.handler.display_name if complaint.handler_id else None,
+        "handler": complaint.handler.display_name if complaint.handler else None,
         "state": complaint.state,
     }
     complaint.handler = handler
@@ -263,7 +275,7 @@ def _assign(*, complaint: Complaint, handler, actor, automatic: bool = False) ->
 
 
 @transaction.atomic
-def complaint_assign_handler(*, complaint: Complaint, handler, actor) -> Complaint:
+def complaint_assign_handler(*, complaint: Complaint, handler, actor: "User | None") -> Complaint:
     """The secretariat appoints a handler who is not involved (LIVP-4) and, the first time,
     the complainant is acknowledged with the handler's name (LIVP-3, LSR-4b)."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -272,7 +284,7 @@ def complaint_assign_handler(*, complaint: Complaint, handler, actor) -> Complai
     return complaint
 
 
-def complaint_acknowledge(*, complaint: Complaint, actor) -> None:
+def complaint_acknowledge(*, complaint: Complaint, actor: "User | None") -> None:
     """Queue the acknowledgement: an e-mail, or a letter to print without an e-mail address."""
     now = timezone.now()
     complaint.acknowledged_at = now
@@ -328,7 +340,7 @@ def acknowledgement_context(complaint: Complaint, status_link: str | None = None
 
 @transaction.atomic
 def complaint_correct_received_at(
-    *, complaint: Complaint, received_at: datetime, actor
+    *, complaint: Complaint, received_at: datetime, actor: "User | None"
 ) -> Complaint:
     """The secretariat corrects the date of receipt; every deadline is computed again."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)

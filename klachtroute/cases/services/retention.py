@@ -19,6 +19,7 @@ while the chain still runs through their stored hashes.
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -42,6 +43,9 @@ from ..models import (
 )
 from ..selectors import complaints_due_for_purge
 from ..workflow import CLOSED
+
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +117,7 @@ def _files_delete(files: list[tuple]) -> None:
             logger.exception("Retention purge: could not delete file %s", name)
 
 
-def complaint_purge(*, complaint: Complaint, actor=None) -> Complaint:
+def complaint_purge(*, complaint: Complaint, actor: "User | None" = None) -> Complaint:
     """Remove the personal data, free texts and documents of a closed complaint (LIVP-10).
 
     Runs in one transaction; the documents' files are deleted only once it has committed.
@@ -220,7 +224,7 @@ def retention_purge_due(today: date | None = None, *, dry_run: bool = False) -> 
 
 @transaction.atomic
 def complaint_legal_hold_set(
-    *, complaint: Complaint, actor, hold: bool, reason: str = ""
+    *, complaint: Complaint, actor: "User | None", hold: bool, reason: str = ""
 ) -> Complaint:
     """Place or lift a legal hold (secretariat or director): a held complaint is kept past
     its retention period until the hold is lifted."""
@@ -254,7 +258,9 @@ def complaint_legal_hold_set(
 
 
 @transaction.atomic
-def anonymised_summary_set(*, complaint: Complaint, actor, summary: str) -> Complaint:
+def anonymised_summary_set(
+    *, complaint: Complaint, actor: "User | None", summary: str
+) -> Complaint:
     """The secretariat writes the anonymised summary used in the trainers' review (LSR-8b)."""
     if actor is None or not actor.is_secretariat:
         raise ValidationError(
