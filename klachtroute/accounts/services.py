@@ -80,7 +80,7 @@ def _role_labels(flags: list[str]) -> str:
         if name == "inactive":
             labels.append(str(_("inactief")))
         else:
-            labels.append(str(User._meta.get_field(name).verbose_name))
+            labels.append(str(getattr(User._meta.get_field(name), "verbose_name", name)))
     return ", ".join(labels) or "—"
 
 

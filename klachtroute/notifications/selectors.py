@@ -106,7 +106,10 @@ def messages_recipient_roles(messages) -> dict[int, str]:
             roles[m.pk] = str(_("behandelaar"))
         elif to in people:
             person = people[to]
-            labels = [str(person._meta.get_field(f"is_{r}").verbose_name) for r in person.roles]
+            labels = [
+                str(getattr(person._meta.get_field(f"is_{r}"), "verbose_name", r))
+                for r in person.roles
+            ]
             roles[m.pk] = ", ".join(labels) or str(_("medewerker"))
         elif to in third_parties:
             roles[m.pk] = str(_("onafhankelijke derde"))
