@@ -51,7 +51,11 @@ def test_wsgi_defaults_to_the_production_settings():
             "print(settings.SETTINGS_MODULE, settings.SESSION_COOKIE_SECURE)",
         ],
         cwd=BASE_DIR,
-        env={**env, "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "klachten.example.org"},
+        env={
+            **env,
+            "SECRET_KEY": "k3J9-vQ2xL7pR8mZ4tW1yN6bC5hF0sD2aG7uE9iO3",
+            "ALLOWED_HOSTS": "klachten.example.org",
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -68,7 +72,7 @@ def test_the_proxy_https_header_is_trusted_only_when_configured():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "x" * 60,
+        "SECRET_KEY": "k3J9-vQ2xL7pR8mZ4tW1yN6bC5hF0sD2aG7uE9iO3",
         "ALLOWED_HOSTS": "klachten.example.org",
     }
     plain = subprocess.run(
