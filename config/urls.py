@@ -4,10 +4,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import health
+
 urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include("klachtroute.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("gezond/", health, name="health"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("klachtroute.accounts.urls")),

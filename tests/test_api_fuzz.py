@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
@@ -71,7 +72,12 @@ def secretariat_headers(secretariat):
 from config.wsgi import application  # noqa: E402
 
 # Read from the app itself, as a client would; the document needs no database.
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# Its cache of seen requests would be written to .schemathesis/ in the checkout: turned off.
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json",
+    application,
+    config=SchemathesisConfig.from_dict({"cache": {"enabled": False}}),
+)
 
 
 @schema.parametrize()

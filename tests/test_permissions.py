@@ -27,6 +27,8 @@ from klachtroute.cases.services import (
 )
 from klachtroute.cases.tests.test_workflow import MAY_ACT, PARTY_MAY_ACT
 from klachtroute.cases.workflow import TRANSITIONS, may_act
+from klachtroute.intake.mail_services import received_mail_store
+from klachtroute.intake.models import ReceivedMail
 from klachtroute.intake.public_views import confirmation_token_make
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.portal.links import link_create
@@ -129,8 +131,10 @@ def world(organisation, course, trainers, secretariat, director, administrator):
         "exam_committee": exam,
         "administrator": administrator,
     }
+    received_mail_store(raw=b"From: a@example.org\r\nSubject: Klacht\r\n\r\nTekst\r\n")
     return {
         "complaint": complaint,
+        "mail": ReceivedMail.objects.get(),
         "other": other,
         "document": complaint.documents.get(),
         "other_document": other.documents.get(),
@@ -182,6 +186,8 @@ def address(world, role: str, name: str) -> str:
         "notifications:retry": reverse("notifications:retry", kwargs=message),
         "letters:pdf": reverse("letters:pdf", kwargs=message),
         "letters:mark_posted": reverse("letters:mark_posted", kwargs=message),
+        "intake:mail_detail": reverse("intake:mail_detail", args=[world["mail"].pk]),
+        "intake:mail_original": reverse("intake:mail_original", args=[world["mail"].pk]),
         "portal:link_revoke": reverse(
             "portal:link_revoke", kwargs={**number, "link_id": c.links.order_by("pk").first().pk}
         ),

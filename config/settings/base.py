@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the WSGI process, compressed and cached (WhiteNoise).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PersonalDataNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -280,3 +282,16 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The complaint mailbox (IMAP). `manage.py fetch_mail` (from the systemd timer, every
+# IMAP_FETCH_INTERVAL seconds) turns new messages into mail waiting for the secretariat;
+# a handled message gets the keyword IMAP_HANDLED_FLAG on the server.
+IMAP_HOST = os.environ.get("IMAP_HOST", "")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_SECURITY = os.environ.get("IMAP_SECURITY", "tls")  # tls | starttls | none (loopback only)
+IMAP_USER = os.environ.get("IMAP_USER", "")
+IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+IMAP_HANDLED_FLAG = os.environ.get("IMAP_HANDLED_FLAG", "$KlachtrouteVerwerkt")
+IMAP_CA_FILE = os.environ.get("IMAP_CA_FILE", "")
+IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 30)

@@ -54,6 +54,12 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
         {"administrator"},
     ),
     "set_language": ("POST", "/i18n/setlang/", "Language switch", EVERYONE),
+    "health": (
+        "GET",
+        "/gezond/",
+        "Health check: database and the age of the oldest waiting message and task",
+        EVERYONE,
+    ),
     # API (Bearer token; the links' parties have no token)
     "api-v1:api-root": ("GET", "/api/v1/", "API root: 404 for everyone", set()),
     "api-v1:openapi-json": ("GET", "/api/v1/openapi.json", "API schema, public", EVERYONE),
@@ -101,6 +107,14 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
         EVERYONE,
     ),
     "intake:register": ("GET", "/registreren/", "Registration by the secretariat", {"secretariat"}),
+    "intake:mail_list": ("GET", "/e-mail/", "Mail from the complaint mailbox", {"secretariat"}),
+    "intake:mail_detail": (
+        "GET",
+        "/e-mail/{mail_id}/",
+        "Complete and register, or reject as not a complaint",
+        {"secretariat"},
+    ),
+    "intake:mail_original": ("GET", "/e-mail/{mail_id}/origineel.eml", "", {"secretariat"}),
     # Cases
     "cases:worklist": ("GET", "/werk/", "Lists only visible complaints", LOGGED_IN),
     "cases:detail": ("GET", "/zaken/{number}/", "complaints_visible_to", SEES_COMPLAINT),

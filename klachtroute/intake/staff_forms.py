@@ -217,3 +217,28 @@ class StaffRegistrationForm(forms.Form):
             "document": data.get("document") or None,
             "settled_on_the_spot": bool(data.get("settled_on_the_spot")),
         }
+
+
+class MailRegistrationForm(StaffRegistrationForm):
+    """Completing a complaint that came into the mailbox: the channel, the date of receipt
+    and the documents come from the message itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("channel", "received_at", "document", "settled_on_the_spot"):
+            del self.fields[name]
+
+    def service_kwargs(self) -> dict:
+        self.cleaned_data.update(channel=Channel.EMAIL, received_at=None)
+        kwargs = super().service_kwargs()
+        for name in ("channel", "received_at", "document", "settled_on_the_spot"):
+            del kwargs[name]
+        return kwargs
+
+
+class MailRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Waarom is dit geen klacht?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

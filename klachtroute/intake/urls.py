@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import public_views, staff_views
+from . import mail_views, public_views, staff_views
 
 app_name = "intake"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
         "klacht/ontvangen/<str:token>/", public_views.complaint_received, name="complaint_received"
     ),
     path("registreren/", staff_views.register, name="register"),
+    path("e-mail/", mail_views.mail_list, name="mail_list"),
+    path("e-mail/<int:mail_id>/", mail_views.mail_detail, name="mail_detail"),
+    path("e-mail/<int:mail_id>/origineel.eml", mail_views.mail_original, name="mail_original"),
 ]

@@ -14,7 +14,9 @@ from .registration import document_add
 INFORMATION_MAX_CHARS = 10_000
 
 
-def complainant_information_add(*, complaint: Complaint, text: str, files: list):
+def complainant_information_add(
+    *, complaint: Complaint, text: str, files: list, actor_label: str = ""
+):
     """The complainant adds a text and/or documents to an open complaint; the handler (or,
     without one, the secretariat) is told that there is something new, by number only.
 
@@ -42,7 +44,7 @@ def complainant_information_add(*, complaint: Complaint, text: str, files: list)
                 {"files": [f"{name}: {message}" for message in exc.messages]}
             ) from exc
 
-    label = _("Klager (via privélink)")
+    label = actor_label or _("Klager (via privélink)")
     with files_removed_on_failure(), transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if not complaint.is_open:

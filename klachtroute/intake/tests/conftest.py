@@ -165,3 +165,34 @@ def browser_page(live_server, transactional_db, monkeypatch):
             # separate (context-local) slot; close them here or they outlive the test
             # database.
             connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def _dovecot():
+    from .imap_server import DOVECOT, OPENSSL, ImapServer
+
+    if not DOVECOT.exists():
+        pytest.skip(f"{DOVECOT} is not installed (apt-get install dovecot-imapd)")
+    if OPENSSL is None:
+        pytest.skip("openssl is not installed (apt-get install openssl)")
+    server = ImapServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap(_dovecot, settings):
+    """The complaint mailbox on a real dovecot (STARTTLS), empty at the start of each test."""
+    from .imap_server import FLAG, PASSWORD, USER
+
+    _dovecot.empty()
+    settings.IMAP_HOST = "127.0.0.1"
+    settings.IMAP_PORT = _dovecot.port
+    settings.IMAP_SECURITY = "starttls"
+    settings.IMAP_CA_FILE = _dovecot.cafile
+    settings.IMAP_USER = USER
+    settings.IMAP_PASSWORD = PASSWORD
+    settings.IMAP_HANDLED_FLAG = FLAG
+    settings.IMAP_TIMEOUT = 10
+    return _dovecot

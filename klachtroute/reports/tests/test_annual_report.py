@@ -4,9 +4,9 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from xml.etree import ElementTree
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
@@ -188,22 +188,36 @@ def _csv_numbers(content: bytes) -> list[tuple[str, str, str]]:
 
 
 def _xlsx_numbers(content: bytes) -> list[tuple[str, str, str]]:
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        assert "[Content_Types].xml" in archive.namelist()
-        sheet = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))  # noqa: S314 (our own output)
+    """The rows as a spreadsheet program reads them: dates as ISO text, numbers as numbers."""
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
     rows = []
-    for row in sheet.iterfind(".//m:row", ns):
+    for row in sheet.iter_rows(values_only=True):
         values = []
-        for cell in row.iterfind("m:c", ns):
-            if cell.get("t") == "inlineStr":
-                values.append(cell.find(".//m:t", ns).text)
+        for value in row:
+            if isinstance(value, dt.datetime):
+                values.append(value.date().isoformat())
             else:
-                v = cell.find("m:v", ns)
-                values.append("" if v is None else v.text)
+                values.append("" if value is None else str(value))
         rows.append(tuple(values + [""] * (3 - len(values))))
     assert rows[0] == ("Onderdeel", "Omschrijving", "Waarde")
     return rows[1:]
+
+
+def test_xlsx_holds_dates_as_date_cells_and_numbers_as_numeric_cells(
+    year_2025, report_day, director, login
+):
+    content = login(director).get("/jaarverslag/xlsx/", YEAR).content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    cells = {(row[0].value, row[1].value): row[2] for row in sheet.iter_rows(min_row=2)}
+
+    start, end = cells[("Periode", "Van")], cells[("Periode", "Tot en met")]
+    assert (start.is_date, start.value.date()) == (True, dt.date(2025, 1, 1))
+    assert (end.is_date, end.value.date()) == (True, dt.date(2025, 12, 31))
+    received = cells[("Totaal", "Ontvangen klachten")]
+    assert (received.data_type, received.value) == ("n", 7)
+    percent = cells[("Op tijd bevestigd", "Percentage")]
+    assert (percent.data_type, percent.value) == ("n", 66.7)
+    assert sheet["A1"].font.bold
 
 
 def test_lsr_8a_csv_and_xlsx_hold_the_same_numbers(year_2025, report_day, director, login):
@@ -216,8 +230,14 @@ def test_lsr_8a_csv_and_xlsx_hold_the_same_numbers(year_2025, report_day, direct
     from_xlsx = _xlsx_numbers(xlsx_response.content)
 
     # CSV writes decimals the Dutch way (comma); XLSX stores numbers.
-    assert [(s, i, v.replace(",", ".")) for s, i, v in from_csv] == [
-        (s, i, str(float(v)) if "." in v else v) for s, i, v in from_xlsx
+    def number_or_text(value: str):
+        try:
+            return float(value.replace(",", "."))
+        except ValueError:
+            return value
+
+    assert [(s, i, number_or_text(v)) for s, i, v in from_csv] == [
+        (s, i, number_or_text(v)) for s, i, v in from_xlsx
     ]
     assert ("Totaal", "Ontvangen klachten", "7") in from_csv
     assert ("Kanaal", "Webformulier", "3") in from_xlsx

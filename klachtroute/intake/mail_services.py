@@ -1,0 +1,181 @@
+"""Writes for mail received in the complaint mailbox: store a fetched message, register
+it as a complaint, reject it as not a complaint. Each runs in one transaction."""
+
+import re
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachtroute.cases.models import Channel, Complaint
+from klachtroute.cases.services import complainant_information_add, complaint_register
+from klachtroute.cases.services.registration import document_add
+from klachtroute.cases.uploads import files_removed_on_failure, remember_stored_file
+from klachtroute.notifications.models import OutboxMessage
+
+from .mailbox import ParsedMail, attachments_checked, mail_parse, original_checked
+from .models import MailStatus, ReceivedMail
+
+NUMBER_IN_SUBJECT = re.compile(r"\bK-\d{4}-\d{4,}\b")
+
+
+def _reply_target(parsed: ParsedMail) -> Complaint | None:
+    """The open complaint this message answers: its number in the subject, or a message we
+    sent about it in In-Reply-To/References; only when it comes from that complainant."""
+    candidates = []
+    if parsed.in_reply_to:
+        candidates += list(
+            Complaint.objects.filter(
+                pk__in=OutboxMessage.objects.filter(
+                    message_id__in=parsed.in_reply_to, complaint__isnull=False
+                ).values("complaint_id")
+            )
+        )
+    numbers = NUMBER_IN_SUBJECT.findall(parsed.subject)
+    if numbers:
+        candidates += list(Complaint.objects.filter(number__in=numbers))
+    for complaint in candidates:
+        if complaint.complainant_email and (
+            complaint.complainant_email.strip().lower() == parsed.sender_email
+        ):
+            return complaint
+    return None
+
+
+def _information_added(mail: ReceivedMail, parsed: ParsedMail, raw: bytes, complaint) -> bool:
+    accepted, _rows = attachments_checked(parsed)
+    original, _reason = original_checked(raw)
+    files = [c.file for c in accepted] + ([original.file] if original else [])
+    text = parsed.body or parsed.subject
+    try:
+        with transaction.atomic():
+            complainant_information_add(
+                complaint=complaint,
+                text=text,
+                files=files,
+                actor_label=_("Klager (per e-mail)"),
+            )
+    except ValidationError:
+        return False  # closed, or too long: the secretariat looks at it
+    return True
+
+
+def received_mail_store(*, raw: bytes, received_at: datetime | None = None) -> bool:
+    """Keep one fetched message; True if it is new. A message seen before (same
+    Message-ID) is not stored again. A reply from a complainant about an open complaint is
+    added to it as information; mail sent by a machine is kept aside and answered never."""
+    parsed = mail_parse(raw)
+    key = parsed.key(raw)
+    if ReceivedMail.objects.filter(key=key).exists():
+        return False
+    now = timezone.now()
+    _accepted, rows = attachments_checked(parsed)
+    _original, original_refused = original_checked(raw)
+    if original_refused:
+        rows.append({"name": "e-mail.eml", "size": len(raw), "refused": original_refused})
+    mail = ReceivedMail(
+        key=key,
+        message_id=parsed.message_id,
+        received_at=min(received_at or now, now),
+        sender_name=parsed.sender_name,
+        sender_email=parsed.sender_email,
+        subject=parsed.subject,
+        body=parsed.body,
+        raw_size=len(raw),
+        attachments=rows,
+        automatic_reason=parsed.automatic_reason,
+        status=MailStatus.AUTOMATIC if parsed.automatic_reason else MailStatus.WAITING,
+    )
+    try:
+        with files_removed_on_failure(), transaction.atomic():
+            mail.raw.save(f"{key[:16]}.eml", ContentFile(raw), save=False)
+            remember_stored_file(mail.raw.storage, mail.raw.name)
+            mail.save()
+            if mail.status == MailStatus.WAITING:
+                target = _reply_target(parsed)
+                if target is not None and _information_added(mail, parsed, raw, target):
+                    mail.status = MailStatus.ADDED
+                    mail.complaint = target
+                    mail.handled_at = now
+                    mail.save(update_fields=["status", "complaint", "handled_at"])
+    except IntegrityError:
+        if ReceivedMail.objects.filter(key=key).exists():
+            return False  # another run stored it at the same moment
+        raise
+    return True
+
+
+def _secretariat_only(actor) -> None:
+    if not getattr(actor, "is_secretariat", False):
+        raise PermissionDenied(_("Alleen het secretariaat behandelt binnengekomen e-mail."))
+
+
+def _locked(mail: ReceivedMail, allowed: set) -> ReceivedMail:
+    mail = ReceivedMail.objects.select_for_update().get(pk=mail.pk)
+    if mail.status not in allowed:
+        raise ValidationError(
+            _("Deze e-mail is al verwerkt (%(status)s).")
+            % {"status": MailStatus(mail.status).label}
+        )
+    return mail
+
+
+def received_mail_register(*, mail: ReceivedMail, actor, **fields) -> Complaint:
+    """The secretariat registers the message as a complaint received by e-mail, with the
+    date of receipt of the mailbox; every accepted attachment and the original message
+    become documents of the complaint."""
+    _secretariat_only(actor)
+    raw = mail.raw.open("rb").read()
+    mail.raw.close()
+    parsed = mail_parse(raw)
+    accepted, _rows = attachments_checked(parsed)
+    original, _reason = original_checked(raw)
+    with files_removed_on_failure(), transaction.atomic():
+        mail = _locked(mail, {MailStatus.WAITING})
+        complaint = complaint_register(
+            actor=actor,
+            channel=Channel.EMAIL,
+            received_at=mail.received_at,
+            document=None,
+            settled_on_the_spot=False,
+            **fields,
+        )
+        for checked in accepted:
+            document_add(
+                complaint=complaint,
+                checked=checked,
+                actor=actor,
+                description=_("Bijlage bij de e-mail"),
+            )
+        if original is not None:
+            document_add(
+                complaint=complaint,
+                checked=original,
+                actor=actor,
+                description=_("De oorspronkelijke e-mail"),
+            )
+        mail.status = MailStatus.REGISTERED
+        mail.complaint = complaint
+        mail.handled_by = actor
+        mail.handled_at = timezone.now()
+        mail.save(update_fields=["status", "complaint", "handled_by", "handled_at"])
+    return complaint
+
+
+@transaction.atomic
+def received_mail_reject(*, mail: ReceivedMail, actor, reason: str) -> ReceivedMail:
+    """Not a complaint: the message is kept, with the reason and who decided."""
+    _secretariat_only(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Schrijf op waarom dit geen klacht is.")})
+    mail = _locked(mail, {MailStatus.WAITING, MailStatus.AUTOMATIC})
+    mail.status = MailStatus.REJECTED
+    mail.reject_reason = reason
+    mail.handled_by = actor
+    mail.handled_at = timezone.now()
+    mail.save(update_fields=["status", "reject_reason", "handled_by", "handled_at"])
+    return mail
