@@ -87,6 +87,7 @@ def production(database, tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
         "DATABASE_URL": database,
         "KLACHTROUTE_VAR_DIR": str(tmp_path / "var"),
         "STATIC_ROOT": str(tmp_path / "static-root"),
