@@ -86,7 +86,7 @@ schema = schemathesis.openapi.from_wsgi(
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_issue_5_10_api_answers_every_generated_request_within_its_schema(
+def test_api_answers_every_generated_request_within_its_schema(
     case, complaint, secretariat_headers
 ):
     aim(case, complaint.number)

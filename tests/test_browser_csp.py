@@ -1,4 +1,4 @@
-"""The Content Security Policy in a real browser (issue 5.5): the public form, the worklist
+"""The Content Security Policy in a real browser: the public form, the worklist
 and a complaint record load without a single CSP violation, and htmx is configured for it."""
 
 import pytest

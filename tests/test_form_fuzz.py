@@ -139,7 +139,7 @@ def test_the_valid_bases_are_accepted(public_client, desk, course):
 
 @FUZZ
 @given(data=st.data())
-def test_issue_5_10_public_form_survives_arbitrary_text(public_client, course, data):
+def test_public_form_survives_arbitrary_text(public_client, course, data):
     fields = mutated(public_data(course), data)
     before = counts()
     response = public_client.post(PUBLIC_URL, fields)
@@ -150,7 +150,7 @@ def test_issue_5_10_public_form_survives_arbitrary_text(public_client, course, d
 
 @FUZZ
 @given(data=st.data(), charset=st.sampled_from(CHARSETS))
-def test_issue_5_10_public_form_survives_odd_encodings(public_client, course, data, charset):
+def test_public_form_survives_odd_encodings(public_client, course, data, charset):
     body = encoded_body(mutated(public_data(course), data), charset)
     content_type = "application/x-www-form-urlencoded" + (f"; charset={charset}" if charset else "")
     before = counts()
@@ -174,7 +174,7 @@ def test_issue_5_10_public_form_survives_odd_encodings(public_client, course, da
         ]
     ),
 )
-def test_issue_5_10_public_form_survives_random_bytes(public_client, body, content_type):
+def test_public_form_survives_random_bytes(public_client, body, content_type):
     before = counts()
     response = public_client.generic("POST", PUBLIC_URL, body, content_type=content_type)
     assert_nothing_left_unless_accepted(response, before)
@@ -182,7 +182,7 @@ def test_issue_5_10_public_form_survives_random_bytes(public_client, body, conte
 
 @FUZZ
 @given(data=st.data())
-def test_issue_5_10_registration_survives_arbitrary_text(desk, data):
+def test_registration_survives_arbitrary_text(desk, data):
     fields = mutated(register_data(), data)
     before = counts()
     response = desk.post(REGISTER_URL, fields)
@@ -191,7 +191,7 @@ def test_issue_5_10_registration_survives_arbitrary_text(desk, data):
 
 @FUZZ
 @given(data=st.data(), charset=st.sampled_from(CHARSETS))
-def test_issue_5_10_registration_survives_odd_encodings(desk, data, charset):
+def test_registration_survives_odd_encodings(desk, data, charset):
     body = encoded_body(mutated(register_data(), data), charset)
     content_type = "application/x-www-form-urlencoded" + (f"; charset={charset}" if charset else "")
     before = counts()
@@ -206,7 +206,7 @@ def test_issue_5_10_registration_survives_odd_encodings(desk, data, charset):
         ["application/x-www-form-urlencoded; charset=utf-16", "multipart/form-data; boundary=b"]
     ),
 )
-def test_issue_5_10_registration_survives_random_bytes(desk, body, content_type):
+def test_registration_survives_random_bytes(desk, body, content_type):
     before = counts()
     response = desk.generic("POST", REGISTER_URL, body, content_type=content_type)
     assert_nothing_left_unless_accepted(response, before)

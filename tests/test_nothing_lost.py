@@ -81,7 +81,7 @@ def handled(organisation, course, trainers):
 
 
 @pytest.mark.django_db
-def test_issue_5_8_an_interrupted_deadline_watch_sends_every_reminder_once_when_rerun(
+def test_an_interrupted_deadline_watch_sends_every_reminder_once_when_rerun(
     organisation, course, trainers, monkeypatch
 ):
     with time_machine.travel(at(2026, 3, 2), tick=False):
@@ -120,9 +120,7 @@ def test_issue_5_8_an_interrupted_deadline_watch_sends_every_reminder_once_when_
 
 
 @pytest.mark.django_db
-def test_issue_5_8_two_people_setting_the_respondent_the_second_is_refused(
-    handled, secretariat, trainers
-):
+def test_two_people_setting_the_respondent_the_second_is_refused(handled, secretariat, trainers):
     number = handled.number
     handler, desk = logged_in(trainers[2]), logged_in(secretariat)
     # Both open the record and read the same state.
@@ -155,7 +153,7 @@ def test_issue_5_8_two_people_setting_the_respondent_the_second_is_refused(
 
 
 @pytest.mark.django_db
-def test_issue_5_8_a_solution_proposed_twice_from_the_same_page_keeps_the_first(handled, trainers):
+def test_a_solution_proposed_twice_from_the_same_page_keeps_the_first(handled, trainers):
     number = handled.number
     respondent_set(
         complaint=handled, actor=trainers[2], respondent_type="person", respondent=trainers[0]
@@ -183,7 +181,7 @@ def test_issue_5_8_a_solution_proposed_twice_from_the_same_page_keeps_the_first(
 
 
 @pytest.mark.django_db
-def test_issue_5_8_the_api_refuses_a_stale_version_with_409(handled, secretariat, trainers):
+def test_the_api_refuses_a_stale_version_with_409(handled, secretariat, trainers):
     _token, raw = ApiToken.objects.create_token(user=trainers[2], name="t")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     url = f"/api/v1/complaints/{handled.number}/actions/set_respondent"
@@ -210,9 +208,7 @@ def test_issue_5_8_the_api_refuses_a_stale_version_with_409(handled, secretariat
 
 
 @pytest.mark.django_db(transaction=True)
-def test_issue_5_8_both_parties_approving_at_the_same_moment_are_serialised(
-    handled, secretariat, trainers
-):
+def test_both_parties_approving_at_the_same_moment_are_serialised(handled, secretariat, trainers):
     if connection.vendor != "postgresql":
         pytest.skip("a real race needs PostgreSQL's row locks; SQLite serialises all writes")
     respondent_set(
@@ -255,7 +251,7 @@ def test_issue_5_8_both_parties_approving_at_the_same_moment_are_serialised(
 
 
 @pytest.mark.django_db
-def test_issue_5_8_database_failing_mid_registration_gives_a_clean_page_and_saves_nothing(
+def test_database_failing_mid_registration_gives_a_clean_page_and_saves_nothing(
     organisation, secretariat, monkeypatch
 ):
     from klachtroute.cases.services import registration

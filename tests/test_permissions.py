@@ -1,4 +1,4 @@
-"""Who may do what (issue 5.1): every URL pattern and every API operation, for every role,
+"""Who may do what: every URL pattern and every API operation, for every role,
 against the table in klachtroute/accounts/permissions.py (docs/permissions.md is made from it).
 
 A URL pattern without an entry in the table fails the test; a complaint someone may not see

@@ -1,4 +1,4 @@
-"""Headers and settings (issue 5.5): a Content Security Policy without 'unsafe-inline' and
+"""Headers and settings: a Content Security Policy without 'unsafe-inline' and
 'unsafe-eval', nosniff, a referrer policy, no framing, and a clean `check --deploy`."""
 
 import os

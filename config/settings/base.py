@@ -158,7 +158,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:worklist"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login security (issue 5.3). django-axes checks every login first and refuses a locked-out
+# Login security. django-axes checks every login first and refuses a locked-out
 # username from the same address, whatever the password; the API (bearer tokens) is not behind it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -220,7 +220,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "klachten@example.org"
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 60)
 
-# The public complaint form: at most this many posts per client address per window (issue 5.4).
+# The public complaint form: at most this many posts per client address per window.
 # Counts live in the cache below; the default (LocMemCache) is per process, so with several
 # web processes use a shared one, e.g. CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache
 # with CACHE_LOCATION=klachtroute_cache (and `manage.py createcachetable`).
@@ -233,7 +233,7 @@ CACHES = {
     }
 }
 
-# Headers (issue 5.5). config.middleware sets the Content Security Policy; the rest is
+# Headers. config.middleware sets the Content Security Policy; the rest is
 # Django's SecurityMiddleware, clickjacking middleware and cookie settings.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

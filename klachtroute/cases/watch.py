@@ -286,5 +286,5 @@ def deadlines_watch(*, today: date | None = None) -> WatchReport:
     report.errors += retention_purge_due(today).errors  # LIVP-10: purge expired complaints
     sent, errors = measure_reminders_send(today)  # owners of measures (LIVP-8, LSR-8c)
     report.reminders, report.errors = report.reminders + sent, report.errors + errors
-    satisfaction_invitations_send(today)  # issue 4.7: survey invitation, once per complaint
+    satisfaction_invitations_send(today)  # survey invitation, once per complaint
     return report

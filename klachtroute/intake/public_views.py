@@ -5,7 +5,7 @@ A hidden submission token makes a repeated post register one complaint. The
 confirmation page is reached through a signed, short-lived token so that nobody can
 look at another person's complaint by changing a number in the address.
 
-Abuse (issue 5.4), without any outside service: every POST counts against a limit per
+Abuse, without any outside service: every POST counts against a limit per
 client address (PUBLIC_FORM_RATE_LIMIT per PUBLIC_FORM_RATE_WINDOW seconds; over it: 429);
 a filled-in honeypot field refuses the post (400); a body larger than
 DATA_UPLOAD_MAX_MEMORY_SIZE gets a friendly 413 page (config.errors.bad_request). None of

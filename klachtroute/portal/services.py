@@ -1,5 +1,5 @@
 """Writes for the complainant's side that are not a step of the procedure: a new status link
-for a lost one (issue 4, point 2) and the satisfaction survey after closing (point 7)."""
+for a lost one and the satisfaction survey after closing."""
 
 import logging
 from datetime import date, datetime, time, timedelta

@@ -619,7 +619,7 @@ PAGES = {
 }
 
 
-# -- A lost status link (issue 4, point 2) -----------------------------------------------
+# -- A lost status link ------------------------------------------------------------------
 
 LOST_LINK_LIMIT = 5  # requests per hour, per IP address and per e-mail address
 LOST_LINK_WINDOW = 3600

@@ -97,7 +97,7 @@ class Share:
 
 @dataclass
 class Satisfaction:
-    """The satisfaction survey's results (issue 4, point 7), for the complaints in the
+    """The satisfaction survey's results, for the complaints in the
     report: the number of answered surveys, the average of the two 1-5 scores and how
     often each answer to "kept informed on time" was given. Only these aggregates; the
     complainants' comments never appear in a report."""

@@ -1,4 +1,4 @@
-"""Token authentication (issue 2, point 11): only a valid personal token gets in."""
+"""Token authentication: only a valid personal token gets in."""
 
 import datetime as dt
 import io

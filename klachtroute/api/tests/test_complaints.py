@@ -1,4 +1,4 @@
-"""Registering and reading complaints through the API (issue 2, point 11)."""
+"""Registering and reading complaints through the API."""
 
 import datetime as dt
 import uuid

@@ -1,4 +1,4 @@
-"""Writes the complainant makes through the status page (issue 4, point 2)."""
+"""Writes the complainant makes through the status page."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

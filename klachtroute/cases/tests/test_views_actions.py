@@ -1,4 +1,4 @@
-"""The workflow's actions on the registration record (issue 3, points 2 to 4).
+"""The workflow's actions on the registration record.
 
 The record offers exactly the actions `actions_for` allows; /zaken/<number>/acties/<action>/
 carries one out, and a refused or invalid one changes nothing.

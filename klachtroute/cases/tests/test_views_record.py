@@ -1,4 +1,4 @@
-"""The registration record (klachtenregistratieformulier) and its actions (issue 2, points 6 and 8)."""
+"""The registration record (klachtenregistratieformulier) and its actions."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo

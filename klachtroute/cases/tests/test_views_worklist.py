@@ -1,4 +1,4 @@
-"""The worklist (issue 2, point 9): who sees what, filters, search, paging, deadlines."""
+"""The worklist: who sees what, filters, search, paging, deadlines."""
 
 import datetime as dt
 import re

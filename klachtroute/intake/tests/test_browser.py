@@ -1,5 +1,5 @@
 """The public form in a real browser (headless Chromium through Playwright), used with the
-keyboard only, and checked with axe-core (LIVP-1; issue 2, point 12)."""
+keyboard only, and checked with axe-core (LIVP-1)."""
 
 import datetime as dt
 import re

@@ -39,7 +39,7 @@ def test_english_form_labels_are_english(client, html, organisation):
         "id_complaint_date": "Date of the complaint",
         "id_description": "Short description of your complaint",
         "id_remedy_sought": "Desired solution (optional)",
-        "id_website": "Leave this field empty",  # the honeypot (issue 5.4)
+        "id_website": "Leave this field empty",  # the honeypot
     }
     assert page.lang == "en"
     assert page.text.count("Make a complaint") == 2  # title and heading

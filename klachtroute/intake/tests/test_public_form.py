@@ -533,5 +533,5 @@ def test_confirmation_page_on_the_english_address_shows_english_dates(client, ht
 def test_request_bigger_than_the_upload_limit_is_refused_cleanly(client, form_data):
     form_data["description"] = "x" * 3_000_000  # over DATA_UPLOAD_MAX_MEMORY_SIZE
     response = client.post(FORM_NL, form_data)
-    assert response.status_code == 413  # a friendly page (config.errors), issue 5.4
+    assert response.status_code == 413  # a friendly page (config.errors)
     assert nothing_registered()

@@ -1,4 +1,4 @@
-"""The public form withstands abuse without any outside service (issue 5.4).
+"""The public form withstands abuse without any outside service.
 
 A honeypot field, a rate limit per client address and a maximum request size; every
 blocked attempt gets a clear message and leaves no complaint, event or outbox message.

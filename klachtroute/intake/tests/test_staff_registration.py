@@ -1,4 +1,4 @@
-"""Registration by the secretariat (issue 2, point 5; LIVP-2, LSR-4a)."""
+"""Registration by the secretariat (LIVP-2, LSR-4a)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo

@@ -1,4 +1,4 @@
-"""The secretariat can revoke a private link; it then works no more (issue 5: private links)."""
+"""The secretariat can revoke a private link; it then works no more."""
 
 import pytest
 
