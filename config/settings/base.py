@@ -195,6 +195,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
 MEDIA_URL = None
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# The trainers' review shows complaints per trainer, course and month only where at least
+# this many share them; fewer are merged into a quarter or the whole period, or left out.
+TRAINERS_REVIEW_MIN_GROUP = env_int("TRAINERS_REVIEW_MIN_GROUP", 3)
 # Quotas: all documents of one complaint together, and what the complainant's private
 # link may upload in one hour.
 UPLOAD_COMPLAINT_MAX_BYTES = env_int("UPLOAD_COMPLAINT_MAX_MB", 200) * 1024 * 1024

@@ -100,11 +100,17 @@ def anonymised_summary(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         form = AnonymisedSummaryForm(request.POST)
         if form.is_valid():
-            anonymised_summary_set(
-                complaint=complaint, actor=request.user, summary=form.cleaned_data["summary"]
-            )
-            messages.success(request, _("De geanonimiseerde samenvatting is opgeslagen."))
-            return redirect("cases:detail", number=number)
+            try:
+                anonymised_summary_set(
+                    complaint=complaint, actor=request.user, summary=form.cleaned_data["summary"]
+                )
+            except ValidationError as exc:
+                # Not anonymous: the text stays in the form, with what to leave out.
+                for message in exc.message_dict.get("summary", exc.messages):
+                    form.add_error("summary", message)
+            else:
+                messages.success(request, _("De geanonimiseerde samenvatting is opgeslagen."))
+                return redirect("cases:detail", number=number)
         status = 400
     else:
         form = AnonymisedSummaryForm(initial={"summary": complaint.anonymised_summary})

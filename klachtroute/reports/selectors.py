@@ -35,8 +35,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from klachtroute.cases.anonymity import party_data_found
 from klachtroute.cases.models import (
     Channel,
     Complaint,
@@ -139,12 +141,13 @@ class Report:
 class TrainerComplaint:
     """One complaint about a trainer, without anything that identifies the complainant."""
 
-    month: date  # the first day of the month of receipt: only the month is shown
+    month: date  # the first day of the month of receipt
     category: str
     course: str
     outcome: str
     admissibility: str
     summary: str  # an anonymised summary written by staff, or ""
+    period: str = ""  # what is shown: the month, or a coarser period (see _coarsened)
 
 
 @dataclass
@@ -153,9 +156,11 @@ class TrainerGroup:
     complaints: list[TrainerComplaint]
     outcomes: list[Row]
 
+    left_out: int = 0  # complaints too few to show per course and period
+
     @property
-    def count(self) -> int:
-        return len(self.complaints)
+    def count(self) -> int | float:
+        return sum(row.value or 0 for row in self.outcomes)
 
     @property
     def open(self) -> int | float:
@@ -170,6 +175,9 @@ class TrainerReview:
     end: date  # the last day of the last month
     report: Report
     groups: list[TrainerGroup]
+    min_group: int = 1  # fewer complaints per trainer, course and period are not shown apart
+    merged: int = 0  # complaints shown under a quarter or the whole period, not their month
+    left_out: int = 0  # complaints not shown one by one at all
 
 
 def _open_label() -> str:
@@ -207,7 +215,70 @@ def trainers_review(*, start: date, end: date) -> TrainerReview:
     end = (end.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     complaints = complaints_about_trainers(start=start, end=end)
     report = report_build(complaints, start=start, end=end, anonymous=True)
-    return TrainerReview(start=start, end=end, report=report, groups=_trainer_groups(complaints))
+    groups = _trainer_groups(complaints)
+    k = max(int(settings.TRAINERS_REVIEW_MIN_GROUP), 1)
+    merged = 0
+    for group in groups:
+        shown, group_merged = _coarsened(group.complaints, k=k, start=start, end=end)
+        group.left_out = len(group.complaints) - len(shown)
+        group.complaints = shown
+        merged += group_merged
+    return TrainerReview(
+        start=start,
+        end=end,
+        report=report,
+        groups=groups,
+        min_group=k,
+        merged=merged,
+        left_out=sum(g.left_out for g in groups),
+    )
+
+
+def _coarsened(
+    items: list[TrainerComplaint], *, k: int, start: date, end: date
+) -> tuple[list[TrainerComplaint], int]:
+    """The complaints of one trainer that can be shown without letting a reader recognise
+    a complainant: per course, a month with at least `k` complaints shows that month; the
+    rest are pooled per quarter, then over the whole period; a pool still smaller than `k`
+    is left out. Returns the rows to show (ordered) and how many went to a coarser period."""
+    whole = _("%(start)s – %(end)s") % {
+        "start": date_format(start, "F Y"),
+        "end": date_format(end, "F Y"),
+    }
+    shown: list[TrainerComplaint] = []
+    merged = 0
+    by_course: OrderedDict[str, list[TrainerComplaint]] = OrderedDict()
+    for item in items:
+        by_course.setdefault(item.course, []).append(item)
+    for course_items in by_course.values():
+        rest = course_items
+        levels = [
+            (lambda c: c.month, lambda c: date_format(c.month, "F Y"), False),
+            (
+                lambda c: (c.month.year, (c.month.month - 1) // 3),
+                lambda c: (
+                    _("%(q)se kwartaal %(year)s")
+                    % {"q": (c.month.month - 1) // 3 + 1, "year": c.month.year}
+                ),
+                True,
+            ),
+            (lambda c: None, lambda c: whole, True),
+        ]
+        for key, label, coarser in levels:
+            buckets: OrderedDict = OrderedDict()
+            for item in rest:
+                buckets.setdefault(key(item), []).append(item)
+            rest = []
+            for bucket in buckets.values():
+                if len(bucket) >= k:
+                    for item in bucket:
+                        item.period = str(label(item))
+                    shown += bucket
+                    merged += len(bucket) if coarser else 0
+                else:
+                    rest += bucket
+    shown.sort(key=lambda c: (c.month, c.course))
+    return shown, merged
 
 
 # Building the report
@@ -519,6 +590,8 @@ def _trainer_groups(qs: QuerySet[Complaint]) -> list[TrainerGroup]:
         else:
             outcome = _choice_label(Outcome, complaint.outcome, _("Zonder uitkomst"))
         summary = getattr(complaint, "anonymised_summary", "") or ""
+        if party_data_found(complaint, summary):
+            summary = ""  # written before the check, or into the database: never shown
         groups.setdefault(trainer, []).append(
             TrainerComplaint(
                 month=local_date(complaint.received_at, zone).replace(day=1),

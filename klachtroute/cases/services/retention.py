@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..anonymity import party_data_found
 from ..events import event_record
 from ..models import (
     Approval,
@@ -268,6 +269,17 @@ def anonymised_summary_set(
         )
     locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     summary = (summary or "").strip()
+    found = party_data_found(locked, summary)
+    if found:
+        raise ValidationError(
+            {
+                "summary": _(
+                    "De samenvatting is niet anoniem: er staat %(what)s van een betrokkene "
+                    "in. Laat namen, e-mailadressen en telefoonnummers weg."
+                )
+                % {"what": ", ".join(found)}
+            }
+        )
     changed = summary != locked.anonymised_summary
     locked.anonymised_summary = summary
     locked.save(update_fields=["anonymised_summary", "updated_at"])

@@ -47,7 +47,10 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_lsr_8b_review_groups_complaints_about_trainers_per_trainer(year_2025, report_day):
+def test_lsr_8b_review_groups_complaints_about_trainers_per_trainer(
+    year_2025, report_day, settings
+):
+    settings.TRAINERS_REVIEW_MIN_GROUP = 1  # every complaint apart: what each row holds
     review = trainers_review(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
     # A and E are about Tom (E by category "trainer"), C about Tessa; the rest are not
     # about a trainer.
@@ -73,8 +76,9 @@ def test_lsr_8b_review_covers_whole_months(year_2025, report_day):
 
 
 def test_lsr_8b_review_shows_no_complainant_data_in_html_or_pdf(
-    year_2025, report_day, director, login
+    year_2025, report_day, director, login, settings
 ):
+    settings.TRAINERS_REVIEW_MIN_GROUP = 1  # every complaint apart: what each row holds
     client = login(director)
     page = client.get("/jaarverslag/trainers/", YEAR)
     html = page.content.decode()
@@ -98,8 +102,9 @@ def test_lsr_8b_review_shows_no_complainant_data_in_html_or_pdf(
 
 
 def test_lsr_8b_review_shows_an_anonymised_summary_when_one_exists(
-    year_2025, report_day, director, login
+    year_2025, report_day, director, login, settings
 ):
+    settings.TRAINERS_REVIEW_MIN_GROUP = 1  # every complaint apart: what each row holds
     Complaint.objects.update(anonymised_summary="Een cursist miste feedback op een opdracht.")
     client = login(director)
     html = client.get("/jaarverslag/trainers/", YEAR).content.decode()
@@ -109,8 +114,9 @@ def test_lsr_8b_review_shows_an_anonymised_summary_when_one_exists(
 
 
 def test_lsr_8b_review_leaves_out_a_course_typed_in_by_the_complainant(
-    db, organisation, secretariat, trainers, report_day
+    db, organisation, secretariat, trainers, report_day, settings
 ):
+    settings.TRAINERS_REVIEW_MIN_GROUP = 1  # every complaint apart: what each row holds
     from klachtroute.cases.services import complaint_register
     from klachtroute.testing.factories import complaint_data
 
