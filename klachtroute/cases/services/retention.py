@@ -176,6 +176,20 @@ def complaint_purge(*, complaint: Complaint, actor: "User | None" = None) -> Com
         if messages:
             removed["message_contents"] = messages
 
+        # Mail from the complaint mailbox that became (or joined) this complaint: the
+        # message and its .eml go; the rows the same way as documents.
+        try:
+            received_model = apps.get_model("intake", "ReceivedMail")
+        except LookupError:
+            received_model = None
+        if received_model is not None:
+            mails = list(received_model.objects.filter(complaint=locked))
+            if mails:
+                mail_files = [(m.raw.storage, m.raw.name) for m in mails if m.raw.name]
+                received_model.objects.filter(pk__in=[m.pk for m in mails]).delete()
+                transaction.on_commit(lambda: _files_delete(mail_files))
+                removed["received_mails"] = len(mails)
+
         links, _by_model = locked.links.all().delete()
         if links:
             removed["private_links"] = links

@@ -372,3 +372,34 @@ def test_the_password_is_never_sent_unencrypted_to_another_machine(settings):
     settings.IMAP_SECURITY = "none"
     with pytest.raises(ImproperlyConfigured):
         mailbox.mailbox_fetch(lambda raw, received_at: True)
+
+
+def test_the_retention_purge_removes_the_mail_a_complaint_came_from(
+    organisation, course, secretariat, settings, django_capture_on_commit_callbacks
+):
+    from klachtroute.cases.services import complaint_purge, complaint_withdraw
+    from klachtroute.intake.mail_services import received_mail_register
+
+    received_mail_store(raw=mail(), received_at=timezone.now())
+    received = ReceivedMail.objects.get()
+    complaint = received_mail_register(
+        mail=received,
+        actor=secretariat,
+        **{
+            "complainant_name": "Fatma Yılmaz",
+            "complainant_email": "fatma@example.org",
+            "complainant_language": "nl",
+            "course": course,
+            "complaint_date": timezone.localdate(),
+            "description": "De trainer maakte opmerkingen over mijn afkomst.",
+        },
+    )
+    stored = settings.MEDIA_ROOT / received.raw.name
+    assert stored.exists()
+    complaint_withdraw(complaint=complaint, actor=secretariat)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint_purge(complaint=complaint)
+
+    assert not ReceivedMail.objects.exists()
+    assert not stored.exists()

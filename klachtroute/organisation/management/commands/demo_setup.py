@@ -1,6 +1,7 @@
 """Load the demo organisation: the LIVP preset, three courses with trainers, a user per role."""
 
 import datetime as dt
+import os
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 from klachtroute.accounts.models import User
 from klachtroute.cases.models import Complaint
 from klachtroute.cases.services import complaint_register
+from klachtroute.organisation.demo_history import demo_history_load
 from klachtroute.organisation.models import Course, Organisation
 from klachtroute.procedures.services import procedure_install_preset
 
@@ -43,11 +45,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+        parser.add_argument(
+            "--procedure",
+            choices=["livp", "lsr"],
+            default=os.environ.get("DEMO_PROCEDURE") or "livp",
+            help="The procedure of the demo organisation (default: $DEMO_PROCEDURE or livp).",
+        )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=100,
+            help="How many complaints of the past year to load on first run (0: none).",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
-        procedure = procedure_install_preset(code="livp")
-        procedure_install_preset(code="lsr")
+        livp = procedure_install_preset(code="livp")
+        lsr = procedure_install_preset(code="lsr")
+        procedure = lsr if options["procedure"] == "lsr" else livp
         organisation = Organisation.objects.first() or Organisation()
         if not organisation.pk:
             organisation.name = "Instituut Vertrouwenspersonen (demo)"
@@ -59,7 +74,7 @@ class Command(BaseCommand):
             organisation.third_party_phone = "038-7654321"
             organisation.third_party_address = "Postbus 10\n8000 AA Zwolle"
             organisation.active_procedure = procedure
-            organisation.auto_assign = True
+            organisation.auto_assign = options["procedure"] == "livp"
             organisation.save()
 
         users = {}
@@ -82,7 +97,14 @@ class Command(BaseCommand):
             course.trainers.set([users[t] for t in trainer_names])
 
         if not Complaint.objects.exists():
+            if options["history"]:
+                demo_history_load(preset=options["procedure"], count=options["history"])
             self._demo_complaints()
+        elif organisation.active_procedure_id != procedure.pk:
+            self.stdout.write(
+                "The demo was loaded for another procedure; `make clean` and run again to "
+                "load it for %s." % options["procedure"].upper()
+            )
 
         if not options["quiet"]:
             self.stdout.write(
