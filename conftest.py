@@ -1,6 +1,8 @@
 """Fixtures for every test: an organisation on a preset, people in each role, courses."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from klachtroute.testing.factories import CourseFactory, UserFactory, organisation_create
 
@@ -60,3 +62,12 @@ def history_checkpoint_file(settings, tmp_path):
     """Each test anchors the history in a checkpoint file of its own."""
     settings.HISTORY_CHECKPOINT_FILE = tmp_path / "history-checkpoint.json"
     return settings.HISTORY_CHECKPOINT_FILE
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Dutch: a request under /en/ leaves English active in the thread
+    (LocaleMiddleware activates a language and nothing deactivates it)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -234,10 +234,10 @@ def _lsr(story: _Story, kind: str, rng: random.Random) -> None:
     if kind == "exam":
         story.act(16, "exam", "record_exam_ruling", {"decision": "unfounded", "motivation": TEXT})
         return
-    criteria = story.complaint.procedure_version.criteria_for(category)
+    criteria = story.complaint.procedure_version.spec.criteria_for(category)
     findings = {
         "summary": "De afspraken zijn niet nagekomen; de trainer erkent dat.",
-        **{f"criterion_{c['code']}": "in_order" for c in criteria},
+        **{f"criterion_{c.code}": "in_order" for c in criteria},
     }
     if kind == "extended":
         story.complaint.refresh_from_db()

@@ -167,7 +167,8 @@ def test_livp_3_record_letter_uses_the_organisations_own_acknowledgement_text(
 def _application_sources():
     for path in sorted((ROOT / "klachtroute").rglob("*.py")):
         parts = set(path.relative_to(ROOT).parts)
-        if parts & {"tests", "migrations", "testing"} or path.name == "demo_setup.py":
+        # The demo loads example data for the shipped presets: it may name their codes.
+        if parts & {"tests", "migrations", "testing"} or path.name.startswith("demo"):
             continue
         yield path
 
