@@ -89,8 +89,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Static files straight from the WSGI process, compressed and cached (WhiteNoise).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PersonalDataNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
