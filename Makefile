@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup install messages lint typecheck format bench clean
 
+# The suite runs on two processes (pytest-xdist); PYTEST_ARGS= runs it in one.
+PYTEST_ARGS ?= -n 2
+
 run: setup
 	$(BIN)/python bin/run-dev
 
