@@ -20,7 +20,11 @@ from ninja import Header, NinjaAPI, P, Path, Query, Status
 from klachtroute.cases.actions import ACTIONS, action_form, action_perform
 from klachtroute.cases.deadlines import deadline_state, deadline_states, deadlines_by_key
 from klachtroute.cases.models import Complaint, RespondentType
-from klachtroute.cases.selectors import complaint_get_visible, complaints_worklist
+from klachtroute.cases.selectors import (
+    complaint_get_visible,
+    complaint_get_visible_or_404,
+    complaints_worklist,
+)
 from klachtroute.cases.services import complaint_register
 from klachtroute.cases.workflow import TRANSITIONS_BY_ACTION, State, actions_for, transition_check
 from klachtroute.organisation.models import Course
@@ -259,11 +263,7 @@ def _dossier(complaint: Complaint) -> dict:
 
 
 def _visible_or_404(user, number: str) -> Complaint:
-    complaint = complaint_get_visible(user=user, number=number)
-    if complaint is None:
-        # The same answer whether the complaint does not exist or is not for this caller.
-        raise Http404
-    return complaint
+    return complaint_get_visible_or_404(user=user, number=number)
 
 
 @api.post(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .models import Complaint
-from .selectors import complaint_get_visible, complaints_purge_preview, purge_date
+from .selectors import complaint_get_visible_or_404, complaints_purge_preview, purge_date
 from .services import anonymised_summary_set, complaint_legal_hold_set
 
 PREVIEW_DAYS = 30
@@ -56,10 +56,7 @@ def can_set_legal_hold(user) -> bool:
 
 
 def _complaint_or_404(request: HttpRequest, number: str) -> Complaint:
-    complaint = complaint_get_visible(user=request.user, number=number)
-    if complaint is None:
-        raise Http404(_("Deze klacht bestaat niet of u heeft er geen toegang toe."))
-    return complaint
+    return complaint_get_visible_or_404(user=request.user, number=number)
 
 
 @login_required

@@ -27,6 +27,7 @@ from .forms import DATETIME_LOCAL, WorklistFilterForm
 from .models import Complaint, Outcome
 from .selectors import (
     complaint_get_visible,
+    complaint_get_visible_or_404,
     complaints_earlier_of_complainant,
     complaints_visible_to,
     complaints_worklist,
@@ -37,10 +38,7 @@ PAGE_SIZE = 25
 
 
 def _complaint_or_404(request: HttpRequest, number: str) -> Complaint:
-    complaint = complaint_get_visible(user=request.user, number=number)
-    if complaint is None:
-        raise Http404(_("Deze klacht bestaat niet of u heeft er geen toegang toe."))
-    return complaint
+    return complaint_get_visible_or_404(user=request.user, number=number)
 
 
 @login_required
