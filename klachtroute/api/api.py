@@ -31,12 +31,12 @@ from klachtroute.organisation.models import Course
 
 from .auth import ApiTokenAuth
 from .errors import (
-    ApiFieldError,
+    REGISTRATION_FIELDS,
     ApiValidationError,
     JsonParser,
     field_error,
-    form_errors,
     install_exception_handlers,
+    validation_errors,
 )
 from .schemas import (
     ComplaintIn,
@@ -308,10 +308,20 @@ def complaint_create(
         if respondent is None:
             errors["respondent_id"] = _("Deze persoon bestaat niet.")
     if errors:
-        raise ApiFieldError(errors)
+        raise ValidationError(errors)
 
+    try:
+        complaint = _register(user, payload, course, respondent, idempotency_key)
+    except ValidationError as error:
+        raise ApiValidationError(validation_errors(error, fields=REGISTRATION_FIELDS)) from None
+    complaint = _visible_or_404(user, complaint.number)
+    response["Location"] = f"{request.path.rstrip('/')}/{complaint.number}"
+    return Status(201, complaint_representation(complaint, user))
+
+
+def _register(user, payload: ComplaintIn, course, respondent, idempotency_key) -> Complaint:
     complainant = payload.complainant
-    complaint = complaint_register(
+    return complaint_register(
         actor=user,
         channel=payload.channel,
         received_at=payload.received_at or timezone.now(),
@@ -333,9 +343,6 @@ def complaint_create(
         settled_on_the_spot=payload.settled_on_the_spot,
         submission_token=idempotency_key,
     )
-    complaint = _visible_or_404(user, complaint.number)
-    response["Location"] = f"{request.path.rstrip('/')}/{complaint.number}"
-    return Status(201, complaint_representation(complaint, user))
 
 
 def complaint_get_visible_by_token(user, token: uuid.UUID) -> Complaint | None:
@@ -547,10 +554,7 @@ def complaint_action(
         raise ApiValidationError(
             [field_error(key, _("Onbekend veld."), "extra_forbidden") for key in unknown]
         )
-    try:
-        result = action_perform(complaint=complaint, action=action, actor=user, data=data)
-    except ValidationError as error:
-        raise ApiValidationError(form_errors(error)) from None
+    result = action_perform(complaint=complaint, action=action, actor=user, data=data)
     if action == "reopen":
         new = _visible_or_404(user, result.number)
         response["Location"] = f"{request.path.split('/complaints/')[0]}/complaints/{new.number}"

@@ -20,19 +20,20 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y
 TEXT = {"rows": 4}
 
 
-def errors_onto_form(form: forms.Form, exc: Exception) -> None:
+def errors_onto_form(form: forms.Form, exc: Exception, *, default_field: str | None = None):
     """The one adapter from a refusal to a form: a service's field errors next to their
-    field, anything else (a refusal of the workflow, a general error) above the form. The
-    API turns the same ValidationError into field-level JSON (klachtroute.api.errors)."""
+    field, anything else (a refusal of the workflow, a general error) above the form, or
+    next to `default_field` when the page has one field it is about. The API turns the same
+    ValidationError into field-level JSON (`klachtroute.api.errors.validation_errors`)."""
     if isinstance(exc, TransitionError):
         form.add_error(None, exc.message)
     elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, texts in exc.message_dict.items():
             for text in texts:
-                form.add_error(field if field in form.fields else None, text)
+                form.add_error(field if field in form.fields else default_field, text)
     elif isinstance(exc, ValidationError):
         for text in exc.messages:
-            form.add_error(None, text)
+            form.add_error(default_field, text)
     else:
         raise exc
 

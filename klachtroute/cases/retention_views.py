@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .action_forms import errors_onto_form
 from .models import Complaint
 from .selectors import complaint_get_visible_or_404, complaints_purge_preview, purge_date
 from .services import anonymised_summary_set, complaint_legal_hold_set
@@ -103,8 +104,7 @@ def anonymised_summary(request: HttpRequest, number: str) -> HttpResponse:
                 )
             except ValidationError as exc:
                 # Not anonymous: the text stays in the form, with what to leave out.
-                for message in exc.message_dict.get("summary", exc.messages):
-                    form.add_error("summary", message)
+                errors_onto_form(form, exc, default_field="summary")
             else:
                 messages.success(request, _("De geanonimiseerde samenvatting is opgeslagen."))
                 return redirect("cases:detail", number=number)

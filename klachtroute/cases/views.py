@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from klachtroute.organisation.selectors import work_calendar_get
 
-from .action_forms import ActionForm, errors_onto_form
+from .action_forms import ActionForm, form_with_errors
 from .actions import ACTIONS, action_form, action_perform
 from .deadlines import deadline_state, deadline_states
 from .forms import DATETIME_LOCAL, WorklistFilterForm
@@ -143,11 +143,7 @@ def _form_with_errors(
     action: str, complaint: Complaint, user, data, error: ValidationError
 ) -> ActionForm:
     """The posted form again, with the form's own errors or the service's, next to the fields."""
-    form = _form_for(action, complaint, user, data)
-    if not form.is_valid():
-        return form
-    errors_onto_form(form, error)
-    return form
+    return form_with_errors(_form_for(action, complaint, user, data), error)
 
 
 def _earlier_complaints(complaint: Complaint, user) -> list[dict]:
