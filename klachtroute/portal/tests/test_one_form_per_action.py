@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from klachtroute.accounts.models import ApiToken
 from klachtroute.api.tests.conftest import ApiClient
+from klachtroute.cases.actions import ACTIONS
 from klachtroute.cases.models import Complaint, DefenceRequest, Findings
 from klachtroute.cases.workflow import State
 
@@ -74,3 +75,28 @@ def test_lsr_6d_disagreeing_without_reason_gets_the_same_message_everywhere(
     assert api == [("reason", message)]
     assert Findings.objects.get().response == ""
     assert Complaint.objects.get(pk=lsr.complaint.pk).state == State.FINDINGS_SHARED
+
+
+@pytest.mark.parametrize(
+    ("fixture", "url", "action"),
+    [
+        ("proposed", "complainant_url", "reject_solution"),
+        ("proposed", "respondent_url", "reject_solution"),
+        ("findings_shared", "url", "reject_findings"),
+        ("awaiting_defence", "defence_url", "submit_defence"),
+    ],
+)
+def test_a_link_page_shows_the_actions_own_form_with_the_same_fields(
+    client, request, fixture, url, action
+):
+    given = request.getfixturevalue(fixture)
+    form = client.get(getattr(given, url)).context["form"]
+    staff_form = ACTIONS[action].form(complaint=given.complaint)
+
+    assert type(form) is ACTIONS[action].form
+    assert {name: type(field) for name, field in form.fields.items()} == {
+        name: type(field) for name, field in staff_form.fields.items()
+    }
+    assert [f.max_length for f in form.fields.values() if hasattr(f, "max_length")] == [
+        f.max_length for f in staff_form.fields.values() if hasattr(f, "max_length")
+    ]
