@@ -18,21 +18,24 @@ from django.utils.translation import gettext_lazy
 from ninja import Header, NinjaAPI, P, Path, Query, Status
 
 from klachtroute.cases.actions import ACTIONS, action_form, action_perform
-from klachtroute.cases.deadlines import deadline_state, deadline_states, deadlines_by_key
 from klachtroute.cases.models import Complaint, RespondentType
-from klachtroute.cases.selectors import complaint_get_visible, complaints_worklist
+from klachtroute.cases.selectors import (
+    complaint_get_visible,
+    complaint_get_visible_or_404,
+    complaints_worklist,
+)
 from klachtroute.cases.services import complaint_register
-from klachtroute.cases.workflow import TRANSITIONS_BY_ACTION, State, actions_for, transition_check
+from klachtroute.cases.workflow import TRANSITIONS_BY_ACTION, transition_check
 from klachtroute.organisation.models import Course
 
 from .auth import ApiTokenAuth
 from .errors import (
-    ApiFieldError,
+    REGISTRATION_FIELDS,
     ApiValidationError,
     JsonParser,
     field_error,
-    form_errors,
     install_exception_handlers,
+    validation_errors,
 )
 from .schemas import (
     ComplaintIn,
@@ -69,201 +72,13 @@ COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErr
 ACTION_ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
 
 
-def _person(user) -> dict | None:
-    return {"id": user.pk, "name": user.display_name} if user is not None else None
-
-
-def _local(value):
-    return timezone.localtime(value) if value is not None else None
-
-
-def _deadlines(complaint: Complaint) -> dict:
-    return deadlines_by_key(complaint)
-
-
-def complaint_representation(complaint: Complaint, user) -> dict:
-    version = complaint.procedure_version
-    return {
-        "number": complaint.number,
-        "state": complaint.state,
-        "state_label": str(State(complaint.state).label),
-        "channel": complaint.channel,
-        "received_at": _local(complaint.received_at),
-        "procedure": {
-            "code": version.procedure.code,
-            "name": version.procedure.name,
-            "version": version.label,
-            "effective_from": version.effective_from,
-        },
-        "complainant": {
-            "name": complaint.complainant_name,
-            "email": complaint.complainant_email,
-            "phone": complaint.complainant_phone,
-            "address": complaint.complainant_address,
-            "language": complaint.complainant_language,
-            "representative": complaint.representative_name,
-        },
-        "course": {"id": complaint.course.pk, "name": complaint.course.name}
-        if complaint.course_id
-        else None,
-        "course_other": complaint.course_other,
-        "complaint_date": complaint.complaint_date,
-        "description": complaint.description,
-        "remedy_sought": complaint.remedy_sought,
-        "respondent": {
-            "type": complaint.respondent_type,
-            "person": _person(complaint.respondent) if complaint.respondent_id else None,
-            "description": complaint.respondent_description,
-        },
-        "category": complaint.category or None,
-        "handler": _person(complaint.handler) if complaint.handler_id else None,
-        "deadlines": _deadlines(complaint),
-        "deadline_status": [
-            {"key": s.key, "label": s.label, "due": s.due, "status": str(s.status)}
-            for s in deadline_states(complaint, timezone.localdate())
-        ],
-        "acknowledged_at": _local(complaint.acknowledged_at),
-        "settled_at": _local(complaint.settled_at),
-        "outcome": complaint.outcome or None,
-        "actions": [t.action for t in actions_for(user, complaint) if t.action in ACTIONS],
-        **_dossier(complaint),
-        "events": [
-            {
-                "at": _local(event.at),
-                "actor": event.actor_label,
-                "kind": event.kind,
-                "summary": event.summary,
-                "before": event.before,
-                "after": event.after,
-            }
-            for event in complaint.events.order_by("at", "id")
-        ],
-    }
-
-
-def _first_contact(complaint: Complaint) -> dict | None:
-    if not (complaint.first_contact_due or complaint.first_contact_at):
-        return None
-    state = deadline_state(complaint, "first_contact", timezone.localdate())
-    on_time = state.met if state else None
-    return {
-        "due": complaint.first_contact_due,
-        "at": _local(complaint.first_contact_at),
-        "method": complaint.first_contact_method,
-        "note": complaint.first_contact_note,
-        "on_time": on_time,
-    }
-
-
-def _dossier(complaint: Complaint) -> dict:
-    """What the steps recorded: solutions and approvals, findings, defence, rulings, measures."""
-    return {
-        "defence_due": complaint.defence_due,
-        "first_contact": _first_contact(complaint),
-        "admissibility": None
-        if complaint.admissible is None
-        else {
-            "admissible": complaint.admissible,
-            "reason": complaint.admissibility_reason,
-            "answer": complaint.inadmissible_answer,
-        },
-        "solutions": [
-            {
-                "id": s.pk,
-                "text": s.text,
-                "status": s.status,
-                "proposed_at": _local(s.proposed_at),
-                "approvals": [
-                    {
-                        "party": a.party,
-                        "decision": a.decision,
-                        "reason": a.reason,
-                        "decided_at": _local(a.decided_at),
-                        "recorded_by": a.recorded_by.display_name if a.recorded_by_id else None,
-                    }
-                    for a in s.approvals.all()
-                ],
-            }
-            for s in complaint.solutions.prefetch_related("approvals__recorded_by")
-        ],
-        "findings": [
-            {
-                "summary": f.summary,
-                "proposed_solution": f.proposed_solution,
-                "shared_at": _local(f.shared_at),
-                "response": f.response,
-                "response_reason": f.response_reason,
-                "responded_at": _local(f.responded_at),
-                "judgements": [
-                    {
-                        "criterion": j.criterion,
-                        "label": j.label,
-                        "judgement": j.judgement,
-                        "note": j.note,
-                    }
-                    for j in f.judgements.all()
-                ],
-            }
-            for f in complaint.findings.prefetch_related("judgements")
-        ],
-        "defence_requests": [
-            {
-                "question": d.question,
-                "due": d.due,
-                "requested_at": _local(d.requested_at),
-                "submitted_at": _local(d.submitted_at),
-                "defence": d.defence,
-            }
-            for d in complaint.defence_requests.all()
-        ],
-        "rulings": [
-            {
-                "body": r.body,
-                "decision": r.decision,
-                "motivation": r.motivation,
-                "decided_at": _local(r.decided_at),
-                "decided_by": r.decided_by_label,
-                "follow_ups": [
-                    {
-                        "id": item.pk,
-                        "description": item.description,
-                        "done_at": _local(item.done_at),
-                        "note": item.note,
-                    }
-                    for item in r.follow_ups.all()
-                ],
-            }
-            for r in complaint.rulings.prefetch_related("follow_ups")
-        ],
-        "measures": [
-            {
-                "id": m.pk,
-                "description": m.description,
-                "owner": _person(m.owner),
-                "due_date": m.due_date,
-                "status": m.status,
-            }
-            for m in complaint.measures.select_related("owner")
-        ],
-        "extensions": [
-            {
-                "reason": e.reason,
-                "previous_due": e.previous_due,
-                "new_due": e.new_due,
-                "at": _local(e.at),
-            }
-            for e in complaint.extensions.all()
-        ],
-        "reopens": complaint.reopens.number if complaint.reopens_id else None,
-    }
+def complaint_representation(complaint: Complaint, user) -> ComplaintOut:
+    """The complaint as its schema describes it, with the actions `user` may take."""
+    return ComplaintOut.of(complaint, user)
 
 
 def _visible_or_404(user, number: str) -> Complaint:
-    complaint = complaint_get_visible(user=user, number=number)
-    if complaint is None:
-        # The same answer whether the complaint does not exist or is not for this caller.
-        raise Http404
-    return complaint
+    return complaint_get_visible_or_404(user=user, number=number)
 
 
 @api.post(
@@ -308,10 +123,20 @@ def complaint_create(
         if respondent is None:
             errors["respondent_id"] = _("Deze persoon bestaat niet.")
     if errors:
-        raise ApiFieldError(errors)
+        raise ValidationError(errors)
 
+    try:
+        complaint = _register(user, payload, course, respondent, idempotency_key)
+    except ValidationError as error:
+        raise ApiValidationError(validation_errors(error, fields=REGISTRATION_FIELDS)) from None
+    complaint = _visible_or_404(user, complaint.number)
+    response["Location"] = f"{request.path.rstrip('/')}/{complaint.number}"
+    return Status(201, complaint_representation(complaint, user))
+
+
+def _register(user, payload: ComplaintIn, course, respondent, idempotency_key) -> Complaint:
     complainant = payload.complainant
-    complaint = complaint_register(
+    return complaint_register(
         actor=user,
         channel=payload.channel,
         received_at=payload.received_at or timezone.now(),
@@ -333,9 +158,6 @@ def complaint_create(
         settled_on_the_spot=payload.settled_on_the_spot,
         submission_token=idempotency_key,
     )
-    complaint = _visible_or_404(user, complaint.number)
-    response["Location"] = f"{request.path.rstrip('/')}/{complaint.number}"
-    return Status(201, complaint_representation(complaint, user))
 
 
 def complaint_get_visible_by_token(user, token: uuid.UUID) -> Complaint | None:
@@ -359,22 +181,7 @@ def complaint_list(request, filters: Query[ComplaintListQuery]):
         "count": qs.count(),
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": [
-            {
-                "number": c.number,
-                "state": c.state,
-                "state_label": str(State(c.state).label),
-                "channel": c.channel,
-                "received_at": _local(c.received_at),
-                "complainant_name": c.complainant_name,
-                "course": {"id": c.course.pk, "name": c.course.name} if c.course_id else None,
-                "course_other": c.course_other,
-                "handler": _person(c.handler) if c.handler_id else None,
-                "deadlines": _deadlines(c),
-                "next_due": c.next_due,
-            }
-            for c in page
-        ],
+        "items": page,
     }
 
 
@@ -547,10 +354,7 @@ def complaint_action(
         raise ApiValidationError(
             [field_error(key, _("Onbekend veld."), "extra_forbidden") for key in unknown]
         )
-    try:
-        result = action_perform(complaint=complaint, action=action, actor=user, data=data)
-    except ValidationError as error:
-        raise ApiValidationError(form_errors(error)) from None
+    result = action_perform(complaint=complaint, action=action, actor=user, data=data)
     if action == "reopen":
         new = _visible_or_404(user, result.number)
         response["Location"] = f"{request.path.split('/complaints/')[0]}/complaints/{new.number}"

@@ -21,9 +21,11 @@ from klachtroute.cases.workflow import TransitionError
 
 logger = logging.getLogger(__name__)
 
-# Service argument names as API field paths, so that a service's error lands on the field
-# the client sent.
-SERVICE_FIELDS = {
+NON_FIELD = "__all__"
+
+# The registration service's argument names as API field paths, so that its error lands on
+# the field the client sent.
+REGISTRATION_FIELDS = {
     "complainant_name": "complainant.name",
     "complainant_email": "complainant.email",
     "complainant_phone": "complainant.phone",
@@ -46,14 +48,6 @@ class JsonParser(Parser):
             raise MalformedBodyError(str(exc)[:200]) from exc
 
 
-class ApiFieldError(Exception):
-    """Field-level problems found by a view (e.g. an unknown course id); answered with 422."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 class ApiValidationError(Exception):
     """Field errors already in the API's shape (see `field_error`); answered with 422."""
 
@@ -62,15 +56,20 @@ class ApiValidationError(Exception):
         self.errors = errors
 
 
-def form_errors(error: DjangoValidationError) -> list[dict]:
-    """A django ValidationError from an action's form or service, one entry per message.
-
-    The action's form fields are the JSON keys, so the names are kept as they are.
-    """
+def validation_errors(
+    error: DjangoValidationError, *, fields: dict[str, str] | None = None
+) -> list[dict]:
+    """The one adapter from a Django ValidationError (an action's form, a service, a view's
+    own check) to the API's field errors, one entry per message; the pages use its twin,
+    `klachtroute.cases.action_forms.errors_onto_form`. An action's form fields are the JSON
+    keys as they are; `fields` renames a service's argument to the field the client sent."""
+    rename = fields or {}
     if not hasattr(error, "error_dict"):
         return [field_error(None, e.messages[0], e.code or "invalid") for e in error.error_list]
     return [
-        field_error(None if key == "__all__" else key, e.messages[0], e.code or "invalid")
+        field_error(
+            None if key == NON_FIELD else rename.get(key, key), e.messages[0], e.code or "invalid"
+        )
         for key, errors in error.error_dict.items()
         for e in errors
     ]
@@ -146,27 +145,11 @@ def install_exception_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def django_validation_error(request, exc):
-        if hasattr(exc, "error_dict"):
-            errors = [
-                field_error(
-                    None if key == "__all__" else SERVICE_FIELDS.get(key, key), message, "invalid"
-                )
-                for key, messages in exc.message_dict.items()
-                for message in messages
-            ]
-        else:
-            errors = [field_error(None, message, "invalid") for message in exc.messages]
-        return _unprocessable(api, request, errors)
+        return _unprocessable(api, request, validation_errors(exc))
 
     @api.exception_handler(ApiValidationError)
     def api_errors(request, exc):
         return _unprocessable(api, request, exc.errors)
-
-    @api.exception_handler(ApiFieldError)
-    def api_field_error(request, exc):
-        return _unprocessable(
-            api, request, [field_error(field, msg) for field, msg in exc.errors.items()]
-        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

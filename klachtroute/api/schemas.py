@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StrictBool, model_validator
 
+from klachtroute.cases.actions import ACTIONS
+from klachtroute.cases.deadlines import deadline_state, deadline_states, deadlines_by_key
 from klachtroute.cases.models import Channel, RespondentType
-from klachtroute.cases.workflow import State
+from klachtroute.cases.workflow import State, actions_for
 
 # Largest value of a 32-bit database integer: a bigger id would make PostgreSQL fail.
 MAX_ID = 2_147_483_647
@@ -143,11 +145,27 @@ class ComplaintListQuery(Schema):
 
 
 # Responses ----------------------------------------------------------------------------
+#
+# Each response is validated from the model objects themselves (`from_attributes`): a field
+# is read from the attribute of its name, or from its `resolve_<field>` when the name or
+# the value differs. So the published schema is the representation, with nothing written
+# twice. Moments are given in Amsterdam time.
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value)
+
+
+Moment = Annotated[dt.datetime, AfterValidator(_local)]
 
 
 class PersonOut(Schema):
     id: int
     name: str
+
+    @staticmethod
+    def resolve_name(user) -> str:
+        return user.display_name
 
 
 class CourseOut(Schema):
@@ -156,13 +174,29 @@ class CourseOut(Schema):
 
 
 class ProcedureOut(Schema):
+    """From the complaint's procedure version."""
+
     code: str
     name: str
     version: str
     effective_from: dt.date
 
+    @staticmethod
+    def resolve_code(version) -> str:
+        return version.procedure.code
+
+    @staticmethod
+    def resolve_name(version) -> str:
+        return version.procedure.name
+
+    @staticmethod
+    def resolve_version(version) -> str:
+        return version.label
+
 
 class ComplainantOut(Schema):
+    """From the complaint's `complainant_*` fields."""
+
     name: str
     email: str
     phone: str
@@ -170,11 +204,49 @@ class ComplainantOut(Schema):
     language: str
     representative: str
 
+    @staticmethod
+    def resolve_name(complaint) -> str:
+        return complaint.complainant_name
+
+    @staticmethod
+    def resolve_email(complaint) -> str:
+        return complaint.complainant_email
+
+    @staticmethod
+    def resolve_phone(complaint) -> str:
+        return complaint.complainant_phone
+
+    @staticmethod
+    def resolve_address(complaint) -> str:
+        return complaint.complainant_address
+
+    @staticmethod
+    def resolve_language(complaint) -> str:
+        return complaint.complainant_language
+
+    @staticmethod
+    def resolve_representative(complaint) -> str:
+        return complaint.representative_name
+
 
 class RespondentOut(Schema):
+    """From the complaint's `respondent*` fields."""
+
     type: str
     person: PersonOut | None
     description: str
+
+    @staticmethod
+    def resolve_type(complaint) -> str:
+        return complaint.respondent_type
+
+    @staticmethod
+    def resolve_person(complaint):
+        return complaint.respondent if complaint.respondent_id else None
+
+    @staticmethod
+    def resolve_description(complaint) -> str:
+        return complaint.respondent_description
 
 
 class DeadlinesOut(Schema):
@@ -184,6 +256,8 @@ class DeadlinesOut(Schema):
 
 
 class DeadlineStateOut(Schema):
+    """From the deadline module's answer for today."""
+
     key: str
     label: str
     due: dt.date
@@ -192,31 +266,44 @@ class DeadlineStateOut(Schema):
         "or over (no longer the organisation's to watch)."
     )
 
+    @staticmethod
+    def resolve_status(state) -> str:
+        return str(state.status)
+
 
 class EventOut(Schema):
-    at: dt.datetime
+    at: Moment
     actor: str
     kind: str
     summary: str
     before: dict
     after: dict
 
+    @staticmethod
+    def resolve_actor(event) -> str:
+        return event.actor_label
+
 
 class ApprovalOut(Schema):
     party: str = Field(description="complainant or respondent")
     decision: str = Field(description="approved or rejected")
     reason: str
-    decided_at: dt.datetime
+    decided_at: Moment
     recorded_by: str | None = Field(
-        description="Who recorded it for the party; null when the party used its private link."
+        description="The staff member who recorded an answer given by phone or letter; "
+        "null when the party answered through its link."
     )
+
+    @staticmethod
+    def resolve_recorded_by(approval) -> str | None:
+        return approval.recorded_by.display_name if approval.recorded_by_id else None
 
 
 class SolutionOut(Schema):
     id: int
     text: str
     status: str = Field(description="pending, approved, rejected or withdrawn")
-    proposed_at: dt.datetime
+    proposed_at: Moment
     approvals: list[ApprovalOut]
 
 
@@ -230,25 +317,25 @@ class JudgementOut(Schema):
 class FindingsOut(Schema):
     summary: str
     proposed_solution: str
-    shared_at: dt.datetime
+    shared_at: Moment
     response: str = Field(description="agreed, disagreed, or empty while waiting")
     response_reason: str
-    responded_at: dt.datetime | None
+    responded_at: Moment | None
     judgements: list[JudgementOut]
 
 
 class DefenceRequestOut(Schema):
     question: str
     due: dt.date
-    requested_at: dt.datetime
-    submitted_at: dt.datetime | None
+    requested_at: Moment
+    submitted_at: Moment | None
     defence: str
 
 
 class FollowUpOut(Schema):
     id: int = Field(description="Send as `follow_up` to the complete_follow_up action.")
     description: str
-    done_at: dt.datetime | None
+    done_at: Moment | None
     note: str
 
 
@@ -256,9 +343,13 @@ class RulingOut(Schema):
     body: str = Field(description="director, exam_committee or third_party")
     decision: str = Field(description="founded, partly_founded, unfounded or advice")
     motivation: str
-    decided_at: dt.datetime
+    decided_at: Moment
     decided_by: str
     follow_ups: list[FollowUpOut]
+
+    @staticmethod
+    def resolve_decided_by(ruling) -> str:
+        return ruling.decided_by_label
 
 
 class MeasureOut(Schema):
@@ -273,43 +364,100 @@ class ExtensionOut(Schema):
     reason: str
     previous_due: dt.date
     new_due: dt.date
-    at: dt.datetime
+    at: Moment
 
 
 class FirstContactOut(Schema):
+    """From the complaint's `first_contact_*` fields and the deadline module."""
+
     due: dt.date | None
-    at: dt.datetime | None
+    at: Moment | None
     method: str
     note: str
     on_time: bool | None = Field(description="null while no contact has been recorded")
 
+    @staticmethod
+    def resolve_due(complaint):
+        return complaint.first_contact_due
+
+    @staticmethod
+    def resolve_at(complaint):
+        return complaint.first_contact_at
+
+    @staticmethod
+    def resolve_method(complaint) -> str:
+        return complaint.first_contact_method
+
+    @staticmethod
+    def resolve_note(complaint) -> str:
+        return complaint.first_contact_note
+
+    @staticmethod
+    def resolve_on_time(complaint) -> bool | None:
+        state = deadline_state(complaint, "first_contact", timezone.localdate())
+        return state.met if state else None
+
 
 class AdmissibilityOut(Schema):
+    """From the complaint's admissibility fields."""
+
     admissible: bool | None
     reason: str
     answer: str = Field(description="The answer to the complainant when not admissible.")
 
+    @staticmethod
+    def resolve_reason(complaint) -> str:
+        return complaint.admissibility_reason
 
-class ComplaintOut(Schema):
+    @staticmethod
+    def resolve_answer(complaint) -> str:
+        return complaint.inadmissible_answer
+
+
+class _ComplaintBase(Schema):
+    """What a complaint shows in the list and in full."""
+
     number: str
     state: str
     state_label: str
     channel: str
-    received_at: dt.datetime
-    procedure: ProcedureOut
-    complainant: ComplainantOut
+    received_at: Moment
     course: CourseOut | None
     course_other: str
+    handler: PersonOut | None
+    deadlines: DeadlinesOut
+
+    @staticmethod
+    def resolve_state_label(complaint) -> str:
+        return str(State(complaint.state).label)
+
+    @staticmethod
+    def resolve_course(complaint):
+        return complaint.course if complaint.course_id else None
+
+    @staticmethod
+    def resolve_handler(complaint):
+        return complaint.handler if complaint.handler_id else None
+
+    @staticmethod
+    def resolve_deadlines(complaint) -> dict:
+        return deadlines_by_key(complaint)
+
+
+class ComplaintOut(_ComplaintBase):
+    """One complaint in full; validate with `ComplaintOut.of(complaint, user)`, which
+    knows whose actions to list."""
+
+    procedure: ProcedureOut
+    complainant: ComplainantOut
     complaint_date: dt.date
     description: str
     remedy_sought: str
     respondent: RespondentOut
     category: str | None
-    handler: PersonOut | None
-    deadlines: DeadlinesOut
     deadline_status: list[DeadlineStateOut] = []
-    acknowledged_at: dt.datetime | None
-    settled_at: dt.datetime | None
+    acknowledged_at: Moment | None
+    settled_at: Moment | None
     outcome: str | None
     actions: list[str] = Field(
         description="The actions the caller may take now: "
@@ -327,18 +475,74 @@ class ComplaintOut(Schema):
     reopens: str | None = Field(None, description="Number of the complaint this one reopens.")
     events: list[EventOut]
 
+    @classmethod
+    def of(cls, complaint, user) -> "ComplaintOut":
+        return cls.model_validate(complaint, context={"user": user})
 
-class ComplaintSummaryOut(Schema):
-    number: str
-    state: str
-    state_label: str
-    channel: str
-    received_at: dt.datetime
+    @staticmethod
+    def resolve_procedure(complaint):
+        return complaint.procedure_version
+
+    @staticmethod
+    def resolve_complainant(complaint):
+        return complaint
+
+    @staticmethod
+    def resolve_respondent(complaint):
+        return complaint
+
+    @staticmethod
+    def resolve_category(complaint) -> str | None:
+        return complaint.category or None
+
+    @staticmethod
+    def resolve_deadline_status(complaint) -> list:
+        return deadline_states(complaint, timezone.localdate())
+
+    @staticmethod
+    def resolve_outcome(complaint) -> str | None:
+        return complaint.outcome or None
+
+    @staticmethod
+    def resolve_actions(complaint, context) -> list[str]:
+        user = context["user"] if "user" in context else context["request"].auth_user
+        return [t.action for t in actions_for(user, complaint) if t.action in ACTIONS]
+
+    @staticmethod
+    def resolve_first_contact(complaint):
+        return complaint if (complaint.first_contact_due or complaint.first_contact_at) else None
+
+    @staticmethod
+    def resolve_admissibility(complaint):
+        return None if complaint.admissible is None else complaint
+
+    @staticmethod
+    def resolve_solutions(complaint):
+        return complaint.solutions.prefetch_related("approvals__recorded_by")
+
+    @staticmethod
+    def resolve_findings(complaint):
+        return complaint.findings.prefetch_related("judgements")
+
+    @staticmethod
+    def resolve_rulings(complaint):
+        return complaint.rulings.prefetch_related("follow_ups")
+
+    @staticmethod
+    def resolve_measures(complaint):
+        return complaint.measures.select_related("owner")
+
+    @staticmethod
+    def resolve_reopens(complaint) -> str | None:
+        return complaint.reopens.number if complaint.reopens_id else None
+
+    @staticmethod
+    def resolve_events(complaint):
+        return complaint.events.order_by("at", "id")
+
+
+class ComplaintSummaryOut(_ComplaintBase):
     complainant_name: str
-    course: CourseOut | None
-    course_other: str
-    handler: PersonOut | None
-    deadlines: DeadlinesOut
     next_due: dt.date | None
 
 

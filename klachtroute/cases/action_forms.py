@@ -1,4 +1,6 @@
-"""One form per workflow action. The staff pages and the API validate with the same forms."""
+"""One form per workflow action. The staff pages, the pages behind private links and the API
+validate with the same forms; a link page may only give a field another label or help text
+(`labels=`, `help_texts=`), so the same field accepts the same input everywhere."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -18,21 +20,30 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y
 TEXT = {"rows": 4}
 
 
-def errors_onto_form(form: forms.Form, exc: Exception) -> None:
+def errors_onto_form(form: forms.Form, exc: Exception, *, default_field: str | None = None):
     """The one adapter from a refusal to a form: a service's field errors next to their
-    field, anything else (a refusal of the workflow, a general error) above the form. The
-    API turns the same ValidationError into field-level JSON (klachtroute.api.errors)."""
+    field, anything else (a refusal of the workflow, a general error) above the form, or
+    next to `default_field` when the page has one field it is about. The API turns the same
+    ValidationError into field-level JSON (`klachtroute.api.errors.validation_errors`)."""
     if isinstance(exc, TransitionError):
         form.add_error(None, exc.message)
     elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, texts in exc.message_dict.items():
             for text in texts:
-                form.add_error(field if field in form.fields else None, text)
+                form.add_error(field if field in form.fields else default_field, text)
     elif isinstance(exc, ValidationError):
         for text in exc.messages:
-            form.add_error(None, text)
+            form.add_error(default_field, text)
     else:
         raise exc
+
+
+def form_with_errors(form: forms.Form, exc: Exception) -> forms.Form:
+    """The posted form again with why it was refused: its own field errors when it has any
+    (the refusal then came from this same form), otherwise the service's or the workflow's."""
+    if isinstance(exc, TransitionError) or form.is_valid():
+        errors_onto_form(form, exc)
+    return form
 
 
 def _date(label, required=True, help_text=""):
@@ -45,13 +56,14 @@ def _date(label, required=True, help_text=""):
     )
 
 
-def _text(label, required=True, max_length=10_000, help_text=""):
+def _text(label, required=True, max_length=10_000, help_text="", required_message=None):
     return forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
         help_text=help_text,
         widget=forms.Textarea(attrs=TEXT),
+        error_messages={"required": required_message} if required_message else None,
     )
 
 
@@ -64,14 +76,35 @@ def _people():
 
 
 class ActionForm(forms.Form):
-    """Base: knows the complaint and the acting person, to offer only sensible choices."""
+    """Base: knows the complaint and the acting person, to offer only sensible choices.
 
-    def __init__(self, *args, complaint, user=None, **kwargs):
+    `labels` and `help_texts` (field name to text) let a page word a field for its reader;
+    they change nothing of what the field accepts."""
+
+    def __init__(
+        self,
+        *args,
+        complaint,
+        user=None,
+        labels: dict | None = None,
+        help_texts: dict | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.complaint = complaint
         self.user = user
         for field in self.fields.values():
             field.error_messages.setdefault("required", _("Dit veld is verplicht."))
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = _(
+                    "Gebruik ten hoogste %(limit_value)d tekens (nu %(show_value)d)."
+                )
+        for name, label in (labels or {}).items():
+            if name in self.fields:
+                self.fields[name].label = label
+        for name, help_text in (help_texts or {}).items():
+            if name in self.fields:
+                self.fields[name].help_text = help_text
 
     def service_kwargs(self) -> dict:
         """The service's arguments from the cleaned data: by default the fields themselves."""
@@ -187,7 +220,11 @@ class PartyDecisionForm(ActionForm):
 
 
 class BindingAdviceForm(ActionForm):
-    advice = _text(_("Bindend advies"))
+    advice = _text(
+        _("Bindend advies"),
+        max_length=20_000,
+        required_message=_("Vul het bindend advies in."),
+    )
     follow_ups = forms.CharField(
         label=_("Wat de organisatie moet doen (één punt per regel)"),
         required=False,
@@ -325,7 +362,7 @@ class DefenceRequestForm(ActionForm):
 
 
 class DefenceForm(ActionForm):
-    defence = _text(_("Verweer"))
+    defence = _text(_("Verweer"), max_length=20_000, required_message=_("Schrijf het verweer."))
 
 
 class RulingForm(ActionForm):

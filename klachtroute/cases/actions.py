@@ -1,4 +1,5 @@
-"""Carrying out a workflow action by name, for the staff pages and the API alike.
+"""Carrying out a workflow action by name, for the staff pages, the API and the pages behind
+private links alike.
 
 `action_perform` checks that the person may take the action now (TransitionError with
 403/404/409), validates the input with the action's form (ValidationError with the
@@ -54,8 +55,18 @@ def _bind(transition: Transition) -> Action:
 ACTIONS: dict[str, Action] = {t.action: _bind(t) for t in TRANSITIONS}
 
 
-def action_form(action: str, complaint: Complaint, user, data=None, **kwargs) -> f.ActionForm:
-    return ACTIONS[action].form(data, complaint=complaint, user=user, **kwargs)
+def action_form(
+    action: str, complaint: Complaint, user, data=None, *, party: str | None = None, **kwargs
+) -> f.ActionForm:
+    """The action's one form. `kwargs` reach the form (`prefix`, `auto_id`, `labels`,
+    `help_texts`). A party acting through its own link acts for itself: a `party` field
+    (the secretariat records whose answer it is) is set to that party, whatever was posted."""
+    form = ACTIONS[action].form(data, complaint=complaint, user=user, **kwargs)
+    if party is not None and data is not None and "party" in form.fields:
+        data = data.copy()
+        data[form.add_prefix("party")] = party
+        form.data = data
+    return form
 
 
 def _same_version(given: str, complaint: Complaint) -> bool:
@@ -67,12 +78,21 @@ def _same_version(given: str, complaint: Complaint) -> bool:
 
 
 def action_perform(
-    *, complaint: Complaint, action: str, actor=None, party: str | None = None, data
+    *,
+    complaint: Complaint,
+    action: str,
+    actor=None,
+    party: str | None = None,
+    data,
+    form_kwargs: dict | None = None,
 ):
     """Check, validate and carry out one action, for a logged-in person (`actor`) or a party
-    acting through a private link (`party`). Returns what the service returned."""
+    acting through a private link (`party`). Returns what the service returned.
+
+    `form_kwargs` reach the action's form (e.g. the `prefix` of a page with several forms);
+    the page shows a refusal with `action_form` and the same arguments."""
     transition_check(actor, complaint, action, party)
-    form = action_form(action, complaint, actor, data)
+    form = action_form(action, complaint, actor, data, party=party, **(form_kwargs or {}))
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     given = data.get(VERSION_FIELD) if hasattr(data, "get") else None

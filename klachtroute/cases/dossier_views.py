@@ -1,12 +1,11 @@
 """Downloads of a complaint's dossier: one PDF, or a ZIP with the PDF and the documents."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from .dossier import dossier_filename, dossier_pdf, dossier_zip_file
-from .selectors import complaint_get_visible
+from .selectors import complaint_get_visible_or_404
 
 
 def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
@@ -18,10 +17,7 @@ def _download(content: bytes, *, filename: str, content_type: str) -> HttpRespon
 
 
 def _complaint_or_404(request: HttpRequest, number: str):
-    complaint = complaint_get_visible(user=request.user, number=number)
-    if complaint is None:
-        raise Http404(_("Deze klacht bestaat niet of u heeft er geen toegang toe."))
-    return complaint
+    return complaint_get_visible_or_404(user=request.user, number=number)
 
 
 @login_required

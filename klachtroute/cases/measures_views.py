@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services
+from .action_forms import errors_onto_form
 from .measure_selectors import measure_get_visible, measure_is_overdue, measures_overview
 from .models import Measure
 from .selectors import complaints_visible_to
@@ -77,9 +78,7 @@ def measure_update_view(request: HttpRequest, measure_id: int) -> HttpResponse:
                     evaluation=form.cleaned_data["evaluation"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                errors_onto_form(form, error)
             else:
                 messages.success(request, _("De maatregel is bijgewerkt."))
                 return redirect("cases:measures")

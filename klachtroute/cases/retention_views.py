@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .action_forms import errors_onto_form
 from .models import Complaint
-from .selectors import complaint_get_visible, complaints_purge_preview, purge_date
+from .selectors import complaint_get_visible_or_404, complaints_purge_preview, purge_date
 from .services import anonymised_summary_set, complaint_legal_hold_set
 
 PREVIEW_DAYS = 30
@@ -56,10 +57,7 @@ def can_set_legal_hold(user) -> bool:
 
 
 def _complaint_or_404(request: HttpRequest, number: str) -> Complaint:
-    complaint = complaint_get_visible(user=request.user, number=number)
-    if complaint is None:
-        raise Http404(_("Deze klacht bestaat niet of u heeft er geen toegang toe."))
-    return complaint
+    return complaint_get_visible_or_404(user=request.user, number=number)
 
 
 @login_required
@@ -106,8 +104,7 @@ def anonymised_summary(request: HttpRequest, number: str) -> HttpResponse:
                 )
             except ValidationError as exc:
                 # Not anonymous: the text stays in the form, with what to leave out.
-                for message in exc.message_dict.get("summary", exc.messages):
-                    form.add_error("summary", message)
+                errors_onto_form(form, exc, default_field="summary")
             else:
                 messages.success(request, _("De geanonimiseerde samenvatting is opgeslagen."))
                 return redirect("cases:detail", number=number)

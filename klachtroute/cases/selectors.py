@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from klachtroute.procedures.definition import Category
 from klachtroute.procedures.models import ProcedureVersion
@@ -66,6 +68,15 @@ def complaint_get_visible(*, user, number: str) -> Complaint | None:
         .filter(number=number)
         .first()
     )
+
+
+def complaint_get_visible_or_404(*, user, number: str) -> Complaint:
+    """The complaint this person may see, or 404: the same answer whether it does not exist
+    or is not theirs to see. Every staff page, the dossier and the API find a complaint here."""
+    complaint = complaint_get_visible(user=user, number=number)
+    if complaint is None:
+        raise Http404(_("Deze klacht bestaat niet of u heeft er geen toegang toe."))
+    return complaint
 
 
 def complaints_worklist(

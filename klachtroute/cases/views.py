@@ -20,13 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from klachtroute.organisation.selectors import work_calendar_get
 
-from .action_forms import ActionForm, errors_onto_form
+from .action_forms import ActionForm, form_with_errors
 from .actions import ACTIONS, action_form, action_perform
 from .deadlines import deadline_state, deadline_states
 from .forms import DATETIME_LOCAL, WorklistFilterForm
 from .models import Complaint, Outcome
 from .selectors import (
     complaint_get_visible,
+    complaint_get_visible_or_404,
     complaints_earlier_of_complainant,
     complaints_visible_to,
     complaints_worklist,
@@ -37,10 +38,7 @@ PAGE_SIZE = 25
 
 
 def _complaint_or_404(request: HttpRequest, number: str) -> Complaint:
-    complaint = complaint_get_visible(user=request.user, number=number)
-    if complaint is None:
-        raise Http404(_("Deze klacht bestaat niet of u heeft er geen toegang toe."))
-    return complaint
+    return complaint_get_visible_or_404(user=request.user, number=number)
 
 
 @login_required
@@ -145,11 +143,7 @@ def _form_with_errors(
     action: str, complaint: Complaint, user, data, error: ValidationError
 ) -> ActionForm:
     """The posted form again, with the form's own errors or the service's, next to the fields."""
-    form = _form_for(action, complaint, user, data)
-    if not form.is_valid():
-        return form
-    errors_onto_form(form, error)
-    return form
+    return form_with_errors(_form_for(action, complaint, user, data), error)
 
 
 def _earlier_complaints(complaint: Complaint, user) -> list[dict]:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from klachtroute.cases.action_forms import errors_onto_form
 from klachtroute.organisation.selectors import courses_active
 
 from .validators import (
@@ -205,8 +206,4 @@ class ComplaintForm(forms.Form):
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show a ValidationError from the service next to the field it names, else on top."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+        errors_onto_form(self, error)

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from klachtroute.cases.action_forms import errors_onto_form
 from klachtroute.cases.services import complaint_register
 
 from .staff_forms import StaffRegistrationForm
@@ -50,10 +51,5 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _errors_to_form(form: StaffRegistrationForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif getattr(error, "code", None) in {"empty", "too_large", "type"}:
-        form.add_error("document", error)  # from the upload check
-    else:
-        form.add_error(None, error)
+    upload = getattr(error, "code", None) in {"empty", "too_large", "type"}  # the upload check
+    errors_onto_form(form, error, default_field="document" if upload else None)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from klachtroute.cases.selectors import complaint_get_visible
+from klachtroute.cases.selectors import complaint_get_visible_or_404
 
 from .models import PrivateLink
 from .services import link_revoke
@@ -16,8 +16,8 @@ from .services import link_revoke
 @login_required
 @require_POST
 def link_revoke_view(request, number: str, link_id: int):
-    complaint = complaint_get_visible(user=request.user, number=number)
-    if complaint is None or not request.user.is_secretariat:
+    complaint = complaint_get_visible_or_404(user=request.user, number=number)
+    if not request.user.is_secretariat:
         raise Http404(_("Deze klacht bestaat niet of u heeft er geen toegang toe."))
     link = PrivateLink.objects.filter(pk=link_id, complaint=complaint).first()
     if link is None:

@@ -1,9 +1,11 @@
 """Pages for the complainant, the respondent and the third party, reached through private links.
 
 A link is bound to one complaint, one party and one purpose (see `links.py`). A page acts
-only on that complaint and only as that party, through the same services the staff use,
-which check the state and the party again. A token that is tampered with, unknown, expired
-or revoked gets one friendly page with status 404 that reveals nothing, and changes nothing.
+only on that complaint and only as that party, through the one entry point of the workflow
+(`action_perform`) with the action's one form, as the staff pages and the API do; the page
+may only word a field for its reader (labels and help texts). A token that is tampered
+with, unknown, expired or revoked gets one friendly page with status 404 that reveals
+nothing, and changes nothing.
 
 The token is a password in the address bar, so: no login, but every page is sent with
 `Referrer-Policy: strict-origin` (only the site's origin ever leaves in a Referer header,
@@ -26,8 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from klachtroute.cases import services
-from klachtroute.cases.action_forms import errors_onto_form
-from klachtroute.cases.actions import action_perform
+from klachtroute.cases.action_forms import ActionForm, errors_onto_form, form_with_errors
+from klachtroute.cases.actions import action_form, action_perform
 from klachtroute.cases.deadlines import deadlines_watched
 from klachtroute.cases.models import Approval, Findings, Party, Solution
 from klachtroute.cases.workflow import State, TransitionError, actions_for
@@ -35,16 +37,7 @@ from klachtroute.intake.ratelimit import client_address, rate_limit_hit
 
 from . import selectors
 from . import services as portal_services
-from .forms import (
-    BindingAdviceForm,
-    DecisionForm,
-    DefenceForm,
-    InformationForm,
-    LostLinkForm,
-    NoteForm,
-    SatisfactionForm,
-    WithdrawForm,
-)
+from .forms import InformationForm, LostLinkForm, SatisfactionForm, WithdrawConfirmForm
 from .links import link_resolve
 from .models import PrivateLink, Purpose
 from .tasks import status_link_resend_task
@@ -243,7 +236,70 @@ def _gone(request, private_link):
     )
 
 
-_add_errors = errors_onto_form
+class _Wording:
+    """How a link page words an action's fields: labels and help texts, nothing else."""
+
+    def __init__(self, labels: dict | None = None, help_texts: dict | None = None):
+        self.kwargs = {"labels": labels or {}, "help_texts": help_texts or {}}
+
+
+def _link_form(private_link, action: str, data=None, wording: _Wording | None = None, **kwargs):
+    return action_form(
+        action,
+        private_link.complaint,
+        None,
+        data,
+        party=private_link.party,
+        **(wording.kwargs if wording else {}),
+        **kwargs,
+    )
+
+
+def _link_perform(private_link, action: str, data, wording: _Wording | None = None, **kwargs):
+    """Carry out `action` as the link's party through the one entry point. Returns
+    (result, None), or (None, the posted form with why it was refused)."""
+    form_kwargs = {**(wording.kwargs if wording else {}), **kwargs}
+    try:
+        result = action_perform(
+            complaint=private_link.complaint,
+            action=action,
+            party=private_link.party,
+            data=data,
+            form_kwargs=form_kwargs,
+        )
+    except (TransitionError, ValidationError) as exc:
+        return None, form_with_errors(
+            _link_form(private_link, action, data, wording, **kwargs), exc
+        )
+    return result, None
+
+
+DECISION_YES, DECISION_NO = "yes", "no"
+
+
+def _decide(request, private_link, *, agree: str, disagree: str, wording: _Wording):
+    """A yes or no on a proposal: the two buttons send `decision`, which chooses between the
+    two actions; a no needs a reason (the service says so, the same on every page).
+    Returns (done, form): done is True when the answer was recorded, else the form to show
+    (the disagreeing action's form, which holds the reason field)."""
+    form = _link_form(private_link, disagree, _posted(request), wording)
+    if request.method != "POST":
+        return False, form
+    decision = request.POST.get("decision")
+    if decision not in (DECISION_YES, DECISION_NO):
+        form.is_valid()
+        form.add_error(None, _("Kies akkoord of niet akkoord."))
+        return False, form
+    action = agree if decision == DECISION_YES else disagree
+    _result, refused = _link_perform(private_link, action, request.POST, wording)
+    if refused is None:
+        return True, form
+    if action == agree:
+        # The form shown is the disagreeing one; the refusal of a yes stands above it.
+        for error in refused.non_field_errors():
+            form.add_error(None, error)
+        return False, form
+    return False, refused
 
 
 def _when(moment) -> str:
@@ -292,23 +348,24 @@ def approve_solution_page(request, private_link):
     mine = solution.approvals.filter(party=private_link.party).first()
     if mine is not None:
         return _approval_received(request, private_link, mine, solution)
-    form = DecisionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = services.solution_decide(
-                complaint=complaint,
-                actor=None,
-                party=private_link.party,
-                approve=form.agrees,
-                reason=form.cleaned_data["reason"],
-                via_link=True,
-            )
-        except (TransitionError, ValidationError) as exc:
-            _add_errors(form, exc)
-        else:
-            solution.refresh_from_db()
-            mine = solution.approvals.get(party=private_link.party)
-            return _approval_received(request, private_link, mine, solution)
+    done, form = _decide(
+        request,
+        private_link,
+        agree="approve_solution",
+        disagree="reject_solution",
+        wording=_Wording(
+            labels={"reason": _("Waarom gaat u niet akkoord?")},
+            help_texts={
+                "reason": _(
+                    "Verplicht als u niet akkoord gaat. De behandelaar leest uw toelichting."
+                )
+            },
+        ),
+    )
+    if done:
+        solution.refresh_from_db()
+        mine = solution.approvals.get(party=private_link.party)
+        return _approval_received(request, private_link, mine, solution)
     return _page(
         request,
         private_link,
@@ -347,23 +404,23 @@ def respond_findings_page(request, private_link):
         return _findings_received(request, private_link, findings)
     if findings is None or complaint.state != State.FINDINGS_SHARED:
         return _gone(request, private_link)
-    form = DecisionForm(_posted(request))
-    form.fields["reason"].help_text = _(
-        "Verplicht als u niet akkoord gaat. Uw toelichting gaat naar het secretariaat."
+    done, form = _decide(
+        request,
+        private_link,
+        agree="accept_findings",
+        disagree="reject_findings",
+        wording=_Wording(
+            labels={"reason": _("Waarom gaat u niet akkoord?")},
+            help_texts={
+                "reason": _(
+                    "Verplicht als u niet akkoord gaat. Uw toelichting gaat naar het secretariaat."
+                )
+            },
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.findings_respond(
-                complaint=complaint,
-                party=Party.COMPLAINANT,
-                agree=form.agrees,
-                reason=form.cleaned_data["reason"],
-            )
-        except (TransitionError, ValidationError) as exc:
-            _add_errors(form, exc)
-        else:
-            findings.refresh_from_db()
-            return _findings_received(request, private_link, findings)
+    if done:
+        findings.refresh_from_db()
+        return _findings_received(request, private_link, findings)
     return _page(
         request,
         private_link,
@@ -381,33 +438,22 @@ STATUS_DONE = {
 }
 
 
-def _status_form(action: str, data=None):
+def _status_wording(action: str) -> _Wording:
     if action == "withdraw":
-        return WithdrawForm(data, prefix=action)
+        return _Wording(labels={"reason": _("Waarom trekt u uw klacht in?")})
     if action == "appeal_to_third_party":
-        return NoteForm(
-            data,
-            prefix=action,
-            label=_("Toelichting voor de onafhankelijke derde"),
-            help_text=_("Bijvoorbeeld wat u van de onafhankelijke derde vraagt."),
+        return _Wording(
+            labels={"note": _("Toelichting voor de onafhankelijke derde")},
+            help_texts={"note": _("Bijvoorbeeld wat u van de onafhankelijke derde vraagt.")},
         )
-    return NoteForm(
-        data,
-        prefix=action,
-        label=_("Toelichting voor de directeur"),
-        help_text=_("Bijvoorbeeld waarom u het niet eens bent met de afhandeling."),
+    return _Wording(
+        labels={"note": _("Toelichting voor de directeur")},
+        help_texts={"note": _("Bijvoorbeeld waarom u het niet eens bent met de afhandeling.")},
     )
 
 
-def _status_act(action: str, private_link, form) -> str:
-    """Take the action through the one entry point; returns what to tell the complainant."""
-    action_perform(
-        complaint=private_link.complaint,
-        action=action,
-        party=private_link.party,
-        data=form.cleaned_data,
-    )
-    return str(STATUS_DONE.get(action, _("Uw verzoek is verwerkt.")))
+def _status_form(private_link, action: str, data=None) -> ActionForm:
+    return _link_form(private_link, action, data, _status_wording(action), prefix=action)
 
 
 def _deadlines(complaint) -> list[dict]:
@@ -436,7 +482,7 @@ def _information_add(request, complaint, form) -> bool:
             files=form.cleaned_data["files"],
         )
     except ValidationError as exc:
-        _add_errors(form, exc)
+        errors_onto_form(form, exc)
         return False
     return True
 
@@ -445,7 +491,7 @@ def _satisfaction_answer(complaint, form) -> bool:
     try:
         portal_services.satisfaction_answer(complaint=complaint, **form.cleaned_data)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        errors_onto_form(form, exc)
         return False
     return True
 
@@ -457,7 +503,8 @@ def status_page(request, private_link):
         for t in actions_for(None, complaint, party=private_link.party)
         if t.party_page == Purpose.STATUS
     ]
-    forms = {t.action: _status_form(t.action) for t in allowed}
+    forms = {t.action: _status_form(private_link, t.action) for t in allowed}
+    confirm_form = WithdrawConfirmForm(prefix="withdraw") if "withdraw" in forms else None
     information_form = InformationForm(prefix="information") if complaint.is_open else None
     survey_form = (
         SatisfactionForm(prefix="satisfaction")
@@ -485,17 +532,29 @@ def status_page(request, private_link):
         elif action not in forms:
             page_error = _("Deze actie is nu niet mogelijk.")
         else:
-            form = forms[action] = _status_form(action, request.POST)
-            if form.is_valid():
-                try:
-                    said = _status_act(action, private_link, form)
-                except (TransitionError, ValidationError) as exc:
-                    _add_errors(form, exc)
+            forms[action] = _status_form(private_link, action, request.POST)
+            confirmed = True
+            if action == "withdraw":
+                confirm_form = WithdrawConfirmForm(request.POST, prefix="withdraw")
+                confirmed = confirm_form.is_valid()
+            if confirmed:
+                _result, refused = _link_perform(
+                    private_link,
+                    action,
+                    request.POST,
+                    _status_wording(action),
+                    prefix=action,
+                )
+                if refused is not None:
+                    forms[action] = refused
                 else:
+                    said = str(STATUS_DONE.get(action, _("Uw verzoek is verwerkt.")))
                     if selectors.link_is_live(private_link.pk):
                         messages.success(request, said)
                         return HttpResponseRedirect(request.path, status=303)
                     return _received(request, private_link, title=said)
+            else:
+                forms[action].is_valid()  # its own errors too, all at once
     explanation, next_text = STATE_TEXTS.get(complaint.state, ("", ""))
     if complaint.state == State.NOT_SOLVED and complaint.procedure_sent_at:
         next_text = _("U kunt uw klacht voorleggen aan de directeur.")
@@ -515,6 +574,7 @@ def status_page(request, private_link):
             "handler": complaint.handler,
             "sent_messages": selectors.messages_to_complainant(complaint),
             "actions": [(t, forms[t.action]) for t in allowed],
+            "confirm_form": confirm_form,
             "page_error": page_error,
             "information_form": information_form,
             "information_added": selectors.information_added(complaint),
@@ -546,17 +606,21 @@ def defence_page(request, private_link):
         if answered is not None:
             return _defence_received(request, private_link, answered)
         return _gone(request, private_link)
-    form = DefenceForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.defence_submit(
-                complaint=complaint, party=Party.RESPONDENT, defence=form.cleaned_data["defence"]
+    wording = _Wording(
+        labels={"defence": _("Uw verweer")},
+        help_texts={
+            "defence": _(
+                "Schrijf uw reactie op de klacht. De directeur betrekt die bij de uitspraak."
             )
-        except (TransitionError, ValidationError) as exc:
-            _add_errors(form, exc)
-        else:
+        },
+    )
+    form = _link_form(private_link, "submit_defence", None, wording)
+    if request.method == "POST":
+        _result, refused = _link_perform(private_link, "submit_defence", request.POST, wording)
+        if refused is None:
             defence_request.refresh_from_db()
             return _defence_received(request, private_link, defence_request)
+        form = refused
     return _page(
         request,
         private_link,
@@ -589,19 +653,27 @@ def third_party_page(request, private_link):
         if ruling is not None:
             return _advice_received(request, private_link, ruling)
         return _gone(request, private_link)
-    form = BindingAdviceForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            ruling = services.binding_advice_record(
-                complaint=complaint,
-                party=Party.THIRD_PARTY,
-                advice=form.cleaned_data["advice"],
-                follow_ups=form.follow_ups,
-            )
-        except (TransitionError, ValidationError) as exc:
-            _add_errors(form, exc)
-        else:
+    wording = _Wording(
+        labels={"follow_ups": _("Wat moet de organisatie doen?")},
+        help_texts={
+            "advice": _(
+                "Uw advies met de motivering. Klager en organisatie ontvangen het schriftelijk."
+            ),
+            "follow_ups": _(
+                "Eén punt per regel. De organisatie houdt bij of elk punt is uitgevoerd. Laat "
+                "leeg als de organisatie niets hoeft te doen: dan is de klacht met uw advies "
+                "afgehandeld."
+            ),
+        },
+    )
+    form = _link_form(private_link, "record_binding_advice", None, wording)
+    if request.method == "POST":
+        ruling, refused = _link_perform(
+            private_link, "record_binding_advice", request.POST, wording
+        )
+        if refused is None:
             return _advice_received(request, private_link, ruling)
+        form = refused
     return _page(
         request,
         private_link,

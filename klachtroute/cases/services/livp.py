@@ -122,9 +122,11 @@ def solution_decide(
 ) -> Complaint:
     """A party approves or rejects the pending solution (fiattering, LIVP-6/7).
 
-    Through a private link the party acts itself; the secretariat can record a party's
-    answer given by phone or letter. Both approvals settle the complaint.
+    Through a private link the party acts itself (no `actor`, or `via_link`); the
+    secretariat can record a party's answer given by phone or letter. Both approvals settle
+    the complaint.
     """
+    via_link = via_link or actor is None
     action = "approve_solution" if approve else "reject_solution"
     complaint, _t = step_begin(
         complaint=complaint,

@@ -290,7 +290,7 @@ def findings_respond(
     if findings is None:
         raise ValidationError(_("Er zijn nog geen bevindingen gedeeld om op te reageren."))
     if not agree:
-        reason = text_required(reason, "reason", _("Geef aan waarom de klager niet akkoord gaat."))
+        reason = text_required(reason, "reason", _("Geef aan waarom u niet akkoord gaat."))
     findings.response = Findings.Response.AGREED if agree else Findings.Response.DISAGREED
     findings.response_reason = (reason or "").strip()
     findings.responded_at = timezone.now()

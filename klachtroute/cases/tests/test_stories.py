@@ -214,7 +214,7 @@ def test_livp_9_11_complete_story_no_agreement_to_binding_advice(
             third_party_link,
             {
                 "advice": "De organisatie biedt een herhalingsdag aan.",
-                "follow_up_1": "Herhalingsdag inplannen",
+                "follow_ups": "Herhalingsdag inplannen",
             },
         )
         assert response.status_code == 200

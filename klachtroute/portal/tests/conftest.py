@@ -1,6 +1,7 @@
 """Complaints brought to the step where a private link is sent, through the real services,
 and a helper that finds the links in the messages the people received."""
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -9,12 +10,16 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.db import connections
-from django.utils import translation
+from django.utils import timezone, translation
 
 from klachtroute.cases.services import (
     admissible_declare,
     complaint_register,
+    defence_request,
+    director_escalate,
+    findings_respond,
     findings_share,
+    procedure_send,
     respondent_set,
     solution_propose,
 )
@@ -153,3 +158,22 @@ def browser_page(live_server, transactional_db, monkeypatch):
             context.close()
             browser.close()
             connections.close_all()
+
+
+@pytest.fixture
+def awaiting_defence(findings_shared):
+    lsr = findings_shared
+    findings_respond(complaint=lsr.complaint, party="complainant", agree=False, reason="Nee.")
+    procedure_send(complaint=lsr.complaint, actor=lsr.secretariat)
+    director_escalate(complaint=lsr.complaint, party="complainant")
+    lsr.due = timezone.localdate() + dt.timedelta(days=14)
+    while lsr.due.weekday() >= 5:
+        lsr.due += dt.timedelta(days=1)
+    defence_request(
+        complaint=lsr.complaint,
+        actor=lsr.director,
+        question="Klopt het dat u drie keer te laat kwam?",
+        due=lsr.due,
+    )
+    lsr.defence_url = link_in_message(lsr.complaint, to=lsr.handler.email, kind="defence_request")
+    return lsr

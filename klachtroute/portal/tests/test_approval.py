@@ -146,15 +146,20 @@ def test_approval_link_after_the_other_party_rejected_says_so(client, proposed):
 
 
 def test_a_refused_step_shows_its_message_instead_of_an_error(client, proposed, monkeypatch):
+    import dataclasses
+
     from django.core.exceptions import ValidationError
 
+    from klachtroute.cases.actions import ACTIONS
     from klachtroute.cases.workflow import TransitionError
-    from klachtroute.portal import views
+
+    def service_of(action, service):
+        monkeypatch.setitem(ACTIONS, action, dataclasses.replace(ACTIONS[action], service=service))
 
     def refuse(**kwargs):
         raise TransitionError("Deze actie kan niet in de status ‘Afgehandeld’.")
 
-    monkeypatch.setattr(views.services, "solution_decide", refuse)
+    service_of("approve_solution", refuse)
     page = client.post(proposed.complainant_url, {"decision": "yes"})
     assert page.status_code == 200
     assert "Deze actie kan niet in de status ‘Afgehandeld’." in page.content.decode()
@@ -162,7 +167,7 @@ def test_a_refused_step_shows_its_message_instead_of_an_error(client, proposed, 
     def invalid(**kwargs):
         raise ValidationError({"reason": "Deze reden is te kort."})
 
-    monkeypatch.setattr(views.services, "solution_decide", invalid)
+    service_of("reject_solution", invalid)
     page = client.post(proposed.complainant_url, {"decision": "no", "reason": "Nee"})
     assert 'id="id_reason-error"' in page.content.decode()
     assert "Deze reden is te kort." in page.content.decode()

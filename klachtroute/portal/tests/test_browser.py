@@ -117,7 +117,7 @@ def test_livp_11_third_party_page_is_accessible(browser_page, live_server, propo
     page.goto(live_server.url + link_in_message(proposed.complaint, to="derde@example.org"))
     assert_accessible(page)
     page.get_by_label("Bindend advies", exact=True).fill("De klacht is gegrond.")
-    page.get_by_label("Punt 1").fill("Een extra les geven.")
+    page.get_by_label("Wat moet de organisatie doen?").fill("Een extra les geven.")
     page.get_by_role("button", name="Bindend advies vastleggen").click()
     assert "Uw bindend advies is vastgelegd" in page.locator("h1").inner_text()
     assert Complaint.objects.get(pk=proposed.complaint.pk).state == State.ADVICE_FOLLOW_UP

@@ -1,40 +1,10 @@
 """The respondent's defence to the director (LSR-6e)."""
 
-import datetime as dt
-
-import pytest
-from django.utils import formats, timezone
+from django.utils import formats
 
 from klachtroute.cases.models import Complaint, DefenceRequest
-from klachtroute.cases.services import (
-    defence_request,
-    director_escalate,
-    findings_respond,
-    procedure_send,
-)
 from klachtroute.cases.workflow import State
 from klachtroute.notifications.models import OutboxMessage
-
-from .conftest import link_in_message
-
-
-@pytest.fixture
-def awaiting_defence(findings_shared):
-    lsr = findings_shared
-    findings_respond(complaint=lsr.complaint, party="complainant", agree=False, reason="Nee.")
-    procedure_send(complaint=lsr.complaint, actor=lsr.secretariat)
-    director_escalate(complaint=lsr.complaint, party="complainant")
-    lsr.due = timezone.localdate() + dt.timedelta(days=14)
-    while lsr.due.weekday() >= 5:
-        lsr.due += dt.timedelta(days=1)
-    defence_request(
-        complaint=lsr.complaint,
-        actor=lsr.director,
-        question="Klopt het dat u drie keer te laat kwam?",
-        due=lsr.due,
-    )
-    lsr.defence_url = link_in_message(lsr.complaint, to=lsr.handler.email, kind="defence_request")
-    return lsr
 
 
 def test_lsr_6e_respondent_sees_the_complaint_question_and_due_date(client, awaiting_defence):

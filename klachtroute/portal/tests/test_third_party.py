@@ -38,9 +38,7 @@ def test_livp_11_binding_advice_with_follow_ups_is_tracked(client, with_third_pa
         with_third_party.url,
         {
             "advice": "De klacht is gegrond.",
-            "follow_up_1": "Twee extra lessen geven.",
-            "follow_up_2": "",
-            "follow_up_3": "Schriftelijke excuses sturen.",
+            "follow_ups": "Twee extra lessen geven.\n\nSchriftelijke excuses sturen.\n",
         },
     )
 
@@ -65,7 +63,7 @@ def test_livp_11_binding_advice_without_follow_ups_settles(client, with_third_pa
 
 
 def test_livp_11_advice_is_required(client, with_third_party):
-    page = client.post(with_third_party.url, {"advice": "", "follow_up_1": "Iets."})
+    page = client.post(with_third_party.url, {"advice": "", "follow_ups": "Iets."})
 
     assert "Vul het bindend advies in." in page.content.decode()
     assert not Ruling.objects.exists()
