@@ -183,6 +183,27 @@ def test_a_reply_with_the_complaint_number_in_the_subject_is_added_to_that_compl
     assert labels == {"Klager (per e-mail)"}
 
 
+def test_information_from_an_emailed_reply_shows_in_the_history_as_from_the_complainant_by_email(
+    open_complaint, secretariat, client, imap
+):
+    imap.deliver(
+        mail(
+            subject=f"Re: uw klacht {open_complaint.number}",
+            body="Ik was er die dag niet.",
+            message_id="<reply-history@example.org>",
+        )
+    )
+
+    fetch()
+
+    event = open_complaint.events.get(kind="information_added")
+    assert event.actor_label == "Klager (per e-mail)"
+    client.force_login(secretariat)
+    page = client.get(reverse("cases:detail", args=[open_complaint.number])).content.decode()
+    assert "Klager (per e-mail)" in page
+    assert "Klager (via privélink)" not in page
+
+
 def test_a_reply_to_a_message_about_the_complaint_is_added_through_in_reply_to(
     open_complaint, imap
 ):
