@@ -1,8 +1,10 @@
 """Writes for mail received in the complaint mailbox: store a fetched message, register
-it as a complaint, reject it as not a complaint. Each runs in one transaction."""
+it as a complaint, reject it as not a complaint, purge it after the retention period. Each
+runs in one transaction."""
 
+import logging
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -18,6 +20,9 @@ from klachtroute.notifications.models import OutboxMessage
 
 from .mailbox import ParsedMail, attachments_checked, mail_parse, original_checked
 from .models import MailStatus, ReceivedMail
+from .selectors import NEVER_A_COMPLAINT, received_mails_due_for_purge
+
+logger = logging.getLogger(__name__)
 
 NUMBER_IN_SUBJECT = re.compile(r"\bK-\d{4}-\d{4,}\b")
 
@@ -179,3 +184,35 @@ def received_mail_reject(*, mail: ReceivedMail, actor, reason: str) -> ReceivedM
     mail.handled_at = timezone.now()
     mail.save(update_fields=["status", "reject_reason", "handled_by", "handled_at"])
     return mail
+
+
+def _file_delete(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        # The row is gone already; a file left behind is logged for the administrator.
+        logger.exception("Retention purge: could not delete mail file %s", name)
+
+
+def received_mail_purge(*, mail: ReceivedMail) -> bool:
+    """Remove a message that never became part of a complaint (rejected, or sent by a
+    machine), with its .eml once the removal has committed. Mail that belongs to a complaint
+    goes with that complaint's purge instead; mail still waiting is never removed."""
+    with transaction.atomic():
+        locked = ReceivedMail.objects.select_for_update().filter(pk=mail.pk).first()
+        if locked is None or locked.status not in NEVER_A_COMPLAINT or locked.complaint_id:
+            return False
+        storage, name = locked.raw.storage, locked.raw.name
+        locked.delete()
+        if name:
+            transaction.on_commit(lambda: _file_delete(storage, name))
+    return True
+
+
+def received_mails_purge_due(*, today: date, dry_run: bool = False) -> int:
+    """Purge every message that never became part of a complaint and is past its retention
+    period; one transaction each. Returns how many were (or, dry run, would be) purged."""
+    due = received_mails_due_for_purge(today=today)
+    if dry_run:
+        return len(due)
+    return sum(received_mail_purge(mail=mail) for mail in due)

@@ -424,3 +424,79 @@ def test_the_retention_purge_removes_the_mail_a_complaint_came_from(
 
     assert not ReceivedMail.objects.exists()
     assert not stored.exists()
+
+
+def _stored(secretariat, *, message_id, reject=False, **kwargs) -> ReceivedMail:
+    from klachtroute.intake.mail_services import received_mail_reject
+
+    received_mail_store(raw=mail(message_id=message_id, **kwargs), received_at=timezone.now())
+    received = ReceivedMail.objects.get(message_id=message_id)
+    if reject:
+        received = received_mail_reject(mail=received, actor=secretariat, reason="Geen klacht.")
+    return received
+
+
+def _dated(received: ReceivedMail, when: dt.datetime) -> None:
+    """As if the message came in (and was decided) at `when`."""
+    ReceivedMail.objects.filter(pk=received.pk).update(
+        received_at=when, handled_at=when if received.handled_at else None
+    )
+
+
+def test_mail_that_never_became_a_complaint_is_purged_with_its_eml_after_the_retention_period(
+    organisation, secretariat, settings, django_capture_on_commit_callbacks
+):
+    long_ago = timezone.now() - dt.timedelta(days=5 * 366 + 2)  # past the five years of LIVP
+    rejected = _stored(secretariat, message_id="<vraag@example.org>", reject=True)
+    machine = _stored(
+        secretariat,
+        message_id="<afwezig@example.org>",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    waiting = _stored(secretariat, message_id="<wacht@example.org>")
+    recent = _stored(secretariat, message_id="<recent@example.org>", reject=True)
+    for received in (rejected, machine, waiting):
+        _dated(received, long_ago)
+    _dated(recent, timezone.now() - dt.timedelta(days=4 * 365))
+    files = {r.message_id: settings.MEDIA_ROOT / r.raw.name for r in ReceivedMail.objects.all()}
+    assert all(path.exists() for path in files.values())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_expired", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert set(ReceivedMail.objects.values_list("message_id", flat=True)) == {
+        "<wacht@example.org>",  # still waiting for the secretariat: never removed unseen
+        "<recent@example.org>",
+    }
+    assert not files["<vraag@example.org>"].exists()
+    assert not files["<afwezig@example.org>"].exists()
+    assert files["<wacht@example.org>"].exists() and files["<recent@example.org>"].exists()
+
+
+def test_mail_that_never_became_a_complaint_appears_in_the_30_day_retention_preview(
+    organisation, secretariat, client, html
+):
+    today = timezone.localdate()
+    soon = _stored(
+        secretariat, message_id="<binnenkort@example.org>", reject=True, subject="Roostervraag"
+    )
+    later = _stored(secretariat, message_id="<later@example.org>", reject=True)
+    # Kept five years from the day it was rejected: purged 20 days from now, or 40.
+    kept_from = today.replace(year=today.year - 5) + dt.timedelta(days=20)
+    _dated(soon, timezone.make_aware(dt.datetime.combine(kept_from, dt.time(12))))
+    _dated(
+        later,
+        timezone.make_aware(dt.datetime.combine(kept_from, dt.time(12))) + dt.timedelta(days=20),
+    )
+    client.force_login(secretariat)
+
+    response = client.get(reverse("cases:retention_preview"))
+
+    table = html(response).get("retention-mails").text
+    assert f"E-mail {soon.pk}" in table
+    assert f"E-mail {later.pk}" not in table
+    assert "Geen klacht" in table
+    purge_on = kept_from.replace(year=kept_from.year + 5) + dt.timedelta(days=1)
+    assert f"{purge_on.day} " in table and str(purge_on.year) in table
+    page = response.content.decode()
+    assert "fatma@example.org" not in page and "Roostervraag" not in page  # no personal data
