@@ -1,14 +1,17 @@
-"""Writes for mail received in the complaint mailbox: store a fetched message, register
-it as a complaint, reject it as not a complaint, purge it after the retention period. Each
-runs in one transaction."""
+"""Writes for mail received in the complaint mailbox: fetch the mailbox (one fetch at a
+time), store a fetched message, register it as a complaint, reject it as not a complaint,
+purge it after the retention period. Each write runs in one transaction."""
 
 import logging
 import re
-from datetime import date, datetime
+import secrets
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,8 +21,15 @@ from klachtroute.cases.services.registration import document_add
 from klachtroute.cases.uploads import files_removed_on_failure, remember_stored_file
 from klachtroute.notifications.models import OutboxMessage
 
-from .mailbox import ParsedMail, attachments_checked, mail_parse, original_checked
-from .models import MailStatus, ReceivedMail
+from .mailbox import (
+    FetchReport,
+    ParsedMail,
+    attachments_checked,
+    mail_parse,
+    mailbox_fetch,
+    original_checked,
+)
+from .models import MailboxFetch, MailStatus, ReceivedMail
 from .selectors import NEVER_A_COMPLAINT, received_mails_due_for_purge
 
 logger = logging.getLogger(__name__)
@@ -111,6 +121,74 @@ def received_mail_store(*, raw: bytes, received_at: datetime | None = None) -> b
             return False  # another run stored it at the same moment
         raise
     return True
+
+
+def _hold() -> timedelta:
+    """How long a fetch holds the mailbox after it starts or stores a message: a fetch that
+    dies lets go after this; one that works keeps renewing it."""
+    return timedelta(seconds=max(300, 10 * settings.IMAP_TIMEOUT))
+
+
+def mailbox_fetch_claim(*, every: float | None = None) -> str | None:
+    """Claim the mailbox for one fetch; a token to let go of it with, or None when another
+    fetch holds it or (with `every`) one started less than `every` seconds ago. One
+    conditional UPDATE decides, so that two processes never both get it."""
+    now = timezone.now()
+    MailboxFetch.objects.get_or_create(pk=1)
+    free = Q(held_until__isnull=True) | Q(held_until__lt=now)
+    if every:
+        free &= Q(started_at__isnull=True) | Q(started_at__lte=now - timedelta(seconds=every))
+    token = secrets.token_hex(16)
+    claimed = (
+        MailboxFetch.objects.filter(pk=1)
+        .filter(free)
+        .update(holder=token, held_until=now + _hold(), started_at=now)
+    )
+    return token if claimed else None
+
+
+def _mailbox_held(token: str) -> None:
+    MailboxFetch.objects.filter(pk=1, holder=token).update(held_until=timezone.now() + _hold())
+
+
+def _mailbox_let_go(token: str) -> None:
+    MailboxFetch.objects.filter(pk=1, holder=token).update(
+        holder="", held_until=None, finished_at=timezone.now()
+    )
+
+
+def mailbox_fetch_run(
+    *, every: float | None = None, limit: int | None = None
+) -> FetchReport | None:
+    """Fetch the mailbox into the secretariat's list, unless another fetch holds it (or,
+    with `every`, one started less than `every` seconds ago): then None. The worker's
+    schedule, a timer and a person may all start one; they take turns."""
+    token = mailbox_fetch_claim(every=every)
+    if token is None:
+        return None
+
+    def process(raw: bytes, received_at: datetime | None) -> bool:
+        new = received_mail_store(raw=raw, received_at=received_at)
+        _mailbox_held(token)
+        return new
+
+    try:
+        return mailbox_fetch(process, limit=limit)
+    finally:
+        _mailbox_let_go(token)
+
+
+def mailbox_fetch_scheduled() -> FetchReport | None:
+    """The worker's turn, every MAIL_FETCH_INTERVAL seconds."""
+    report = mailbox_fetch_run(every=settings.MAIL_FETCH_INTERVAL)
+    if report is not None and (report.fetched or report.error):
+        logger.info(
+            "Mailbox: %d fetched, %d new%s",
+            report.fetched,
+            report.new,
+            f"; stopped early: {report.error}" if report.error else "",
+        )
+    return report
 
 
 def _secretariat_only(actor) -> None:

@@ -2,8 +2,10 @@
 
 import datetime as dt
 from email.message import EmailMessage
+from io import StringIO
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -11,10 +13,15 @@ from django.utils import timezone, translation
 
 from klachtroute.cases.models import Complaint
 from klachtroute.cases.services import complaint_register
-from klachtroute.intake import mailbox
-from klachtroute.intake.mail_services import received_mail_store
+from klachtroute.intake import mail_services, mailbox
+from klachtroute.intake.mail_services import (
+    mailbox_fetch_claim,
+    mailbox_fetch_scheduled,
+    received_mail_store,
+)
 from klachtroute.intake.models import MailStatus, ReceivedMail
 from klachtroute.notifications.models import OutboxMessage
+from klachtroute.notifications.schedule import job_repeat, worker_jobs
 from klachtroute.portal.models import InformationAdded
 from klachtroute.testing.factories import complaint_data
 
@@ -139,6 +146,130 @@ def test_a_connection_dropped_mid_fetch_loses_nothing_and_doubles_nothing(
         "<klein@example.org>",
     ]
     assert imap.handled() == [True, True]
+
+
+def test_the_worker_fetches_the_mailbox_every_mail_fetch_interval(organisation, imap, settings):
+    settings.MAIL_FETCH_INTERVAL = 90
+    (job,) = worker_jobs()
+    imap.deliver(mail(message_id="<m0@example.org>"))
+    waits = []
+
+    class Worker:
+        """What happens between two runs: the interval passes, and a new message arrives."""
+
+        def is_set(self) -> bool:
+            return len(waits) == 2
+
+        def wait(self, seconds: float) -> bool:
+            waits.append(seconds)
+            traveller.shift(seconds)
+            imap.deliver(mail(message_id=f"<m{len(waits)}@example.org>"))
+            return False
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        job_repeat(job, stop=Worker())
+
+    assert waits == [90, 90]
+    assert sorted(ReceivedMail.objects.values_list("message_id", flat=True)) == [
+        "<m0@example.org>",
+        "<m1@example.org>",
+    ]
+    assert imap.handled() == [True, True, False]  # the last one waits for the next turn
+
+
+@pytest.mark.parametrize("host, interval", [("", 120), ("127.0.0.1", 0)])
+def test_the_worker_reads_no_mailbox_when_none_is_configured_or_the_interval_is_zero(
+    settings, host, interval
+):
+    settings.IMAP_HOST = host
+    settings.MAIL_FETCH_INTERVAL = interval
+    assert [job.name for job in worker_jobs()] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_process_fetches_the_mailbox(organisation, imap, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    imap.deliver(mail())
+
+    # --batch: each scheduled job runs once, then the queue is worked through.
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, stdout=StringIO())
+
+    assert ReceivedMail.objects.get().message_id == "<klacht-1@example.org>"
+    assert imap.handled() == [True]
+
+
+def test_the_worker_skips_its_turn_when_the_timer_fetched_within_the_interval(
+    organisation, imap, settings
+):
+    settings.MAIL_FETCH_INTERVAL = 120
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        imap.deliver(mail(message_id="<a@example.org>"))
+        fetch()  # the systemd timer (or a person) runs fetch_mail
+        imap.deliver(mail(message_id="<b@example.org>"))
+        traveller.shift(60)
+
+        assert mailbox_fetch_scheduled() is None
+        assert imap.handled() == [True, False]
+
+        traveller.shift(60)
+        report = mailbox_fetch_scheduled()
+
+    assert (report.fetched, report.new) == (1, 1)
+    assert imap.handled() == [True, True]
+
+
+def test_a_fetch_while_another_holds_the_mailbox_does_nothing_until_that_one_lets_go_or_dies(
+    organisation, imap
+):
+    imap.deliver(mail())
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert mailbox_fetch_claim() is not None  # a fetch on another machine is running
+        out = StringIO()
+        call_command("fetch_mail", stdout=out)
+        assert "Another fetch of the mailbox is running" in out.getvalue()
+        assert not ReceivedMail.objects.exists()
+        assert imap.handled() == [False]
+
+        traveller.shift(dt.timedelta(minutes=10))  # it died without letting go
+        fetch()
+
+    assert ReceivedMail.objects.count() == 1
+    assert imap.handled() == [True]
+
+
+def test_two_fetches_reading_the_same_reply_at_once_add_it_to_its_complaint_once(
+    open_complaint, imap, monkeypatch
+):
+    imap.deliver(
+        mail(
+            subject=f"Re: {open_complaint.number}",
+            body="Nog één ding.",
+            message_id="<tegelijk@example.org>",
+        )
+    )
+    real_check = mail_services.attachments_checked
+    other_fetch_ran = []
+
+    def store(raw, received_at):
+        return received_mail_store(raw=raw, received_at=received_at)
+
+    def checked_while_another_fetch_stores_it(parsed):
+        # This fetch has looked for the message and not found it; before it writes, the
+        # other fetch (one that outlived its hold, say) stores the same message.
+        if not other_fetch_ran:
+            other_fetch_ran.append(True)
+            assert mailbox.mailbox_fetch(store).new == 1
+        return real_check(parsed)
+
+    monkeypatch.setattr(mail_services, "attachments_checked", checked_while_another_fetch_stores_it)
+
+    report = mailbox.mailbox_fetch(store)
+
+    assert other_fetch_ran and (report.fetched, report.new) == (1, 0)
+    assert ReceivedMail.objects.count() == 1
+    assert InformationAdded.objects.filter(complaint=open_complaint).count() == 1
+    assert Complaint.objects.count() == 1
+    assert imap.handled() == [True]
 
 
 @pytest.fixture
