@@ -181,13 +181,8 @@ def mailbox_fetch_run(
 def mailbox_fetch_scheduled() -> FetchReport | None:
     """The worker's turn, every MAIL_FETCH_INTERVAL seconds."""
     report = mailbox_fetch_run(every=settings.MAIL_FETCH_INTERVAL)
-    if report is not None and (report.fetched or report.error):
-        logger.info(
-            "Mailbox: %d fetched, %d new%s",
-            report.fetched,
-            report.new,
-            f"; stopped early: {report.error}" if report.error else "",
-        )
+    if report is not None and report.fetched:  # a fetch that stopped early has logged why
+        logger.info("Mailbox: %d fetched, %d new", report.fetched, report.new)
     return report
 
 
