@@ -21,7 +21,7 @@ from klachtroute.intake.mail_services import (
 )
 from klachtroute.intake.models import MailStatus, ReceivedMail
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.notifications.schedule import job_repeat, worker_jobs
+from klachtroute.notifications.schedule import job_repeat, worker_jobs, worker_jobs_start
 from klachtroute.portal.models import InformationAdded
 from klachtroute.testing.factories import complaint_data
 
@@ -175,6 +175,33 @@ def test_the_worker_fetches_the_mailbox_every_mail_fetch_interval(organisation, 
         "<m1@example.org>",
     ]
     assert imap.handled() == [True, True, False]  # the last one waits for the next turn
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_mailbox_thread_keeps_fetching_beside_the_queue(organisation, imap, settings):
+    import threading
+    import time
+
+    settings.MAIL_FETCH_INTERVAL = 1
+    stop = threading.Event()
+    imap.deliver(mail(message_id="<eerste@example.org>"))
+    (thread,) = worker_jobs_start(worker_jobs(), stop=stop)
+    try:
+        deadline = time.monotonic() + 20
+        while imap.handled() != [True] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        imap.deliver(mail(message_id="<tweede@example.org>"))  # arrives after the first run
+        while imap.handled() != [True, True] and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(20)
+
+    assert not thread.is_alive()
+    assert sorted(ReceivedMail.objects.values_list("message_id", flat=True)) == [
+        "<eerste@example.org>",
+        "<tweede@example.org>",
+    ]
 
 
 @pytest.mark.parametrize("host, interval", [("", 120), ("127.0.0.1", 0)])
