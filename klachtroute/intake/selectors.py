@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from klachtroute.cases.selectors import retention_years_of, years_added
-from klachtroute.deadlines import local_date
+from klachtroute.deadlines import add_years, local_date
 from klachtroute.organisation.selectors import active_version_in_force
 
 from .models import MailStatus, ReceivedMail
@@ -33,7 +32,7 @@ def _retention_years(on: dt.date, cache: dict) -> int | None:
     before its first version, of the version in force now)."""
     if on not in cache:
         version = active_version_in_force(on=on) or active_version_in_force(on=timezone.localdate())
-        cache[on] = retention_years_of(version) if version is not None else None
+        cache[on] = version.spec.retention_years if version is not None else None
     return cache[on]
 
 
@@ -45,7 +44,7 @@ def received_mail_purge_date(mail: ReceivedMail, _cache: dict | None = None) -> 
         return None
     kept_from = local_date(mail.handled_at or mail.received_at, settings.TIME_ZONE)
     years = _retention_years(kept_from, {} if _cache is None else _cache)
-    return years_added(kept_from, years) if years is not None else None
+    return add_years(kept_from, years) if years is not None else None
 
 
 def received_mails_purge_preview(*, today: dt.date, days: int = 0) -> list[ReceivedMail]:
@@ -54,9 +53,7 @@ def received_mails_purge_preview(*, today: dt.date, days: int = 0) -> list[Recei
     carries its `purge_date`."""
     horizon = today + dt.timedelta(days=days)
     # No procedure keeps anything for less than a year: older rows are the only candidates.
-    latest = dt.datetime.combine(
-        years_added(horizon, -1), dt.time.min, ZoneInfo(settings.TIME_ZONE)
-    )
+    latest = dt.datetime.combine(add_years(horizon, -1), dt.time.min, ZoneInfo(settings.TIME_ZONE))
     candidates = ReceivedMail.objects.filter(
         status__in=NEVER_A_COMPLAINT, complaint__isnull=True, received_at__lt=latest
     ).order_by("received_at", "pk")
