@@ -284,9 +284,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# The complaint mailbox (IMAP). `manage.py fetch_mail` (from the systemd timer, every
-# IMAP_FETCH_INTERVAL seconds) turns new messages into mail waiting for the secretariat;
-# a handled message gets the keyword IMAP_HANDLED_FLAG on the server.
+# The complaint mailbox (IMAP). The worker (`manage.py db_worker`) fetches it every
+# MAIL_FETCH_INTERVAL seconds (0: never; `manage.py fetch_mail` from cron then) and turns new
+# messages into mail waiting for the secretariat; a handled message gets the keyword
+# IMAP_HANDLED_FLAG on the server.
+MAIL_FETCH_INTERVAL = env_int("MAIL_FETCH_INTERVAL", 120)
 IMAP_HOST = os.environ.get("IMAP_HOST", "")
 IMAP_PORT = env_int("IMAP_PORT", 993)
 IMAP_SECURITY = os.environ.get("IMAP_SECURITY", "tls")  # tls | starttls | none (loopback only)

@@ -140,11 +140,24 @@ def retention_preview(request: HttpRequest) -> HttpResponse:
                 "legal_hold": c.legal_hold,
             }
         )
+    from klachtroute.intake.selectors import received_mails_purge_preview
+
+    mails = [
+        {
+            "pk": m.pk,
+            "kind": m.get_status_display(),
+            "kept_from": timezone.localdate(m.handled_at or m.received_at),
+            "purge_on": m.purge_date + timedelta(days=1),
+        }
+        for m in received_mails_purge_preview(today=today, days=PREVIEW_DAYS)
+    ]
     return render(
         request,
         "cases/retention_preview.html",
         {
             "rows": rows,
+            "mails": mails,
+            "mail_links": user.is_secretariat,
             "days": PREVIEW_DAYS,
             "today": today,
             "links": user.sees_all_complaints,

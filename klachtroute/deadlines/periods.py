@@ -151,6 +151,15 @@ _ADDERS: dict[Unit, Callable[[date, int, WorkCalendar], date]] = {
 }
 
 
+def add_years(start: date, n: int) -> date:
+    """The same day `n` years later (or earlier); 29 February becomes 28 February in a
+    common year. Retention periods ("kept for five years") count this way."""
+    try:
+        return start.replace(year=start.year + n)
+    except ValueError:
+        return start.replace(year=start.year + n, day=28)
+
+
 def deadline(start: date, period: Period, cal: WorkCalendar) -> date:
     """Due date of ``period`` counted from ``start``; always a working day of ``cal``."""
     return _ADDERS[period.unit](start, period.amount, cal)

@@ -1,12 +1,17 @@
-"""Writes for mail received in the complaint mailbox: store a fetched message, register
-it as a complaint, reject it as not a complaint. Each runs in one transaction."""
+"""Writes for mail received in the complaint mailbox: fetch the mailbox (one fetch at a
+time), store a fetched message, register it as a complaint, reject it as not a complaint,
+purge it after the retention period. Each write runs in one transaction."""
 
+import logging
 import re
-from datetime import datetime
+import secrets
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +21,18 @@ from klachtroute.cases.services.registration import document_add
 from klachtroute.cases.uploads import files_removed_on_failure, remember_stored_file
 from klachtroute.notifications.models import OutboxMessage
 
-from .mailbox import ParsedMail, attachments_checked, mail_parse, original_checked
-from .models import MailStatus, ReceivedMail
+from .mailbox import (
+    FetchReport,
+    ParsedMail,
+    attachments_checked,
+    mail_parse,
+    mailbox_fetch,
+    original_checked,
+)
+from .models import MailboxFetch, MailStatus, ReceivedMail
+from .selectors import NEVER_A_COMPLAINT, received_mails_due_for_purge
+
+logger = logging.getLogger(__name__)
 
 NUMBER_IN_SUBJECT = re.compile(r"\bK-\d{4}-\d{4,}\b")
 
@@ -108,6 +123,69 @@ def received_mail_store(*, raw: bytes, received_at: datetime | None = None) -> b
     return True
 
 
+def _hold() -> timedelta:
+    """How long a fetch holds the mailbox after it starts or stores a message: a fetch that
+    dies lets go after this; one that works keeps renewing it."""
+    return timedelta(seconds=max(300, 10 * settings.IMAP_TIMEOUT))
+
+
+def mailbox_fetch_claim(*, every: float | None = None) -> str | None:
+    """Claim the mailbox for one fetch; a token to let go of it with, or None when another
+    fetch holds it or (with `every`) one started less than `every` seconds ago. One
+    conditional UPDATE decides, so that two processes never both get it."""
+    now = timezone.now()
+    MailboxFetch.objects.get_or_create(pk=1)
+    free = Q(held_until__isnull=True) | Q(held_until__lt=now)
+    if every:
+        free &= Q(started_at__isnull=True) | Q(started_at__lte=now - timedelta(seconds=every))
+    token = secrets.token_hex(16)
+    claimed = (
+        MailboxFetch.objects.filter(pk=1)
+        .filter(free)
+        .update(holder=token, held_until=now + _hold(), started_at=now)
+    )
+    return token if claimed else None
+
+
+def _mailbox_held(token: str) -> None:
+    MailboxFetch.objects.filter(pk=1, holder=token).update(held_until=timezone.now() + _hold())
+
+
+def _mailbox_let_go(token: str) -> None:
+    MailboxFetch.objects.filter(pk=1, holder=token).update(
+        holder="", held_until=None, finished_at=timezone.now()
+    )
+
+
+def mailbox_fetch_run(
+    *, every: float | None = None, limit: int | None = None
+) -> FetchReport | None:
+    """Fetch the mailbox into the secretariat's list, unless another fetch holds it (or,
+    with `every`, one started less than `every` seconds ago): then None. The worker's
+    schedule, a timer and a person may all start one; they take turns."""
+    token = mailbox_fetch_claim(every=every)
+    if token is None:
+        return None
+
+    def process(raw: bytes, received_at: datetime | None) -> bool:
+        new = received_mail_store(raw=raw, received_at=received_at)
+        _mailbox_held(token)
+        return new
+
+    try:
+        return mailbox_fetch(process, limit=limit)
+    finally:
+        _mailbox_let_go(token)
+
+
+def mailbox_fetch_scheduled() -> FetchReport | None:
+    """The worker's turn, every MAIL_FETCH_INTERVAL seconds."""
+    report = mailbox_fetch_run(every=settings.MAIL_FETCH_INTERVAL)
+    if report is not None and report.fetched:  # a fetch that stopped early has logged why
+        logger.info("Mailbox: %d fetched, %d new", report.fetched, report.new)
+    return report
+
+
 def _secretariat_only(actor) -> None:
     if not getattr(actor, "is_secretariat", False):
         raise PermissionDenied(_("Alleen het secretariaat behandelt binnengekomen e-mail."))
@@ -179,3 +257,35 @@ def received_mail_reject(*, mail: ReceivedMail, actor, reason: str) -> ReceivedM
     mail.handled_at = timezone.now()
     mail.save(update_fields=["status", "reject_reason", "handled_by", "handled_at"])
     return mail
+
+
+def _file_delete(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        # The row is gone already; a file left behind is logged for the administrator.
+        logger.exception("Retention purge: could not delete mail file %s", name)
+
+
+def received_mail_purge(*, mail: ReceivedMail) -> bool:
+    """Remove a message that never became part of a complaint (rejected, or sent by a
+    machine), with its .eml once the removal has committed. Mail that belongs to a complaint
+    goes with that complaint's purge instead; mail still waiting is never removed."""
+    with transaction.atomic():
+        locked = ReceivedMail.objects.select_for_update().filter(pk=mail.pk).first()
+        if locked is None or locked.status not in NEVER_A_COMPLAINT or locked.complaint_id:
+            return False
+        storage, name = locked.raw.storage, locked.raw.name
+        locked.delete()
+        if name:
+            transaction.on_commit(lambda: _file_delete(storage, name))
+    return True
+
+
+def received_mails_purge_due(*, today: date, dry_run: bool = False) -> int:
+    """Purge every message that never became part of a complaint and is past its retention
+    period; one transaction each. Returns how many were (or, dry run, would be) purged."""
+    due = received_mails_due_for_purge(today=today)
+    if dry_run:
+        return len(due)
+    return sum(received_mail_purge(mail=mail) for mail in due)

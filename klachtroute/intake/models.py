@@ -52,3 +52,18 @@ class ReceivedMail(models.Model):
     @property
     def refused_attachments(self) -> list[dict]:
         return [a for a in self.attachments if a.get("refused")]
+
+
+class MailboxFetch(models.Model):
+    """One row that keeps fetches of the mailbox from overlapping, whoever starts them (the
+    worker's schedule on any number of machines, a timer, a person): who holds the mailbox
+    and until when (a fetch that dies lets go when that time has passed), and when the last
+    fetch started and finished."""
+
+    holder = models.CharField(max_length=64, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"mailbox fetch started {self.started_at}"

@@ -1,6 +1,11 @@
 """A year of demo history: about a hundred complaints spread over the past twelve months,
-taken through the real services and actions at the moments they happened (time-machine
-travel), so that the history chain, the deadlines and the reports are what they would be.
+taken through the real services and actions at the moments they happened, so that the
+history chain, the deadlines and the reports are what they would be.
+
+Every service reads the time from Django's clock, `django.utils.timezone.now()` (DESIGN.md;
+`test_the_application_reads_the_time_only_from_djangos_clock` keeps it so). The demo sets
+that one clock to the moment of each step (`_clock_at`); it needs no time-travel library at
+run time, and the services need no extra argument for the moment.
 
 Each complaint follows a story; steps that would lie in the future are not taken, so the
 recent complaints are still open in every stage. A few are late on purpose."""
@@ -8,9 +13,10 @@ recent complaints are still open in every stage. A few are late on purpose."""
 import datetime as dt
 import logging
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -71,6 +77,18 @@ SUBJECTS = [
 ]
 
 
+@contextmanager
+def _clock_at(when: dt.datetime) -> Iterator[None]:
+    """Django's clock stands still at `when` while one step of a story is taken (the demo
+    runs in one thread, in its own management command)."""
+    real, moment = timezone.now, when.astimezone(dt.UTC)  # as Django's clock gives it: UTC
+    timezone.now = lambda: moment  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        timezone.now = real  # type: ignore[assignment]
+
+
 def _working_morning(day: dt.date, hour: int = 10) -> dt.datetime:
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
@@ -92,7 +110,7 @@ class _Story:
         when = self.at(days)
         if when is None:
             return False
-        with time_machine.travel(when, tick=False):
+        with _clock_at(when):
             self.complaint.refresh_from_db()
             actor = self.complaint.handler if who == "handler" else self.people[who]
             try:
@@ -107,7 +125,7 @@ class _Story:
         when = self.at(days)
         if when is None:
             return False
-        with time_machine.travel(when, tick=False):
+        with _clock_at(when):
             self.complaint.refresh_from_db()
             try:
                 with transaction.atomic():
@@ -121,7 +139,7 @@ class _Story:
         when = self.at(days)
         if when is None:
             return
-        with time_machine.travel(when, tick=False):
+        with _clock_at(when):
             satisfaction_invitations_send()
         self.call(
             days + 1,
@@ -342,7 +360,7 @@ def demo_history_load(*, preset: str, count: int = 100, seed: int = 2026) -> int
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         email = name.lower().replace(" ", ".") + "@example.org"
         oral = kind == "phone"
-        with time_machine.travel(start, tick=False):
+        with _clock_at(start):
             complaint = complaint_register(
                 actor=people["secretariat"] if oral else None,
                 channel="phone" if oral else "web",

@@ -68,11 +68,12 @@ def record(
     summary: str,
     before: dict | None = None,
     after: dict | None = None,
+    actor_label: str = "",
 ):
     return event_record(
         complaint=complaint,
         actor=actor,
-        actor_label_override=who(actor, party),
+        actor_label_override=actor_label or who(actor, party),
         kind=kind,
         summary=summary,
         before=before,

@@ -22,7 +22,8 @@ def complainant_information_add(
 
     Every file is checked before anything is written. A refused file raises a
     ValidationError on the field "files" (or "text") and leaves nothing behind: no
-    Document row, no file in storage, no event, no message.
+    Document row, no file in storage, no event, no message. `actor_label` says in the
+    history how the complainant sent it when not through the private link (by e-mail).
     """
     from klachtroute.portal.models import InformationAdded
 
@@ -75,6 +76,7 @@ def complainant_information_add(
             )
             % {"chars": len(text), "docs": len(documents)},
             after={"text": text, "documents": [d.original_name for d in documents]},
+            actor_label=label,
         )
         recipients = [complaint.handler] if complaint.handler_id else list(secretariat())
         for person in recipients:

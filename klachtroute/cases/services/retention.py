@@ -94,9 +94,10 @@ class PurgeReport:
 
     purged: list[str] = field(default_factory=list)
     errors: int = 0
+    mails: int = 0  # mail that never became part of a complaint
 
     def summary(self) -> str:
-        text = f"purged: {len(self.purged)}"
+        text = f"purged: {len(self.purged)}, mails: {self.mails}"
         return text + (f", errors: {self.errors}" if self.errors else "")
 
 
@@ -234,6 +235,14 @@ def retention_purge_due(today: date | None = None, *, dry_run: bool = False) -> 
             report.errors += 1
         else:
             report.purged.append(complaint.number)
+    # Mail rejected as not a complaint, or sent by a machine, goes after the same period.
+    from klachtroute.intake.mail_services import received_mails_purge_due
+
+    try:
+        report.mails = received_mails_purge_due(today=today, dry_run=dry_run)
+    except Exception:  # noqa: BLE001 - logged and counted, like a complaint that fails
+        logger.exception("Retention purge of received mail failed")
+        report.errors += 1
     return report
 
 

@@ -21,6 +21,7 @@ from klachtroute.deadlines import (
     add_calendar_days,
     add_weeks,
     add_working_days,
+    add_years,
     deadline,
     local_date,
     working_days_left,
@@ -374,3 +375,10 @@ def test_complaint_submitted_just_after_midnight_saturday_is_received_saturday()
     received = local_date(datetime(2026, 1, 9, 23, 30, tzinfo=UTC))
     assert received == date(2026, 1, 10)
     assert deadline(received, ACKNOWLEDGEMENT, NL) == date(2026, 1, 12)
+
+
+def test_a_retention_period_in_years_ends_on_the_same_day_or_on_28_february():
+    assert add_years(date(2026, 3, 14), 5) == date(2031, 3, 14)
+    assert add_years(date(2028, 2, 29), 5) == date(2033, 2, 28)
+    assert add_years(date(2028, 2, 29), 4) == date(2032, 2, 29)
+    assert add_years(date(2031, 3, 14), -5) == date(2026, 3, 14)

@@ -2,8 +2,10 @@
 
 import datetime as dt
 from email.message import EmailMessage
+from io import StringIO
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -11,10 +13,15 @@ from django.utils import timezone, translation
 
 from klachtroute.cases.models import Complaint
 from klachtroute.cases.services import complaint_register
-from klachtroute.intake import mailbox
-from klachtroute.intake.mail_services import received_mail_store
+from klachtroute.intake import mail_services, mailbox
+from klachtroute.intake.mail_services import (
+    mailbox_fetch_claim,
+    mailbox_fetch_scheduled,
+    received_mail_store,
+)
 from klachtroute.intake.models import MailStatus, ReceivedMail
 from klachtroute.notifications.models import OutboxMessage
+from klachtroute.notifications.schedule import job_repeat, worker_jobs, worker_jobs_start
 from klachtroute.portal.models import InformationAdded
 from klachtroute.testing.factories import complaint_data
 
@@ -141,6 +148,157 @@ def test_a_connection_dropped_mid_fetch_loses_nothing_and_doubles_nothing(
     assert imap.handled() == [True, True]
 
 
+def test_the_worker_fetches_the_mailbox_every_mail_fetch_interval(organisation, imap, settings):
+    settings.MAIL_FETCH_INTERVAL = 90
+    (job,) = worker_jobs()
+    imap.deliver(mail(message_id="<m0@example.org>"))
+    waits = []
+
+    class Worker:
+        """What happens between two runs: the interval passes, and a new message arrives."""
+
+        def is_set(self) -> bool:
+            return len(waits) == 2
+
+        def wait(self, seconds: float) -> bool:
+            waits.append(seconds)
+            traveller.shift(seconds)
+            imap.deliver(mail(message_id=f"<m{len(waits)}@example.org>"))
+            return False
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        job_repeat(job, stop=Worker())
+
+    assert waits == [90, 90]
+    assert sorted(ReceivedMail.objects.values_list("message_id", flat=True)) == [
+        "<m0@example.org>",
+        "<m1@example.org>",
+    ]
+    assert imap.handled() == [True, True, False]  # the last one waits for the next turn
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_mailbox_thread_keeps_fetching_beside_the_queue(organisation, imap, settings):
+    import threading
+    import time
+
+    settings.MAIL_FETCH_INTERVAL = 1
+    stop = threading.Event()
+    imap.deliver(mail(message_id="<eerste@example.org>"))
+    (thread,) = worker_jobs_start(worker_jobs(), stop=stop)
+    try:
+        deadline = time.monotonic() + 20
+        while imap.handled() != [True] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        imap.deliver(mail(message_id="<tweede@example.org>"))  # arrives after the first run
+        while imap.handled() != [True, True] and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(20)
+
+    assert not thread.is_alive()
+    assert sorted(ReceivedMail.objects.values_list("message_id", flat=True)) == [
+        "<eerste@example.org>",
+        "<tweede@example.org>",
+    ]
+
+
+@pytest.mark.parametrize("host, interval", [("", 120), ("127.0.0.1", 0)])
+def test_the_worker_reads_no_mailbox_when_none_is_configured_or_the_interval_is_zero(
+    settings, host, interval
+):
+    settings.IMAP_HOST = host
+    settings.MAIL_FETCH_INTERVAL = interval
+    assert [job.name for job in worker_jobs()] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_process_fetches_the_mailbox(organisation, imap, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    imap.deliver(mail())
+
+    # --batch: each scheduled job runs once, then the queue is worked through.
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, stdout=StringIO())
+
+    assert ReceivedMail.objects.get().message_id == "<klacht-1@example.org>"
+    assert imap.handled() == [True]
+
+
+def test_the_worker_skips_its_turn_when_the_timer_fetched_within_the_interval(
+    organisation, imap, settings
+):
+    settings.MAIL_FETCH_INTERVAL = 120
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        imap.deliver(mail(message_id="<a@example.org>"))
+        fetch()  # the systemd timer (or a person) runs fetch_mail
+        imap.deliver(mail(message_id="<b@example.org>"))
+        traveller.shift(60)
+
+        assert mailbox_fetch_scheduled() is None
+        assert imap.handled() == [True, False]
+
+        traveller.shift(60)
+        report = mailbox_fetch_scheduled()
+
+    assert (report.fetched, report.new) == (1, 1)
+    assert imap.handled() == [True, True]
+
+
+def test_a_fetch_while_another_holds_the_mailbox_does_nothing_until_that_one_lets_go_or_dies(
+    organisation, imap
+):
+    imap.deliver(mail())
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert mailbox_fetch_claim() is not None  # a fetch on another machine is running
+        out = StringIO()
+        call_command("fetch_mail", stdout=out)
+        assert "Another fetch of the mailbox is running" in out.getvalue()
+        assert not ReceivedMail.objects.exists()
+        assert imap.handled() == [False]
+
+        traveller.shift(dt.timedelta(minutes=10))  # it died without letting go
+        fetch()
+
+    assert ReceivedMail.objects.count() == 1
+    assert imap.handled() == [True]
+
+
+def test_two_fetches_reading_the_same_reply_at_once_add_it_to_its_complaint_once(
+    open_complaint, imap, monkeypatch
+):
+    imap.deliver(
+        mail(
+            subject=f"Re: {open_complaint.number}",
+            body="Nog één ding.",
+            message_id="<tegelijk@example.org>",
+        )
+    )
+    real_check = mail_services.attachments_checked
+    other_fetch_ran = []
+
+    def store(raw, received_at):
+        return received_mail_store(raw=raw, received_at=received_at)
+
+    def checked_while_another_fetch_stores_it(parsed):
+        # This fetch has looked for the message and not found it; before it writes, the
+        # other fetch (one that outlived its hold, say) stores the same message.
+        if not other_fetch_ran:
+            other_fetch_ran.append(True)
+            assert mailbox.mailbox_fetch(store).new == 1
+        return real_check(parsed)
+
+    monkeypatch.setattr(mail_services, "attachments_checked", checked_while_another_fetch_stores_it)
+
+    report = mailbox.mailbox_fetch(store)
+
+    assert other_fetch_ran and (report.fetched, report.new) == (1, 0)
+    assert ReceivedMail.objects.count() == 1
+    assert InformationAdded.objects.filter(complaint=open_complaint).count() == 1
+    assert Complaint.objects.count() == 1
+    assert imap.handled() == [True]
+
+
 @pytest.fixture
 def open_complaint(organisation, course, secretariat):
     return complaint_register(
@@ -181,6 +339,27 @@ def test_a_reply_with_the_complaint_number_in_the_subject_is_added_to_that_compl
         open_complaint.events.filter(kind="document_added").values_list("actor_label", flat=True)
     )
     assert labels == {"Klager (per e-mail)"}
+
+
+def test_information_from_an_emailed_reply_shows_in_the_history_as_from_the_complainant_by_email(
+    open_complaint, secretariat, client, imap
+):
+    imap.deliver(
+        mail(
+            subject=f"Re: uw klacht {open_complaint.number}",
+            body="Ik was er die dag niet.",
+            message_id="<reply-history@example.org>",
+        )
+    )
+
+    fetch()
+
+    event = open_complaint.events.get(kind="information_added")
+    assert event.actor_label == "Klager (per e-mail)"
+    client.force_login(secretariat)
+    page = client.get(reverse("cases:detail", args=[open_complaint.number])).content.decode()
+    assert "Klager (per e-mail)" in page
+    assert "Klager (via privélink)" not in page
 
 
 def test_a_reply_to_a_message_about_the_complaint_is_added_through_in_reply_to(
@@ -403,3 +582,79 @@ def test_the_retention_purge_removes_the_mail_a_complaint_came_from(
 
     assert not ReceivedMail.objects.exists()
     assert not stored.exists()
+
+
+def _stored(secretariat, *, message_id, reject=False, **kwargs) -> ReceivedMail:
+    from klachtroute.intake.mail_services import received_mail_reject
+
+    received_mail_store(raw=mail(message_id=message_id, **kwargs), received_at=timezone.now())
+    received = ReceivedMail.objects.get(message_id=message_id)
+    if reject:
+        received = received_mail_reject(mail=received, actor=secretariat, reason="Geen klacht.")
+    return received
+
+
+def _dated(received: ReceivedMail, when: dt.datetime) -> None:
+    """As if the message came in (and was decided) at `when`."""
+    ReceivedMail.objects.filter(pk=received.pk).update(
+        received_at=when, handled_at=when if received.handled_at else None
+    )
+
+
+def test_mail_that_never_became_a_complaint_is_purged_with_its_eml_after_the_retention_period(
+    organisation, secretariat, settings, django_capture_on_commit_callbacks
+):
+    long_ago = timezone.now() - dt.timedelta(days=5 * 366 + 2)  # past the five years of LIVP
+    rejected = _stored(secretariat, message_id="<vraag@example.org>", reject=True)
+    machine = _stored(
+        secretariat,
+        message_id="<afwezig@example.org>",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    waiting = _stored(secretariat, message_id="<wacht@example.org>")
+    recent = _stored(secretariat, message_id="<recent@example.org>", reject=True)
+    for received in (rejected, machine, waiting):
+        _dated(received, long_ago)
+    _dated(recent, timezone.now() - dt.timedelta(days=4 * 365))
+    files = {r.message_id: settings.MEDIA_ROOT / r.raw.name for r in ReceivedMail.objects.all()}
+    assert all(path.exists() for path in files.values())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_expired", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert set(ReceivedMail.objects.values_list("message_id", flat=True)) == {
+        "<wacht@example.org>",  # still waiting for the secretariat: never removed unseen
+        "<recent@example.org>",
+    }
+    assert not files["<vraag@example.org>"].exists()
+    assert not files["<afwezig@example.org>"].exists()
+    assert files["<wacht@example.org>"].exists() and files["<recent@example.org>"].exists()
+
+
+def test_mail_that_never_became_a_complaint_appears_in_the_30_day_retention_preview(
+    organisation, secretariat, client, html
+):
+    today = timezone.localdate()
+    soon = _stored(
+        secretariat, message_id="<binnenkort@example.org>", reject=True, subject="Roostervraag"
+    )
+    later = _stored(secretariat, message_id="<later@example.org>", reject=True)
+    # Kept five years from the day it was rejected: purged 20 days from now, or 40.
+    kept_from = today.replace(year=today.year - 5) + dt.timedelta(days=20)
+    _dated(soon, timezone.make_aware(dt.datetime.combine(kept_from, dt.time(12))))
+    _dated(
+        later,
+        timezone.make_aware(dt.datetime.combine(kept_from, dt.time(12))) + dt.timedelta(days=20),
+    )
+    client.force_login(secretariat)
+
+    response = client.get("/bewaartermijn/")  # the retention preview
+
+    table = html(response).get("retention-mails").text
+    assert f"E-mail {soon.pk}" in table
+    assert f"E-mail {later.pk}" not in table
+    assert "Geen klacht" in table
+    purge_on = kept_from.replace(year=kept_from.year + 5) + dt.timedelta(days=1)
+    assert f"{purge_on.day} " in table and str(purge_on.year) in table
+    page = response.content.decode()
+    assert "fatma@example.org" not in page and "Roostervraag" not in page  # no personal data

@@ -77,3 +77,32 @@ def test_the_demo_holds_a_year_of_complaints_in_every_stage_with_an_unbroken_his
     count = complaints.count()
     call_command("demo_setup", "--quiet", "--procedure", procedure)
     assert Complaint.objects.count() == count  # safe to run again
+
+
+def test_the_application_reads_the_time_only_from_djangos_clock():
+    """The demo takes its complaints through their year by setting `timezone.now` alone;
+    application code that read another clock (or imported `now` by name) would escape it,
+    and a test tool such as time-machine would be needed at run time again."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    other_clocks = re.compile(
+        r"\bdate\.today\(|\bdatetime\.now\(|\butcnow\(|\btime\.time\(|"
+        r"from django\.utils\.timezone import[^\n]*\bnow\b|^\s*import time_machine|"
+        r"^\s*from time_machine",
+        re.MULTILINE,
+    )
+    # The public form's rate limit counts real seconds in the cache, never a moment of a
+    # complaint.
+    allowed = {Path("klachtroute/intake/ratelimit.py")}
+    root = Path(settings.BASE_DIR)
+    found = [
+        f"{path.relative_to(root)}: {match.group(0).strip()}"
+        for path in sorted((root / "klachtroute").rglob("*.py"))
+        if not {"tests", "testing"} & set(path.relative_to(root).parts[:-1])
+        and path.relative_to(root) not in allowed
+        for match in other_clocks.finditer(path.read_text())
+    ]
+    assert found == []
