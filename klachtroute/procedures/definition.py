@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, cast
 
+from django.utils import translation
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from klachtroute.deadlines import Period, Unit
@@ -47,6 +48,10 @@ class Label(_Strict):
 
     def get(self, language: str) -> str:
         return getattr(self, language, None) or self.nl
+
+    def __str__(self) -> str:
+        """The text in the active language (as a template shows it)."""
+        return self.get(translation.get_language() or "nl")
 
 
 class Category(_Strict):
@@ -117,12 +122,18 @@ class SetAside(_Strict):
         return value
 
 
+class SkipReason(Ground):
+    """A reason to skip the hearing; some only count once the reply period has passed."""
+
+    after_reply_period: bool
+
+
 class Hearing(_Strict):
     """A hearing offered to complainant and respondent: how long they have to reply to the
     offer, and the reasons for which it may be skipped."""
 
     reply_period: str
-    skip_reasons: list[Ground] = Field(min_length=1)
+    skip_reasons: list[SkipReason] = Field(min_length=1)
 
     @field_validator("reply_period")
     @classmethod
@@ -246,7 +257,7 @@ class Definition(_Strict):
         grounds = self.set_aside.grounds if self.set_aside else []
         return next((g for g in grounds if g.code == code), None)
 
-    def hearing_skip_reason(self, code: str) -> Ground | None:
+    def hearing_skip_reason(self, code: str) -> SkipReason | None:
         reasons = self.hearing.skip_reasons if self.hearing else []
         return next((g for g in reasons if g.code == code), None)
 
