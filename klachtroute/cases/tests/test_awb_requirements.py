@@ -29,7 +29,7 @@ from klachtroute.cases.services import (
 )
 from klachtroute.cases.workflow import State, TransitionError, actions_for
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, organisation_create
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -470,3 +470,45 @@ def test_awb_outcome_through_action_perform_refuses_unknown_judgement(
             actor=staff["handler"],
             data={"findings": "f", "decision": "maybe", "motivation": "m"},
         )
+
+
+# AWB-9:12a -----------------------------------------------------------------------------
+
+
+def test_awb_9_12a_yearly_register_lists_written_complaints_anonymised_html_and_pdf(
+    awb_organisation, secretariat, staff, director, client
+):
+    with time_machine.travel(at(2025, 5, 12, 10), tick=False):
+        complaint = _in_progress(secretariat, staff, complainant_name="Aaltje Zeldzaam")
+        complaint.anonymised_summary = "Een les begon herhaaldelijk te laat."
+        complaint.save()
+        respondent_copy_send(complaint=complaint, actor=staff["handler"])
+        hearing_skip(complaint=complaint, actor=staff["handler"], reason="complainant_waived")
+        outcome_decide(
+            complaint=complaint,
+            actor=staff["handler"],
+            findings="f",
+            decision="founded",
+            motivation="m",
+        )
+        complaint_register(**complaint_data(actor=secretariat, channel="phone"))  # oral
+    with time_machine.travel(at(2026, 2, 2, 10), tick=False):
+        client.force_login(director)
+        page = client.get("/jaarverslag/register/?year=2025").content.decode()
+        pdf = client.get("/jaarverslag/register/pdf/?year=2025")
+    assert "Een les begon herhaaldelijk te laat." in page
+    assert "Gegrond" in page
+    assert "mei 2025" in page
+    assert "Aaltje" not in page and "Zeldzaam" not in page
+    assert "Rob Medewerker" not in page and complaint.number not in page
+    assert page.count("<tr><td>") == 1  # the oral complaint is not in the register
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_awb_9_12a_the_annual_report_offers_the_register_only_where_the_procedure_keeps_one(
+    organisation, director, client
+):
+    client.force_login(director)
+    assert "/jaarverslag/register/" not in client.get("/jaarverslag/").content.decode()
+    organisation_create(preset="awb9", auto_assign=False)
+    assert "/jaarverslag/register/" in client.get("/jaarverslag/").content.decode()
