@@ -27,6 +27,7 @@ from klachtroute.cases.services import (
     respondent_set,
     settlement_extend,
 )
+from klachtroute.cases.watch import deadlines_watch
 from klachtroute.cases.workflow import State, TransitionError, actions_for
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.testing.factories import UserFactory, complaint_data, organisation_create
@@ -219,6 +220,22 @@ def test_awb_9_8_the_decision_to_set_aside_is_due_four_weeks_after_receipt(
         clock.move_to(at(2026, 3, 31, 10))
         state = deadline_state(complaint, "set_aside", dt.date(2026, 3, 31))
         assert state.status == "missed"
+
+
+def test_awb_9_8_the_watcher_reminds_of_the_set_aside_decision_and_marks_it_missed(
+    awb_organisation, secretariat, staff
+):
+    with time_machine.travel(at(2026, 3, 2, 10), tick=False) as clock:
+        complaint = complaint_register(**_written(actor=secretariat))  # due Monday 30 March
+        clock.move_to(at(2026, 3, 25, 7))  # three working days ahead
+        deadlines_watch()
+        [reminder] = _messages(complaint, "deadline_reminder")
+        assert reminder.to == secretariat.email  # no handler yet
+        assert "niet in behandeling" in reminder.body
+        clock.move_to(at(2026, 3, 31, 7))
+        deadlines_watch()
+    missed = complaint.events.get(kind="deadline_missed")
+    assert "niet in behandeling" in missed.summary
 
 
 def test_awb_9_8_handling_the_complaint_meets_the_set_aside_deadline(
@@ -512,3 +529,11 @@ def test_awb_9_12a_the_annual_report_offers_the_register_only_where_the_procedur
     assert "/jaarverslag/register/" not in client.get("/jaarverslag/").content.decode()
     organisation_create(preset="awb9", auto_assign=False)
     assert "/jaarverslag/register/" in client.get("/jaarverslag/").content.decode()
+
+
+def test_awb_preset_is_chosen_in_beheer_like_livp_and_lsr(awb_organisation, administrator, client):
+    organisation_create(preset="livp")  # installs LIVP beside Awb and makes it active
+    client.force_login(administrator)
+    page = client.get(f"/beheer/organisation/organisation/{awb_organisation.pk}/change/")
+    html = page.content.decode()
+    assert "Klachtbehandeling Awb hoofdstuk 9" in html and "Klachtenprocedure LIVP" in html

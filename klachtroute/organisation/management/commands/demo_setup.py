@@ -130,6 +130,7 @@ class Command(BaseCommand):
             complainant_name="Petra Willems",
             complainant_email="petra.willems@example.org",
             complainant_phone="0612345678",
+            complainant_address="Lindelaan 12\n3512 AB Utrecht",
             course=course,
             complaint_date=timezone.localdate() - dt.timedelta(days=3),
             description="De lesdag van dinsdag werd zonder bericht afgelast; ik had er een vrije dag voor opgenomen.",
