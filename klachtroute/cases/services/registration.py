@@ -1,6 +1,7 @@
 """Writes to complaints. Each runs in one transaction and records an event."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -212,7 +213,7 @@ REQUIRED_FIELDS = {
 WRITTEN_CHANNELS = (Channel.WEB, Channel.POST)
 
 
-def _required_check(required: list[str], channel: str, fields: dict) -> None:
+def _required_check(required: Sequence[str], channel: str, fields: dict) -> None:
     if channel not in WRITTEN_CHANNELS:
         return
     errors = {}

@@ -4,6 +4,7 @@ Each step is a generic step of the transition table that the preset switches on;
 drive the real services and read what the complainant and the respondent receive.
 """
 
+import copy
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from klachtroute.cases.actions import action_perform
 from klachtroute.cases.deadlines import deadline_state
 from klachtroute.cases.models import Complaint, Outcome
 from klachtroute.cases.services import (
+    admissible_declare,
     complaint_assign_handler,
     complaint_register,
     complaint_set_aside,
@@ -30,6 +32,8 @@ from klachtroute.cases.services import (
 from klachtroute.cases.watch import deadlines_watch
 from klachtroute.cases.workflow import State, TransitionError, actions_for
 from klachtroute.notifications.models import OutboxMessage
+from klachtroute.procedures.models import ProcedureVersion
+from klachtroute.procedures.presets import load_presets
 from klachtroute.testing.factories import UserFactory, complaint_data, organisation_create
 
 pytestmark = pytest.mark.django_db
@@ -537,3 +541,48 @@ def test_awb_preset_is_chosen_in_beheer_like_livp_and_lsr(awb_organisation, admi
     page = client.get(f"/beheer/organisation/organisation/{awb_organisation.pk}/change/")
     html = page.content.decode()
     assert "Klachtbehandeling Awb hoofdstuk 9" in html and "Klachtenprocedure LIVP" in html
+
+
+def test_a_hearing_and_extension_limits_switched_on_in_an_lsr_like_regulation(
+    lsr_organisation, secretariat, staff
+):
+    """The steps Awb brought belong to no preset: a version of LSR that switches them on in
+    its definition offers them, and its other steps stay those of LSR."""
+    definition = copy.deepcopy(load_presets()["lsr"])
+    awb = load_presets()["awb9"]
+    definition.update(
+        version="2026",
+        effective_from="2026-01-01",
+        hearing=awb["hearing"],
+        extension={"max_count": 1, "max_total_weeks": 2, "further_needs_consent": False},
+    )
+    ProcedureVersion.objects.create(
+        procedure=lsr_organisation.active_procedure,
+        label="2026",
+        effective_from=dt.date(2026, 1, 1),
+        definition=definition,
+    )
+    with time_machine.travel(at(2026, 3, 2, 10), tick=False):
+        complaint = complaint_register(**complaint_data(actor=secretariat, channel="post"))
+        complaint = admissible_declare(
+            complaint=complaint,
+            actor=secretariat,
+            category="staff",
+            respondent_type="person",
+            respondent=staff["respondent"],
+        )
+        offered = {t.action for t in actions_for(staff["respondent"], complaint)}
+        assert {"offer_hearing", "skip_hearing", "share_findings"} <= offered
+        assert not {"decide_outcome", "send_respondent_copy", "set_aside"} & offered
+        hearing_offer(complaint=complaint, actor=staff["respondent"], proposal="Maandag.")
+        settlement_extend(
+            complaint=complaint, actor=secretariat, reason="Drukte.", new_due=dt.date(2026, 4, 7)
+        )
+        with pytest.raises(ValidationError) as excinfo:  # no consent route in this version
+            settlement_extend(
+                complaint=complaint,
+                actor=secretariat,
+                reason="Nog drukker.",
+                new_due=dt.date(2026, 4, 10),
+            )
+    assert "maar 1 keer" in excinfo.value.message_dict["new_due"][0]
