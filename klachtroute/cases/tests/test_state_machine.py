@@ -102,7 +102,7 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         "rule": {"decision": "partly_founded", "motivation": text},
         "record_exam_ruling": {"decision": "unfounded", "motivation": text},
         "director_decides": {"motivation": text},
-        "record_involved": {"person": people["other"].pk, "note": text},
+        "record_involved": {"person": people["respondent"].pk, "note": text},
         "set_aside": {"ground": "insufficient_weight", "reason": text},
         "send_respondent_copy": {"by_post": ""},
         "offer_hearing": {"proposal": text},
