@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from klachtroute.accounts.models import User
@@ -90,7 +90,7 @@ def complaint_set_aside(
         actor=actor,
         kind="set_aside",
         summary=_("Niet in behandeling genomen: %(ground)s.")
-        % {"ground": ground_def.label.get("nl")},
+        % {"ground": ground_def.label.get(translation.get_language() or "nl")},
         outcome=Outcome.SET_ASIDE,
         after={"ground": ground, "reason": reason},
     )
@@ -251,7 +251,8 @@ def hearing_skip(
         actor=actor,
         party=None,
         kind="hearing_skipped",
-        summary=_("Afgezien van horen: %(reason)s.") % {"reason": reason_def.label.get("nl")}
+        summary=_("Afgezien van horen: %(reason)s.")
+        % {"reason": reason_def.label.get(translation.get_language() or "nl")}
         + (f" {note}" if note else ""),
         after={"reason": reason, "note": note},
     )
