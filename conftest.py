@@ -18,6 +18,11 @@ def lsr_organisation(db):
 
 
 @pytest.fixture
+def awb_organisation(db):
+    return organisation_create(preset="awb9", auto_assign=False)
+
+
+@pytest.fixture
 def secretariat(db):
     return UserFactory(
         username="secretariaat", first_name="Sanne", last_name="Secretaris", is_secretariat=True

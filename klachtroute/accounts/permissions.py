@@ -211,6 +211,18 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
     "reports:annual_pdf": ("GET", "/jaarverslag/pdf/", "", {"secretariat", "director"}),
     "reports:trainers": ("GET", "/jaarverslag/trainers/", "", {"secretariat", "director"}),
     "reports:trainers_pdf": ("GET", "/jaarverslag/trainers/pdf/", "", {"secretariat", "director"}),
+    "reports:register": (
+        "GET",
+        "/jaarverslag/register/",
+        "Offered from the annual report where the procedure keeps a yearly register",
+        {"secretariat", "director"},
+    ),
+    "reports:register_pdf": (
+        "GET",
+        "/jaarverslag/register/pdf/",
+        "",
+        {"secretariat", "director"},
+    ),
 }
 
 URL_METHODS: dict[str, str] = {name: spec[0] for name, spec in _URLS.items()}

@@ -160,6 +160,19 @@ class RespondentForm(ActionForm):
 class ExtendForm(ActionForm):
     reason = _text(_("Reden van het uitstel"))
     new_due = _date(_("Verwachte datum van uitsluitsel"))
+    complainant_consent = _text(
+        _("Schriftelijke instemming van de klager"),
+        required=False,
+        help_text=_(
+            "Alleen nodig voorbij de verlenging die de procedure toestaat: wanneer en hoe de "
+            "klager schriftelijk heeft ingestemd."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.complaint.procedure_version.spec.extension.further_needs_consent:
+            del self.fields["complainant_consent"]
 
 
 class MeasureForm(ActionForm):
@@ -187,6 +200,77 @@ class ReasonForm(ActionForm):
 
 class NoteForm(ActionForm):
     note = _text(_("Toelichting"), required=False)
+
+
+def _grounds(grounds) -> list[tuple[str, str]]:
+    language = translation.get_language() or "nl"
+    return [(g.code, g.label.get(language)) for g in grounds]
+
+
+class InvolvedForm(ActionForm):
+    person = forms.ModelChoiceField(label=_("Betrokken persoon"), queryset=User.objects.none())
+    note = _text(_("Hoe was deze persoon betrokken?"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name"
+        )
+
+
+class SetAsideForm(ActionForm):
+    ground = forms.ChoiceField(label=_("Grond"))
+    reason = _text(_("Toelichting voor de klager"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_aside = self.complaint.procedure_version.spec.set_aside
+        self.fields["ground"].choices = _grounds(set_aside.grounds if set_aside else [])
+
+
+class RespondentCopyForm(ActionForm):
+    by_post = forms.BooleanField(
+        label=_("Per post versturen (in plaats van een privélink per e-mail)"), required=False
+    )
+
+
+class HearingOfferForm(ActionForm):
+    proposal = _text(
+        _("Voorstel voor het horen"),
+        help_text=_("Bijvoorbeeld datum, tijd en plaats, of de vraag wanneer het schikt."),
+    )
+
+
+class HearingReportForm(ActionForm):
+    held_on = _date(_("Gehoord op"))
+    report = _text(_("Verslag van het horen"), max_length=50_000)
+
+
+class HearingSkipForm(ActionForm):
+    reason = forms.ChoiceField(label=_("Reden om af te zien van horen"))
+    note = _text(_("Toelichting"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hearing = self.complaint.procedure_version.spec.hearing
+        self.fields["reason"].choices = _grounds(hearing.skip_reasons if hearing else [])
+
+
+class OutcomeForm(ActionForm):
+    findings = _text(_("Bevindingen van het onderzoek"), max_length=50_000)
+    decision = forms.ChoiceField(
+        label=_("Oordeel"),
+        choices=[
+            (d.value, d.label)
+            for d in (
+                Ruling.Decision.FOUNDED,
+                Ruling.Decision.PARTLY_FOUNDED,
+                Ruling.Decision.UNFOUNDED,
+            )
+        ],
+    )
+    motivation = _text(_("Motivering van het oordeel"))
+    conclusions = _text(_("Conclusies (bijvoorbeeld maatregelen)"), required=False)
 
 
 class ReopenForm(ActionForm):

@@ -96,6 +96,14 @@ KINDS: tuple[Kind, ...] = (
         gettext_lazy("Afhandeling van uw klacht"),
     ),
     Kind(
+        "set_aside",
+        "set_aside_due",
+        "handling_decided_at",
+        gettext_lazy("Besluit over niet-behandelen"),
+        gettext_lazy("schriftelijk bericht als de klacht niet in behandeling wordt genomen"),
+        None,
+    ),
+    Kind(
         "defence",
         "defence_due",
         None,
@@ -107,6 +115,9 @@ KINDS: tuple[Kind, ...] = (
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 # The deadlines a procedure version sets from the day of receipt; the others are set by a step.
 FROM_RECEIPT = ("acknowledge", "first_contact", "settle")
+# Set from the day of receipt too, but only by a procedure that switches the step on; the
+# history names them only then.
+FROM_RECEIPT_WHEN_ON = ("set_aside",)
 
 
 @dataclass(frozen=True)
@@ -209,7 +220,7 @@ def deadlines_compute(complaint: Complaint, calendar: WorkCalendar) -> dict[str,
     """Set every deadline from the day of receipt and the complaint's procedure version."""
     received_on = local_date(complaint.received_at, settings.TIME_ZONE)
     spec = complaint.procedure_version.spec
-    for key in FROM_RECEIPT:
+    for key in (*FROM_RECEIPT, *FROM_RECEIPT_WHEN_ON):
         period = spec.period(key)
         due = deadline(received_on, period, calendar) if period else None
         setattr(complaint, KINDS_BY_KEY[key].due_field, due)
@@ -219,7 +230,11 @@ def deadlines_compute(complaint: Complaint, calendar: WorkCalendar) -> dict[str,
 
 def deadlines_snapshot(complaint: Complaint) -> dict[str, str | None]:
     """The deadlines set from the day of receipt, as recorded in the history."""
-    return {key: _iso(getattr(complaint, KINDS_BY_KEY[key].due_field)) for key in FROM_RECEIPT}
+    snapshot = {key: _iso(getattr(complaint, KINDS_BY_KEY[key].due_field)) for key in FROM_RECEIPT}
+    for key in FROM_RECEIPT_WHEN_ON:
+        if getattr(complaint, KINDS_BY_KEY[key].due_field) is not None:
+            snapshot[key] = _iso(getattr(complaint, KINDS_BY_KEY[key].due_field))
+    return snapshot
 
 
 def deadlines_by_key(complaint: Complaint) -> dict[str, date | None]:

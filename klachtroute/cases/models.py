@@ -42,6 +42,8 @@ class Outcome(models.TextChoices):
     EXAM_RULING = "exam_ruling", _("Uitspraak examencommissie")
     DIRECTOR_DECISION = "director_decision", _("Besluit van de directeur (regeling voorziet niet)")
     WITHDRAWN = "withdrawn", _("Ingetrokken door klager")
+    SET_ASIDE = "set_aside", _("Niet in behandeling genomen")
+    REASONED = "reasoned", _("Schriftelijk en gemotiveerd afgehandeld")
 
 
 class Party(models.TextChoices):
@@ -160,6 +162,34 @@ class Complaint(models.Model):
     no_agreement_notified_at = models.DateTimeField(
         _("klager gewezen op onafhankelijke derde op"), null=True, blank=True
     )
+    # People the secretariat recorded as involved in the conduct complained about: none of
+    # them may handle the complaint.
+    involved_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("betrokken bij de gedraging"),
+        blank=True,
+        related_name="complaints_involved_in",
+    )
+    # Setting aside (not handling) a complaint: decided, either way, by `set_aside_due`.
+    set_aside_due = models.DateField(
+        _("besluit over niet-behandelen uiterlijk"), null=True, blank=True, db_index=True
+    )
+    handling_decided_at = models.DateTimeField(
+        _("besluit over behandelen genomen op"), null=True, blank=True
+    )
+    set_aside_ground = models.CharField(_("grond niet-behandelen"), max_length=40, blank=True)
+    respondent_copy_sent_at = models.DateTimeField(
+        _("afschrift naar beklaagde op"), null=True, blank=True
+    )
+    respondent_copy_by_post = models.BooleanField(_("afschrift per post"), default=False)
+    hearing_offered_at = models.DateTimeField(_("horen aangeboden op"), null=True, blank=True)
+    hearing_reply_due = models.DateField(
+        _("reactie op aanbod horen uiterlijk"), null=True, blank=True
+    )
+    hearing_held_on = models.DateField(_("gehoord op"), null=True, blank=True)
+    hearing_report = models.TextField(_("verslag van het horen"), blank=True)
+    hearing_skip_reason = models.CharField(_("reden afzien van horen"), max_length=40, blank=True)
+    hearing_skip_note = models.TextField(_("toelichting afzien van horen"), blank=True)
     reopens = models.ForeignKey(
         "self",
         verbose_name=_("heropent klacht"),
@@ -476,6 +506,7 @@ class Ruling(models.Model):
 
     class Body(models.TextChoices):
         DIRECTOR = "director", _("Directeur")
+        HANDLER = "handler", _("Klachtbehandelaar")
         EXAM_COMMITTEE = "exam_committee", _("Examencommissie")
         THIRD_PARTY = "third_party", _("Onafhankelijke derde")
 
@@ -489,6 +520,9 @@ class Ruling(models.Model):
     body = models.CharField(max_length=20, choices=Body.choices)
     decision = models.CharField(max_length=20, choices=Decision.choices)
     motivation = models.TextField(_("motivering"))
+    # A reasoned outcome also names what was found and any conclusions drawn from it.
+    findings = models.TextField(_("bevindingen"), blank=True)
+    conclusions = models.TextField(_("conclusies"), blank=True)
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -565,6 +599,9 @@ class Extension(models.Model):
     reason = models.TextField(_("reden"))
     previous_due = models.DateField()
     new_due = models.DateField(_("nieuwe datum"))
+    # Past the procedure's limits an extension needs the complainant's written consent: how
+    # and when it was given.
+    complainant_consent = models.TextField(_("schriftelijke instemming klager"), blank=True)
     at = models.DateTimeField()
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True

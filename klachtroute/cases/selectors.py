@@ -104,21 +104,24 @@ def complaints_worklist(
 
 
 def handlers_eligible(*, complaint: Complaint) -> QuerySet:
-    """Who may handle this complaint: never someone involved in it (LIVP-4).
+    """Who may handle this complaint: never someone involved in it (LIVP-4, AWB-9:7).
 
-    Under a trainer policy only trainers qualify, and not the trainers of the
-    complainant's course; the respondent never qualifies.
+    Never the respondent, never a person the secretariat recorded as involved, and, where the
+    definition says so, never a trainer of the complainant's course. Under a trainer policy
+    only trainers qualify.
     """
-    policy = complaint.procedure_version.spec.handler_policy
+    spec = complaint.procedure_version.spec
     people = User.objects.filter(is_active=True)
-    if policy == "trainer_not_teaching_course":
+    if spec.handler_policy == "trainer_not_teaching_course":
         people = people.filter(is_trainer=True)
-        if complaint.course_id:
-            people = people.exclude(courses_taught=complaint.course_id)
     else:
         people = people.filter(Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True))
+    if spec.handler_not_course_trainer and complaint.course_id:
+        people = people.exclude(courses_taught=complaint.course_id)
     if complaint.respondent_id:
         people = people.exclude(pk=complaint.respondent_id)
+    if complaint.pk:
+        people = people.exclude(complaints_involved_in=complaint)
     return people.order_by("first_name", "last_name", "username")
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -200,7 +200,13 @@ def _detail_context(
         )
     deadlines = deadline_states(complaint, today)
     judging = {p.action for p in panels} & {"judge_admissible", "judge_inadmissible"}
+    spec = complaint.procedure_version.spec
+    language = translation.get_language() or "nl"
+    set_aside_ground = spec.set_aside_ground(complaint.set_aside_ground)
+    skip_reason = spec.hearing_skip_reason(complaint.hearing_skip_reason)
     return {
+        "set_aside_ground_label": set_aside_ground.label.get(language) if set_aside_ground else "",
+        "hearing_skip_label": skip_reason.label.get(language) if skip_reason else "",
         "complaint": complaint,
         "actions": {t.action: t for t in transitions},
         "step_panels": [p for p in panels if p.group == "next"],

@@ -62,6 +62,10 @@ FEATURES: dict[str, Callable] = {
     "director": lambda v: v.spec.escalation == "director",
     "admissibility": lambda v: v.spec.admissibility,
     "exam_committee_route": lambda v: bool(v.spec.category_codes_routed_to("exam_committee")),
+    "set_aside": lambda v: v.spec.set_aside is not None,
+    "respondent_copy": lambda v: v.spec.respondent_copy,
+    "hearing": lambda v: v.spec.hearing is not None,
+    "reasoned_outcome": lambda v: v.spec.settlement == "reasoned_outcome",
 }
 
 
@@ -138,6 +142,39 @@ def _respondent_known(c):
     return None
 
 
+def _respondent_copy_once(c):
+    if c.respondent_copy_sent_at:
+        return _("Het afschrift is al naar de beklaagde gestuurd.")
+    return _respondent_known(c)
+
+
+def _hearing_not_offered(c):
+    if c.hearing_offered_at:
+        return _("Het horen is al aangeboden.")
+    return _hearing_open(c)
+
+
+def _hearing_open(c):
+    if c.hearing_held_on or c.hearing_skip_reason:
+        return _("Het horen is al vastgelegd.")
+    return None
+
+
+def _hearing_offered_and_open(c):
+    if not c.hearing_offered_at:
+        return _("Bied eerst aan klager en beklaagde aan om te worden gehoord.")
+    return _hearing_open(c)
+
+
+def _ready_for_outcome(c):
+    spec = c.procedure_version.spec
+    if spec.respondent_copy and c.respondent_copy_sent_at is None:
+        return _("Stuur eerst de beklaagde een afschrift van de klacht.")
+    if spec.hearing is not None and not (c.hearing_held_on or c.hearing_skip_reason):
+        return _("Leg eerst het verslag van het horen vast, of waarom er niet is gehoord.")
+    return None
+
+
 TRANSITIONS: tuple[Transition, ...] = (
     # Shared
     Transition(
@@ -205,6 +242,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="complaint_withdraw",
         parties=("complainant",),
         hint=_("De klager heeft laten weten de klacht in te trekken."),
+        group="general",
+    ),
+    Transition(
+        "record_involved",
+        sources=OPEN,
+        targets=(),
+        roles=("secretariat",),
+        label=_("Betrokkene bij de gedraging vastleggen"),
+        form="InvolvedForm",
+        service="involved_record",
+        hint=_("Wie bij de gedraging betrokken was, kan de klacht niet behandelen."),
         group="general",
     ),
     Transition(
@@ -480,6 +528,80 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="MotivationForm",
         service="director_decide",
         feature="director",
+    ),
+    # Steps a procedure switches on (first used by Awb chapter 9): setting aside, a copy to
+    # the respondent, the hearing, and a written, reasoned outcome with the next instance.
+    Transition(
+        "set_aside",
+        sources=(State.NEW, State.IN_PROGRESS),
+        targets=(State.SETTLED,),
+        roles=("secretariat", "handler"),
+        label=_("Niet in behandeling nemen"),
+        form="SetAsideForm",
+        service="complaint_set_aside",
+        feature="set_aside",
+        hint=_("De klager krijgt schriftelijk bericht, met de grond."),
+    ),
+    Transition(
+        "send_respondent_copy",
+        sources=(State.IN_PROGRESS,),
+        targets=(),
+        roles=("secretariat", "handler"),
+        label=_("Afschrift van de klacht naar de beklaagde"),
+        form="RespondentCopyForm",
+        service="respondent_copy_send",
+        feature="respondent_copy",
+        guard=_respondent_copy_once,
+        hint=_("Met de stukken, via een privélink of per post."),
+    ),
+    Transition(
+        "offer_hearing",
+        sources=(State.IN_PROGRESS,),
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Horen aanbieden"),
+        form="HearingOfferForm",
+        service="hearing_offer",
+        feature="hearing",
+        guard=_hearing_not_offered,
+        hint=_("Klager en beklaagde krijgen schriftelijk de gelegenheid om te worden gehoord."),
+    ),
+    Transition(
+        "record_hearing",
+        sources=(State.IN_PROGRESS,),
+        targets=(),
+        roles=("handler",),
+        label=_("Verslag van het horen vastleggen"),
+        form="HearingReportForm",
+        service="hearing_record",
+        feature="hearing",
+        guard=_hearing_offered_and_open,
+    ),
+    Transition(
+        "skip_hearing",
+        sources=(State.IN_PROGRESS,),
+        targets=(),
+        roles=("handler",),
+        label=_("Afzien van horen"),
+        form="HearingSkipForm",
+        service="hearing_skip",
+        feature="hearing",
+        guard=_hearing_open,
+    ),
+    Transition(
+        "decide_outcome",
+        sources=(State.IN_PROGRESS,),
+        targets=(State.SETTLED,),
+        roles=("handler",),
+        label=_("Klacht afhandelen met gemotiveerd oordeel"),
+        form="OutcomeForm",
+        service="outcome_decide",
+        feature="reasoned_outcome",
+        guard=_ready_for_outcome,
+        hint=_(
+            "Klager en beklaagde krijgen schriftelijk de bevindingen, het oordeel, eventuele "
+            "conclusies en waar de klager daarna terechtkan."
+        ),
     ),
     Transition(
         "record_exam_ruling",

@@ -4,11 +4,12 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from klachtroute.cases.action_forms import errors_onto_form
-from klachtroute.organisation.selectors import courses_active
+from klachtroute.organisation.selectors import active_version_in_force, courses_active
 
 from .validators import (
     DESCRIPTION_MAX_LENGTH,
@@ -140,6 +141,17 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        version = active_version_in_force(on=timezone.localdate())
+        if version is not None and "address" in version.spec.intake_required:
+            # The procedure asks a written complaint to carry the complainant's address.
+            self.fields["complainant_address"] = forms.CharField(
+                label=_("Uw postadres"),
+                help_text=_("Straat en huisnummer, postcode en plaats."),
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": _("Vul uw postadres in.")},
+            )
+            self.order_fields([*self.field_order[:3], "complainant_address"])
         self._courses = {str(c.pk): c for c in courses_active()}
         self.fields["course"].choices = [
             ("", gettext("Kies een cursus of opleiding")),
@@ -199,6 +211,7 @@ class ComplaintForm(forms.Form):
             "complaint_date": data["complaint_date"],
             "complainant_phone": data["complainant_phone"],
             "complainant_email": data["complainant_email"],
+            "complainant_address": data.get("complainant_address", ""),
             "description": data["description"],
             "remedy_sought": data["remedy_sought"],
             "submission_token": data.get("submission_token") or uuid.uuid4(),

@@ -11,6 +11,7 @@ class Purpose(models.TextChoices):
     RESPOND_FINDINGS = "respond_findings", _("Reageren op bevindingen")
     DEFENCE = "defence", _("Verweer indienen")
     THIRD_PARTY = "third_party", _("Bindend advies geven")
+    COMPLAINT_COPY = "complaint_copy", _("Afschrift van de klacht inzien")
 
 
 class PrivateLink(models.Model):

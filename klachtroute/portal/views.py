@@ -20,7 +20,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -51,6 +51,7 @@ PARTIES_FOR_PURPOSE = {
     Purpose.RESPOND_FINDINGS: {Party.COMPLAINANT},
     Purpose.DEFENCE: {Party.RESPONDENT},
     Purpose.THIRD_PARTY: {Party.THIRD_PARTY},
+    Purpose.COMPLAINT_COPY: {Party.RESPONDENT},
 }
 
 # The state of a complaint in plain words for the complainant: what it means, what comes next.
@@ -682,12 +683,39 @@ def third_party_page(request, private_link):
     )
 
 
+# -- The respondent's copy of the complaint and its documents (AWB-9:9) ------------------
+
+
+def complaint_copy_page(request, private_link):
+    complaint = private_link.complaint
+    documents = list(complaint.documents.all())
+    wanted = request.GET.get("document")
+    if wanted:
+        document = next((d for d in documents if str(d.pk) == wanted), None)
+        if document is None:
+            return render(request, "portal/not_found.html", status=404)
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            return render(request, "portal/not_found.html", status=404)
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    return _page(request, private_link, "portal/complaint_copy.html", {"documents": documents})
+
+
 PAGES = {
     Purpose.STATUS: status_page,
     Purpose.APPROVE_SOLUTION: approve_solution_page,
     Purpose.RESPOND_FINDINGS: respond_findings_page,
     Purpose.DEFENCE: defence_page,
     Purpose.THIRD_PARTY: third_party_page,
+    Purpose.COMPLAINT_COPY: complaint_copy_page,
 }
 
 

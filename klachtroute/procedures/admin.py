@@ -82,6 +82,15 @@ ADVANCED_KEYS = (
     "categories",
     "criteria",
     "inadmissibility_grounds",
+    "intake_required",
+    "handler_not_course_trainer",
+    "settled_at_once_confirmed",
+    "set_aside",
+    "respondent_copy",
+    "hearing",
+    "extension",
+    "next_instance",
+    "yearly_register",
 )
 
 

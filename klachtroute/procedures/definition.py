@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, cast
 
+from django.utils import translation
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from klachtroute.deadlines import Period, Unit
@@ -25,6 +26,8 @@ Route = Literal["director", "respondent", "exam_committee"]
 RespondentRole = Literal["staff_member", "trainer"]
 DeadlineKey = Literal["acknowledge", "first_contact", "settle"]
 Language = Literal["nl", "en"]
+# What a written complaint must carry besides the name, the date and the description.
+IntakeField = Literal["address", "email", "phone"]
 
 
 class DefinitionError(ValueError):
@@ -45,6 +48,10 @@ class Label(_Strict):
 
     def get(self, language: str) -> str:
         return getattr(self, language, None) or self.nl
+
+    def __str__(self) -> str:
+        """The text in the active language (as a template shows it)."""
+        return self.get(translation.get_language() or "nl")
 
 
 class Category(_Strict):
@@ -101,6 +108,57 @@ class Periods(_Strict):
         return value
 
 
+class SetAside(_Strict):
+    """Setting a complaint aside without handling it: the grounds, and the period within which
+    the complainant is told in writing (counted from receipt)."""
+
+    deadline: str
+    grounds: list[Ground] = Field(min_length=1)
+
+    @field_validator("deadline")
+    @classmethod
+    def _parses(cls, value: str) -> str:
+        _period(value)
+        return value
+
+
+class SkipReason(Ground):
+    """A reason to skip the hearing; some only count once the reply period has passed."""
+
+    after_reply_period: bool
+
+
+class Hearing(_Strict):
+    """A hearing offered to complainant and respondent: how long they have to reply to the
+    offer, and the reasons for which it may be skipped."""
+
+    reply_period: str
+    skip_reasons: list[SkipReason] = Field(min_length=1)
+
+    @field_validator("reply_period")
+    @classmethod
+    def _parses(cls, value: str) -> str:
+        _period(value)
+        return value
+
+
+class ExtensionRules(_Strict):
+    """How far the settlement period may be extended: how many times and how many weeks in
+    total (null: no limit), and whether any delay past that needs the complainant's written
+    consent (otherwise it is refused)."""
+
+    max_count: int | None = Field(ge=1)
+    max_total_weeks: int | None = Field(ge=1)
+    further_needs_consent: bool
+
+
+class NextInstance(_Strict):
+    """Where the complainant can go after the outcome, and within which period."""
+
+    name: Label
+    period: Label
+
+
 class Texts(_Strict):
     procedure_summary: str = Field(min_length=1)
     confidentiality: str = Field(min_length=1)
@@ -116,8 +174,8 @@ class Definition(_Strict):
     handler_policy: Literal["trainer_not_teaching_course", "route_by_category", "manual"]
     acknowledge_on: Literal["assignment", "registration"]
     admissibility: bool
-    settlement: Literal["two_party_approval", "complainant_agrees"]
-    escalation: Literal["third_party", "director"]
+    settlement: Literal["two_party_approval", "complainant_agrees", "reasoned_outcome"]
+    escalation: Literal["third_party", "director", "none"]
     # The deadline whose passing, without an approved solution, starts the no-agreement
     # procedure; null when the procedure has none.
     no_agreement_after: DeadlineKey | None
@@ -128,6 +186,16 @@ class Definition(_Strict):
     reminder_working_days: int = Field(ge=0, le=20)
     retention_years: int = Field(ge=1)
     texts: dict[Language, Texts]
+    # Steps any procedure may switch on (first used by the Awb chapter 9 preset).
+    intake_required: list[IntakeField]
+    handler_not_course_trainer: bool
+    settled_at_once_confirmed: bool
+    set_aside: SetAside | None
+    respondent_copy: bool
+    hearing: Hearing | None
+    extension: ExtensionRules
+    next_instance: NextInstance | None
+    yearly_register: bool
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:
@@ -157,11 +225,16 @@ class Definition(_Strict):
     # -- What the application asks ----------------------------------------------------
 
     def period(self, key: str) -> Period | None:
-        """A deadline ("acknowledge", "first_contact", "settle") or a period ("defence")."""
+        """A deadline ("acknowledge", "first_contact", "settle", "set_aside") or a period
+        ("defence", "hearing_reply")."""
         if key in Deadlines.model_fields:
             return _period(getattr(self.deadlines, key))
         if key in Periods.model_fields:
             return _period(getattr(self.periods, key))
+        if key == "set_aside":
+            return _period(self.set_aside.deadline) if self.set_aside else None
+        if key == "hearing_reply":
+            return _period(self.hearing.reply_period) if self.hearing else None
         raise KeyError(key)
 
     def category(self, code: str) -> Category | None:
@@ -179,6 +252,14 @@ class Definition(_Strict):
 
     def ground(self, code: str) -> Ground | None:
         return next((g for g in self.inadmissibility_grounds if g.code == code), None)
+
+    def set_aside_ground(self, code: str) -> Ground | None:
+        grounds = self.set_aside.grounds if self.set_aside else []
+        return next((g for g in grounds if g.code == code), None)
+
+    def hearing_skip_reason(self, code: str) -> SkipReason | None:
+        reasons = self.hearing.skip_reasons if self.hearing else []
+        return next((g for g in reasons if g.code == code), None)
 
     def link_days(self, key: str = "link_valid") -> int:
         """How many calendar days a private link stays valid."""

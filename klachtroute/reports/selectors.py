@@ -612,3 +612,56 @@ def _trainer_groups(qs: QuerySet[Complaint]) -> list[TrainerGroup]:
         for name, items in groups.items()
     ]
     return sorted(result, key=lambda g: (-g.count, g.trainer))
+
+
+# -- The yearly register of written complaints (AWB-9:12a) -------------------------------
+
+WRITTEN_CHANNELS = (Channel.WEB, Channel.POST, Channel.EMAIL)
+
+
+@dataclass
+class RegisterEntry:
+    """One written complaint in the published register: nothing that identifies anyone."""
+
+    number: int  # the line in the register, not the complaint number
+    month: date
+    summary: str  # the anonymised summary staff wrote, or ""
+    outcome: str
+    judgement: str
+
+
+@dataclass
+class Register:
+    year: int
+    report: Report
+    entries: list[RegisterEntry]
+
+
+def yearly_register(*, year: int) -> Register:
+    """The written complaints received in `year`, anonymised so that the register can be
+    published as it is: the counts of the annual report (without typed-in course names) and
+    one line per complaint with its month, the staff's anonymised summary and its outcome."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    complaints = complaints_in_period(start=start, end=end).filter(channel__in=WRITTEN_CHANNELS)
+    report = report_build(complaints, start=start, end=end, anonymous=True)
+    judgements = {
+        ruling.complaint_id: ruling.get_decision_display()
+        for ruling in Ruling.objects.filter(complaint__in=complaints).order_by("decided_at", "id")
+    }
+    entries = []
+    for line, complaint in enumerate(complaints.order_by("received_at", "id"), start=1):
+        outcome = (
+            _choice_label(Outcome, complaint.outcome, _("Zonder uitkomst"))
+            if complaint.state in State.closed_states()
+            else _open_label()
+        )
+        entries.append(
+            RegisterEntry(
+                number=line,
+                month=local_date(complaint.received_at, settings.TIME_ZONE).replace(day=1),
+                summary=complaint.anonymised_summary,
+                outcome=outcome,
+                judgement=judgements.get(complaint.pk, ""),
+            )
+        )
+    return Register(year=year, report=report, entries=entries)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("jaarverslag/pdf/", views.annual_pdf, name="annual_pdf"),
     path("jaarverslag/trainers/", views.trainers, name="trainers"),
     path("jaarverslag/trainers/pdf/", views.trainers_pdf, name="trainers_pdf"),
+    path("jaarverslag/register/", views.register, name="register"),
+    path("jaarverslag/register/pdf/", views.register_pdf, name="register_pdf"),
 ]

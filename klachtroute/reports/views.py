@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from klachtroute.organisation.selectors import organisation_get
+from klachtroute.organisation.selectors import active_version_in_force, organisation_get
 
 from .exports import pdf_render, report_csv, report_xlsx
 from .forms import PeriodForm
-from .selectors import annual_report, trainers_review
+from .selectors import annual_report, trainers_review, yearly_register
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,10 +63,17 @@ def annual(request: HttpRequest) -> HttpResponse:
     period = form.period()
     report = annual_report(start=period[0], end=period[1]) if period else None
     query = f"start={period[0]:%Y-%m-%d}&end={period[1]:%Y-%m-%d}" if period else ""
+    version = active_version_in_force(on=timezone.localdate())
     return render(
         request,
         "reports/annual.html",
-        {"form": form, "report": report, "query": query, "generated_at": timezone.now()},
+        {
+            "form": form,
+            "report": report,
+            "query": query,
+            "generated_at": timezone.now(),
+            "register_kept": bool(version and version.spec.yearly_register),
+        },
     )
 
 
@@ -129,3 +136,40 @@ def trainers_pdf(request: HttpRequest) -> HttpResponse:
     return _download(
         pdf, "application/pdf", _name("trainersoverzicht", review.start, review.end, "pdf")
     )
+
+
+def _register_year(request: HttpRequest) -> int:
+    """The year asked for (default: last year). The annual report offers the register where
+    the procedure asks for one; it can be made for any procedure."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year - 1)
+    except ValueError:
+        year = this_year - 1
+    return min(max(year, 2000), this_year)
+
+
+@report_access_required
+def register(request: HttpRequest) -> HttpResponse:
+    """The anonymised yearly register of written complaints (AWB-9:12a), ready to publish."""
+    year = _register_year(request)
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "reports/register.html",
+        {
+            "register": yearly_register(year=year),
+            "years": range(this_year, this_year - 6, -1),
+            "organisation": organisation_get(),
+        },
+    )
+
+
+@report_access_required
+def register_pdf(request: HttpRequest) -> HttpResponse:
+    year = _register_year(request)
+    pdf = pdf_render(
+        "reports/register_pdf.html",
+        {"register": yearly_register(year=year), "organisation": organisation_get()},
+    )
+    return _download(pdf, "application/pdf", f"klachtenregister-{year}.pdf")

@@ -51,3 +51,12 @@ from .retention import (  # noqa: F401
     complaint_purge,
     retention_purge_due,
 )
+from .steps import (  # noqa: F401
+    complaint_set_aside,
+    hearing_offer,
+    hearing_record,
+    hearing_skip,
+    involved_record,
+    outcome_decide,
+    respondent_copy_send,
+)

@@ -1,6 +1,6 @@
 """Steps open in every procedure: extension, withdrawal, reopening, measures, the respondent."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,11 +20,20 @@ from .registration import complaint_register
 
 @transaction.atomic
 def settlement_extend(
-    *, complaint: Complaint, actor: User | None, reason: str, new_due: date
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    reason: str,
+    new_due: date,
+    complainant_consent: str = "",
 ) -> Extension:
     """More time for the investigation (LSR-5d, LSR-7b): recorded before the settlement
     deadline passes, with the reason and the expected date; complainant and respondent are
-    told in writing, and the settlement deadline moves to that date."""
+    told in writing, and the settlement deadline moves to that date.
+
+    The definition may limit extensions (AWB-9:11): how many, and how many weeks past the
+    original settlement date in total; past that, only with the complainant's written
+    consent, recorded with the extension, when the definition allows it at all."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="extend")
     reason = (reason or "").strip()
     if not reason:
@@ -39,9 +48,11 @@ def settlement_extend(
         )
     if not work_calendar_get().is_working_day(new_due):
         raise ValidationError({"new_due": _("Kies een werkdag.")})
+    consent = _extension_consent(complaint, new_due, complainant_consent)
     extension = Extension.objects.create(
         complaint=complaint,
         reason=reason,
+        complainant_consent=consent,
         previous_due=complaint.settle_due,
         new_due=new_due,
         at=timezone.now(),
@@ -56,15 +67,68 @@ def settlement_extend(
         actor=actor,
         party=None,
         kind="extended",
-        summary=_("Termijn verlengd tot %(date)s: %(reason)s")
+        summary=(
+            _(
+                "Termijn verlengd tot %(date)s met schriftelijke instemming van de klager: %(reason)s"
+            )
+            if consent
+            else _("Termijn verlengd tot %(date)s: %(reason)s")
+        )
         % {"date": new_due.strftime("%d-%m-%Y"), "reason": reason},
         before={"settle_due": before.isoformat()},
-        after={"settle_due": new_due.isoformat(), "reason": reason},
+        after={
+            "settle_due": new_due.isoformat(),
+            "reason": reason,
+            **({"complainant_consent": consent} if consent else {}),
+        },
     )
     tell_complainant(complaint, "extension_notice", extension=extension)
     if complaint.respondent_type != RespondentType.UNKNOWN:
         tell_respondent(complaint, "extension_notice", extension=extension)
     return extension
+
+
+def _extension_consent(complaint: Complaint, new_due: date, consent: str) -> str:
+    """The consent to record: "" within the definition's limits; past them the complainant's
+    written consent, or a refusal that says which limit is reached."""
+    rules = complaint.procedure_version.spec.extension
+    earlier = list(complaint.extensions.order_by("at", "id"))
+    original_due = earlier[0].previous_due if earlier else complaint.settle_due
+    assert original_due is not None
+    problems = []
+    if rules.max_count is not None and len(earlier) >= rules.max_count:
+        problems.append(
+            _("De termijn mag maar %(count)s keer worden verlengd.") % {"count": rules.max_count}
+        )
+    if rules.max_total_weeks is not None and new_due > original_due + timedelta(
+        weeks=rules.max_total_weeks
+    ):
+        problems.append(
+            _(
+                "De termijn mag in totaal met ten hoogste %(weeks)s weken worden verlengd "
+                "(tot en met %(date)s)."
+            )
+            % {
+                "weeks": rules.max_total_weeks,
+                "date": (original_due + timedelta(weeks=rules.max_total_weeks)).strftime(
+                    "%d-%m-%Y"
+                ),
+            }
+        )
+    if not problems:
+        return ""
+    consent = (consent or "").strip()
+    if not rules.further_needs_consent:
+        raise ValidationError({"new_due": " ".join(problems)})
+    if not consent:
+        raise ValidationError(
+            {
+                "complainant_consent": " ".join(problems)
+                + " "
+                + _("Verder uitstel kan alleen met schriftelijke instemming van de klager.")
+            }
+        )
+    return consent
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Writes to complaints. Each runs in one transaction and records an event."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from klachtroute.deadlines import local_date
 from klachtroute.notifications.services import message_send_to
@@ -143,6 +145,7 @@ def _complaint_register(
     version = procedure_version_in_force(procedure=organisation.active_procedure, on=received_on)
     if version is None:
         raise ValidationError(_("De actieve procedure heeft geen versie."))
+    _required_check(version.spec.intake_required, channel, fields)
     if fields["category"] and version.spec.category(fields["category"]) is None:
         raise ValidationError({"category": _("Deze categorie bestaat niet in deze procedure.")})
 
@@ -188,6 +191,8 @@ def _complaint_register(
             before={"state": State.NEW},
             after={"state": State.SETTLED, "outcome": complaint.outcome},
         )
+        if version.spec.settled_at_once_confirmed:
+            _settled_at_once_confirm(complaint=complaint, actor=actor)
     elif version.spec.acknowledge_on == "registration":
         # LSR-4b: acknowledged at once, with the procedure and the handling period.
         complaint_acknowledge(complaint=complaint, actor=actor)
@@ -196,6 +201,57 @@ def _complaint_register(
         if handler is not None:
             _assign(complaint=complaint, handler=handler, actor=None, automatic=True)
     return complaint
+
+
+# What a written complaint must carry when the procedure asks for it (AWB-9:4): the field,
+# and what to say when it is missing.
+REQUIRED_FIELDS = {
+    "address": ("complainant_address", _lazy("Vul het postadres van de klager in.")),
+    "email": ("complainant_email", _lazy("Vul het e-mailadres van de klager in.")),
+    "phone": ("complainant_phone", _lazy("Vul het telefoonnummer van de klager in.")),
+}
+WRITTEN_CHANNELS = (Channel.WEB, Channel.POST)
+
+
+def _required_check(required: Sequence[str], channel: str, fields: dict) -> None:
+    if channel not in WRITTEN_CHANNELS:
+        return
+    errors = {}
+    for key in required:
+        field, message = REQUIRED_FIELDS[key]
+        if not fields.get(field):
+            errors[field] = str(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _settled_at_once_confirm(*, complaint: Complaint, actor: "User | None") -> None:
+    """AWB-9:5: the complainant receives a written confirmation of the settlement, by e-mail
+    or as a letter to post; the registered complaint and this message are the evidence."""
+    message_send_to(
+        key="settled_at_once",
+        context={
+            "complaint": complaint,
+            "organisation": organisation_get(),
+            "recipient_name": complaint.complainant_name,
+        },
+        complaint=complaint,
+        email=complaint.complainant_email,
+        name=complaint.complainant_name,
+        postal_address=complaint.complainant_address,
+        language=complaint.complainant_language,
+    )
+    event_record(
+        complaint=complaint,
+        actor=actor,
+        kind="settled_at_once_confirmed",
+        summary=(
+            _("Schriftelijke bevestiging van de afhandeling per e-mail klaargezet.")
+            if complaint.complainant_email
+            else _("Schriftelijke bevestiging van de afhandeling als brief klaargezet.")
+        ),
+        after={"by_letter": not complaint.complainant_email},
+    )
 
 
 def document_add(
@@ -238,6 +294,16 @@ def _assign(
     *, complaint: Complaint, handler, actor: "User | None", automatic: bool = False
 ) -> None:
     eligible = handlers_eligible(complaint=complaint)
+    if complaint.involved_people.filter(pk=handler.pk).exists():
+        raise ValidationError(
+            {
+                "handler": _(
+                    "%(name)s is vastgelegd als betrokkene bij de gedraging waarover geklaagd "
+                    "wordt en kan de klacht niet behandelen."
+                )
+                % {"name": handler.display_name}
+            }
+        )
     if not eligible.filter(pk=handler.pk).exists():
         raise ValidationError(
             {

@@ -14,7 +14,7 @@ from klachtroute.cases.services.common import state_move
 from klachtroute.cases.workflow import TRANSITIONS, State, TransitionError
 
 from .test_state_machine import payload
-from .test_workflow import GUARD_SATISFIED, LSR_FEATURES, MAY_ACT, _complaint
+from .test_workflow import AWB_FEATURES, GUARD_SATISFIED, LSR_FEATURES, MAY_ACT, _complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ def test_transition_from_each_source_ends_in_a_listed_state(
     organisation, people, transition, source
 ):
     preset = "lsr" if transition.feature in LSR_FEATURES else "livp"
+    preset = "awb9" if transition.feature in AWB_FEATURES else preset
     fields = {"category": "", **GUARD_SATISFIED.get(transition.action, {})}
     complaint = _complaint(preset, source, people, **fields)
     actor = people[sorted(MAY_ACT[transition.action])[0]]

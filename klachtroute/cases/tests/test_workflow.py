@@ -21,10 +21,16 @@ from klachtroute.testing.factories import complaint_data
 pytestmark = pytest.mark.django_db
 
 LSR_FEATURES = {"admissibility", "complainant_agrees", "director", "exam_committee_route"}
+AWB_FEATURES = {"set_aside", "respondent_copy", "hearing", "reasoned_outcome"}
 # Fields that make a transition's extra condition (its guard) hold, so that the table
 # itself is what is tested here; the guards have tests of their own below.
 GUARD_SATISFIED = {
     "answer_inadmissible": {"inadmissible_answer": ""},
+    "record_hearing": {"hearing_offered_at": timezone.now()},
+    "decide_outcome": {
+        "respondent_copy_sent_at": timezone.now(),
+        "hearing_skip_reason": "complainant_waived",
+    },
 }
 PARTIES = ("complainant", "respondent", "third_party")
 
@@ -34,7 +40,7 @@ def _complaint(preset: str, state: str, people, **fields) -> Complaint:
     organisation.active_procedure = procedure_install_preset(code=preset)
     organisation.auto_assign = False
     organisation.save()
-    complaint = complaint_register(**complaint_data())
+    complaint = complaint_register(**complaint_data(complainant_address="Dorpsstraat 1"))
     values = {
         "state": state,
         "handler": people["handler"],
@@ -84,6 +90,15 @@ MAY_ACT = {
     "rule": {"director"},
     "director_decides": {"director"},
     "record_exam_ruling": {"exam_committee"},
+    # Awb chapter 9: the secretariat records who was involved and may set a complaint aside
+    # or send the copy; the handler hears the parties and decides.
+    "record_involved": {"secretariat"},
+    "set_aside": {"secretariat", "handler"},
+    "send_respondent_copy": {"secretariat", "handler"},
+    "offer_hearing": {"secretariat", "handler"},
+    "record_hearing": {"handler"},
+    "skip_hearing": {"handler"},
+    "decide_outcome": {"handler"},
 }
 # And which parties act through their private link.
 PARTY_MAY_ACT = {
@@ -107,6 +122,7 @@ def test_every_action_has_its_people_written_down():
 @pytest.mark.parametrize("state", State.values)
 def test_every_transition_in_every_state_for_every_person(organisation, people, transition, state):
     preset = "lsr" if transition.feature in LSR_FEATURES else "livp"
+    preset = "awb9" if transition.feature in AWB_FEATURES else preset
     complaint = _complaint(preset, state, people, **GUARD_SATISFIED.get(transition.action, {}))
     for name, person in people.items():
         allowed = name in MAY_ACT[transition.action]

@@ -10,6 +10,7 @@ from klachtroute.accounts.models import User
 from klachtroute.cases.models import Complaint, Event, Measure, Ruling
 from klachtroute.organisation.models import Course, Organisation
 from klachtroute.portal.models import SatisfactionResponse
+from klachtroute.procedures.models import Procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,15 @@ def test_demo_setup_loads_livp_three_courses_a_user_per_role_and_prints_logins()
     printed = out.getvalue()
     assert "secretariaat" in printed and "demo-klacht-2026" in printed
     assert User.objects.get(username="secretariaat").check_password("demo-klacht-2026")
+    assert Complaint.objects.count() == 2
+
+
+def test_demo_setup_offers_the_awb_preset_for_the_administrator_to_choose():
+    call_command("demo_setup", "--quiet", "--procedure", "awb9")
+    organisation = Organisation.objects.get()
+    assert organisation.active_procedure.code == "awb9"
+    # The three presets are installed, so that /beheer/ offers each as the active procedure.
+    assert {p.code for p in Procedure.objects.all()} == {"livp", "lsr", "awb9"}
     assert Complaint.objects.count() == 2
 
 

@@ -12,9 +12,35 @@ from klachtroute.procedures.selectors import procedure_version_in_force
 from klachtroute.procedures.services import procedure_install_preset
 
 
-def test_both_presets_ship_and_load():
+def test_the_three_presets_ship_and_load():
     presets = load_presets()
-    assert set(presets) == {"livp", "lsr"}
+    assert set(presets) == {"livp", "lsr", "awb9"}
+
+
+def test_awb_9_11_settlement_in_six_weeks_extended_once_by_at_most_four():
+    awb = load_presets()["awb9"]
+    assert Period.parse(awb["deadlines"]["settle"]) == Period(6, Unit.WEEKS)
+    assert awb["extension"] == {
+        "max_count": 1,
+        "max_total_weeks": 4,
+        "further_needs_consent": True,
+    }
+
+
+def test_awb_9_8_set_aside_told_within_four_weeks_on_the_four_grounds():
+    set_aside = load_presets()["awb9"]["set_aside"]
+    assert Period.parse(set_aside["deadline"]) == Period(4, Unit.WEEKS)
+    assert len(set_aside["grounds"]) == 4
+
+
+def test_steps_brought_by_awb_are_off_in_livp_and_lsr():
+    for code in ("livp", "lsr"):
+        preset = load_presets()[code]
+        assert preset["set_aside"] is None
+        assert preset["hearing"] is None
+        assert preset["respondent_copy"] is False
+        assert preset["next_instance"] is None
+        assert preset["extension"]["max_count"] is None
 
 
 def test_livp_3_5_9_periods_in_the_livp_preset():
@@ -31,7 +57,7 @@ def test_lsr_6c_settlement_in_four_weeks_and_no_working_day_periods():
     assert Period.parse(deadlines["settle"]) == Period(4, Unit.WEEKS)
 
 
-def test_livp_10_retention_five_years_in_both_presets():
+def test_livp_10_retention_five_years_in_every_preset():
     assert {p["retention_years"] for p in load_presets().values()} == {5}
 
 

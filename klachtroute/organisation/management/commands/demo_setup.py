@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
         parser.add_argument(
             "--procedure",
-            choices=["livp", "lsr"],
+            choices=["livp", "lsr", "awb9"],
             default=os.environ.get("DEMO_PROCEDURE") or "livp",
             help="The procedure of the demo organisation (default: $DEMO_PROCEDURE or livp).",
         )
@@ -62,7 +62,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         livp = procedure_install_preset(code="livp")
         lsr = procedure_install_preset(code="lsr")
-        procedure = lsr if options["procedure"] == "lsr" else livp
+        awb9 = procedure_install_preset(code="awb9")
+        procedure = {"lsr": lsr, "awb9": awb9}.get(options["procedure"], livp)
         organisation = Organisation.objects.first() or Organisation()
         if not organisation.pk:
             organisation.name = "Instituut Vertrouwenspersonen (demo)"
@@ -97,7 +98,8 @@ class Command(BaseCommand):
             course.trainers.set([users[t] for t in trainer_names])
 
         if not Complaint.objects.exists():
-            if options["history"]:
+            # The story book of the past year follows the LIVP and LSR steps only.
+            if options["history"] and options["procedure"] != "awb9":
                 demo_history_load(preset=options["procedure"], count=options["history"])
             self._demo_complaints()
         elif organisation.active_procedure_id != procedure.pk:
@@ -128,6 +130,7 @@ class Command(BaseCommand):
             complainant_name="Petra Willems",
             complainant_email="petra.willems@example.org",
             complainant_phone="0612345678",
+            complainant_address="Lindelaan 12\n3512 AB Utrecht",
             course=course,
             complaint_date=timezone.localdate() - dt.timedelta(days=3),
             description="De lesdag van dinsdag werd zonder bericht afgelast; ik had er een vrije dag voor opgenomen.",
