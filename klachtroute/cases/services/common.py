@@ -4,7 +4,9 @@ and telling the people involved."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from klachtroute.accounts.models import User
 from klachtroute.notifications.services import message_send_to
@@ -16,10 +18,11 @@ from ..events import event_record
 from ..models import Complaint, Party, RespondentType
 from ..workflow import CLOSED, Transition, TransitionError, target_check, transition_check
 
-PARTY_LABELS: dict[str, str] = {
-    Party.COMPLAINANT: _("Klager (via privélink)"),
-    Party.RESPONDENT: _("Beklaagde (via privélink)"),
-    Party.THIRD_PARTY: _("Onafhankelijke derde (via privélink)"),
+# Lazy: translated in the language of the request or message that shows it, not at import.
+PARTY_LABELS: dict[str, Promise] = {
+    Party.COMPLAINANT: gettext_lazy("Klager (via privélink)"),
+    Party.RESPONDENT: gettext_lazy("Beklaagde (via privélink)"),
+    Party.THIRD_PARTY: gettext_lazy("Onafhankelijke derde (via privélink)"),
 }
 
 
