@@ -192,7 +192,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles=("handler", "secretariat", "director"),
         label=_("Maatregel voorstellen"),
         form="MeasureForm",
-        service="measure_propose",
+        service="klachtroute.measures.services.measure_propose",
         group="general",
     ),
     Transition(

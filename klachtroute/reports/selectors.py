@@ -38,13 +38,11 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from klachtroute.cases.anonymity import party_data_found
 from klachtroute.cases.models import (
     Channel,
     Complaint,
     Event,
     Extension,
-    Measure,
     Outcome,
     RespondentType,
     Ruling,
@@ -52,6 +50,8 @@ from klachtroute.cases.models import (
 from klachtroute.cases.selectors import categories_with_respondent_role, routed_to_exam_committee
 from klachtroute.cases.workflow import State
 from klachtroute.deadlines import local_date
+from klachtroute.measures.models import Measure
+from klachtroute.privacy.anonymity import party_data_found
 from klachtroute.procedures.models import ProcedureVersion
 
 

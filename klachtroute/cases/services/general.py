@@ -1,4 +1,4 @@
-"""Steps open in every procedure: extension, withdrawal, reopening, measures, the respondent."""
+"""Steps open in every procedure: extension, withdrawal, reopening, the respondent."""
 
 from datetime import date
 
@@ -12,7 +12,7 @@ from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.links import links_revoke
 
 from ..deadlines import next_due
-from ..models import Complaint, Extension, Measure, Outcome, RespondentType
+from ..models import Complaint, Extension, Outcome, RespondentType
 from ..workflow import State
 from .common import record, state_move, step_begin, tell_complainant, tell_respondent, tell_user
 from .registration import complaint_register
@@ -135,47 +135,6 @@ def complaint_reopen(*, complaint: Complaint, actor: User | None, new_facts: str
         after={"new_complaint": new.number},
     )
     return new
-
-
-@transaction.atomic
-def measure_propose(
-    *, complaint: Complaint, actor: User | None, description: str, owner, due_date: date
-) -> Measure:
-    """A measure to prevent the same complaint (LIVP-8): description, owner and due date."""
-    complaint, _t = step_begin(complaint=complaint, actor=actor, action="propose_measure")
-    errors = {}
-    if not (description or "").strip():
-        errors["description"] = _("Beschrijf de maatregel.")
-    if owner is None or not owner.is_active:
-        errors["owner"] = _("Kies wie de maatregel uitvoert.")
-    if due_date is None or due_date < timezone.localdate():
-        errors["due_date"] = _("Kies een datum vanaf vandaag.")
-    if errors:
-        raise ValidationError(errors)
-    measure = Measure.objects.create(
-        description=description.strip(), owner=owner, due_date=due_date, proposed_by=actor
-    )
-    measure.complaints.add(complaint)
-    record(
-        complaint,
-        actor=actor,
-        party=None,
-        kind="measure_proposed",
-        summary=_("Maatregel voorgesteld (%(owner)s, uiterlijk %(due)s): %(text)s")
-        % {
-            "owner": owner.display_name,
-            "due": due_date.strftime("%d-%m-%Y"),
-            "text": measure.description[:200],
-        },
-        after={
-            "measure": measure.pk,
-            "owner": owner.display_name,
-            "due_date": due_date.isoformat(),
-        },
-    )
-    if owner != actor:
-        tell_user(complaint, owner, "measure_assigned", measure=measure)
-    return measure
 
 
 @transaction.atomic
