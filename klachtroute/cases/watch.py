@@ -34,7 +34,7 @@ from .models import Complaint, DeadlineNotice
 from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
 from .services.common import directors, respondent_people, secretariat, tell_user
-from .workflow import State
+from .workflow import EventKind, State
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def missed_deadlines_mark(*, today: date) -> int:
             event_record(
                 complaint=complaint,
                 actor=None,
-                kind="deadline_missed",
+                kind=EventKind.DEADLINE_MISSED,
                 summary=_("Termijn verstreken: %(deadline)s (uiterlijk %(due)s).")
                 % {
                     "deadline": deadline.kind.notice_label,

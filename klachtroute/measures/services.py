@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from klachtroute.cases.events import event_record
 from klachtroute.cases.models import Complaint
 from klachtroute.cases.services.common import record, step_begin, tell_user
+from klachtroute.cases.workflow import EventKind
 
 from .models import Measure
 
@@ -43,7 +44,7 @@ def measure_propose(
         complaint,
         actor=actor,
         party=None,
-        kind="measure_proposed",
+        kind=EventKind.MEASURE_PROPOSED,
         summary=_("Maatregel voorgesteld (%(owner)s, uiterlijk %(due)s): %(text)s")
         % {
             "owner": owner.display_name,
@@ -100,7 +101,7 @@ def measure_update(
         event_record(
             complaint=complaint,
             actor=actor,
-            kind="measure_updated",
+            kind=EventKind.MEASURE_UPDATED,
             summary=summary,
             before={"measure": measure.pk, **before},
             after={"measure": measure.pk, "status": status, "evaluation": evaluation},

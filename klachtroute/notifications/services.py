@@ -32,6 +32,8 @@ from django.template.loader import select_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from klachtroute.cases.workflow import EventKind
+
 from .models import MessageTemplate, OutboxMessage, OutboxStatus
 from .workers import worker_alive, worker_identity
 
@@ -189,7 +191,7 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
-def _complaint_event(message: OutboxMessage, *, kind: str, summary: str, after: dict) -> None:
+def _complaint_event(message: OutboxMessage, *, kind: EventKind, summary: str, after: dict) -> None:
     """Note a delivery outcome in the complaint's history, so the complaint shows it."""
     if message.complaint is None:
         return
@@ -235,7 +237,7 @@ def message_deliver(*, message_id: int) -> str:
             if failed:
                 _complaint_event(
                     message,
-                    kind="message_failed",
+                    kind=EventKind.MESSAGE_FAILED,
                     summary=gettext("E-mail aan %(to)s kon niet worden verzonden: %(subject)s"),
                     after={"status": status, "attempts": message.attempts, "error": error},
                 )
@@ -256,7 +258,7 @@ def message_deliver(*, message_id: int) -> str:
         )
         _complaint_event(
             message,
-            kind="message_sent",
+            kind=EventKind.MESSAGE_SENT,
             summary=gettext("E-mail verzonden aan %(to)s: %(subject)s"),
             after={"status": OutboxStatus.SENT, "attempts": message.attempts},
         )
@@ -323,7 +325,7 @@ def message_retry(*, message: OutboxMessage, actor: "User | None") -> bool:
         event_record(
             complaint=message.complaint,
             actor=actor,
-            kind="message_retried",
+            kind=EventKind.MESSAGE_RETRIED,
             summary=gettext("E-mail opnieuw aangeboden voor verzending: %(subject)s")
             % {"subject": message.subject},
             before={"message": message.pk, "status": OutboxStatus.FAILED},

@@ -41,7 +41,7 @@ from klachtroute.cases.models import (
     Ruling,
     Solution,
 )
-from klachtroute.cases.workflow import CLOSED
+from klachtroute.cases.workflow import CLOSED, EventKind
 
 from .anonymity import party_data_found
 from .selectors import complaints_due_for_purge
@@ -209,7 +209,7 @@ def complaint_purge(*, complaint: Complaint, actor: "User | None" = None) -> Com
         event_record(
             complaint=locked,
             actor=actor,
-            kind="purged",
+            kind=EventKind.PURGED,
             summary=_(
                 "Bewaartermijn verstreken: persoonsgegevens, vrije teksten, documenten en "
                 "berichtinhoud verwijderd."
@@ -261,7 +261,7 @@ def complaint_legal_hold_set(
     event_record(
         complaint=locked,
         actor=actor,
-        kind="legal_hold_set" if hold else "legal_hold_lifted",
+        kind=EventKind.LEGAL_HOLD_SET if hold else EventKind.LEGAL_HOLD_LIFTED,
         summary=(
             _("Bewaarplicht ingesteld: %(reason)s") % {"reason": reason}
             if hold
@@ -303,7 +303,7 @@ def anonymised_summary_set(
         event_record(
             complaint=locked,
             actor=actor,
-            kind="anonymised_summary_set",
+            kind=EventKind.ANONYMISED_SUMMARY_SET,
             summary=_("Geanonimiseerde samenvatting bijgewerkt."),
         )
     return locked

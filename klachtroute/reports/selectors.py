@@ -48,7 +48,7 @@ from klachtroute.cases.models import (
     Ruling,
 )
 from klachtroute.cases.selectors import categories_with_respondent_role, routed_to_exam_committee
-from klachtroute.cases.workflow import State
+from klachtroute.cases.workflow import EventKind, State
 from klachtroute.deadlines import local_date
 from klachtroute.measures.models import Measure
 from klachtroute.privacy.anonymity import party_data_found
@@ -530,9 +530,9 @@ def _escalations(qs: QuerySet[Complaint]) -> list[Row]:
     ids = qs.values("pk")
     to_director = qs.filter(
         Q(
-            pk__in=Event.objects.filter(complaint__in=ids, kind="escalated_to_director").values(
-                "complaint_id"
-            )
+            pk__in=Event.objects.filter(
+                complaint__in=ids, kind=EventKind.ESCALATED_TO_DIRECTOR
+            ).values("complaint_id")
         )
         | Q(
             pk__in=Ruling.objects.filter(complaint__in=ids, body=Ruling.Body.DIRECTOR).values(
@@ -541,7 +541,7 @@ def _escalations(qs: QuerySet[Complaint]) -> list[Row]:
         )
     )
     to_third_party = qs.filter(
-        pk__in=Event.objects.filter(complaint__in=ids, kind="appeal_to_third_party").values(
+        pk__in=Event.objects.filter(complaint__in=ids, kind=EventKind.APPEAL_TO_THIRD_PARTY).values(
             "complaint_id"
         )
     )

@@ -16,7 +16,14 @@ from klachtroute.portal.links import link_create
 from ..deadlines import next_due
 from ..events import event_record
 from ..models import Complaint, Party, RespondentType
-from ..workflow import CLOSED, Transition, TransitionError, target_check, transition_check
+from ..workflow import (
+    CLOSED,
+    EventKind,
+    Transition,
+    TransitionError,
+    target_check,
+    transition_check,
+)
 
 # Lazy: translated in the language of the request or message that shows it, not at import.
 PARTY_LABELS: dict[str, Promise] = {
@@ -67,7 +74,7 @@ def record(
     *,
     actor: User | None,
     party: str | None,
-    kind: str,
+    kind: EventKind,
     summary: str,
     before: dict | None = None,
     after: dict | None = None,
@@ -89,7 +96,7 @@ def state_move(
     *,
     actor: User | None,
     party: str | None = None,
-    kind: str,
+    kind: EventKind,
     summary: str,
     outcome: str = "",
     after: dict | None = None,

@@ -13,7 +13,7 @@ from klachtroute.portal.links import links_revoke
 
 from ..deadlines import next_due
 from ..models import Complaint, Extension, Outcome, RespondentType
-from ..workflow import State
+from ..workflow import EventKind, State
 from .common import record, state_move, step_begin, tell_complainant, tell_respondent, tell_user
 from .registration import complaint_register
 
@@ -55,7 +55,7 @@ def settlement_extend(
         complaint,
         actor=actor,
         party=None,
-        kind="extended",
+        kind=EventKind.EXTENDED,
         summary=_("Termijn verlengd tot %(date)s: %(reason)s")
         % {"date": new_due.strftime("%d-%m-%Y"), "reason": reason},
         before={"settle_due": before.isoformat()},
@@ -78,7 +78,7 @@ def complaint_withdraw(
         State.WITHDRAWN,
         actor=actor,
         party=party,
-        kind="withdrawn",
+        kind=EventKind.WITHDRAWN,
         summary=_("De klager heeft de klacht ingetrokken."),
         outcome=Outcome.WITHDRAWN,
         after={"reason": (reason or "").strip()},
@@ -121,7 +121,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User | None, new_facts: str
         new,
         actor=actor,
         party=None,
-        kind="reopens",
+        kind=EventKind.REOPENS,
         summary=_("Nieuwe klacht op grond van nieuwe feiten bij %(number)s.")
         % {"number": complaint.number},
         after={"reopens": complaint.number},
@@ -130,7 +130,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User | None, new_facts: str
         complaint,
         actor=actor,
         party=None,
-        kind="reopened",
+        kind=EventKind.REOPENED,
         summary=_("Heropend met nieuwe feiten als %(number)s.") % {"number": new.number},
         after={"new_complaint": new.number},
     )
@@ -169,7 +169,7 @@ def respondent_set(
         complaint,
         actor=actor,
         party=None,
-        kind="respondent_set",
+        kind=EventKind.RESPONDENT_SET,
         summary=_("Beklaagde: %(who)s.") % {"who": complaint.respondent_label},
         before=before,
         after={"respondent": complaint.respondent_label},

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from ..models import Complaint, Party
 from ..uploads import files_removed_on_failure, upload_check, upload_quota_check
+from ..workflow import EventKind
 from .common import record, secretariat, tell_user
 from .registration import document_add
 
@@ -67,7 +68,7 @@ def complainant_information_add(
             complaint,
             actor=None,
             party=Party.COMPLAINANT,
-            kind="information_added",
+            kind=EventKind.INFORMATION_ADDED,
             summary=ngettext(
                 "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d document).",
                 "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d documenten).",

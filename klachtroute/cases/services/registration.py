@@ -30,7 +30,13 @@ from ..uploads import (
     upload_check,
     upload_quota_check,
 )
-from ..workflow import TRANSITIONS_BY_ACTION, State, target_check, transition_check
+from ..workflow import (
+    TRANSITIONS_BY_ACTION,
+    EventKind,
+    State,
+    target_check,
+    transition_check,
+)
 
 if TYPE_CHECKING:
     from klachtroute.accounts.models import User
@@ -161,7 +167,7 @@ def _complaint_register(
         complaint=complaint,
         actor=actor,
         actor_label_override="" if actor else _("Klager (webformulier)"),
-        kind="registered",
+        kind=EventKind.REGISTERED,
         summary=_("Klacht geregistreerd via %(channel)s.") % {"channel": Channel(channel).label},
         after={
             "number": complaint.number,
@@ -183,7 +189,7 @@ def _complaint_register(
         event_record(
             complaint=complaint,
             actor=actor,
-            kind="settled_on_the_spot",
+            kind=EventKind.SETTLED_ON_THE_SPOT,
             summary=_("Mondelinge klacht direct afgehandeld; geen ontvangstbevestiging."),
             before={"state": State.NEW},
             after={"state": State.SETTLED, "outcome": complaint.outcome},
@@ -227,7 +233,7 @@ def document_add(
         complaint=complaint,
         actor=actor,
         actor_label_override=actor_label,
-        kind="document_added",
+        kind=EventKind.DOCUMENT_ADDED,
         summary=_("Document toegevoegd: %(name)s") % {"name": checked.clean_name},
         after={"name": checked.clean_name, "type": checked.content_type, "size": checked.size},
     )
@@ -262,7 +268,7 @@ def _assign(
     event_record(
         complaint=complaint,
         actor=actor,
-        kind="handler_assigned",
+        kind=EventKind.HANDLER_ASSIGNED,
         summary=(
             _("Automatisch toegewezen aan %(name)s.") if automatic else _("Behandelaar: %(name)s.")
         )
@@ -317,7 +323,7 @@ def complaint_acknowledge(*, complaint: Complaint, actor: "User | None") -> None
     event_record(
         complaint=complaint,
         actor=actor,
-        kind="acknowledged",
+        kind=EventKind.ACKNOWLEDGED,
         summary=summary,
         after={
             "acknowledged_at": now.isoformat(),
@@ -359,7 +365,7 @@ def complaint_correct_received_at(
     event_record(
         complaint=complaint,
         actor=actor,
-        kind="received_at_corrected",
+        kind=EventKind.RECEIVED_AT_CORRECTED,
         summary=_("Ontvangstdatum gecorrigeerd; termijnen opnieuw berekend."),
         before=before,
         after={"received_at": received_at.isoformat(), "deadlines": deadlines_snapshot(complaint)},
