@@ -21,11 +21,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     # the pages behind those links act on the complaint. To remove: move the private link
     # (model and `links.py`) below the complaint, or let the portal register link makers.
     ("cases", "portal"): "services create and revoke private links",
-    # The outbox records a delivery outcome in the complaint's history and asks
-    # `complaints_visible_to` who may read a message; the complaint queues messages in the
-    # outbox. To remove: let the complaint app register the history hook and the
-    # visibility rule with the outbox at start-up.
-    ("notifications", "cases"): "delivery outcome in the history; who may read a message",
 }
 
 
