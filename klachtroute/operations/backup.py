@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -35,6 +36,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+
+from klachtroute.cases.history import checkpoint_body, history_verify_result
+from klachtroute.cases.models import Complaint
 
 FORMAT = "klachtroute-backup"
 VERSION = 1
@@ -198,8 +202,6 @@ def backup_write(*, path, using: str = DEFAULT_DB_ALIAS, storage=None) -> Backup
                 )
             # Of the same snapshot: each complaint's event count and chain head, signed
             # with the history key, so that a restored database can be checked against it.
-            from klachtroute.cases.history import checkpoint_body, history_verify_result
-
             history = checkpoint_body(history_verify_result(checkpoint={}).heads)
         members[DATABASE_MEMBER] = {"sha256": _sha256_file(dump), "size": dump.stat().st_size}
 
@@ -240,10 +242,6 @@ def backup_write(*, path, using: str = DEFAULT_DB_ALIAS, storage=None) -> Backup
 
 
 def installation_is_empty(*, using: str = DEFAULT_DB_ALIAS) -> bool:
-    from django.contrib.auth import get_user_model
-
-    from klachtroute.cases.models import Complaint
-
     users = get_user_model()._default_manager.using(using)
     return not users.exists() and not Complaint.objects.using(using).exists()
 

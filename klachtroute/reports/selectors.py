@@ -51,6 +51,7 @@ from klachtroute.cases.selectors import categories_with_respondent_role, routed_
 from klachtroute.cases.workflow import EventKind, State
 from klachtroute.deadlines import local_date
 from klachtroute.measures.models import Measure
+from klachtroute.portal.models import SatisfactionResponse
 from klachtroute.privacy.anonymity import party_data_found
 from klachtroute.procedures.models import ProcedureVersion
 
@@ -402,8 +403,6 @@ def report_build(
 
 
 def _satisfaction(qs: QuerySet[Complaint]) -> Satisfaction:
-    from klachtroute.portal.models import SatisfactionResponse
-
     answered = SatisfactionResponse.objects.filter(
         complaint__in=qs.values("pk"), answered_at__isnull=False
     ).order_by()
