@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from klachtroute.portal.models import InformationAdded
+
 from ..models import Complaint, Party
 from ..uploads import files_removed_on_failure, upload_check, upload_quota_check
 from ..workflow import EventKind
@@ -25,8 +27,6 @@ def complainant_information_add(
     ValidationError on the field "files" (or "text") and leaves nothing behind: no
     Document row, no file in storage, no event, no message.
     """
-    from klachtroute.portal.models import InformationAdded
-
     text = (text or "").strip()
     files = [f for f in files or [] if f is not None]
     if len(text) > INFORMATION_MAX_CHARS:
