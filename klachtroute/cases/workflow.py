@@ -142,7 +142,9 @@ class Transition:
 
     `targets` are the states the action may lead to; an empty tuple means the state does
     not change (the write refuses any other move). `form` names its form in
-    `action_forms`, `service` its function in `services`; `fixed` are arguments the action
+    `action_forms`, `service` its function in `services` (or, for an app built on the
+    complaint, its dotted path, e.g. the measures app's `measure_propose`, so that this app
+    need not import it); `fixed` are arguments the action
     always passes (approve or reject with one service). `group` places it on the record page:
     "next" for the steps of the procedure, "general" for the steps open at any time.
     """

@@ -1,16 +1,20 @@
 """Measures: the director's overview, updates by the owner, reminders (LIVP-8, LSR-8c)."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 
+from klachtroute.cases.actions import ACTIONS, _bind
 from klachtroute.cases.models import DeadlineNotice
 from klachtroute.cases.services import complaint_register
+from klachtroute.cases.workflow import TRANSITIONS_BY_ACTION
 from klachtroute.deadlines import working_days_left
 from klachtroute.measures.models import Measure
-from klachtroute.measures.services import measure_update
+from klachtroute.measures.services import measure_propose, measure_update
 from klachtroute.measures.watch import measure_reminders_send
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.operations.periodic import periodic_run
@@ -182,3 +186,16 @@ def test_measures_link_in_navigation_for_director_only(complaints, director, tra
     link = reverse("measures:overview")
     assert f'href="{link}"' in login(director).get(reverse("cases:worklist")).text
     assert f'href="{link}"' not in login(trainers[0]).get(reverse("cases:worklist")).text
+
+
+def test_livp_8_the_propose_measure_action_runs_the_measures_service():
+    assert ACTIONS["propose_measure"].service is measure_propose
+
+
+@pytest.mark.parametrize(
+    "service", ["klachtroute.measures.services.no_such_service", "no_such_service"]
+)
+def test_a_transition_naming_a_service_that_does_not_exist_stops_the_start(service):
+    transition = replace(TRANSITIONS_BY_ACTION["propose_measure"], service=service)
+    with pytest.raises(ImproperlyConfigured, match="no service"):
+        _bind(transition)
