@@ -1,9 +1,9 @@
 """The deadline watcher (LIVP-9, LSR-5d, LSR-7a, LSR-7b).
 
-`deadlines_watch` is run every few minutes by `manage.py watch_deadlines` (through `run`). It reminds the
-people who must act before a deadline, marks deadlines that passed and tells the directors,
-starts the no-agreement procedure when a LIVP settlement period ran out, and sends the
-directors their weekly digest.
+`deadlines_watch` is run every few minutes by `manage.py watch_deadlines` (through `run`).
+It reminds the people who must act before a deadline, marks deadlines that passed and tells
+the directors, starts the no-agreement procedure when a LIVP settlement period ran out, and
+sends the directors their weekly digest.
 
 Running it twice, or twice at the same moment, sends nothing twice: every reminder and
 every missed deadline claims a `DeadlineNotice` row (unique per complaint, deadline, due
