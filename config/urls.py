@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("", include("klachtroute.accounts.urls")),
     path("", include("klachtroute.intake.urls")),
     path("", include("klachtroute.cases.urls")),
+    path("", include("klachtroute.measures.urls")),
+    path("", include("klachtroute.privacy.urls")),
     path("", include("klachtroute.notifications.urls")),
     path("", include("klachtroute.portal.urls")),
     path("", include("klachtroute.reports.urls")),

@@ -1,5 +1,5 @@
 """Who may do what: every URL pattern and every API operation, for every role,
-against the table in klachtroute/accounts/permissions.py (docs/permissions.md is made from it).
+against the table in klachtroute/operations/permissions.py (docs/permissions.md is made from it).
 
 A URL pattern without an entry in the table fails the test; a complaint someone may not see
 answers 404, with the same page as a complaint that does not exist.
@@ -16,21 +16,18 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from klachtroute.accounts import permissions
 from klachtroute.accounts.models import ApiToken
-from klachtroute.accounts.permissions import ACTION_PERMISSIONS, ALLOW, ROLES, URL_PERMISSIONS
 from klachtroute.cases.models import Complaint, Event
-from klachtroute.cases.services import (
-    complaint_assign_handler,
-    complaint_register,
-    measure_propose,
-)
+from klachtroute.cases.services import complaint_assign_handler, complaint_register
 from klachtroute.cases.tests.test_workflow import MAY_ACT, PARTY_MAY_ACT
 from klachtroute.cases.workflow import TRANSITIONS, may_act
 from klachtroute.intake.mail_services import received_mail_store
 from klachtroute.intake.models import ReceivedMail
 from klachtroute.intake.public_views import confirmation_token_make
+from klachtroute.measures.services import measure_propose
 from klachtroute.notifications.models import OutboxMessage
+from klachtroute.operations import permissions
+from klachtroute.operations.permissions import ACTION_PERMISSIONS, ALLOW, ROLES, URL_PERMISSIONS
 from klachtroute.portal.links import link_create
 from klachtroute.testing.factories import UserFactory, complaint_data
 
@@ -174,11 +171,9 @@ def address(world, role: str, name: str) -> str:
         "cases:document_download": reverse(
             "cases:document_download", kwargs={**number, "document_id": world["document"].pk}
         ),
-        "cases:measure_update": reverse(
-            "cases:measure_update", kwargs={"measure_id": world["measure"].pk}
-        ),
-        "cases:person_export_json": reverse("cases:person_export_json") + "?name=Jan+Jansen",
-        "cases:person_export_pdf": reverse("cases:person_export_pdf") + "?name=Jan+Jansen",
+        "measures:update": reverse("measures:update", kwargs={"measure_id": world["measure"].pk}),
+        "privacy:person_export_json": reverse("privacy:person_export_json") + "?name=Jan+Jansen",
+        "privacy:person_export_pdf": reverse("privacy:person_export_pdf") + "?name=Jan+Jansen",
         "intake:complaint_received": reverse(
             "intake:complaint_received", kwargs={"token": confirmation_token_make(c)}
         ),
@@ -237,7 +232,7 @@ def refusal_problem(world, role: str, name: str, response) -> str | None:
     sees = permissions.SEES_COMPLAINT
     bound = "{number}" in permissions.URL_ADDRESSES[name] or name in (
         "letters:pdf",
-        "cases:measure_update",
+        "measures:update",
     )
     if bound and role not in sees:
         return None if status == 404 else f"a complaint one may not see must be 404, got {status}"
@@ -261,7 +256,7 @@ def test_every_url_pattern_has_an_entry_in_the_table():
     names = url_names()
     missing = sorted(names - set(URL_PERMISSIONS))
     stale = sorted(set(URL_PERMISSIONS) - names)
-    assert not missing, f"URL patterns without a row in accounts/permissions.py: {missing}"
+    assert not missing, f"URL patterns without a row in operations/permissions.py: {missing}"
     assert not stale, f"Rows for URL patterns that no longer exist: {stale}"
 
 
@@ -269,7 +264,7 @@ def test_docs_permissions_md_is_generated_from_the_table():
     written = (BASE_DIR / "docs" / "permissions.md").read_text(encoding="utf-8")
     assert written == permissions.markdown(), (
         "docs/permissions.md is out of date: "
-        ".venv/bin/python -m klachtroute.accounts.permissions > docs/permissions.md"
+        ".venv/bin/python -m klachtroute.operations.permissions > docs/permissions.md"
     )
 
 

@@ -17,6 +17,12 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from klachtroute.notifications.models import OutboxMessage
+from klachtroute.notifications.services import message_send_to
+from klachtroute.organisation.selectors import organisation_get
+
+from .models import User
+
 PAIR = ["username", "ip_address"]
 
 
@@ -47,12 +53,6 @@ def lockout_parameters(request_or_attempt, credentials=None) -> list:
 
 def lockout_notify(*, username: str | None, ip_address: str | None) -> None:
     """Tell the person their login is blocked, once per cool-off."""
-    from klachtroute.notifications.models import OutboxMessage
-    from klachtroute.notifications.services import message_send_to
-    from klachtroute.organisation.selectors import organisation_get
-
-    from .models import User
-
     user = User.objects.filter(username=username, is_active=True).exclude(email="").first()
     if user is None:
         return

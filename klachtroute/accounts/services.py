@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from klachtroute.notifications.services import message_send_to
+from klachtroute.organisation.selectors import organisation_get
+
 from .models import COMPLAINT_ROLES, ApiToken, RoleChange, User, user_role_flags
 
 TOTP_DEVICE_NAME = "Authenticator-app"
@@ -89,9 +92,6 @@ def user_roles_record(*, person: User, before: list[str], actor: User | None) ->
     """Record a change of `person`'s roles (`before`: their flags before the change) and
     tell them by mail; an administrator who gave themselves a complaint-handling role is
     marked and the directors are told. Nothing when nothing changed."""
-    from klachtroute.notifications.services import message_send_to
-    from klachtroute.organisation.selectors import organisation_get
-
     after = user_role_flags(person)
     if sorted(before) == sorted(after):
         return None

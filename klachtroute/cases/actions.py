@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from . import action_forms as f
@@ -42,9 +43,19 @@ class Action:
 
 
 def _bind(transition: Transition) -> Action:
-    """Resolve the names the table gives; a wrong name stops the application at start."""
+    """Resolve the names the table gives; a wrong name stops the application at start.
+
+    A service of the complaint is named by its name in `cases.services`; a service of an
+    app built on the complaint (measures) by its dotted path, so that the complaint app does
+    not import the apps that import it."""
     form = getattr(f, transition.form, None)
-    service = getattr(s, transition.service, None)
+    if "." in transition.service:
+        try:
+            service = import_string(transition.service)
+        except ImportError:
+            service = None
+    else:
+        service = getattr(s, transition.service, None)
     if not (isinstance(form, type) and issubclass(form, f.ActionForm)):
         raise ImproperlyConfigured(f"{transition.action}: no action form {transition.form!r}")
     if not callable(service):

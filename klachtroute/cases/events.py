@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Complaint, Event, event_chain_hash
+from .workflow import EventKind
 
 
 def actor_label(actor) -> str:
@@ -27,7 +28,7 @@ def event_record(
     *,
     complaint: Complaint,
     actor,
-    kind: str,
+    kind: EventKind,
     summary: str,
     before: dict | None = None,
     after: dict | None = None,
@@ -48,7 +49,7 @@ def event_record(
             at=timezone.now(),
             actor=actor,
             actor_label=actor_label_override or actor_label(actor),
-            kind=kind,
+            kind=str(kind),
             summary=str(summary)[:500],
             before=_as_stored(before),
             after=_as_stored(after),

@@ -1,9 +1,9 @@
 """The deadline watcher (LIVP-9, LSR-5d, LSR-7a, LSR-7b).
 
-`deadlines_watch` is run every few minutes by `manage.py watch_deadlines`. It reminds the
-people who must act before a deadline, marks deadlines that passed and tells the directors,
-starts the no-agreement procedure when a LIVP settlement period ran out, and sends the
-directors their weekly digest.
+`deadlines_watch` is run every few minutes by `manage.py watch_deadlines` (through `run`).
+It reminds the people who must act before a deadline, marks deadlines that passed and tells
+the directors, starts the no-agreement procedure when a LIVP settlement period ran out, and
+sends the directors their weekly digest.
 
 Running it twice, or twice at the same moment, sends nothing twice: every reminder and
 every missed deadline claims a `DeadlineNotice` row (unique per complaint, deadline, due
@@ -26,18 +26,15 @@ from django.utils.translation import gettext as _
 from klachtroute.deadlines import WorkCalendar, working_days_left
 from klachtroute.notifications.models import DigestSent
 from klachtroute.organisation.selectors import work_calendar_get
-from klachtroute.portal.services import satisfaction_invitations_send
 from klachtroute.procedures.models import ProcedureVersion
 
 from .deadlines import KINDS_BY_KEY, DeadlineState, deadlines_watched, watched_due_from
 from .events import event_record
-from .measures_watch import measure_reminders_send
 from .models import Complaint, DeadlineNotice
 from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
 from .services.common import directors, respondent_people, secretariat, tell_user
-from .services.retention import retention_purge_due
-from .workflow import State
+from .workflow import EventKind, State
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +160,7 @@ def missed_deadlines_mark(*, today: date) -> int:
             event_record(
                 complaint=complaint,
                 actor=None,
-                kind="deadline_missed",
+                kind=EventKind.DEADLINE_MISSED,
                 summary=_("Termijn verstreken: %(deadline)s (uiterlijk %(due)s).")
                 % {
                     "deadline": deadline.kind.notice_label,
@@ -283,8 +280,9 @@ def deadlines_watch(*, today: date | None = None) -> WatchReport:
     except Exception:
         report.errors += 1
         logger.exception("Sending the weekly digest failed")
-    report.errors += retention_purge_due(today).errors  # LIVP-10: purge expired complaints
-    sent, errors = measure_reminders_send(today)  # owners of measures (LIVP-8, LSR-8c)
-    report.reminders, report.errors = report.reminders + sent, report.errors + errors
-    satisfaction_invitations_send(today)  # survey invitation, once per complaint
     return report
+
+
+def run(*, today: date) -> WatchReport:
+    """The complaints' part of the periodic run (`klachtroute.operations.periodic`)."""
+    return deadlines_watch(today=today)

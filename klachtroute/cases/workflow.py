@@ -11,6 +11,7 @@ and the procedure feature it belongs to, so that LIVP and LSR share one table.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -52,6 +53,85 @@ CLOSED = State.closed_states()
 # has done its work (LIVP-9): the independent third party's timeline is not ours to watch.
 SETTLEMENT_OVER = (State.NO_AGREEMENT, State.WITH_THIRD_PARTY, State.ADVICE_FOLLOW_UP)
 
+
+class EventKind(StrEnum):
+    """What an event in a complaint's history records (`Event.kind`), by name.
+
+    The values are what the history stores; a stored value never changes. People read an
+    event's own summary, written when it happened, so a kind has no label of its own.
+    """
+
+    # Registration and intake
+    REGISTERED = "registered"
+    SETTLED_ON_THE_SPOT = "settled_on_the_spot"
+    ACKNOWLEDGED = "acknowledged"
+    HANDLER_ASSIGNED = "handler_assigned"
+    DOCUMENT_ADDED = "document_added"
+    RECEIVED_AT_CORRECTED = "received_at_corrected"
+    # Steps open in every procedure
+    EXTENDED = "extended"
+    WITHDRAWN = "withdrawn"
+    REOPENED = "reopened"  # on the earlier complaint
+    REOPENS = "reopens"  # on the new complaint that reopens an earlier one
+    RESPONDENT_SET = "respondent_set"
+    MEASURE_PROPOSED = "measure_proposed"
+    MEASURE_UPDATED = "measure_updated"
+    # LIVP: settlement, approval, the independent third party
+    FIRST_CONTACT = "first_contact"
+    SOLUTION_PROPOSED = "solution_proposed"
+    SOLUTION_APPROVED_BY_PARTY = "solution_approved_by_party"
+    SOLUTION_APPROVED = "solution_approved"
+    SOLUTION_REJECTED = "solution_rejected"
+    NO_AGREEMENT = "no_agreement"
+    APPEAL_TO_THIRD_PARTY = "appeal_to_third_party"
+    CLOSED_WITHOUT_APPEAL = "closed_without_appeal"
+    BINDING_ADVICE = "binding_advice"
+    FOLLOW_UP_DONE = "follow_up_done"
+    ADVICE_CARRIED_OUT = "advice_carried_out"
+    # LSR: admissibility, findings, defence, rulings
+    ADMISSIBLE = "admissible"
+    INADMISSIBLE = "inadmissible"
+    INADMISSIBLE_ANSWERED = "inadmissible_answered"
+    CLOSED_INADMISSIBLE = "closed_inadmissible"
+    FINDINGS_SHARED = "findings_shared"
+    FINDINGS_ACCEPTED = "findings_accepted"
+    FINDINGS_REJECTED = "findings_rejected"
+    PROCEDURE_SENT = "procedure_sent"
+    ESCALATED_TO_DIRECTOR = "escalated_to_director"
+    DEFENCE_REQUESTED = "defence_requested"
+    DEFENCE_SUBMITTED = "defence_submitted"
+    RULING = "ruling"
+    EXAM_RULING = "exam_ruling"
+    DIRECTOR_DECISION = "director_decision"
+    # Steps a procedure may switch on (the Awb chapter 9 steps among them)
+    SETTLED_AT_ONCE_CONFIRMED = "settled_at_once_confirmed"
+    INVOLVED_RECORDED = "involved_recorded"
+    SET_ASIDE = "set_aside"
+    RESPONDENT_COPY_SENT = "respondent_copy_sent"
+    HEARING_OFFERED = "hearing_offered"
+    HEARING_HELD = "hearing_held"
+    HEARING_SKIPPED = "hearing_skipped"
+    OUTCOME = "outcome"
+    # The complainant and the private links
+    INFORMATION_ADDED = "information_added"
+    STATUS_LINK_RESENT = "status_link_resent"
+    LINK_REVOKED = "link_revoked"
+    SATISFACTION_INVITED = "satisfaction_invited"
+    SATISFACTION_ANSWERED = "satisfaction_answered"
+    # Messages and letters
+    MESSAGE_SENT = "message_sent"
+    MESSAGE_FAILED = "message_failed"
+    MESSAGE_RETRIED = "message_retried"
+    LETTER_POSTED = "letter_posted"
+    # The watcher
+    DEADLINE_MISSED = "deadline_missed"
+    # Retention and privacy
+    LEGAL_HOLD_SET = "legal_hold_set"
+    LEGAL_HOLD_LIFTED = "legal_hold_lifted"
+    ANONYMISED_SUMMARY_SET = "anonymised_summary_set"
+    PURGED = "purged"
+
+
 # Procedure features: which transitions a procedure version offers.
 FEATURES: dict[str, Callable] = {
     "always": lambda v: True,
@@ -75,7 +155,9 @@ class Transition:
 
     `targets` are the states the action may lead to; an empty tuple means the state does
     not change (the write refuses any other move). `form` names its form in
-    `action_forms`, `service` its function in `services`; `fixed` are arguments the action
+    `action_forms`, `service` its function in `services` (or, for an app built on the
+    complaint, its dotted path, e.g. the measures app's `measure_propose`, so that this app
+    need not import it); `fixed` are arguments the action
     always passes (approve or reject with one service). `group` places it on the record page:
     "next" for the steps of the procedure, "general" for the steps open at any time.
     """
@@ -229,7 +311,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles=("handler", "secretariat", "director"),
         label=_("Maatregel voorstellen"),
         form="MeasureForm",
-        service="measure_propose",
+        service="klachtroute.measures.services.measure_propose",
         group="general",
     ),
     Transition(

@@ -14,9 +14,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from klachtroute.cases.pdf import html_to_pdf
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.organisation.selectors import organisation_get
+
+from .pdf import html_to_pdf
 
 _PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
 

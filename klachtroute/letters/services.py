@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachtroute.cases.events import event_record
+from klachtroute.cases.workflow import EventKind
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def letter_mark_posted(*, message: OutboxMessage, actor: "User | None") -> bool:
         event_record(
             complaint=message.complaint,
             actor=actor,
-            kind="letter_posted",
+            kind=EventKind.LETTER_POSTED,
             summary=_("Brief per post verstuurd: %(subject)s") % {"subject": message.subject},
             before={"message": message.pk, "status": OutboxStatus.TO_POST},
             after={

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from klachtroute.organisation.models import Organisation
 
+from .complaints import complaint_link
 from .models import OutboxMessage, OutboxStatus
 
 
@@ -50,9 +51,7 @@ def user_may_read_message(user, message: OutboxMessage) -> bool:
     if message.complaint_id is None:
         return False
     # The one rule for who sees which complaint lives with the complaints.
-    from klachtroute.cases.selectors import complaints_visible_to
-
-    return complaints_visible_to(user).filter(pk=message.complaint_id).exists()
+    return message.complaint_id in complaint_link().visible_ids(user, [message.complaint_id])
 
 
 def messages_readable_ids(user, messages) -> set[int]:
@@ -65,11 +64,7 @@ def messages_readable_ids(user, messages) -> set[int]:
     complaint_ids = {m.complaint_id for m in messages if m.complaint_id}
     if not complaint_ids:
         return set()
-    from klachtroute.cases.selectors import complaints_visible_to
-
-    visible = set(
-        complaints_visible_to(user).filter(pk__in=complaint_ids).values_list("pk", flat=True)
-    )
+    visible = complaint_link().visible_ids(user, complaint_ids)
     return {m.pk for m in messages if m.complaint_id in visible}
 
 

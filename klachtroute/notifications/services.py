@@ -32,6 +32,7 @@ from django.template.loader import select_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from . import complaints
 from .models import MessageTemplate, OutboxMessage, OutboxStatus
 from .workers import worker_alive, worker_identity
 
@@ -189,16 +190,12 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
-def _complaint_event(message: OutboxMessage, *, kind: str, summary: str, after: dict) -> None:
+def _complaint_event(message: OutboxMessage, *, outcome: str, summary: str, after: dict) -> None:
     """Note a delivery outcome in the complaint's history, so the complaint shows it."""
-    if message.complaint is None:
-        return
-    from klachtroute.cases.events import event_record
-
-    event_record(
-        complaint=message.complaint,
+    complaints.complaint_link().history_note(
+        message=message,
         actor=None,
-        kind=kind,
+        outcome=outcome,
         summary=summary % {"to": message.to, "subject": message.subject},
         after={"message": message.pk, "kind": message.kind, "to": message.to, **after},
     )
@@ -235,7 +232,7 @@ def message_deliver(*, message_id: int) -> str:
             if failed:
                 _complaint_event(
                     message,
-                    kind="message_failed",
+                    outcome=complaints.FAILED,
                     summary=gettext("E-mail aan %(to)s kon niet worden verzonden: %(subject)s"),
                     after={"status": status, "attempts": message.attempts, "error": error},
                 )
@@ -256,7 +253,7 @@ def message_deliver(*, message_id: int) -> str:
         )
         _complaint_event(
             message,
-            kind="message_sent",
+            outcome=complaints.SENT,
             summary=gettext("E-mail verzonden aan %(to)s: %(subject)s"),
             after={"status": OutboxStatus.SENT, "attempts": message.attempts},
         )
@@ -312,23 +309,20 @@ def message_retry(*, message: OutboxMessage, actor: "User | None") -> bool:
 
     Returns False when the message was not failed (anymore): nothing changes then.
     """
-    from klachtroute.cases.events import event_record
-
     updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).update(
         status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), attempts=0
     )
     if not updated:
         return False
-    if message.complaint:
-        event_record(
-            complaint=message.complaint,
-            actor=actor,
-            kind="message_retried",
-            summary=gettext("E-mail opnieuw aangeboden voor verzending: %(subject)s")
-            % {"subject": message.subject},
-            before={"message": message.pk, "status": OutboxStatus.FAILED},
-            after={"message": message.pk, "status": OutboxStatus.PENDING, "to": message.to},
-        )
+    complaints.complaint_link().history_note(
+        message=message,
+        actor=actor,
+        outcome=complaints.RETRIED,
+        summary=gettext("E-mail opnieuw aangeboden voor verzending: %(subject)s")
+        % {"subject": message.subject},
+        before={"message": message.pk, "status": OutboxStatus.FAILED},
+        after={"message": message.pk, "status": OutboxStatus.PENDING, "to": message.to},
+    )
     transaction.on_commit(lambda: _enqueue_delivery(message.pk))
     return True
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from klachtroute.cases.events import event_record
 from klachtroute.cases.models import Complaint, Party
 from klachtroute.cases.services.common import PARTY_LABELS, tell_complainant
-from klachtroute.cases.workflow import State
+from klachtroute.cases.workflow import EventKind, State
 
 from .models import PrivateLink, Purpose, SatisfactionResponse
 
@@ -54,7 +54,7 @@ def status_link_resend(*, email: str, number: str) -> bool:
             complaint=complaint,
             actor=None,
             actor_label_override=str(PARTY_LABELS["complainant"]),
-            kind="status_link_resent",
+            kind=EventKind.STATUS_LINK_RESENT,
             summary=_("Nieuwe statuslink gevraagd en naar het e-mailadres van de klager gestuurd."),
         )
     return True
@@ -103,7 +103,7 @@ def satisfaction_invitations_send(today: date | None = None) -> int:
                 event_record(
                     complaint=complaint,
                     actor=None,
-                    kind="satisfaction_invited",
+                    kind=EventKind.SATISFACTION_INVITED,
                     summary=_("Klager uitgenodigd voor het tevredenheidsonderzoek."),
                 )
         except IntegrityError:
@@ -156,7 +156,7 @@ def satisfaction_answer(
             complaint=complaint,
             actor=None,
             actor_label_override=str(PARTY_LABELS["complainant"]),
-            kind="satisfaction_answered",
+            kind=EventKind.SATISFACTION_ANSWERED,
             summary=_("De klager heeft het tevredenheidsonderzoek ingevuld."),
         )
     return response
@@ -176,7 +176,7 @@ def link_revoke(*, link: PrivateLink, actor: "User | None") -> bool:
         event_record(
             complaint=link.complaint,
             actor=actor,
-            kind="link_revoked",
+            kind=EventKind.LINK_REVOKED,
             summary=_("Privélink ingetrokken (%(party)s, %(purpose)s).")
             % {
                 "party": PARTY_NAMES.get(link.party, link.party),

@@ -9,15 +9,12 @@ import copy
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.template import Template, TemplateSyntaxError
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from klachtroute.deadlines import Period, Unit
-from klachtroute.notifications.models import MessageTemplate
 
 from .models import Procedure, ProcedureVersion
 from .presets import PresetError, validate_definition
@@ -280,62 +277,3 @@ class ProcedureVersionInline(admin.TabularInline):
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = ("name", "code")
     inlines = [ProcedureVersionInline]
-
-
-EMAIL_TEMPLATE_DIR = settings.BASE_DIR / "templates" / "notifications" / "email"
-
-
-def message_keys() -> list[str]:
-    return sorted(p.stem for p in EMAIL_TEMPLATE_DIR.glob("*.txt"))
-
-
-def default_text(key: str) -> tuple[str, str]:
-    """The product's default subject and body of a message, as editable template text."""
-    source = (EMAIL_TEMPLATE_DIR / f"{key}.txt").read_text(encoding="utf-8")
-    source = source.replace("{% load i18n %}", "").replace("{% autoescape off %}", "")
-    source = source.replace("{% endautoescape %}", "")
-    subject, _sep, body = source.strip().partition("\n")
-    return subject.strip(), body.strip()
-
-
-class MessageTemplateForm(forms.ModelForm):
-    key = forms.ChoiceField(label=_("bericht"))
-
-    class Meta:
-        model = MessageTemplate
-        fields = ["procedure", "key", "language", "subject", "body"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [(k, k) for k in message_keys()]
-        self.fields["subject"].required = False
-        self.fields["body"].required = False
-        self.fields["body"].help_text = (
-            str(self.fields["body"].help_text)
-            + " "
-            + str(_("Laat onderwerp en tekst leeg om met de standaardtekst te beginnen."))
-        )
-
-    def clean(self):
-        data = super().clean()
-        key = data.get("key")
-        if key and not (data.get("subject") or "").strip() and not (data.get("body") or "").strip():
-            data["subject"], data["body"] = default_text(key)
-        for field in ("subject", "body"):
-            value = data.get(field) or ""
-            if not value.strip():
-                self.add_error(field, _("Dit veld is verplicht."))
-                continue
-            try:
-                Template("{% load i18n %}" + value)
-            except TemplateSyntaxError as exc:
-                self.add_error(field, _("De tekst bevat een fout: %(error)s") % {"error": exc})
-        return data
-
-
-@admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
-    form = MessageTemplateForm
-    list_display = ("procedure", "key", "language", "subject", "updated_at")
-    list_filter = ("procedure", "language", "key")
-    search_fields = ("subject", "body")

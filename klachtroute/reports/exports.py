@@ -17,7 +17,7 @@ import xlsxwriter
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from klachtroute.cases.pdf import html_to_pdf
+from klachtroute.letters.pdf import html_to_pdf
 
 from .selectors import Report
 

@@ -38,20 +38,21 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from klachtroute.cases.anonymity import party_data_found
 from klachtroute.cases.models import (
     Channel,
     Complaint,
     Event,
     Extension,
-    Measure,
     Outcome,
     RespondentType,
     Ruling,
 )
 from klachtroute.cases.selectors import categories_with_respondent_role, routed_to_exam_committee
-from klachtroute.cases.workflow import State
+from klachtroute.cases.workflow import EventKind, State
 from klachtroute.deadlines import local_date
+from klachtroute.measures.models import Measure
+from klachtroute.portal.models import SatisfactionResponse
+from klachtroute.privacy.anonymity import party_data_found
 from klachtroute.procedures.models import ProcedureVersion
 
 
@@ -402,8 +403,6 @@ def report_build(
 
 
 def _satisfaction(qs: QuerySet[Complaint]) -> Satisfaction:
-    from klachtroute.portal.models import SatisfactionResponse
-
     answered = SatisfactionResponse.objects.filter(
         complaint__in=qs.values("pk"), answered_at__isnull=False
     ).order_by()
@@ -530,9 +529,9 @@ def _escalations(qs: QuerySet[Complaint]) -> list[Row]:
     ids = qs.values("pk")
     to_director = qs.filter(
         Q(
-            pk__in=Event.objects.filter(complaint__in=ids, kind="escalated_to_director").values(
-                "complaint_id"
-            )
+            pk__in=Event.objects.filter(
+                complaint__in=ids, kind=EventKind.ESCALATED_TO_DIRECTOR
+            ).values("complaint_id")
         )
         | Q(
             pk__in=Ruling.objects.filter(complaint__in=ids, body=Ruling.Body.DIRECTOR).values(
@@ -541,7 +540,7 @@ def _escalations(qs: QuerySet[Complaint]) -> list[Row]:
         )
     )
     to_third_party = qs.filter(
-        pk__in=Event.objects.filter(complaint__in=ids, kind="appeal_to_third_party").values(
+        pk__in=Event.objects.filter(complaint__in=ids, kind=EventKind.APPEAL_TO_THIRD_PARTY).values(
             "complaint_id"
         )
     )

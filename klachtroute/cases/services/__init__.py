@@ -6,7 +6,6 @@ The services are grouped by step of the procedure; import them from here.
 from .general import (  # noqa: F401
     complaint_reopen,
     complaint_withdraw,
-    measure_propose,
     respondent_set,
     settlement_extend,
 )
@@ -35,7 +34,6 @@ from .lsr import (  # noqa: F401
     inadmissible_declare,
     procedure_send,
 )
-from .measures import measure_may_update, measure_update  # noqa: F401
 from .portal import complainant_information_add  # noqa: F401
 from .registration import (  # noqa: F401
     acknowledgement_context,
@@ -44,12 +42,6 @@ from .registration import (  # noqa: F401
     complaint_correct_received_at,
     complaint_register,
     document_add,
-)
-from .retention import (  # noqa: F401
-    anonymised_summary_set,
-    complaint_legal_hold_set,
-    complaint_purge,
-    retention_purge_due,
 )
 from .steps import (  # noqa: F401
     complaint_set_aside,

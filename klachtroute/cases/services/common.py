@@ -4,7 +4,9 @@ and telling the people involved."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from klachtroute.accounts.models import User
 from klachtroute.notifications.services import message_send_to
@@ -14,12 +16,20 @@ from klachtroute.portal.links import link_create
 from ..deadlines import next_due
 from ..events import event_record
 from ..models import Complaint, Party, RespondentType
-from ..workflow import CLOSED, Transition, TransitionError, target_check, transition_check
+from ..workflow import (
+    CLOSED,
+    EventKind,
+    Transition,
+    TransitionError,
+    target_check,
+    transition_check,
+)
 
-PARTY_LABELS: dict[str, str] = {
-    Party.COMPLAINANT: _("Klager (via privélink)"),
-    Party.RESPONDENT: _("Beklaagde (via privélink)"),
-    Party.THIRD_PARTY: _("Onafhankelijke derde (via privélink)"),
+# Lazy: translated in the language of the request or message that shows it, not at import.
+PARTY_LABELS: dict[str, Promise] = {
+    Party.COMPLAINANT: gettext_lazy("Klager (via privélink)"),
+    Party.RESPONDENT: gettext_lazy("Beklaagde (via privélink)"),
+    Party.THIRD_PARTY: gettext_lazy("Onafhankelijke derde (via privélink)"),
 }
 
 
@@ -64,7 +74,7 @@ def record(
     *,
     actor: User | None,
     party: str | None,
-    kind: str,
+    kind: EventKind,
     summary: str,
     before: dict | None = None,
     after: dict | None = None,
@@ -87,7 +97,7 @@ def state_move(
     *,
     actor: User | None,
     party: str | None = None,
-    kind: str,
+    kind: EventKind,
     summary: str,
     outcome: str = "",
     after: dict | None = None,

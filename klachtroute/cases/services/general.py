@@ -1,4 +1,4 @@
-"""Steps open in every procedure: extension, withdrawal, reopening, measures, the respondent."""
+"""Steps open in every procedure: extension, withdrawal, reopening, the respondent."""
 
 from datetime import date, timedelta
 
@@ -12,8 +12,8 @@ from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.links import links_revoke
 
 from ..deadlines import next_due
-from ..models import Complaint, Extension, Measure, Outcome, RespondentType
-from ..workflow import State
+from ..models import Complaint, Extension, Outcome, RespondentType
+from ..workflow import EventKind, State
 from .common import record, state_move, step_begin, tell_complainant, tell_respondent, tell_user
 from .registration import complaint_register
 
@@ -66,7 +66,7 @@ def settlement_extend(
         complaint,
         actor=actor,
         party=None,
-        kind="extended",
+        kind=EventKind.EXTENDED,
         summary=(
             _(
                 "Termijn verlengd tot %(date)s met schriftelijke instemming van de klager: %(reason)s"
@@ -142,7 +142,7 @@ def complaint_withdraw(
         State.WITHDRAWN,
         actor=actor,
         party=party,
-        kind="withdrawn",
+        kind=EventKind.WITHDRAWN,
         summary=_("De klager heeft de klacht ingetrokken."),
         outcome=Outcome.WITHDRAWN,
         after={"reason": (reason or "").strip()},
@@ -185,7 +185,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User | None, new_facts: str
         new,
         actor=actor,
         party=None,
-        kind="reopens",
+        kind=EventKind.REOPENS,
         summary=_("Nieuwe klacht op grond van nieuwe feiten bij %(number)s.")
         % {"number": complaint.number},
         after={"reopens": complaint.number},
@@ -194,52 +194,11 @@ def complaint_reopen(*, complaint: Complaint, actor: User | None, new_facts: str
         complaint,
         actor=actor,
         party=None,
-        kind="reopened",
+        kind=EventKind.REOPENED,
         summary=_("Heropend met nieuwe feiten als %(number)s.") % {"number": new.number},
         after={"new_complaint": new.number},
     )
     return new
-
-
-@transaction.atomic
-def measure_propose(
-    *, complaint: Complaint, actor: User | None, description: str, owner, due_date: date
-) -> Measure:
-    """A measure to prevent the same complaint (LIVP-8): description, owner and due date."""
-    complaint, _t = step_begin(complaint=complaint, actor=actor, action="propose_measure")
-    errors = {}
-    if not (description or "").strip():
-        errors["description"] = _("Beschrijf de maatregel.")
-    if owner is None or not owner.is_active:
-        errors["owner"] = _("Kies wie de maatregel uitvoert.")
-    if due_date is None or due_date < timezone.localdate():
-        errors["due_date"] = _("Kies een datum vanaf vandaag.")
-    if errors:
-        raise ValidationError(errors)
-    measure = Measure.objects.create(
-        description=description.strip(), owner=owner, due_date=due_date, proposed_by=actor
-    )
-    measure.complaints.add(complaint)
-    record(
-        complaint,
-        actor=actor,
-        party=None,
-        kind="measure_proposed",
-        summary=_("Maatregel voorgesteld (%(owner)s, uiterlijk %(due)s): %(text)s")
-        % {
-            "owner": owner.display_name,
-            "due": due_date.strftime("%d-%m-%Y"),
-            "text": measure.description[:200],
-        },
-        after={
-            "measure": measure.pk,
-            "owner": owner.display_name,
-            "due_date": due_date.isoformat(),
-        },
-    )
-    if owner != actor:
-        tell_user(complaint, owner, "measure_assigned", measure=measure)
-    return measure
 
 
 @transaction.atomic
@@ -274,7 +233,7 @@ def respondent_set(
         complaint,
         actor=actor,
         party=None,
-        kind="respondent_set",
+        kind=EventKind.RESPONDENT_SET,
         summary=_("Beklaagde: %(who)s.") % {"who": complaint.respondent_label},
         before=before,
         after={"respondent": complaint.respondent_label},

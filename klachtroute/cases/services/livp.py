@@ -20,7 +20,7 @@ from klachtroute.portal.models import Purpose
 
 from ..deadlines import next_due
 from ..models import Approval, Complaint, ContactMethod, FollowUp, Outcome, Party, Ruling, Solution
-from ..workflow import State
+from ..workflow import EventKind, State
 from .common import (
     context_for,
     link_days,
@@ -69,7 +69,7 @@ def first_contact_record(
         complaint,
         actor=actor,
         party=None,
-        kind="first_contact",
+        kind=EventKind.FIRST_CONTACT,
         summary=(
             _("Eerste persoonlijk contact (%(how)s), binnen de termijn.")
             if on_time
@@ -97,7 +97,7 @@ def solution_propose(*, complaint: Complaint, actor: "User | None", text: str) -
         complaint,
         State.AWAITING_APPROVAL,
         actor=actor,
-        kind="solution_proposed",
+        kind=EventKind.SOLUTION_PROPOSED,
         summary=_("Oplossing vastgelegd en ter fiattering gestuurd aan klager en beklaagde."),
         after={"solution": text},
     )
@@ -162,7 +162,7 @@ def solution_decide(
             State.IN_PROGRESS,
             actor=None if via_link else actor,
             party=link_party,
-            kind="solution_rejected",
+            kind=EventKind.SOLUTION_REJECTED,
             summary=_("%(party)s gaat niet akkoord met de oplossing: %(reason)s")
             % {"party": label, "reason": reason.strip()},
             after={"party": party, "reason": reason.strip()},
@@ -185,7 +185,7 @@ def solution_decide(
             State.SETTLED,
             actor=None if via_link else actor,
             party=link_party,
-            kind="solution_approved",
+            kind=EventKind.SOLUTION_APPROVED,
             summary=_(
                 "%(party)s gaat akkoord; beide partijen hebben de oplossing goedgekeurd. De klacht is afgehandeld."
             )
@@ -201,7 +201,7 @@ def solution_decide(
             complaint,
             actor=None if via_link else actor,
             party=link_party,
-            kind="solution_approved_by_party",
+            kind=EventKind.SOLUTION_APPROVED_BY_PARTY,
             summary=_("%(party)s gaat akkoord met de oplossing.") % {"party": label},
             after={"party": party},
         )
@@ -233,7 +233,7 @@ def no_agreement_declare(
         complaint,
         State.NO_AGREEMENT,
         actor=actor,
-        kind="no_agreement",
+        kind=EventKind.NO_AGREEMENT,
         summary=summary,
         after={"reason": reason.strip()},
     )
@@ -256,7 +256,7 @@ def third_party_appeal(
         State.WITH_THIRD_PARTY,
         actor=actor,
         party=party,
-        kind="appeal_to_third_party",
+        kind=EventKind.APPEAL_TO_THIRD_PARTY,
         summary=_("De klager legt de klacht voor aan de onafhankelijke derde."),
         after={"note": note.strip()},
     )
@@ -319,7 +319,7 @@ def binding_advice_record(
             State.ADVICE_FOLLOW_UP,
             actor=actor,
             party=party,
-            kind="binding_advice",
+            kind=EventKind.BINDING_ADVICE,
             summary=ngettext(
                 "Bindend advies vastgelegd; %(n)s punt voor de organisatie.",
                 "Bindend advies vastgelegd; %(n)s punten voor de organisatie.",
@@ -334,7 +334,7 @@ def binding_advice_record(
             State.SETTLED,
             actor=actor,
             party=party,
-            kind="binding_advice",
+            kind=EventKind.BINDING_ADVICE,
             summary=_("Bindend advies vastgelegd; de klacht is afgehandeld."),
             outcome=Outcome.BINDING_ADVICE,
             after={"advice": advice},
@@ -360,7 +360,7 @@ def follow_up_complete(
         complaint,
         actor=actor,
         party=None,
-        kind="follow_up_done",
+        kind=EventKind.FOLLOW_UP_DONE,
         summary=_("Uitgevoerd: %(item)s") % {"item": item.description[:200]},
         after={"note": item.note},
     )
@@ -369,7 +369,7 @@ def follow_up_complete(
             complaint,
             State.SETTLED,
             actor=actor,
-            kind="advice_carried_out",
+            kind=EventKind.ADVICE_CARRIED_OUT,
             summary=_("Het bindend advies is volledig uitgevoerd; de klacht is afgehandeld."),
             outcome=Outcome.BINDING_ADVICE,
         )
@@ -383,7 +383,7 @@ def no_appeal_close(*, complaint: Complaint, actor: "User | None", note: str = "
         complaint,
         State.SETTLED,
         actor=actor,
-        kind="closed_without_appeal",
+        kind=EventKind.CLOSED_WITHOUT_APPEAL,
         summary=_("Afgesloten: geen overeenstemming en geen beroep bij de onafhankelijke derde."),
         outcome=Outcome.NO_AGREEMENT,
         after={"note": note.strip()},

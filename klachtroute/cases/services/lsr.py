@@ -23,7 +23,7 @@ from ..models import (
     RespondentType,
     Ruling,
 )
-from ..workflow import State
+from ..workflow import EventKind, State
 from .common import (
     directors,
     record,
@@ -120,7 +120,7 @@ def admissible_declare(
         complaint,
         target,
         actor=actor,
-        kind="admissible",
+        kind=EventKind.ADMISSIBLE,
         summary=_("Ontvankelijk; categorie: %(category)s; doorgeleid naar %(to)s.")
         % {
             "category": version.spec.category_label(category),
@@ -171,7 +171,7 @@ def inadmissible_declare(
         complaint,
         State.INADMISSIBLE,
         actor=actor,
-        kind="inadmissible",
+        kind=EventKind.INADMISSIBLE,
         summary=_("Niet ontvankelijk: %(reason)s. %(person)s beantwoordt de klager.")
         % {"reason": complaint.admissibility_reason, "person": complaint.handler.display_name},
         after={"ground": ground, "reason": reason, "handler": complaint.handler.display_name},
@@ -192,7 +192,7 @@ def inadmissible_answer(*, complaint: Complaint, actor: User | None, answer: str
         complaint,
         actor=actor,
         party=None,
-        kind="inadmissible_answered",
+        kind=EventKind.INADMISSIBLE_ANSWERED,
         summary=_("De klager heeft antwoord gekregen."),
         after={"answer": complaint.inadmissible_answer},
     )
@@ -207,7 +207,7 @@ def inadmissible_close(*, complaint: Complaint, actor: User | None) -> Complaint
         complaint,
         State.SETTLED,
         actor=actor,
-        kind="closed_inadmissible",
+        kind=EventKind.CLOSED_INADMISSIBLE,
         summary=_("Afgesloten: niet ontvankelijk, beantwoord door de betrokkene."),
         outcome=Outcome.INADMISSIBLE,
     )
@@ -258,7 +258,7 @@ def findings_share(
         complaint,
         State.FINDINGS_SHARED,
         actor=actor,
-        kind="findings_shared",
+        kind=EventKind.FINDINGS_SHARED,
         summary=(
             _("Bevindingen en mogelijke oplossing gedeeld met de klager, binnen de termijn.")
             if on_time
@@ -302,7 +302,7 @@ def findings_respond(
             State.SETTLED,
             actor=actor,
             party=party,
-            kind="findings_accepted",
+            kind=EventKind.FINDINGS_ACCEPTED,
             summary=_("De klager gaat akkoord met de bevindingen; het onderzoek is afgesloten."),
             outcome=Outcome.FINDINGS_ACCEPTED,
         )
@@ -312,7 +312,7 @@ def findings_respond(
             State.NOT_SOLVED,
             actor=actor,
             party=party,
-            kind="findings_rejected",
+            kind=EventKind.FINDINGS_REJECTED,
             summary=_("De klager gaat niet akkoord: %(reason)s")
             % {"reason": findings.response_reason},
             after={"reason": findings.response_reason},
@@ -332,7 +332,7 @@ def procedure_send(*, complaint: Complaint, actor: User | None, note: str = "") 
         complaint,
         State.NOT_SOLVED,
         actor=actor,
-        kind="procedure_sent",
+        kind=EventKind.PROCEDURE_SENT,
         summary=_(
             "De klager heeft de klachtenprocedure ontvangen, met de mogelijkheid zich tot de directeur te wenden."
         ),
@@ -355,7 +355,7 @@ def director_escalate(
         State.WITH_DIRECTOR,
         actor=actor,
         party=party,
-        kind="escalated_to_director",
+        kind=EventKind.ESCALATED_TO_DIRECTOR,
         summary=_("De klacht is voorgelegd aan de directeur."),
         after={"note": (note or "").strip()},
     )
@@ -390,7 +390,7 @@ def defence_request(
         complaint,
         State.AWAITING_DEFENCE,
         actor=actor,
-        kind="defence_requested",
+        kind=EventKind.DEFENCE_REQUESTED,
         summary=_("Verweer gevraagd aan %(name)s, uiterlijk %(due)s.")
         % {"name": complaint.respondent.display_name, "due": due.strftime("%d-%m-%Y")},
         after={"due": due.isoformat()},
@@ -421,7 +421,7 @@ def defence_submit(
         State.WITH_DIRECTOR,
         actor=actor,
         party=party,
-        kind="defence_submitted",
+        kind=EventKind.DEFENCE_SUBMITTED,
         summary=_("Verweer ontvangen."),
         after={"defence": defence},
     )
@@ -438,7 +438,7 @@ def _ruling_close(
     decision: str,
     motivation: str,
     outcome: str,
-    kind: str,
+    kind: EventKind,
     summary,
 ) -> Ruling:
     """Record a ruling and close the complaint with it; shared by the director and the exam
@@ -483,7 +483,7 @@ def director_rule(*, complaint: Complaint, actor: User, decision: str, motivatio
         decision=decision,
         motivation=motivation,
         outcome=RULING_OUTCOMES[decision],
-        kind="ruling",
+        kind=EventKind.RULING,
         summary=_("Uitspraak van de directeur: %(decision)s."),
     )
     links_revoke(complaint=complaint)
@@ -506,7 +506,7 @@ def exam_ruling_record(
         decision=decision,
         motivation=motivation,
         outcome=Outcome.EXAM_RULING,
-        kind="exam_ruling",
+        kind=EventKind.EXAM_RULING,
         summary=_("Uitspraak van de examencommissie: %(decision)s."),
     )
     tell_complainant(complaint, "exam_ruling", ruling=ruling)
@@ -523,7 +523,7 @@ def director_decide(*, complaint: Complaint, actor: User | None, motivation: str
         complaint,
         State.SETTLED,
         actor=actor,
-        kind="director_decision",
+        kind=EventKind.DIRECTOR_DECISION,
         summary=_("Besluit van de directeur waar de regeling niet voorziet."),
         outcome=Outcome.DIRECTOR_DECISION,
         after={"motivation": motivation},

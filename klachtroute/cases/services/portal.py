@@ -6,8 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from klachtroute.portal.models import InformationAdded
+
 from ..models import Complaint, Party
 from ..uploads import files_removed_on_failure, upload_check, upload_quota_check
+from ..workflow import EventKind
 from .common import record, secretariat, tell_user
 from .registration import document_add
 
@@ -25,8 +28,6 @@ def complainant_information_add(
     Document row, no file in storage, no event, no message. `actor_label` says in the
     history how the complainant sent it when not through the private link (by e-mail).
     """
-    from klachtroute.portal.models import InformationAdded
-
     text = (text or "").strip()
     files = [f for f in files or [] if f is not None]
     if len(text) > INFORMATION_MAX_CHARS:
@@ -68,7 +69,7 @@ def complainant_information_add(
             complaint,
             actor=None,
             party=Party.COMPLAINANT,
-            kind="information_added",
+            kind=EventKind.INFORMATION_ADDED,
             summary=ngettext(
                 "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d document).",
                 "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d documenten).",

@@ -32,7 +32,13 @@ from ..uploads import (
     upload_check,
     upload_quota_check,
 )
-from ..workflow import TRANSITIONS_BY_ACTION, State, target_check, transition_check
+from ..workflow import (
+    TRANSITIONS_BY_ACTION,
+    EventKind,
+    State,
+    target_check,
+    transition_check,
+)
 
 if TYPE_CHECKING:
     from klachtroute.accounts.models import User
@@ -164,7 +170,7 @@ def _complaint_register(
         complaint=complaint,
         actor=actor,
         actor_label_override="" if actor else _("Klager (webformulier)"),
-        kind="registered",
+        kind=EventKind.REGISTERED,
         summary=_("Klacht geregistreerd via %(channel)s.") % {"channel": Channel(channel).label},
         after={
             "number": complaint.number,
@@ -186,7 +192,7 @@ def _complaint_register(
         event_record(
             complaint=complaint,
             actor=actor,
-            kind="settled_on_the_spot",
+            kind=EventKind.SETTLED_ON_THE_SPOT,
             summary=_("Mondelinge klacht direct afgehandeld; geen ontvangstbevestiging."),
             before={"state": State.NEW},
             after={"state": State.SETTLED, "outcome": complaint.outcome},
@@ -244,7 +250,7 @@ def _settled_at_once_confirm(*, complaint: Complaint, actor: "User | None") -> N
     event_record(
         complaint=complaint,
         actor=actor,
-        kind="settled_at_once_confirmed",
+        kind=EventKind.SETTLED_AT_ONCE_CONFIRMED,
         summary=(
             _("Schriftelijke bevestiging van de afhandeling per e-mail klaargezet.")
             if complaint.complainant_email
@@ -283,7 +289,7 @@ def document_add(
         complaint=complaint,
         actor=actor,
         actor_label_override=actor_label,
-        kind="document_added",
+        kind=EventKind.DOCUMENT_ADDED,
         summary=_("Document toegevoegd: %(name)s") % {"name": checked.clean_name},
         after={"name": checked.clean_name, "type": checked.content_type, "size": checked.size},
     )
@@ -328,7 +334,7 @@ def _assign(
     event_record(
         complaint=complaint,
         actor=actor,
-        kind="handler_assigned",
+        kind=EventKind.HANDLER_ASSIGNED,
         summary=(
             _("Automatisch toegewezen aan %(name)s.") if automatic else _("Behandelaar: %(name)s.")
         )
@@ -383,7 +389,7 @@ def complaint_acknowledge(*, complaint: Complaint, actor: "User | None") -> None
     event_record(
         complaint=complaint,
         actor=actor,
-        kind="acknowledged",
+        kind=EventKind.ACKNOWLEDGED,
         summary=summary,
         after={
             "acknowledged_at": now.isoformat(),
@@ -425,7 +431,7 @@ def complaint_correct_received_at(
     event_record(
         complaint=complaint,
         actor=actor,
-        kind="received_at_corrected",
+        kind=EventKind.RECEIVED_AT_CORRECTED,
         summary=_("Ontvangstdatum gecorrigeerd; termijnen opnieuw berekend."),
         before=before,
         after={"received_at": received_at.isoformat(), "deadlines": deadlines_snapshot(complaint)},

@@ -18,7 +18,7 @@ from klachtroute.portal.models import Purpose
 
 from ..deadlines import next_due
 from ..models import Complaint, Outcome, Party, RespondentType, Ruling
-from ..workflow import State
+from ..workflow import EventKind, State
 from .common import (
     context_for,
     record,
@@ -62,7 +62,7 @@ def involved_record(
         complaint,
         actor=actor,
         party=None,
-        kind="involved_recorded",
+        kind=EventKind.INVOLVED_RECORDED,
         summary=_("Betrokken bij de gedraging: %(name)s.") % {"name": person.display_name}
         + (f" {note}" if note else ""),
         after={"involved": person.display_name, "note": note},
@@ -88,7 +88,7 @@ def complaint_set_aside(
         complaint,
         State.SETTLED,
         actor=actor,
-        kind="set_aside",
+        kind=EventKind.SET_ASIDE,
         summary=_("Niet in behandeling genomen: %(ground)s.")
         % {"ground": ground_def.label.get(translation.get_language() or "nl")},
         outcome=Outcome.SET_ASIDE,
@@ -145,7 +145,7 @@ def respondent_copy_send(
         complaint,
         actor=actor,
         party=None,
-        kind="respondent_copy_sent",
+        kind=EventKind.RESPONDENT_COPY_SENT,
         summary=(
             _("Afschrift van de klacht en %(count)s stuk(ken) per post klaargezet voor %(who)s.")
             if by_post
@@ -173,7 +173,7 @@ def hearing_offer(*, complaint: Complaint, actor: User | None, proposal: str) ->
         complaint,
         actor=actor,
         party=None,
-        kind="hearing_offered",
+        kind=EventKind.HEARING_OFFERED,
         summary=_(
             "Klager en beklaagde uitgenodigd om te worden gehoord; reactie uiterlijk %(date)s."
         )
@@ -210,7 +210,7 @@ def hearing_record(
         complaint,
         actor=actor,
         party=None,
-        kind="hearing_held",
+        kind=EventKind.HEARING_HELD,
         summary=_("Klager en beklaagde gehoord op %(date)s; verslag vastgelegd.")
         % {"date": held_on.strftime("%d-%m-%Y")},
         after={"held_on": held_on.isoformat(), "report": complaint.hearing_report},
@@ -250,7 +250,7 @@ def hearing_skip(
         complaint,
         actor=actor,
         party=None,
-        kind="hearing_skipped",
+        kind=EventKind.HEARING_SKIPPED,
         summary=_("Afgezien van horen: %(reason)s.")
         % {"reason": reason_def.label.get(translation.get_language() or "nl")}
         + (f" {note}" if note else ""),
@@ -298,7 +298,7 @@ def outcome_decide(
         complaint,
         State.SETTLED,
         actor=actor,
-        kind="outcome",
+        kind=EventKind.OUTCOME,
         summary=_("Klacht afgehandeld; oordeel: %(decision)s.")
         % {"decision": ruling.get_decision_display().lower()},
         outcome=Outcome.REASONED,

@@ -49,11 +49,3 @@ def is_soon(due: date | None, calendar: WorkCalendar | None) -> bool:
     if not due or due < _today():
         return False
     return working_days_left(_today(), due, calendar or WorkCalendar()) <= 1
-
-
-@register.filter
-def phone(value: str) -> str:
-    """A stored (E.164) phone number as people write it."""
-    from klachtroute.intake.validators import phone_display
-
-    return phone_display(value) if value else ""

@@ -17,12 +17,12 @@ APP = Path(__file__).resolve().parents[2]
 
 PAGES = [
     ("get", "cases:detail", {}),
-    ("get", "cases:dossier_pdf", {}),
-    ("get", "cases:dossier_zip", {}),
+    ("get", "letters:dossier_pdf", {}),
+    ("get", "letters:dossier_zip", {}),
     ("get", "cases:acknowledgement_letter", {}),
     ("get", "cases:document_download", {"document_id": 1}),
-    ("get", "cases:anonymised_summary", {}),
-    ("post", "cases:legal_hold", {}),
+    ("get", "privacy:anonymised_summary", {}),
+    ("post", "privacy:legal_hold", {}),
     ("post", "cases:action", {"action": "extend"}),
     ("post", "cases:assign_handler", {}),
     ("post", "cases:correct_received_at", {}),

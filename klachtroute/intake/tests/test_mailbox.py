@@ -556,8 +556,9 @@ def test_the_password_is_never_sent_unencrypted_to_another_machine(settings):
 def test_the_retention_purge_removes_the_mail_a_complaint_came_from(
     organisation, course, secretariat, settings, django_capture_on_commit_callbacks
 ):
-    from klachtroute.cases.services import complaint_purge, complaint_withdraw
+    from klachtroute.cases.services import complaint_withdraw
     from klachtroute.intake.mail_services import received_mail_register
+    from klachtroute.privacy.services import complaint_purge
 
     received_mail_store(raw=mail(), received_at=timezone.now())
     received = ReceivedMail.objects.get()

@@ -69,3 +69,6 @@ def letter(by_post):
     return OutboxMessage.objects.get(
         complaint=by_post, kind="extension_notice", status=OutboxStatus.TO_POST
     )
+
+
+from klachtroute.cases.tests.conftest import login  # noqa: E402, F401

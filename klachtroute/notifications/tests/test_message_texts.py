@@ -27,7 +27,6 @@ from klachtroute.cases.services import (
     findings_share,
     inadmissible_answer,
     inadmissible_declare,
-    measure_propose,
     no_agreement_declare,
     procedure_send,
     respondent_set,
@@ -37,6 +36,7 @@ from klachtroute.cases.services import (
     third_party_appeal,
 )
 from klachtroute.cases.watch import deadlines_watch
+from klachtroute.measures.services import measure_propose
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 from klachtroute.notifications.services import message_render
 from klachtroute.organisation.models import Organisation

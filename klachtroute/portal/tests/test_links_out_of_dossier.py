@@ -42,7 +42,7 @@ def test_dossier_pdf_and_zip_hold_no_working_private_link(proposed, secretariat)
     client.force_login(secretariat)
     number = proposed.complaint.number
 
-    pdf = client.get(reverse("cases:dossier_pdf", args=[number])).content
+    pdf = client.get(reverse("letters:dossier_pdf", args=[number])).content
     text = _pdf_text(pdf)
     squeezed = _squeezed(text)
     for token in tokens:
@@ -56,7 +56,7 @@ def test_dossier_pdf_and_zip_hold_no_working_private_link(proposed, secretariat)
     assert "privélink, niet opgenomen" in text
 
     archive = zipfile.ZipFile(
-        io.BytesIO(client.get(reverse("cases:dossier_zip", args=[number])).getvalue())
+        io.BytesIO(client.get(reverse("letters:dossier_zip", args=[number])).getvalue())
     )
     for name in archive.namelist():
         content = archive.read(name)

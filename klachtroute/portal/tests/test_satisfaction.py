@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from klachtroute.cases.services import solution_decide
-from klachtroute.cases.watch import deadlines_watch
 from klachtroute.cases.workflow import State
 from klachtroute.notifications.models import OutboxMessage
+from klachtroute.operations.periodic import periodic_run
 from klachtroute.portal.models import SatisfactionResponse
 from klachtroute.portal.services import satisfaction_invitations_send
 from klachtroute.reports.selectors import annual_report
@@ -58,7 +58,7 @@ def test_no_invitation_on_the_day_of_closing(settled):
 def test_invitation_is_sent_once_the_day_after_closing(settled):
     assert satisfaction_invitations_send(_tomorrow()) == 1
     assert satisfaction_invitations_send(_tomorrow()) == 0
-    deadlines_watch(today=_tomorrow())  # the watcher calls it too
+    periodic_run(today=_tomorrow())  # the watcher calls it too
     message = _invitations().get()
     assert settled.complaint.number in message.subject
     assert LINK_RE.search(message.body)
@@ -67,8 +67,8 @@ def test_invitation_is_sent_once_the_day_after_closing(settled):
 
 
 def test_the_watcher_sends_the_invitation(settled):
-    deadlines_watch(today=_tomorrow())
-    deadlines_watch(today=_tomorrow())
+    periodic_run(today=_tomorrow())
+    periodic_run(today=_tomorrow())
     assert _invitations().count() == 1
 
 

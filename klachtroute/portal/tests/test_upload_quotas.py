@@ -92,9 +92,9 @@ def test_the_dossier_zip_is_streamed_not_built_in_memory(livp, secretariat, sett
     client = Client()
     client.force_login(secretariat)
 
-    client.get(reverse("cases:dossier_pdf", args=[complaint.number]))  # imports WeasyPrint
+    client.get(reverse("letters:dossier_pdf", args=[complaint.number]))  # imports WeasyPrint
     tracemalloc.start()
-    response = client.get(reverse("cases:dossier_zip", args=[complaint.number]))
+    response = client.get(reverse("letters:dossier_zip", args=[complaint.number]))
     assert response.streaming
     out = settings.MEDIA_ROOT / "download.zip"
     with open(out, "wb") as target:

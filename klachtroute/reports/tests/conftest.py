@@ -13,6 +13,7 @@ import time_machine
 from django.test import Client
 
 from klachtroute.cases import services
+from klachtroute.measures.services import measure_propose
 from klachtroute.testing.factories import complaint_data, organisation_create
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -171,7 +172,7 @@ def year_2025(db, secretariat, director, trainers, course):
             proposed_solution="Een gesprek met Sophie in Amsterdam.",
             judgements={cr.code: ("not_in_order", "Sophie is niet gehoord.") for cr in criteria},
         )
-        c.measure = services.measure_propose(
+        c.measure = measure_propose(
             complaint=c.E,
             actor=secretariat,
             description="Feedback binnen twee weken.",

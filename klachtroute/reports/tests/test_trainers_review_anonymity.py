@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from klachtroute.cases.models import Complaint
-from klachtroute.cases.services import anonymised_summary_set
+from klachtroute.privacy.services import anonymised_summary_set
 from klachtroute.reports.selectors import trainers_review
 
 from .conftest import SOPHIE

@@ -1,0 +1,109 @@
+"""Measures (LIVP-8, LSR-8c): proposing one as a step of a complaint, and carrying it out:
+the owner, the director or the secretariat records the status and the evaluation; every
+linked complaint's history records it."""
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachtroute.cases.events import event_record
+from klachtroute.cases.models import Complaint
+from klachtroute.cases.services.common import record, step_begin, tell_user
+from klachtroute.cases.workflow import EventKind
+
+from .models import Measure
+
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
+
+
+@transaction.atomic
+def measure_propose(
+    *, complaint: Complaint, actor: "User | None", description: str, owner, due_date: date
+) -> Measure:
+    """A measure to prevent the same complaint (LIVP-8): description, owner and due date."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="propose_measure")
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = _("Beschrijf de maatregel.")
+    if owner is None or not owner.is_active:
+        errors["owner"] = _("Kies wie de maatregel uitvoert.")
+    if due_date is None or due_date < timezone.localdate():
+        errors["due_date"] = _("Kies een datum vanaf vandaag.")
+    if errors:
+        raise ValidationError(errors)
+    measure = Measure.objects.create(
+        description=description.strip(), owner=owner, due_date=due_date, proposed_by=actor
+    )
+    measure.complaints.add(complaint)
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind=EventKind.MEASURE_PROPOSED,
+        summary=_("Maatregel voorgesteld (%(owner)s, uiterlijk %(due)s): %(text)s")
+        % {
+            "owner": owner.display_name,
+            "due": due_date.strftime("%d-%m-%Y"),
+            "text": measure.description[:200],
+        },
+        after={
+            "measure": measure.pk,
+            "owner": owner.display_name,
+            "due_date": due_date.isoformat(),
+        },
+    )
+    if owner != actor:
+        tell_user(complaint, owner, "measure_assigned", measure=measure)
+    return measure
+
+
+def measure_may_update(*, measure: Measure, user) -> bool:
+    """The owner, the director and the secretariat may update a measure."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return measure.owner_id == user.pk or user.is_director or user.is_secretariat
+
+
+@transaction.atomic
+def measure_update(
+    *, measure: Measure, actor: "User | None", status: str, evaluation: str
+) -> Measure:
+    """Set the status and the evaluation of a measure; records an event on each complaint."""
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    if not measure_may_update(measure=measure, user=actor):
+        raise PermissionError("Only the owner, the director or the secretariat update a measure.")
+    errors = {}
+    if status not in Measure.Status.values:
+        errors["status"] = _("Kies een status.")
+    evaluation = (evaluation or "").strip()
+    if status == Measure.Status.DONE and not evaluation:
+        errors["evaluation"] = _("Beschrijf bij een uitgevoerde maatregel wat het effect was.")
+    if errors:
+        raise ValidationError(errors)
+    before = {"status": measure.status, "evaluation": measure.evaluation}
+    if before == {"status": status, "evaluation": evaluation}:
+        return measure
+    measure.status = status
+    measure.evaluation = evaluation
+    measure.save(update_fields=["status", "evaluation"])
+    summary = _("Maatregel bijgewerkt (%(status)s): %(text)s") % {
+        "status": measure.get_status_display(),
+        "text": measure.description[:150],
+    }
+    if evaluation and evaluation != before["evaluation"]:
+        summary += " " + _("Evaluatie: %(text)s") % {"text": evaluation[:200]}
+    for complaint in measure.complaints.order_by("pk"):
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind=EventKind.MEASURE_UPDATED,
+            summary=summary,
+            before={"measure": measure.pk, **before},
+            after={"measure": measure.pk, "status": status, "evaluation": evaluation},
+        )
+    return measure

@@ -1,0 +1,3 @@
+"""Fixtures shared with the complaint pages' tests."""
+
+from klachtroute.cases.tests.conftest import login  # noqa: F401

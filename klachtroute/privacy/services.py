@@ -1,0 +1,318 @@
+"""Retention (LIVP-10, AVG): removing a closed complaint's personal data after its period.
+
+After the closing date plus the procedure's `retention_years` (5 by default) the periodic
+command purges a complaint: the complainant's details, every free text, the documents
+(rows and files), the bodies and addresses of its messages, its private links and the
+content of its history are removed. What stays are the anonymous facts the reports count:
+number, dates, channel, course, category, respondent type, state, outcome, deadlines,
+procedure version, and the staff involved (handler, respondent when a staff member,
+registered by, the actors of the history) — these are facts about how the organisation
+handled it, not about the complainant. The staff-written `anonymised_summary` stays too.
+
+A complaint under legal hold (`legal_hold`) is never purged until the hold is lifted. Every
+purge leaves one `purged` event on the complaint naming the kinds of data removed, never
+the data. History events are redacted with a queryset update (they are append-only for
+everything else) and marked `redacted_at`; `history_verify` then skips their content check
+while the chain still runs through their stored hashes.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachtroute.cases.events import event_record
+from klachtroute.cases.models import (
+    Approval,
+    Complaint,
+    CriterionJudgement,
+    DefenceRequest,
+    Document,
+    Event,
+    Extension,
+    Findings,
+    FollowUp,
+    Ruling,
+    Solution,
+)
+from klachtroute.cases.workflow import CLOSED, EventKind
+
+from .anonymity import party_data_found
+from .selectors import complaints_due_for_purge
+
+if TYPE_CHECKING:
+    from klachtroute.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+REMOVED = "[verwijderd]"
+
+# The complainant's details and the complaint's own free texts.
+COMPLAINANT_FIELDS = (
+    "complainant_email",
+    "complainant_phone",
+    "complainant_address",
+    "representative_name",
+)
+COMPLAINT_TEXT_FIELDS = (
+    "description",
+    "remedy_sought",
+    "course_other",
+    "respondent_description",
+    "first_contact_note",
+    "admissibility_reason",
+    "inadmissible_answer",
+)
+
+# Free texts in the complaint's steps: (model, path from the model to the complaint, fields).
+STEP_TEXTS = (
+    (Solution, "complaint", ("text",)),
+    (Approval, "solution__complaint", ("reason",)),
+    (Findings, "complaint", ("summary", "proposed_solution", "response_reason")),
+    (CriterionJudgement, "findings__complaint", ("note",)),
+    (DefenceRequest, "complaint", ("question", "defence")),
+    (Ruling, "complaint", ("motivation",)),
+    (FollowUp, "ruling__complaint", ("description", "note")),
+    (Extension, "complaint", ("reason",)),
+)
+
+# Models of other apps holding the complainant's free text, if they exist in this version.
+OPTIONAL_TEXTS = (
+    ("portal", "InformationAdded", "complaint", ("text",)),
+    ("portal", "SatisfactionResponse", "complaint", ("comment",)),
+)
+
+
+@dataclass
+class PurgeReport:
+    """What one run of the retention purge did."""
+
+    purged: list[str] = field(default_factory=list)
+    errors: int = 0
+    mails: int = 0  # mail that never became part of a complaint
+
+    def summary(self) -> str:
+        text = f"purged: {len(self.purged)}, mails: {self.mails}"
+        return text + (f", errors: {self.errors}" if self.errors else "")
+
+
+def _blank_texts(model, path: str, fields: tuple[str, ...], complaint: Complaint) -> int:
+    """Empty the given text fields of the rows that belong to the complaint; rows touched."""
+    present = {f.name for f in model._meta.get_fields()}
+    fields = tuple(f for f in fields if f in present)
+    if not fields:
+        return 0
+    return model.objects.filter(**{path: complaint}).update(**{name: "" for name in fields})
+
+
+def _files_delete(files: list[tuple]) -> None:
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except OSError:
+            # The row is gone already; a file left behind is logged for the administrator.
+            logger.exception("Retention purge: could not delete file %s", name)
+
+
+def complaint_purge(*, complaint: Complaint, actor: "User | None" = None) -> Complaint:
+    """Remove the personal data, free texts and documents of a closed complaint (LIVP-10).
+
+    Runs in one transaction; the documents' files are deleted only once it has committed.
+    Purging a purged complaint does nothing; a complaint that is open or under legal hold is
+    refused.
+    """
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+        if locked.purged_at is not None:
+            return locked
+        if locked.state not in CLOSED:
+            raise ValidationError(_("Een open klacht kan niet worden opgeschoond."))
+        if locked.legal_hold:
+            raise ValidationError(
+                _("Op deze klacht rust een bewaarplicht; hij wordt niet opgeschoond.")
+            )
+        removed: dict[str, int] = {}
+        now = timezone.now()
+
+        # The complainant and the complaint's own texts.
+        names = {locked.complainant_name, locked.representative_name} - {"", REMOVED}
+        locked.complainant_name = REMOVED
+        for name in COMPLAINANT_FIELDS + COMPLAINT_TEXT_FIELDS:
+            setattr(locked, name, "")
+        locked.purged_at = now
+        locked.save()
+        removed["complainant_details"] = 1
+        removed["complaint_texts"] = 1
+
+        # Free texts of the steps, and those of other apps.
+        step_rows = sum(
+            _blank_texts(model, path, fields, locked) for model, path, fields in STEP_TEXTS
+        )
+        for app_label, model_name, path, fields in OPTIONAL_TEXTS:
+            try:
+                model = apps.get_model(app_label, model_name)
+            except LookupError:
+                continue
+            step_rows += _blank_texts(model, path, fields, locked)
+        if step_rows:
+            removed["step_texts"] = step_rows
+
+        # Documents: the rows now, the files once the transaction has committed.
+        documents = list(Document.objects.filter(complaint=locked))
+        if documents:
+            files = [(d.file.storage, d.file.name) for d in documents if d.file.name]
+            Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
+            transaction.on_commit(lambda: _files_delete(files))
+            removed["documents"] = len(documents)
+
+        # Messages keep their kind, status and dates; not who they went to or what they said.
+        messages = locked.messages.update(
+            to="", recipient_name="", postal_address="", subject="", body="", last_error=""
+        )
+        if messages:
+            removed["message_contents"] = messages
+
+        # Mail from the complaint mailbox that became (or joined) this complaint: the
+        # message and its .eml go; the rows the same way as documents.
+        try:
+            received_model = apps.get_model("intake", "ReceivedMail")
+        except LookupError:
+            received_model = None
+        if received_model is not None:
+            mails = list(received_model.objects.filter(complaint=locked))
+            if mails:
+                mail_files = [(m.raw.storage, m.raw.name) for m in mails if m.raw.name]
+                received_model.objects.filter(pk__in=[m.pk for m in mails]).delete()
+                transaction.on_commit(lambda: _files_delete(mail_files))
+                removed["received_mails"] = len(mails)
+
+        links, _by_model = locked.links.all().delete()
+        if links:
+            removed["private_links"] = links
+
+        # The history: its content goes, the chain of hashes stays verifiable.
+        events = Event.objects.filter(complaint=locked, redacted_at__isnull=True)
+        redacted = events.update(before={}, after={}, summary=REMOVED, redacted_at=now)
+        if names:
+            # Staff actors keep their label; a label naming the complainant does not stay.
+            Event.objects.filter(complaint=locked, actor__isnull=True).filter(
+                actor_label__in=names
+            ).update(actor_label=REMOVED)
+        if redacted:
+            removed["history_details"] = redacted
+
+        event_record(
+            complaint=locked,
+            actor=actor,
+            kind=EventKind.PURGED,
+            summary=_(
+                "Bewaartermijn verstreken: persoonsgegevens, vrije teksten, documenten en "
+                "berichtinhoud verwijderd."
+            ),
+            after={"removed": sorted(removed), "counts": removed},
+        )
+        return locked
+
+
+def retention_purge_due(today: date | None = None, *, dry_run: bool = False) -> PurgeReport:
+    """Purge every complaint past its retention period; one transaction per complaint, so
+    one failure does not stop the rest. Idempotent: a purged complaint is not due again."""
+    today = today or timezone.localdate()
+    report = PurgeReport()
+    for complaint in complaints_due_for_purge(today=today).only("pk", "number"):
+        if dry_run:
+            report.purged.append(complaint.number)
+            continue
+        try:
+            complaint_purge(complaint=complaint)
+        except Exception:  # noqa: BLE001 - logged and counted; the run goes on
+            logger.exception("Retention purge failed for complaint %s", complaint.number)
+            report.errors += 1
+        else:
+            report.purged.append(complaint.number)
+    # Mail rejected as not a complaint, or sent by a machine, goes after the same period.
+    from klachtroute.intake.mail_services import received_mails_purge_due
+
+    try:
+        report.mails = received_mails_purge_due(today=today, dry_run=dry_run)
+    except Exception:  # noqa: BLE001 - logged and counted, like a complaint that fails
+        logger.exception("Retention purge of received mail failed")
+        report.errors += 1
+    return report
+
+
+@transaction.atomic
+def complaint_legal_hold_set(
+    *, complaint: Complaint, actor: "User | None", hold: bool, reason: str = ""
+) -> Complaint:
+    """Place or lift a legal hold (secretariat or director): a held complaint is kept past
+    its retention period until the hold is lifted."""
+    if actor is None or not (actor.is_secretariat or actor.is_director):
+        raise ValidationError(
+            _("Alleen het secretariaat of de directeur kan een bewaarplicht instellen.")
+        )
+    reason = (reason or "").strip()
+    locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    if hold and not reason:
+        raise ValidationError({"reason": _("Geef de reden van de bewaarplicht.")})
+    if locked.purged_at is not None and hold:
+        raise ValidationError(_("Deze klacht is al opgeschoond."))
+    before = {"legal_hold": locked.legal_hold}
+    locked.legal_hold = hold
+    locked.legal_hold_reason = reason if hold else ""
+    locked.save(update_fields=["legal_hold", "legal_hold_reason", "updated_at"])
+    event_record(
+        complaint=locked,
+        actor=actor,
+        kind=EventKind.LEGAL_HOLD_SET if hold else EventKind.LEGAL_HOLD_LIFTED,
+        summary=(
+            _("Bewaarplicht ingesteld: %(reason)s") % {"reason": reason}
+            if hold
+            else _("Bewaarplicht opgeheven.")
+        ),
+        before=before,
+        after={"legal_hold": hold},
+    )
+    return locked
+
+
+@transaction.atomic
+def anonymised_summary_set(
+    *, complaint: Complaint, actor: "User | None", summary: str
+) -> Complaint:
+    """The secretariat writes the anonymised summary used in the trainers' review (LSR-8b)."""
+    if actor is None or not actor.is_secretariat:
+        raise ValidationError(
+            _("Alleen het secretariaat kan de geanonimiseerde samenvatting schrijven.")
+        )
+    locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    summary = (summary or "").strip()
+    found = party_data_found(locked, summary)
+    if found:
+        raise ValidationError(
+            {
+                "summary": _(
+                    "De samenvatting is niet anoniem: er staat %(what)s van een betrokkene "
+                    "in. Laat namen, e-mailadressen en telefoonnummers weg."
+                )
+                % {"what": ", ".join(found)}
+            }
+        )
+    changed = summary != locked.anonymised_summary
+    locked.anonymised_summary = summary
+    locked.save(update_fields=["anonymised_summary", "updated_at"])
+    if changed:
+        # The text itself is anonymous, but the history needs only that it changed.
+        event_record(
+            complaint=locked,
+            actor=actor,
+            kind=EventKind.ANONYMISED_SUMMARY_SET,
+            summary=_("Geanonimiseerde samenvatting bijgewerkt."),
+        )
+    return locked
