@@ -9,16 +9,8 @@ from django.db.models import Q, QuerySet
 
 from klachtroute.cases.models import Complaint
 from klachtroute.cases.workflow import State
-from klachtroute.deadlines import local_date
+from klachtroute.deadlines import add_years, local_date
 from klachtroute.procedures.models import ProcedureVersion
-
-
-def years_added(day, years: int):
-    """`day` moved by whole years; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def retention_years_of(version) -> int:
@@ -31,7 +23,7 @@ def purge_date(complaint: Complaint):
     if complaint.settled_at is None:
         return None
     closed_on = local_date(complaint.settled_at, settings.TIME_ZONE)
-    return years_added(closed_on, retention_years_of(complaint.procedure_version))
+    return add_years(closed_on, retention_years_of(complaint.procedure_version))
 
 
 def _closed_unheld() -> QuerySet[Complaint]:
@@ -56,7 +48,7 @@ def _past_retention(qs: QuerySet[Complaint], *, today) -> QuerySet[Complaint]:
     due = Q()
     for years, version_ids in by_years.items():
         # Closed before this local day: the closing date plus `years` is before today.
-        cutoff = _dt.datetime.combine(years_added(today, -years), _dt.time.min, tzinfo=zone)
+        cutoff = _dt.datetime.combine(add_years(today, -years), _dt.time.min, tzinfo=zone)
         due |= Q(procedure_version_id__in=version_ids, settled_at__lt=cutoff)
     return qs.filter(due)
 
