@@ -12,6 +12,7 @@ from klachtroute.cases.models import Complaint
 from klachtroute.cases.services import complaint_register
 from klachtroute.operations.demo_history import demo_history_load
 from klachtroute.organisation.models import Course, Organisation
+from klachtroute.procedures.presets import PRESET_DIR
 from klachtroute.procedures.services import procedure_install_preset
 
 DEMO_PASSWORD = "demo-klacht-2026"  # noqa: S105 - printed on purpose: demo logins only
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
         parser.add_argument(
             "--procedure",
-            choices=["livp", "lsr", "awb9"],
+            choices=sorted(p.stem for p in PRESET_DIR.glob("*.json")),
             default=os.environ.get("DEMO_PROCEDURE") or "livp",
             help="The procedure of the demo organisation (default: $DEMO_PROCEDURE or livp).",
         )
