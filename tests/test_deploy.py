@@ -199,7 +199,8 @@ def render(text, replacements):
 
 @pytest.fixture(scope="module")
 def nginx(gunicorn, tmp_path_factory):
-    """deploy/nginx.conf, unchanged but for ports, paths and a self-signed certificate, inside
+    """deploy/nginx.conf, unchanged but for ports (IPv4 only), log and certificate directories
+    (a self-signed certificate) and gunicorn's port, included in
     an `http {}` block as Debian's nginx.conf includes sites-enabled/, in front of gunicorn;
     nginx runs in the foreground as the test's own user with everything in a tmp dir."""
     tmp = tmp_path_factory.mktemp("nginx")
@@ -252,7 +253,8 @@ def nginx(gunicorn, tmp_path_factory):
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    log = (tmp / "logs" / "error.log").read_text(errors="replace")
+                    error_log = tmp / "logs" / "error.log"
+                    log = error_log.read_text(errors="replace") if error_log.exists() else ""
                     output = process.stdout.read().decode() if process.poll() is not None else ""
                     pytest.fail(f"nginx did not start:\n{output}\n{log}")
                 time.sleep(0.2)
@@ -291,6 +293,8 @@ def test_nginx_example_logs_the_form_but_never_a_private_link_or_its_token(nginx
         status, headers, _body = get(nginx["https_port"], path, https, tls=nginx["tls"])
         assert status == 404, path  # proxied to the application, which refuses the token
         assert headers["cache-control"] == "no-store"
+        status, _headers, _body = get(nginx["http_port"], path, https)  # an http:// link
+        assert status == 301, path
     status, _headers, body = get(nginx["https_port"], "/klacht/", https, tls=nginx["tls"])
     assert status == 200
     assert 'name="complainant_name"' in body.decode()
