@@ -14,16 +14,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "klachtroute"
 SKIPPED_DIRS = {"tests", "migrations"}
 
-# Known cycles, each as the one edge whose removal breaks it. Each is a real dependency in
-# the wrong direction; the test fails when one disappears, so that the list only shrinks.
-KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    # The services of a complaint make and revoke its private links (`portal.links`), while
-    # the pages behind those links act on the complaint. The link itself (`portal.models`,
-    # `portal.links`) imports nothing of the complaint app: the cycle goes when the private
-    # link moves to an app of its own below the complaint (a model move, with its tables).
-    ("cases", "portal"): "services create and revoke private links",
-}
-
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
@@ -116,16 +106,9 @@ def _described(cycle: list[str], graph) -> str:
 
 
 def test_apps_import_each_other_in_one_direction_only():
+    """No cycle and no exception: a dependency in the wrong direction fails the build."""
     graph = app_import_graph(PACKAGE)
-    for source, target in KNOWN_EXCEPTIONS:
-        assert graph.get(source, {}).get(target), (
-            f"{source} no longer imports {target}: remove it from KNOWN_EXCEPTIONS"
-        )
-    without_known = {
-        app: {t: where for t, where in targets.items() if (app, t) not in KNOWN_EXCEPTIONS}
-        for app, targets in graph.items()
-    }
-    cycles = cycles_in(without_known)
+    cycles = cycles_in(graph)
     assert not cycles, "Import cycles between apps:\n" + "\n".join(
         _described(cycle, graph) for cycle in cycles
     )

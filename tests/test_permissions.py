@@ -24,11 +24,11 @@ from klachtroute.cases.workflow import TRANSITIONS, may_act
 from klachtroute.intake.mail_services import received_mail_store
 from klachtroute.intake.models import ReceivedMail
 from klachtroute.intake.public_views import confirmation_token_make
+from klachtroute.links.tokens import link_create
 from klachtroute.measures.services import measure_propose
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.operations import permissions
 from klachtroute.operations.permissions import ACTION_PERMISSIONS, ALLOW, ROLES, URL_PERMISSIONS
-from klachtroute.portal.links import link_create
 from klachtroute.testing.factories import UserFactory, complaint_data
 
 pytestmark = pytest.mark.django_db

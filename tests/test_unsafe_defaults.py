@@ -18,7 +18,7 @@ from django.test import Client
 
 from klachtroute.cases.services import document_add
 from klachtroute.cases.uploads import upload_check
-from klachtroute.portal.links import link_create
+from klachtroute.links.tokens import link_create
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GOOD_KEY = secrets.token_urlsafe(60)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "klachtroute.organisation",
     "klachtroute.procedures",
     "klachtroute.cases",
+    "klachtroute.links",
     "klachtroute.measures",
     "klachtroute.privacy",
     "klachtroute.intake",

@@ -600,3 +600,26 @@ class DeadlineNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.deadline} {self.kind}"
+
+
+class InformationAdded(models.Model):
+    """Information the complainant added later (status page or e-mail): a text and/or documents.
+
+    The text is free text about the complaint (personal data): the retention purge must
+    empty it together with the complaint's other free texts."""
+
+    complaint = models.ForeignKey(
+        "cases.Complaint", on_delete=models.CASCADE, related_name="information_added"
+    )
+    text = models.TextField(_("toelichting"), blank=True)
+    documents = models.ManyToManyField("cases.Document", blank=True, related_name="+")
+    added_at = models.DateTimeField(_("toegevoegd op"))
+
+    class Meta:
+        db_table = "portal_informationadded"  # kept from when it was part of the portal
+        verbose_name = _("toegevoegde informatie")
+        verbose_name_plural = _("toegevoegde informatie")
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.added_at:%Y-%m-%d}"

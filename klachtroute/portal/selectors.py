@@ -3,10 +3,16 @@
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from klachtroute.cases.models import Complaint, DefenceRequest, Findings, Ruling, Solution
+from klachtroute.cases.models import (
+    Complaint,
+    DefenceRequest,
+    Findings,
+    InformationAdded,
+    Ruling,
+    Solution,
+)
+from klachtroute.links.models import PrivateLink
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
-
-from .models import InformationAdded, PrivateLink
 
 
 def solution_pending(complaint: Complaint) -> Solution | None:

@@ -14,8 +14,9 @@ from klachtroute.cases.events import event_record
 from klachtroute.cases.models import Complaint, Party
 from klachtroute.cases.services.common import PARTY_LABELS, tell_complainant
 from klachtroute.cases.workflow import EventKind, State
+from klachtroute.links.models import PrivateLink, Purpose
 
-from .models import PrivateLink, Purpose, SatisfactionResponse
+from .models import SatisfactionResponse
 
 if TYPE_CHECKING:
     from klachtroute.accounts.models import User

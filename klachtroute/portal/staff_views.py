@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klachtroute.cases.selectors import complaint_get_visible_or_404
+from klachtroute.links.models import PrivateLink
 
-from .models import PrivateLink
 from .services import link_revoke
 
 

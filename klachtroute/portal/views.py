@@ -34,12 +34,12 @@ from klachtroute.cases.deadlines import deadlines_watched
 from klachtroute.cases.models import Approval, Findings, Party, Solution
 from klachtroute.cases.workflow import State, TransitionError, actions_for
 from klachtroute.intake.ratelimit import client_address, rate_limit_hit
+from klachtroute.links.models import PrivateLink, Purpose
+from klachtroute.links.tokens import link_resolve
 
 from . import selectors
 from . import services as portal_services
 from .forms import InformationForm, LostLinkForm, SatisfactionForm, WithdrawConfirmForm
-from .links import link_resolve
-from .models import PrivateLink, Purpose
 from .tasks import status_link_resend_task
 
 logger = logging.getLogger(__name__)

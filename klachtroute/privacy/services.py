@@ -38,6 +38,7 @@ from klachtroute.cases.models import (
     Extension,
     Findings,
     FollowUp,
+    InformationAdded,
     Ruling,
     Solution,
 )
@@ -70,7 +71,8 @@ COMPLAINT_TEXT_FIELDS = (
     "inadmissible_answer",
 )
 
-# Free texts in the complaint's steps: (model, path from the model to the complaint, fields).
+# Free texts in the complaint's steps and in what the complainant added later: (model, path
+# from the model to the complaint, fields).
 STEP_TEXTS = (
     (Solution, "complaint", ("text",)),
     (Approval, "solution__complaint", ("reason",)),
@@ -80,13 +82,11 @@ STEP_TEXTS = (
     (Ruling, "complaint", ("motivation",)),
     (FollowUp, "ruling__complaint", ("description", "note")),
     (Extension, "complaint", ("reason",)),
+    (InformationAdded, "complaint", ("text",)),
 )
 
 # Models of other apps holding the complainant's free text, if they exist in this version.
-OPTIONAL_TEXTS = (
-    ("portal", "InformationAdded", "complaint", ("text",)),
-    ("portal", "SatisfactionResponse", "complaint", ("comment",)),
-)
+OPTIONAL_TEXTS = (("portal", "SatisfactionResponse", "complaint", ("comment",)),)
 
 
 @dataclass

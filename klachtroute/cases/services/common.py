@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from klachtroute.accounts.models import User
+from klachtroute.links.tokens import link_create
 from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.selectors import organisation_get
-from klachtroute.portal.links import link_create
 
 from ..deadlines import next_due
 from ..events import event_record

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachtroute.accounts.models import User
+from klachtroute.links.tokens import links_revoke
 from klachtroute.organisation.selectors import work_calendar_get
-from klachtroute.portal.links import links_revoke
 
 from ..deadlines import next_due
 from ..models import Complaint, Extension, Outcome, RespondentType

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from klachtroute.deadlines import local_date
+from klachtroute.links.models import Purpose
+from klachtroute.links.tokens import link_create, links_revoke
 from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.selectors import organisation_get
-from klachtroute.portal.links import link_create, links_revoke
-from klachtroute.portal.models import Purpose
 
 from ..deadlines import next_due
 from ..models import Approval, Complaint, ContactMethod, FollowUp, Outcome, Party, Ruling, Solution

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from klachtroute.accounts.models import User
 from klachtroute.deadlines import deadline
+from klachtroute.links.models import Purpose
+from klachtroute.links.tokens import links_revoke
 from klachtroute.organisation.selectors import work_calendar_get
-from klachtroute.portal.links import links_revoke
-from klachtroute.portal.models import Purpose
 
 from ..models import (
     Complaint,

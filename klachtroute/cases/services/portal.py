@@ -6,9 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from klachtroute.portal.models import InformationAdded
-
-from ..models import Complaint, Party
+from ..models import Complaint, InformationAdded, Party
 from ..uploads import files_removed_on_failure, upload_check, upload_quota_check
 from ..workflow import EventKind
 from .common import record, secretariat, tell_user

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from klachtroute.deadlines import local_date
+from klachtroute.links.models import Purpose
+from klachtroute.links.tokens import link_create
 from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.models import Course
 from klachtroute.organisation.selectors import organisation_get, work_calendar_get
-from klachtroute.portal.links import link_create
-from klachtroute.portal.models import Purpose
 from klachtroute.procedures.selectors import procedure_version_in_force
 
 from ..deadlines import deadlines_compute, deadlines_snapshot, next_due

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from klachtroute.accounts.models import User
 from klachtroute.deadlines import deadline
+from klachtroute.links.models import Purpose
+from klachtroute.links.tokens import links_revoke
 from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.selectors import work_calendar_get
-from klachtroute.portal.links import links_revoke
-from klachtroute.portal.models import Purpose
 
 from ..deadlines import next_due
 from ..models import Complaint, Outcome, Party, RespondentType, Ruling

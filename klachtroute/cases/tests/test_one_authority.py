@@ -19,9 +19,9 @@ from klachtroute.cases.selectors import complaints_visible_to
 from klachtroute.cases.services import admissible_declare, complaint_register, first_contact_record
 from klachtroute.cases.watch import deadlines_watch
 from klachtroute.cases.workflow import State, actions_for
+from klachtroute.links.models import Purpose
+from klachtroute.links.tokens import link_create
 from klachtroute.notifications.models import MessageTemplate
-from klachtroute.portal.links import link_create
-from klachtroute.portal.models import Purpose
 from klachtroute.procedures.presets import load_presets
 from klachtroute.testing.factories import UserFactory, complaint_data
 from klachtroute.testing.pdf import pdf_text

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from klachtroute.cases.models import Complaint
+from klachtroute.cases.models import Complaint, InformationAdded
 from klachtroute.cases.services import complaint_register
 from klachtroute.intake import mail_services, mailbox
 from klachtroute.intake.mail_services import (
@@ -22,7 +22,6 @@ from klachtroute.intake.mail_services import (
 from klachtroute.intake.models import MailStatus, ReceivedMail
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.notifications.schedule import job_repeat, worker_jobs, worker_jobs_start
-from klachtroute.portal.models import InformationAdded
 from klachtroute.testing.factories import complaint_data
 
 from .imap_server import CuttingRelay

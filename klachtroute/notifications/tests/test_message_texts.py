@@ -36,11 +36,11 @@ from klachtroute.cases.services import (
     third_party_appeal,
 )
 from klachtroute.cases.watch import deadlines_watch
+from klachtroute.links.tokens import link_resolve
 from klachtroute.measures.services import measure_propose
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 from klachtroute.notifications.services import message_render
 from klachtroute.organisation.models import Organisation
-from klachtroute.portal.links import link_resolve
 from klachtroute.testing.factories import UserFactory, complaint_data
 
 AMS = ZoneInfo("Europe/Amsterdam")

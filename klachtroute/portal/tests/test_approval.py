@@ -5,8 +5,8 @@ from django.utils import timezone
 from klachtroute.cases.models import Approval, Complaint, Outcome, Solution
 from klachtroute.cases.services import no_agreement_declare
 from klachtroute.cases.workflow import State
+from klachtroute.links.tokens import link_create
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.portal.links import link_create
 
 from .conftest import path_of
 

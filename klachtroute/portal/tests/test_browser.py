@@ -14,7 +14,7 @@ from klachtroute.cases.services import (
     procedure_send,
 )
 from klachtroute.cases.workflow import State
-from klachtroute.portal.links import link_create
+from klachtroute.links.tokens import link_create
 
 from .conftest import link_in_message, path_of
 

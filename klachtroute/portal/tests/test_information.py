@@ -10,11 +10,10 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from klachtroute.cases.models import Document, Event
+from klachtroute.cases.models import Document, Event, InformationAdded
 from klachtroute.cases.uploads import upload_check
+from klachtroute.links.tokens import link_create
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.portal.links import link_create
-from klachtroute.portal.models import InformationAdded
 
 from .conftest import path_of
 

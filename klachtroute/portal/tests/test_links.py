@@ -12,8 +12,8 @@ from django.utils import timezone
 from klachtroute.cases.models import Approval, Complaint, DefenceRequest
 from klachtroute.cases.services import solution_propose
 from klachtroute.cases.workflow import State
-from klachtroute.portal.links import link_create, links_revoke
-from klachtroute.portal.models import PrivateLink
+from klachtroute.links.models import PrivateLink
+from klachtroute.links.tokens import link_create, links_revoke
 
 from .conftest import link_in_message, path_of
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from klachtroute.links.tokens import link_resolve
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.portal.links import link_resolve
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 import pytest
 
 from klachtroute.cases.models import Event
-from klachtroute.portal.links import link_create, link_resolve
-from klachtroute.portal.models import PrivateLink
+from klachtroute.links.models import PrivateLink
+from klachtroute.links.tokens import link_create, link_resolve
 
 from .conftest import path_of
 

@@ -74,7 +74,7 @@ def test_the_watcher_sends_the_invitation(settled):
 
 def test_an_open_complaint_gets_no_invitation_nor_survey(client, livp):
     assert satisfaction_invitations_send(_tomorrow()) == 0
-    from klachtroute.portal.links import link_create
+    from klachtroute.links.tokens import link_create
 
     from .conftest import path_of
 

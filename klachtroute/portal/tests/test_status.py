@@ -14,9 +14,9 @@ from klachtroute.cases.services import (
     procedure_send,
 )
 from klachtroute.cases.workflow import State
+from klachtroute.links.tokens import link_create
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.notifications.services import message_queue
-from klachtroute.portal.links import link_create
 from klachtroute.testing.factories import complaint_data
 
 from .conftest import link_in_message, path_of

@@ -18,7 +18,7 @@ from django.utils import timezone
 from klachtroute.cases.models import Document
 from klachtroute.cases.services import document_add
 from klachtroute.cases.uploads import upload_check
-from klachtroute.portal.links import link_create
+from klachtroute.links.tokens import link_create
 
 from .conftest import path_of
 

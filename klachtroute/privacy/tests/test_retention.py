@@ -27,8 +27,8 @@ from klachtroute.cases.services import (
     settlement_extend,
     solution_propose,
 )
+from klachtroute.links.models import PrivateLink
 from klachtroute.operations.periodic import periodic_run
-from klachtroute.portal.models import PrivateLink
 from klachtroute.privacy.selectors import complaints_due_for_purge, complaints_purge_preview
 from klachtroute.privacy.services import (
     anonymised_summary_set,

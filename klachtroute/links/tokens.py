@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from .models import PrivateLink
 
+# Named after the app the links began in: the links already sent are signed with it.
 _SIGNER_SALT = "klachtroute.portal.link"
 
 
