@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klachtroute.organisation.models import Course
 
+from .selectors import worklist_handler_choices
 from .workflow import State
 
 User = get_user_model()
@@ -30,9 +31,7 @@ class WorklistFilterForm(forms.Form):
         self.fields["state"].choices = [("", _("Alle"))] + list(State.choices)
         self.fields["course"].queryset = Course.objects.order_by("name")
         if show_handler:
-            self.fields["handler"].queryset = User.objects.filter(
-                is_active=True, complaints_handled__isnull=False
-            ).distinct()
+            self.fields["handler"].queryset = worklist_handler_choices()
         else:
             del self.fields["handler"]
 

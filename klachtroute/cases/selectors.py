@@ -1,6 +1,7 @@
 """Reads of complaints. `complaints_visible_to` is the one place that decides who sees what."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
@@ -9,7 +10,7 @@ from klachtroute.procedures.definition import Category
 from klachtroute.procedures.models import ProcedureVersion
 
 from .deadlines import watched_overdue
-from .models import Complaint
+from .models import WORKLIST_ORDER, Complaint
 from .workflow import State
 
 User = get_user_model()
@@ -87,9 +88,71 @@ def complaints_worklist(
     if query:
         query = query.strip()
         qs = qs.filter(Q(number__icontains=query) | Q(complainant_name__icontains=query))
-    from django.db.models import F
+    return qs.order_by(*WORKLIST_ORDER)
 
-    return qs.order_by(F("next_due").asc(nulls_last=True), "-received_at", "-id")
+
+def worklist_handler_choices() -> QuerySet:
+    """The people the worklist can be filtered on: everyone who may handle a complaint under
+    some procedure (trainers, staff members, directors), read from the people table alone."""
+    return User.objects.filter(
+        Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True), is_active=True
+    ).order_by("first_name", "last_name", "username")
+
+
+@dataclass
+class WorklistPage:
+    """One page of a list whose total is counted only up to `cap`: beyond it the page says
+    "more than cap" and pages on by "next" without a total."""
+
+    object_list: list
+    number: int
+    per_page: int
+    count: int  # exact when not `capped`, else cap
+    capped: bool
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.capped:
+            return None
+        return max(1, -(-self.count // self.per_page))
+
+
+def page_capped(qs: QuerySet, *, number, per_page: int, cap: int) -> WorklistPage:
+    """Two queries whatever the size of the list: a count that stops at `cap` + 1 rows
+    (COUNT over a LIMIT subquery), and the rows of the page plus one to know if there is a
+    next. A page number past the end shows the last page when the total is known."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    counted = qs.order_by()[: cap + 1].count()
+    capped = counted > cap
+    if not capped:
+        last = max(1, -(-counted // per_page))
+        number = min(number, last)
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    return WorklistPage(
+        object_list=rows[:per_page],
+        number=number,
+        per_page=per_page,
+        count=min(counted, cap),
+        capped=capped,
+        has_next=len(rows) > per_page,
+    )
 
 
 def handlers_eligible(*, complaint: Complaint) -> QuerySet:
