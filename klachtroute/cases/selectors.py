@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
@@ -152,6 +153,31 @@ def page_capped(qs: QuerySet, *, number, per_page: int, cap: int) -> WorklistPag
         count=min(counted, cap),
         capped=capped,
         has_next=len(rows) > per_page,
+    )
+
+
+@dataclass(frozen=True)
+class WorklistKey:
+    """Where a complaint stands in the worklist's order: the key of keyset paging."""
+
+    next_due: "date | None"
+    received_at: "datetime"
+    id: int
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> "WorklistKey":
+        return cls(complaint.next_due, complaint.received_at, complaint.pk)
+
+
+def complaints_after(qs: QuerySet[Complaint], key: WorklistKey) -> QuerySet[Complaint]:
+    """Of a worklist (`complaints_worklist`), the complaints after `key` in its order
+    (nearest deadline first, none last; then the newest): any page costs what the first
+    costs, because the index of the order is entered at the key, not counted through."""
+    later = Q(received_at__lt=key.received_at) | Q(received_at=key.received_at, id__lt=key.id)
+    if key.next_due is None:
+        return qs.filter(Q(next_due__isnull=True) & later)
+    return qs.filter(
+        Q(next_due__gt=key.next_due) | Q(next_due__isnull=True) | (Q(next_due=key.next_due) & later)
     )
 
 
