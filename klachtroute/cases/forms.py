@@ -25,6 +25,7 @@ class WorklistFilterForm(forms.Form):
     handler = forms.ModelChoiceField(
         label=_("Behandelaar"), required=False, queryset=User.objects.none(), empty_label=_("Alle")
     )
+    overdue = forms.BooleanField(label=_("Alleen met verstreken termijn"), required=False)
 
     def __init__(self, *args, show_handler: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,4 +49,5 @@ class WorklistFilterForm(forms.Form):
             "course_id": course.pk if course else None,
             "handler_id": handler.pk if handler else None,
             "query": data.get("q") or "",
+            "overdue": bool(data.get("overdue")),
         }

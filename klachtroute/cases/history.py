@@ -259,6 +259,21 @@ def history_verify(*, complaint_ids=None) -> list[Problem]:
     return history_verify_result(complaint_ids=complaint_ids).problems
 
 
+def history_check_due(*, path: Path | None = None) -> bool:
+    """Whether the periodic job should walk the histories again: no checkpoint yet, or the
+    last one is older than HISTORY_VERIFY_EVERY_MINUTES (a checkpoint that does not verify
+    is due at once, so that the walk reports it)."""
+    try:
+        checkpoint = checkpoint_read(path)
+    except CheckpointError:
+        return True
+    if checkpoint is None:
+        return True
+    written = datetime.fromisoformat(checkpoint["written_at"])
+    age = timezone.now() - written
+    return age.total_seconds() >= 60 * settings.HISTORY_VERIFY_EVERY_MINUTES
+
+
 def history_checkpoint(*, path: Path | None = None) -> VerifyResult:
     """Verify everything against the last checkpoint; when all is sound, anchor the
     current counts and heads in a new one. A broken history is never anchored."""

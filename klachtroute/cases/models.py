@@ -608,11 +608,21 @@ class DeadlineNotice(models.Model):
     due = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A missed deadline is told to the directors in the watcher's next message (False until
+    # then); a reminder needs no such message (True).
+    directors_told = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["complaint", "deadline", "due", "kind"], name="one_notice_per_deadline"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind"],
+                condition=models.Q(directors_told=False),
+                name="notice_untold",
             )
         ]
 

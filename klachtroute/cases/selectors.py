@@ -77,9 +77,15 @@ def complaints_worklist(
     course_id: int | None = None,
     handler_id: int | None = None,
     query: str = "",
+    overdue: bool = False,
 ) -> QuerySet[Complaint]:
-    """The worklist: nearest deadline first; complaints without an open deadline last."""
+    """The worklist: nearest deadline first; complaints without an open deadline last.
+    `overdue`: only those with a deadline that passed and is still to be met."""
     qs = complaints_visible_to(user).select_related("course", "handler")
+    if overdue:
+        from django.utils import timezone
+
+        qs = qs.filter(watched_overdue(timezone.localdate()))
     if state:
         qs = qs.filter(state=state)
     if course_id:
