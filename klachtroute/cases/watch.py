@@ -231,12 +231,13 @@ def directors_tell_missed() -> int:
     was told of yet: how many, the most urgent (the longest overdue) by name, and a link to
     the full list. The message and the "told" marks stand or fall together, so a run that
     stopped halfway is told of by the next. Returns the number of deadlines told of."""
-    untold = DeadlineNotice.objects.select_for_update().filter(
-        kind=DeadlineNotice.Kind.MISSED, directors_told=False
-    )
-    count = untold.count()
-    if not count:
+    untold = DeadlineNotice.objects.filter(kind=DeadlineNotice.Kind.MISSED, directors_told=False)
+    # Lock them: a run at the same moment waits here and then finds them told.
+    locked = list(untold.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not locked:
         return 0
+    untold = untold.filter(pk__lte=locked[-1])
+    count = len(locked)
     first = list(
         untold.select_related("complaint__handler").order_by("due", "complaint__number", "id")[
             :NOTICE_ITEMS
