@@ -29,6 +29,11 @@ PASSWORD = "bench-wachtwoord-1"  # noqa: S105 (generated test people only)
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # A checkpoint of the benchmark's own, per database: never the installation's.
+    database = os.environ.get("DATABASE_URL", "sqlite").rsplit("/", 1)[-1]
+    os.environ.setdefault(
+        "HISTORY_CHECKPOINT_FILE", str(ROOT / "var" / "bench" / f"history-{database}.json")
+    )
     import django
 
     django.setup()
@@ -159,6 +164,8 @@ def archive_generate(
 
     if Complaint.objects.exists():
         raise SystemExit("This database already holds complaints: use an empty one.")
+    # A checkpoint left by an earlier archive in this (now empty) database is void.
+    Path(settings.HISTORY_CHECKPOINT_FILE).unlink(missing_ok=True)
     rng = random.Random(seed)
     zone = ZoneInfo(settings.TIME_ZONE)
     today = today or timezone.localdate()

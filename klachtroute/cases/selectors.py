@@ -179,7 +179,10 @@ def complaints_after(qs: QuerySet[Complaint], key: WorklistKey) -> QuerySet[Comp
     """Of a worklist (`complaints_worklist`), the complaints after `key` in its order
     (nearest deadline first, none last; then the newest): any page costs what the first
     costs, because the index of the order is entered at the key, not counted through."""
-    later = Q(received_at__lt=key.received_at) | Q(received_at=key.received_at, id__lt=key.id)
+    # `received_at <= key` is implied by the rest; said alone it lets the index start there.
+    later = Q(received_at__lte=key.received_at) & (
+        Q(received_at__lt=key.received_at) | Q(id__lt=key.id)
+    )
     if key.next_due is None:
         return qs.filter(Q(next_due__isnull=True) & later)
     return qs.filter(
