@@ -75,17 +75,22 @@ class Bench:
 
     def job(self, name: str, fn, anchor_fn=None) -> None:
         from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+
+        count = [0]
+
+        def counting(execute, sql, params, many, context):
+            count[0] += 1
+            return execute(sql, params, many, context)
 
         tracemalloc.start()
-        with CaptureQueriesContext(connection) as captured:
+        with connection.execute_wrapper(counting):
             started = time.perf_counter()
             fn()
             took = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         anchor = self._times(anchor_fn, 1) if anchor_fn else []
-        extra = f"{len(captured)} queries, peak {peak / 2**20:.1f} MiB"
+        extra = f"{count[0]} queries, peak {peak / 2**20:.1f} MiB"
         self._row(name, [took], anchor, extra)
 
     def _row(self, name, view, anchor, extra) -> None:
@@ -209,13 +214,15 @@ def main(argv=None) -> None:
         list(Complaint.objects.filter(watched_overdue(timezone.localdate())).values_list("pk"))
 
     bench.job("verify_history", quiet("verify_history"), stream_events)
+    bench.job("purge_expired --dry-run", quiet("purge_expired", "--dry-run"))
+    # The real purge first, so that the watcher's first run measures the deadlines alone.
+    bench.job("purge_expired (everything expired)", quiet("purge_expired"))
     bench.job(
         "watch_deadlines, first run (a backlog)", quiet_ok("watch_deadlines"), open_deadlines_sql
     )
     bench.job(
         "watch_deadlines, again (nothing due)", quiet_ok("watch_deadlines"), open_deadlines_sql
     )
-    bench.job("purge_expired --dry-run", quiet("purge_expired", "--dry-run"))
 
 
 def quiet_ok(*command):
