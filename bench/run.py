@@ -217,8 +217,28 @@ def main(argv=None) -> None:
     bench.job("purge_expired --dry-run", quiet("purge_expired", "--dry-run"))
     # The real purge first, so that the watcher's first run measures the deadlines alone.
     bench.job("purge_expired (everything expired)", quiet("purge_expired"))
+    from django.utils import timezone
+
+    from klachtroute.cases import watch
+    from klachtroute.organisation.selectors import work_calendar_get
+
+    today = timezone.localdate()
+    # The watcher's steps on the backlog one by one, then the whole command for the rest
+    # (the no-agreement procedure, the digest, measures, surveys, the history).
     bench.job(
-        "watch_deadlines, first run (a backlog)", quiet_ok("watch_deadlines"), open_deadlines_sql
+        "  reminders (backlog)",
+        lambda: watch.reminders_send(today=today, calendar=work_calendar_get()),
+        open_deadlines_sql,
+    )
+    bench.job(
+        "  missed deadlines marked, directors told (backlog)",
+        lambda: watch.missed_deadlines_mark(today=today),
+        open_deadlines_sql,
+    )
+    bench.job(
+        "watch_deadlines, first run (the rest of the backlog)",
+        quiet_ok("watch_deadlines"),
+        open_deadlines_sql,
     )
     bench.job(
         "watch_deadlines, again (nothing due)", quiet_ok("watch_deadlines"), open_deadlines_sql
