@@ -12,6 +12,13 @@ date and kind) in the same transaction as its message, and the weekly digest cla
 either sees the row or gets an IntegrityError (on PostgreSQL it waits for the first run's
 transaction), and then does nothing. A due date that moves (an extension) is a new key, so
 the new date gets its own reminder and, if it passes too, its own mark.
+
+However large the archive, a run reads only the complaints that need something (the
+candidates are found in SQL: a deadline in the window or passed, and no notice yet), a
+batch at a time, and commits each batch of missed marks in a transaction of its own. The
+directors are told of every missed deadline no director was told of yet in one message
+(the count, the most overdue by name and a link to the worklist of late complaints), in
+the transaction that marks them told: a run that stopped halfway is told of by the next.
 """
 
 import logging
