@@ -38,7 +38,7 @@ from klachtroute.portal.services import satisfaction_invitations_send
 from klachtroute.procedures.models import ProcedureVersion
 
 from .deadlines import KINDS, KINDS_BY_KEY, DeadlineState, Kind, deadlines_watched
-from .events import event_record
+from .events import events_record_many
 from .measures_watch import measure_reminders_send
 from .models import Complaint, DeadlineNotice
 from .selectors import complaints_overdue, complaints_received_between
@@ -201,30 +201,44 @@ def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
 
 
 def _missed_mark_batch(batch: list[Complaint], today: date) -> int:
-    """Mark the missed deadlines of one batch of complaints in one transaction."""
-    marked = 0
+    """Mark the missed deadlines of one batch of complaints in one transaction and a few
+    queries: the complaints are read again under their lock, the notices already given are
+    read at once, and the new notices and history events are inserted at once."""
     with transaction.atomic():
-        for complaint in batch:
+        locked = list(
+            _open_complaints()
+            .select_for_update(of=("self",))
+            .filter(pk__in=[c.pk for c in batch])
+            .order_by("pk")
+        )
+        given = set(
+            DeadlineNotice.objects.filter(
+                complaint__in=locked, kind=DeadlineNotice.Kind.MISSED
+            ).values_list("complaint_id", "deadline", "due")
+        )
+        notices, events = [], []
+        for complaint in locked:
             for deadline in deadlines_watched(complaint, today):
-                if deadline.due >= today:
+                if deadline.due >= today or (complaint.pk, deadline.key, deadline.due) in given:
                     continue
-                if not _notice_claim(
-                    complaint=complaint, deadline=deadline, kind=DeadlineNotice.Kind.MISSED
-                ):
-                    continue
-                event_record(
-                    complaint=complaint,
-                    actor=None,
-                    kind="deadline_missed",
-                    summary=_("Termijn verstreken: %(deadline)s (uiterlijk %(due)s).")
-                    % {
-                        "deadline": deadline.kind.notice_label,
-                        "due": deadline.due.strftime("%d-%m-%Y"),
-                    },
-                    after={"deadline": deadline.key, "due": deadline.due.isoformat()},
+                notices.append(
+                    DeadlineNotice(
+                        complaint=complaint,
+                        deadline=deadline.key,
+                        due=deadline.due,
+                        kind=DeadlineNotice.Kind.MISSED,
+                        directors_told=False,
+                    )
                 )
-                marked += 1
-    return marked
+                summary = _("Termijn verstreken: %(deadline)s (uiterlijk %(due)s).") % {
+                    "deadline": deadline.kind.notice_label,
+                    "due": deadline.due.strftime("%d-%m-%Y"),
+                }
+                after = {"deadline": deadline.key, "due": deadline.due.isoformat()}
+                events.append((complaint, "deadline_missed", summary, after))
+        DeadlineNotice.objects.bulk_create(notices)
+        events_record_many(items=events)
+    return len(notices)
 
 
 def overdue_link() -> str:

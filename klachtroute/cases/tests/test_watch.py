@@ -388,3 +388,39 @@ def test_a_watch_run_makes_as_many_queries_for_40_open_complaints_as_for_5(
     later(complaints_bulk(18, start=300))
     assert Complaint.objects.count() == 40
     assert sweep_queries() == with_5
+
+
+def test_marking_a_backlog_takes_as_many_queries_for_25_late_complaints_as_for_5_and_chains(
+    organisation, secretariat, director
+):
+    """Several deadlines missed at once on each complaint: every mark is in its history,
+    chained in order (the history verifies), in a number of queries that does not grow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klachtroute.cases.history import history_verify_result
+
+    def register(n):
+        with time_machine.travel(at(2026, 3, 2), tick=False):
+            for _ in range(n):
+                complaint_register(**complaint_data(channel="post", actor=secretariat))
+
+    def marking_queries(day) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            report = deadlines_watch(today=day)
+        assert report.errors == 0
+        return len(queries)
+
+    from django.utils import timezone
+
+    from klachtroute.notifications.models import DigestSent
+
+    DigestSent.objects.create(week="2026-W14", sent_at=timezone.now())  # this week's is out
+    register(5)
+    with_5 = marking_queries(dt.date(2026, 4, 1))
+    assert Event.objects.filter(kind="deadline_missed").count() == 5 * 3
+    # (SQLite splits an insert of more than about 90 events in two; PostgreSQL does not.)
+    register(20)
+    assert marking_queries(dt.date(2026, 4, 2)) == with_5
+    assert Event.objects.filter(kind="deadline_missed").count() == 25 * 3
+    assert history_verify_result().ok
