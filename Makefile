@@ -45,5 +45,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks on a database of their own (never the suite): see README, "Benchmarks".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/klachtroute_bench
+BENCH_COMPLAINTS ?= 100000
+bench: install messages
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py --complaints $(BENCH_COMPLAINTS) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var

@@ -59,6 +59,9 @@ HISTORY_CHECKPOINT_FILE = Path(
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# watch_deadlines verifies every history and moves the checkpoint at most this often (a
+# full walk of a large archive takes a minute); verify_history always does.
+HISTORY_VERIFY_EVERY_MINUTES = int(os.environ.get("HISTORY_VERIFY_EVERY_MINUTES", "60"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -20,8 +20,10 @@ from ninja import Header, NinjaAPI, P, Path, Query, Status
 from klachtroute.cases.actions import ACTIONS, action_form, action_perform
 from klachtroute.cases.models import Complaint, RespondentType
 from klachtroute.cases.selectors import (
+    WorklistKey,
     complaint_get_visible,
     complaint_get_visible_or_404,
+    complaints_after,
     complaints_worklist,
 )
 from klachtroute.cases.services import complaint_register
@@ -44,6 +46,8 @@ from .schemas import (
     ComplaintOut,
     ErrorOut,
     ValidationErrorOut,
+    cursor_decode,
+    cursor_encode,
 )
 
 User = get_user_model()
@@ -171,16 +175,20 @@ def complaint_get_visible_by_token(user, token: uuid.UUID) -> Complaint | None:
     "/complaints",
     response={200: ComplaintListOut, **COMMON_ERRORS},
     url_name="complaint_list",
-    summary="The complaints the caller may see, nearest deadline first",
+    summary="The complaints the caller may see, nearest deadline first, paged by cursor",
 )
 def complaint_list(request, filters: Query[ComplaintListQuery]):
     user = request.auth_user
     qs = complaints_worklist(user=user, state=filters.state or "")
-    page = list(qs[filters.offset : filters.offset + filters.limit])
+    if filters.cursor:
+        qs = complaints_after(qs, cursor_decode(filters.cursor))
+    # One row more than asked tells whether there is a next page, without counting.
+    rows = list(qs[: filters.limit + 1])
+    page = rows[: filters.limit]
+    more = len(rows) > filters.limit
     return {
-        "count": qs.count(),
         "limit": filters.limit,
-        "offset": filters.offset,
+        "next_cursor": cursor_encode(WorklistKey.of(page[-1])) if more else None,
         "items": page,
     }
 

@@ -5,7 +5,10 @@ dates); checks that need the database (does the course exist?) are in the views,
 and the rules of the procedure stay in the services.
 """
 
+import base64
+import binascii
 import datetime as dt
+import json
 from typing import Annotated, Literal
 
 import phonenumbers
@@ -19,6 +22,7 @@ from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StrictBoo
 from klachtroute.cases.actions import ACTIONS
 from klachtroute.cases.deadlines import deadline_state, deadline_states, deadlines_by_key
 from klachtroute.cases.models import Channel, RespondentType
+from klachtroute.cases.selectors import WorklistKey
 from klachtroute.cases.workflow import State, actions_for
 
 # Largest value of a 32-bit database integer: a bigger id would make PostgreSQL fail.
@@ -138,10 +142,45 @@ class ComplaintIn(InputSchema):
     settled_on_the_spot: StrictBool = False
 
 
+def cursor_encode(key: WorklistKey) -> str:
+    """An opaque cursor: the position of the last complaint of a page in the list's order."""
+    raw = json.dumps(
+        [key.next_due.isoformat() if key.next_due else None, key.received_at.isoformat(), key.id]
+    )
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str) -> WorklistKey:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        due, received, pk = json.loads(raw)
+        key = WorklistKey(
+            dt.date.fromisoformat(due) if due is not None else None,
+            dt.datetime.fromisoformat(received),
+            int(pk),
+        )
+        if key.received_at.tzinfo is None or not 1 <= key.id <= MAX_ID:
+            raise ValueError
+    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
+        raise ValueError(
+            _("Deze cursor is ongeldig: gebruik de waarde 'next_cursor' van de vorige pagina.")
+        ) from None
+    return key
+
+
+def _cursor(value: str) -> str:
+    cursor_decode(value)
+    return value
+
+
 class ComplaintListQuery(Schema):
     state: StateCode | None = None
     limit: int = Field(25, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=MAX_ID)
+    cursor: Annotated[str, AfterValidator(_cursor)] | None = Field(
+        None,
+        max_length=200,
+        description="The next_cursor of the previous page; empty for the first page.",
+    )
 
 
 # Responses ----------------------------------------------------------------------------
@@ -547,9 +586,10 @@ class ComplaintSummaryOut(_ComplaintBase):
 
 
 class ComplaintListOut(Schema):
-    count: int
     limit: int
-    offset: int
+    next_cursor: str | None = Field(
+        description="Pass as cursor for the next page; null on the last page."
+    )
     items: list[ComplaintSummaryOut]
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klachtroute.organisation.models import Course
 
+from .selectors import worklist_handler_choices
 from .workflow import State
 
 User = get_user_model()
@@ -24,15 +25,14 @@ class WorklistFilterForm(forms.Form):
     handler = forms.ModelChoiceField(
         label=_("Behandelaar"), required=False, queryset=User.objects.none(), empty_label=_("Alle")
     )
+    overdue = forms.BooleanField(label=_("Alleen met verstreken termijn"), required=False)
 
     def __init__(self, *args, show_handler: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("Alle"))] + list(State.choices)
         self.fields["course"].queryset = Course.objects.order_by("name")
         if show_handler:
-            self.fields["handler"].queryset = User.objects.filter(
-                is_active=True, complaints_handled__isnull=False
-            ).distinct()
+            self.fields["handler"].queryset = worklist_handler_choices()
         else:
             del self.fields["handler"]
 
@@ -49,4 +49,5 @@ class WorklistFilterForm(forms.Form):
             "course_id": course.pk if course else None,
             "handler_id": handler.pk if handler else None,
             "query": data.get("q") or "",
+            "overdue": bool(data.get("overdue")),
         }

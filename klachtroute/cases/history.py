@@ -29,8 +29,22 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Complaint, Event, event_chain_hash
+from .models import Complaint, Event, event_chain_hash, event_content_hash
 
+EVENT_FIELDS = (
+    "pk",
+    "complaint_id",
+    "at",
+    "actor_id",
+    "actor_label",
+    "kind",
+    "summary",
+    "before",
+    "after",
+    "content_hash",
+    "chain_hash",
+    "redacted_at",
+)
 CHECKPOINT_FORMAT = "klachtroute-history-checkpoint/1"
 
 
@@ -67,12 +81,22 @@ class VerifyResult:
         return not self.problems
 
 
-def _first_break(event: Event, *, number: str, previous_chain: str) -> str:
+def _first_break(event, *, number: str, previous_chain: str) -> str:
     """Why this event breaks the chain, or "" when it is sound."""
     if not event.content_hash or not event.chain_hash:
         return "no hash stored"
     if event.redacted_at is None:
-        if event.content_hash_compute(complaint_number=number) != event.content_hash:
+        content = event_content_hash(
+            complaint_number=number,
+            at=event.at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            kind=event.kind,
+            summary=event.summary,
+            before=event.before,
+            after=event.after,
+        )
+        if content != event.content_hash:
             return (
                 "content changed: its keyed content hash does not match (edited, "
                 "re-hashed or not, by someone without the history key)"
@@ -160,6 +184,8 @@ def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None)
     )
     if complaint_ids is not None:
         events = events.filter(complaint_id__in=complaint_ids)
+    # Plain rows, not model instances: the walk costs the hashing, not building objects.
+    events = events.values_list(*EVENT_FIELDS, "complaint_number", named=True)
     problems: list[Problem] = []
     heads: dict[str, tuple[int, str]] = {}
     event_count = 0
@@ -168,7 +194,7 @@ def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None)
     count = 0
     previous_chain = ""
     broken = False
-    last: Event | None = None
+    last = None  # the last sound event (a row of EVENT_FIELDS)
 
     def close_complaint() -> None:
         if current_id is None:
@@ -257,6 +283,21 @@ def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None)
 def history_verify(*, complaint_ids=None) -> list[Problem]:
     """The first broken link per complaint; an empty list means every history is intact."""
     return history_verify_result(complaint_ids=complaint_ids).problems
+
+
+def history_check_due(*, path: Path | None = None) -> bool:
+    """Whether the periodic job should walk the histories again: no checkpoint yet, or the
+    last one is older than HISTORY_VERIFY_EVERY_MINUTES (a checkpoint that does not verify
+    is due at once, so that the walk reports it)."""
+    try:
+        checkpoint = checkpoint_read(path)
+    except CheckpointError:
+        return True
+    if checkpoint is None:
+        return True
+    written = datetime.fromisoformat(checkpoint["written_at"])
+    age = timezone.now() - written
+    return age.total_seconds() >= 60 * settings.HISTORY_VERIFY_EVERY_MINUTES
 
 
 def history_checkpoint(*, path: Path | None = None) -> VerifyResult:

@@ -69,6 +69,16 @@ class ComplaintCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+# The order of the worklist and the API list, and the indexes that serve it. An ascending
+# index keeps NULLs last on PostgreSQL (SQLite cannot say so in an index, only in a query).
+WORKLIST_ORDER = (
+    models.F("next_due").asc(nulls_last=True),
+    models.F("received_at").desc(),
+    models.F("id").desc(),
+)
+_WORKLIST_INDEX = ("next_due", models.F("received_at").desc(), models.F("id").desc())
+
+
 class Complaint(models.Model):
     number = models.CharField(_("klachtnummer"), max_length=20, unique=True, editable=False)
     state = models.CharField(_("status"), max_length=30, choices=State.choices, default=State.NEW)
@@ -224,7 +234,14 @@ class Complaint(models.Model):
         verbose_name = _("klacht")
         verbose_name_plural = _("klachten")
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["state", "next_due"])]
+        # The worklist and the API list: nearest deadline first (none last), then the newest;
+        # alone and under each of their filters (state, course, handler).
+        indexes = [
+            models.Index(*_WORKLIST_INDEX, name="complaint_worklist"),
+            models.Index("state", *_WORKLIST_INDEX, name="complaint_worklist_state"),
+            models.Index("course", *_WORKLIST_INDEX, name="complaint_worklist_course"),
+            models.Index("handler", *_WORKLIST_INDEX, name="complaint_worklist_handler"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -590,11 +607,21 @@ class DeadlineNotice(models.Model):
     due = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A missed deadline is told to the directors in the watcher's next message (False until
+    # then); a reminder needs no such message (True).
+    directors_told = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["complaint", "deadline", "due", "kind"], name="one_notice_per_deadline"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind"],
+                condition=models.Q(directors_told=False),
+                name="notice_untold",
             )
         ]
 

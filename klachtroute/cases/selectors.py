@@ -1,6 +1,8 @@
 """Reads of complaints. `complaints_visible_to` is the one place that decides who sees what."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
@@ -11,7 +13,7 @@ from klachtroute.procedures.definition import Category
 from klachtroute.procedures.models import ProcedureVersion
 
 from .deadlines import watched_overdue
-from .models import Complaint
+from .models import WORKLIST_ORDER, Complaint
 from .workflow import State
 
 User = get_user_model()
@@ -86,9 +88,15 @@ def complaints_worklist(
     course_id: int | None = None,
     handler_id: int | None = None,
     query: str = "",
+    overdue: bool = False,
 ) -> QuerySet[Complaint]:
-    """The worklist: nearest deadline first; complaints without an open deadline last."""
+    """The worklist: nearest deadline first; complaints without an open deadline last.
+    `overdue`: only those with a deadline that passed and is still to be met."""
     qs = complaints_visible_to(user).select_related("course", "handler")
+    if overdue:
+        from django.utils import timezone
+
+        qs = qs.filter(watched_overdue(timezone.localdate()))
     if state:
         qs = qs.filter(state=state)
     if course_id:
@@ -98,9 +106,99 @@ def complaints_worklist(
     if query:
         query = query.strip()
         qs = qs.filter(Q(number__icontains=query) | Q(complainant_name__icontains=query))
-    from django.db.models import F
+    return qs.order_by(*WORKLIST_ORDER)
 
-    return qs.order_by(F("next_due").asc(nulls_last=True), "-received_at", "-id")
+
+def worklist_handler_choices() -> QuerySet:
+    """The people the worklist can be filtered on: everyone who may handle a complaint under
+    some procedure (trainers, staff members, directors), read from the people table alone."""
+    return User.objects.filter(
+        Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True), is_active=True
+    ).order_by("first_name", "last_name", "username")
+
+
+@dataclass
+class WorklistPage:
+    """One page of a list whose total is counted only up to `cap`: beyond it the page says
+    "more than cap" and pages on by "next" without a total."""
+
+    object_list: list
+    number: int
+    per_page: int
+    count: int  # exact when not `capped`, else cap
+    capped: bool
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.capped:
+            return None
+        return max(1, -(-self.count // self.per_page))
+
+
+def page_capped(qs: QuerySet, *, number, per_page: int, cap: int) -> WorklistPage:
+    """Two queries whatever the size of the list: a count that stops at `cap` + 1 rows
+    (COUNT over a LIMIT subquery), and the rows of the page plus one to know if there is a
+    next. A page number past the end shows the last page when the total is known."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    counted = qs.order_by()[: cap + 1].count()
+    capped = counted > cap
+    if not capped:
+        last = max(1, -(-counted // per_page))
+        number = min(number, last)
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    return WorklistPage(
+        object_list=rows[:per_page],
+        number=number,
+        per_page=per_page,
+        count=min(counted, cap),
+        capped=capped,
+        has_next=len(rows) > per_page,
+    )
+
+
+@dataclass(frozen=True)
+class WorklistKey:
+    """Where a complaint stands in the worklist's order: the key of keyset paging."""
+
+    next_due: "date | None"
+    received_at: "datetime"
+    id: int
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> "WorklistKey":
+        return cls(complaint.next_due, complaint.received_at, complaint.pk)
+
+
+def complaints_after(qs: QuerySet[Complaint], key: WorklistKey) -> QuerySet[Complaint]:
+    """Of a worklist (`complaints_worklist`), the complaints after `key` in its order
+    (nearest deadline first, none last; then the newest): any page costs what the first
+    costs, because the index of the order is entered at the key, not counted through."""
+    # `received_at <= key` is implied by the rest; said alone it lets the index start there.
+    later = Q(received_at__lte=key.received_at) & (
+        Q(received_at__lt=key.received_at) | Q(id__lt=key.id)
+    )
+    if key.next_due is None:
+        return qs.filter(Q(next_due__isnull=True) & later)
+    return qs.filter(
+        Q(next_due__gt=key.next_due) | Q(next_due__isnull=True) | (Q(next_due=key.next_due) & later)
+    )
 
 
 def handlers_eligible(*, complaint: Complaint) -> QuerySet:

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -31,10 +30,13 @@ from .selectors import (
     complaints_earlier_of_complainant,
     complaints_visible_to,
     complaints_worklist,
+    page_capped,
 )
 from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_for
 
 PAGE_SIZE = 25
+# The worklist counts up to this many complaints exactly; beyond it it says "more than".
+COUNT_CAP = 1000
 
 
 def _complaint_or_404(request: HttpRequest, number: str) -> Complaint:
@@ -47,7 +49,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
     sees_all = request.user.sees_all_complaints
     form = WorklistFilterForm(request.GET or None, show_handler=sees_all)
     complaints = complaints_worklist(user=request.user, **form.filters())
-    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = page_capped(
+        complaints, number=request.GET.get("pagina"), per_page=PAGE_SIZE, cap=COUNT_CAP
+    )
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(

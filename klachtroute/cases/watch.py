@@ -12,6 +12,13 @@ date and kind) in the same transaction as its message, and the weekly digest cla
 either sees the row or gets an IntegrityError (on PostgreSQL it waits for the first run's
 transaction), and then does nothing. A due date that moves (an extension) is a new key, so
 the new date gets its own reminder and, if it passes too, its own mark.
+
+However large the archive, a run reads only the complaints that need something (the
+candidates are found in SQL: a deadline in the window or passed, and no notice yet), a
+batch at a time, and commits each batch of missed marks in a transaction of its own. The
+directors are told of every missed deadline no director was told of yet in one message
+(the count, the most overdue by name and a link to the worklist of late complaints), in
+the transaction that marks them told: a run that stopped halfway is told of by the next.
 """
 
 import logging
@@ -19,21 +26,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from klachtroute.deadlines import WorkCalendar, working_days_left
+from klachtroute.deadlines import WorkCalendar, add_working_days, working_days_left
 from klachtroute.notifications.models import DigestSent
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.procedures.models import ProcedureVersion
 
-from .deadlines import KINDS_BY_KEY, DeadlineState, deadlines_watched, watched_due_from
-from .events import event_record
+from .deadlines import KINDS, KINDS_BY_KEY, DeadlineState, Kind, deadlines_watched
+from .events import events_record_many
 from .models import Complaint, DeadlineNotice
 from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
-from .services.common import directors, respondent_people, secretariat, tell_user
+from .services.common import directors, respondent_people, secretariat, site_url, tell_user
 from .workflow import EventKind, State
 
 logger = logging.getLogger(__name__)
@@ -84,10 +92,20 @@ def _notice_claim(*, complaint: Complaint, deadline: DeadlineState, kind: str) -
         return False
     try:
         with transaction.atomic():
-            DeadlineNotice.objects.create(**fields)
+            DeadlineNotice.objects.create(
+                **fields, directors_told=kind != DeadlineNotice.Kind.MISSED
+            )
     except IntegrityError:
         return False
     return True
+
+
+# How many complaints one transaction of the watcher handles: a backlog is worked off in
+# short transactions, and the complaints in memory are at most one batch.
+BATCH = 200
+# The most urgent complaints a notice or digest to a director names; the rest are counted
+# and found through the link to the worklist.
+NOTICE_ITEMS = 20
 
 
 def _open_complaints():
@@ -96,92 +114,192 @@ def _open_complaints():
     )
 
 
+def _not_noticed(kind: Kind, notice: str) -> Exists:
+    """No notice of this kind given yet for the complaint's present due date of `kind`."""
+    return ~Exists(
+        DeadlineNotice.objects.filter(
+            complaint=OuterRef("pk"), deadline=kind.key, due=OuterRef(kind.due_field), kind=notice
+        )
+    )
+
+
+def _in_batches(candidates: Q):
+    """The complaints matching `candidates`, a batch at a time in the order of their id:
+    one query per batch, and never more than one batch in memory."""
+    last = 0
+    while True:
+        batch = list(_open_complaints().filter(candidates, pk__gt=last).order_by("pk")[:BATCH])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def _reminder_horizon(today: date, calendar: WorkCalendar) -> date:
+    """The first day too far ahead for any procedure version's reminder."""
+    ahead = max(
+        (
+            v.spec.reminder_working_days
+            for v in ProcedureVersion.objects.only("pk", "label", "effective_from", "definition")
+        ),
+        default=0,
+    )
+    return add_working_days(today, ahead + 1, calendar)
+
+
 def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
     """Remind of each open deadline `reminder_working_days` working days before it (and on
     the day itself at the latest), once per complaint, deadline and due date.
 
-    Returns (reminders sent, errors).
+    Only the complaints with a deadline in the reminder window and no reminder for it yet
+    are read, a batch at a time. Returns (reminders sent, errors).
     """
     sent = errors = 0
-    candidates = _open_complaints().filter(watched_due_from(today)).order_by("pk")
-    for complaint in candidates:
-        ahead = complaint.procedure_version.spec.reminder_working_days
-        for deadline in deadlines_watched(complaint, today):
-            if deadline.due < today:
-                continue
-            days_left = working_days_left(today, deadline.due, calendar)
-            if days_left > ahead:
-                continue
-            try:
-                with transaction.atomic():
-                    if not _notice_claim(
-                        complaint=complaint, deadline=deadline, kind=DeadlineNotice.Kind.REMINDER
-                    ):
-                        continue
-                    for person in deadline_recipients(complaint, deadline.key):
-                        tell_user(
-                            complaint,
-                            person,
-                            "deadline_reminder",
-                            deadline_label=deadline.kind.notice_label,
-                            due=deadline.due,
-                            days_left=days_left,
-                        )
-                sent += 1
-            except Exception:
-                errors += 1
-                logger.exception(
-                    "Reminder of %s for complaint %s failed", deadline.key, complaint.number
-                )
+    horizon = _reminder_horizon(today, calendar)
+    candidates = Q(pk__in=[])
+    for kind in KINDS:
+        window = {f"{kind.due_field}__gte": today, f"{kind.due_field}__lt": horizon}
+        candidates |= (
+            kind.watched() & Q(**window) & Q(_not_noticed(kind, DeadlineNotice.Kind.REMINDER))
+        )
+    for batch in _in_batches(candidates):
+        for complaint in batch:
+            ahead = complaint.procedure_version.spec.reminder_working_days
+            for deadline in deadlines_watched(complaint, today):
+                if deadline.due < today:
+                    continue
+                days_left = working_days_left(today, deadline.due, calendar)
+                if days_left > ahead:
+                    continue
+                try:
+                    with transaction.atomic():
+                        if not _notice_claim(
+                            complaint=complaint,
+                            deadline=deadline,
+                            kind=DeadlineNotice.Kind.REMINDER,
+                        ):
+                            continue
+                        for person in deadline_recipients(complaint, deadline.key):
+                            tell_user(
+                                complaint,
+                                person,
+                                "deadline_reminder",
+                                deadline_label=deadline.kind.notice_label,
+                                due=deadline.due,
+                                days_left=days_left,
+                            )
+                    sent += 1
+                except Exception:
+                    errors += 1
+                    logger.exception(
+                        "Reminder of %s for complaint %s failed", deadline.key, complaint.number
+                    )
     return sent, errors
 
 
-@transaction.atomic
-def missed_deadlines_mark(*, today: date) -> int:
-    """Mark each deadline that passed unmet (an event in the complaint's history, once per
-    complaint, deadline and due date) and tell every director, in one message, which
-    complaints became overdue since the last run (LSR-7b). Returns the number marked.
-
-    One transaction: the marks and the directors' message stand or fall together.
-    """
-    newly: dict[int, Complaint] = {}
-    missed: list[dict] = []
-    overdue = complaints_overdue(today=today).select_related(
-        "procedure_version__procedure", "respondent"
-    )
-    for complaint in overdue.order_by("pk"):
-        for deadline in deadlines_watched(complaint, today):
-            if deadline.due >= today:
-                continue
-            if not _notice_claim(
-                complaint=complaint, deadline=deadline, kind=DeadlineNotice.Kind.MISSED
-            ):
-                continue
-            event_record(
-                complaint=complaint,
-                actor=None,
-                kind=EventKind.DEADLINE_MISSED,
-                summary=_("Termijn verstreken: %(deadline)s (uiterlijk %(due)s).")
-                % {
+def _missed_mark_batch(batch: list[Complaint], today: date) -> int:
+    """Mark the missed deadlines of one batch of complaints in one transaction and a few
+    queries: the complaints are read again under their lock, the notices already given are
+    read at once, and the new notices and history events are inserted at once."""
+    with transaction.atomic():
+        locked = list(
+            _open_complaints()
+            .select_for_update(of=("self",))
+            .filter(pk__in=[c.pk for c in batch])
+            .order_by("pk")
+        )
+        given = set(
+            DeadlineNotice.objects.filter(
+                complaint__in=locked, kind=DeadlineNotice.Kind.MISSED
+            ).values_list("complaint_id", "deadline", "due")
+        )
+        notices, events = [], []
+        for complaint in locked:
+            for deadline in deadlines_watched(complaint, today):
+                if deadline.due >= today or (complaint.pk, deadline.key, deadline.due) in given:
+                    continue
+                notices.append(
+                    DeadlineNotice(
+                        complaint=complaint,
+                        deadline=deadline.key,
+                        due=deadline.due,
+                        kind=DeadlineNotice.Kind.MISSED,
+                        directors_told=False,
+                    )
+                )
+                summary = _("Termijn verstreken: %(deadline)s (uiterlijk %(due)s).") % {
                     "deadline": deadline.kind.notice_label,
                     "due": deadline.due.strftime("%d-%m-%Y"),
-                },
-                after={"deadline": deadline.key, "due": deadline.due.isoformat()},
-            )
-            newly[complaint.pk] = complaint
-            missed.append(
-                {
-                    "complaint": complaint,
-                    "deadline_label": deadline.kind.notice_label,
-                    "due": deadline.due,
                 }
+                after = {"deadline": deadline.key, "due": deadline.due.isoformat()}
+                events.append((complaint, EventKind.DEADLINE_MISSED, summary, after))
+        DeadlineNotice.objects.bulk_create(notices)
+        events_record_many(items=events)
+    return len(notices)
+
+
+def overdue_link() -> str:
+    """The worklist of the complaints that are late, for the directors' messages."""
+    return site_url(reverse("cases:worklist") + "?overdue=on")
+
+
+@transaction.atomic
+def directors_tell_missed() -> int:
+    """Tell every director, in one message, of the deadlines marked missed that no director
+    was told of yet: how many, the most urgent (the longest overdue) by name, and a link to
+    the full list. The message and the "told" marks stand or fall together, so a run that
+    stopped halfway is told of by the next. Returns the number of deadlines told of."""
+    untold = DeadlineNotice.objects.filter(kind=DeadlineNotice.Kind.MISSED, directors_told=False)
+    # Lock them: a run at the same moment waits here and then finds them told.
+    locked = list(untold.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not locked:
+        return 0
+    untold = untold.filter(pk__lte=locked[-1])
+    count = len(locked)
+    first = list(
+        untold.select_related("complaint__handler").order_by("due", "complaint__number", "id")[
+            :NOTICE_ITEMS
+        ]
+    )
+    missed = [
+        {
+            "complaint": notice.complaint,
+            "deadline_label": KINDS_BY_KEY[notice.deadline].notice_label,
+            "due": notice.due,
+        }
+        for notice in first
+    ]
+    complaints = untold.values("complaint").distinct().count()
+    for person in directors():
+        if person.email:
+            tell_user(
+                None,
+                person,
+                "deadlines_overdue",
+                overdue_count=complaints,
+                missed=missed,
+                missed_count=count,
+                more=count - len(missed),
+                full_list=overdue_link(),
             )
-    if newly:
-        complaints = sorted(newly.values(), key=lambda c: c.number)
-        for person in directors():
-            if person.email:
-                tell_user(None, person, "deadlines_overdue", overdue=complaints, missed=missed)
-    return len(missed)
+    untold.update(directors_told=True)
+    return count
+
+
+def missed_deadlines_mark(*, today: date) -> int:
+    """Mark each deadline that passed unmet (an event in the complaint's history, once per
+    complaint, deadline and due date), in transactions of one batch of complaints each, and
+    then tell every director in one message (LSR-7b). Returns the number marked."""
+    candidates = Q(pk__in=[])
+    for kind in KINDS:
+        candidates |= (
+            kind.watched()
+            & Q(**{f"{kind.due_field}__lt": today})
+            & Q(_not_noticed(kind, DeadlineNotice.Kind.MISSED))
+        )
+    marked = sum(_missed_mark_batch(batch, today) for batch in _in_batches(candidates))
+    directors_tell_missed()
+    return marked
 
 
 def _no_agreement_due(today: date) -> Q:
@@ -202,7 +320,7 @@ def no_agreement_start(*, today: date) -> tuple[int, int]:
     errors)."""
     started = errors = 0
     due = _no_agreement_due(today)
-    for complaint in Complaint.objects.filter(due).order_by("pk").values_list("pk", flat=True):
+    for complaint in _ids_in_batches(Complaint.objects.filter(due)):
         try:
             with transaction.atomic():
                 # Checked again under the lock: another run, or an extension, may have won.
@@ -215,6 +333,16 @@ def no_agreement_start(*, today: date) -> tuple[int, int]:
             errors += 1
             logger.exception("No-agreement for complaint %s failed", complaint)
     return started, errors
+
+
+def _ids_in_batches(qs):
+    last = 0
+    while True:
+        ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            return
+        yield from ids
+        last = ids[-1]
 
 
 def iso_week(day: date) -> str:
@@ -238,14 +366,15 @@ def weekly_digest_send(*, today: date) -> bool:
     monday = today - timedelta(days=today.weekday())
     period_start, period_end = monday - timedelta(days=7), monday - timedelta(days=1)
     zone = timezone.get_current_timezone()
-    new = list(
-        complaints_received_between(
-            start=datetime.combine(period_start, time.min, tzinfo=zone),
-            end=datetime.combine(monday, time.min, tzinfo=zone),
-        )
+    received = complaints_received_between(
+        start=datetime.combine(period_start, time.min, tzinfo=zone),
+        end=datetime.combine(monday, time.min, tzinfo=zone),
     )
+    overdue = complaints_overdue(today=today)
+    # Counts, and the first items by name: the digest stays readable however many there are.
+    new_count, overdue_count = received.count(), overdue.count()
+    new, overdue_first = list(received[:NOTICE_ITEMS]), list(overdue[:NOTICE_ITEMS])
     open_count = Complaint.objects.filter(state__in=State.open_states()).count()
-    overdue = list(complaints_overdue(today=today))
     for person in directors():
         if person.email:
             tell_user(
@@ -255,8 +384,14 @@ def weekly_digest_send(*, today: date) -> bool:
                 period_start=period_start,
                 period_end=period_end,
                 new=new,
+                new_count=new_count,
+                new_more=new_count - len(new),
                 open_count=open_count,
-                overdue=overdue,
+                overdue=overdue_first,
+                overdue_count=overdue_count,
+                overdue_more=overdue_count - len(overdue_first),
+                full_list=overdue_link(),
+                worklist=site_url(reverse("cases:worklist")),
             )
     return True
 

@@ -249,7 +249,7 @@ def test_list_shows_only_visible_complaints(organisation, secretariat, trainers,
     _register(channel="post", actor=secretariat)
 
     everything = api_as(secretariat).get("/complaints").json()
-    assert everything["count"] == 2
+    assert len(everything["items"]) == 2 and everything["next_cursor"] is None
     assert {c["number"] for c in everything["items"]} == set(
         Complaint.objects.values_list("number", flat=True)
     )
@@ -258,7 +258,7 @@ def test_list_shows_only_visible_complaints(organisation, secretariat, trainers,
     assert [c["number"] for c in handler["items"]] == [assigned.number]
 
     uninvolved = api_as(trainers[0]).get("/complaints").json()
-    assert (uninvolved["count"], uninvolved["items"]) == (0, [])
+    assert (uninvolved["next_cursor"], uninvolved["items"]) == (None, [])
 
 
 def test_list_filters_by_state_and_paginates(organisation, secretariat, course, api_as):
@@ -268,19 +268,81 @@ def test_list_filters_by_state_and_paginates(organisation, secretariat, course, 
     client = api_as(secretariat)
 
     new = client.get("/complaints", state="new").json()
-    assert new["count"] == 1
-    assert new["items"][0]["state"] == "new"
+    assert [c["state"] for c in new["items"]] == ["new"]
 
-    page = client.get("/complaints", state="in_progress", limit=2, offset=2).json()
-    assert (page["count"], page["limit"], page["offset"], len(page["items"])) == (3, 2, 2, 1)
+    first = client.get("/complaints", state="in_progress", limit=2).json()
+    assert (first["limit"], len(first["items"])) == (2, 2) and first["next_cursor"]
+    page = client.get("/complaints", state="in_progress", limit=2, cursor=first["next_cursor"])
+    page = page.json()
+    assert (page["limit"], len(page["items"]), page["next_cursor"]) == (2, 1, None)
     assert set(page["items"][0]["deadlines"]) == DEADLINE_KEYS
+    assert not {c["number"] for c in first["items"]} & {c["number"] for c in page["items"]}
+
+
+def test_list_pages_by_cursor_through_every_complaint_once_in_worklist_order(
+    organisation, secretariat, trainers, course, api_as
+):
+    """Keyset paging: equal due dates and equal times of receipt, and complaints without a
+    deadline, are each met exactly once, in the order of the worklist."""
+    from klachtroute.cases.selectors import complaints_worklist
+
+    same_moment = dt.datetime(2026, 4, 20, 9, 0, tzinfo=AMS)
+    for i in range(7):
+        complaint = _register(course=course)
+        Complaint.objects.filter(pk=complaint.pk).update(
+            received_at=same_moment if i % 2 else complaint.received_at,
+            next_due=None if i % 3 == 0 else dt.date(2030, 1, 1 + i % 2),
+        )
+    client = api_as(secretariat)
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/complaints", **params).json()
+        seen += [c["number"] for c in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    expected = list(complaints_worklist(user=secretariat).values_list("number", flat=True))
+    assert seen == expected and len(expected) == 7
+
+
+def test_list_refuses_a_cursor_it_did_not_give(organisation, secretariat, api_as):
+    response = api_as(secretariat).get("/complaints", cursor="not-a-cursor")
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "cursor" and "next_cursor" in error["message"]
 
 
 @pytest.mark.parametrize(
     "params, field",
-    [({"state": "lost"}, "state"), ({"limit": 0}, "limit"), ({"offset": -1}, "offset")],
+    [({"state": "lost"}, "state"), ({"limit": 0}, "limit"), ({"cursor": "x" * 201}, "cursor")],
 )
 def test_list_refuses_bad_query_parameters(organisation, secretariat, api_as, params, field):
     response = api_as(secretariat).get("/complaints", **params)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == field
+
+
+def test_list_makes_as_many_queries_for_40_complaints_as_for_5_on_any_page(
+    organisation, secretariat, trainers, course, api_as
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(client, **params) -> tuple[int, str | None]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/complaints", limit=2, **params)
+        assert response.status_code == 200
+        return len(captured), response.json()["next_cursor"]
+
+    for _ in range(5):
+        _register(course=course)  # to trainers[2]
+    clients = [api_as(secretariat), api_as(trainers[2])]
+    for client in clients:  # the token's first use is recorded once
+        client.get("/complaints")
+    first_5 = [queries(client)[0] for client in clients]
+    next_5 = [queries(client, cursor=queries(client)[1])[0] for client in clients]
+    for _ in range(35):
+        _register(course=course)
+    assert [queries(client)[0] for client in clients] == first_5
+    assert [queries(client, cursor=queries(client)[1])[0] for client in clients] == next_5

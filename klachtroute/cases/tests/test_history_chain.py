@@ -12,8 +12,10 @@ import hmac
 import importlib
 import json
 import threading
+from io import StringIO
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
@@ -369,3 +371,19 @@ def test_concurrent_writers_to_one_complaint_keep_a_single_chain(organisation, c
     assert errors == []
     assert Event.objects.filter(kind="parallel").count() == writers * rounds
     assert history_verify() == []
+
+
+def test_watch_deadlines_walks_the_histories_at_most_once_per_interval(
+    histories, history_checkpoint_file, settings
+):
+    settings.HISTORY_VERIFY_EVERY_MINUTES = 60
+    with time_machine.travel(dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        call_command("watch_deadlines", stdout=StringIO())
+        written = history_checkpoint_file.stat().st_mtime_ns
+    Event.objects.filter(pk=events_of(histories[0])[0].pk).update(summary="Anders.")
+    with time_machine.travel(dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC), tick=False):
+        call_command("watch_deadlines", stdout=StringIO())  # the last walk is recent
+    assert history_checkpoint_file.stat().st_mtime_ns == written
+    with time_machine.travel(dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(CommandError, match="History tampered with in 1 complaints"):
+            call_command("watch_deadlines", stdout=StringIO())

@@ -312,3 +312,31 @@ def test_lsr_6h_record_shows_a_complaint_settled_on_the_spot(login, organisation
     assert "gehaald" in html  # the settlement deadline was met
     assert "vervallen" in html  # the acknowledgement was not needed
     assert "Behandelaar aanwijzen" not in html  # no actions on a settled complaint
+
+
+def _queries_for(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_record_page_makes_as_many_queries_with_40_complaints_and_a_longer_history_as_with_5(
+    login, posted_complaint, complaints_bulk, secretariat
+):
+    from klachtroute.cases.events import event_record
+
+    complaints_bulk(4, start=101)
+    client = login(secretariat)
+    url = record(posted_complaint.number)
+    with_5 = _queries_for(client, url)
+    complaints_bulk(35, start=201)
+    for i in range(10):
+        event_record(
+            complaint=posted_complaint, actor=secretariat, kind="note", summary=f"Notitie {i}."
+        )
+    assert Complaint.objects.count() == 40
+    assert _queries_for(client, url) == with_5

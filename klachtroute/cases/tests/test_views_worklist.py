@@ -204,3 +204,60 @@ def test_days_left_uses_the_organisations_closing_days():
     with time_machine.travel(dt.datetime(2026, 3, 11, 12, tzinfo=AMS), tick=False):
         assert days_left(dt.date(2026, 3, 13), closed) == "nog 1 werkdag"
         assert days_left(None, closed) == ""
+
+
+@pytest.mark.parametrize(
+    "role", ["secretariat", "director", "handler", "exam_committee", "staff_member"]
+)
+def test_worklist_of_each_role_makes_as_many_queries_for_40_complaints_as_for_5(
+    login, complaints_bulk, people, role
+):
+    client = login(people[role])
+    complaints_bulk(5, start=1, handler=people["handler"])
+    with_5 = _queries_for_worklist(client)
+    filters = {"state": "new", "course": "", "q": "Klager"}
+    filtered_5 = _queries_for_worklist(client, filters)
+    complaints_bulk(35, start=6, handler=people["handler"])
+    assert _queries_for_worklist(client) == with_5
+    assert _queries_for_worklist(client, filters) == filtered_5
+
+
+def test_worklist_handler_filter_offers_the_people_who_may_handle_without_reading_complaints(
+    login, secretariat, director, trainers
+):
+    from klachtroute.testing.factories import UserFactory
+
+    UserFactory(username="mw", first_name="Mara", last_name="Werk", is_staff_member=True)
+    UserFactory(username="weg", first_name="Wim", last_name="Weg", is_trainer=True, is_active=False)
+    with CaptureQueriesContext(connection) as queries:
+        page = login(secretariat).get(WORKLIST).content.decode()
+    handler_select = page.split('name="handler"')[1].split("</select>")[0]
+    # Trainers, staff members and directors, though none handles a complaint yet.
+    for person in [*trainers, director]:
+        assert person.display_name in handler_select
+    assert "Mara Werk" in handler_select
+    assert "Wim Weg" not in handler_select and secretariat.display_name not in handler_select
+    people_queries = [
+        q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]
+    ]
+    assert people_queries and not any("cases_complaint" in sql for sql in people_queries)
+
+
+def test_worklist_counts_exactly_up_to_the_cap_and_says_more_than_beyond_it(
+    login, complaints_bulk, secretariat, monkeypatch
+):
+    from klachtroute.cases import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 30)
+    complaints_bulk(30)
+    client = login(secretariat)
+    assert "30 klachten · pagina 1 van 2" in client.get(WORKLIST).content.decode()
+    complaints_bulk(1, start=31)
+    first = client.get(WORKLIST).content.decode()
+    assert "meer dan 30 klachten · pagina 1" in first
+    assert 'href="?pagina=2"' in first
+    second = client.get(WORKLIST, {"pagina": 2})
+    assert len(numbers_on(second)) == 6
+    assert 'rel="next"' not in second.content.decode()
+    with_english = client.get("/en" + WORKLIST).content.decode()
+    assert "more than 30 complaints" in with_english

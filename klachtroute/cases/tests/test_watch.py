@@ -312,3 +312,115 @@ def test_a_run_that_loses_the_race_for_a_notice_sends_nothing_and_carries_on(
     assert report.reminders == 0 and report.errors == 0
     assert not messages("deadline_reminder").exists()
     assert report.digest_sent  # the same run still sent what was due
+
+
+def _overdue_bulk(complaints_bulk, n: int, *, start: int = 1):
+    """`n` open complaints whose settlement was due on consecutive days from 1 March 2026."""
+    made = complaints_bulk(n, start=start)
+    for i, complaint in enumerate(made):
+        due = dt.date(2026, 3, 1) + dt.timedelta(days=(start + i) % 25)
+        Complaint.objects.filter(pk=complaint.pk).update(settle_due=due, next_due=due)
+    return made
+
+
+def test_lsr_7b_overdue_notice_of_a_large_backlog_names_the_20_most_overdue_and_links_the_rest(
+    complaints_bulk, director
+):
+    _overdue_bulk(complaints_bulk, 25)
+    report = deadlines_watch(today=dt.date(2026, 4, 1))
+    assert report.missed == 25
+    told = messages("deadlines_overdue", to=director.email).get()
+    assert told.subject == "25 klachten met een verstreken termijn"
+    by_due = Complaint.objects.order_by("settle_due", "number").values_list("number", flat=True)
+    named = [number for number in by_due if f"- {number}:" in told.body]
+    assert named == list(by_due[:20])
+    assert "- en nog 5 termijnen" in told.body
+    assert "/werk/?overdue=on" in told.body
+
+
+def test_the_directors_are_told_by_the_next_run_when_a_run_stopped_after_marking(
+    complaints_bulk, director, monkeypatch
+):
+    _overdue_bulk(complaints_bulk, 3)
+
+    def fails():
+        raise RuntimeError("the mail queue is down")
+
+    monkeypatch.setattr("klachtroute.cases.watch.directors_tell_missed", fails)
+    first = deadlines_watch(today=dt.date(2026, 4, 1))
+    assert first.errors == 1
+    # The marks of the batch stand, each once, though the message could not be written.
+    assert Event.objects.filter(kind="deadline_missed").count() == 3
+    assert not messages("deadlines_overdue").exists()
+    monkeypatch.undo()
+    second = deadlines_watch(today=dt.date(2026, 4, 1))
+    assert second.missed == 0 and second.errors == 0
+    told = messages("deadlines_overdue", to=director.email).get()
+    assert told.subject == "3 klachten met een verstreken termijn"
+    assert deadlines_watch(today=dt.date(2026, 4, 1)).errors == 0
+    assert messages("deadlines_overdue").count() == 1
+
+
+def test_a_watch_run_makes_as_many_queries_for_40_open_complaints_as_for_5(
+    complaints_bulk, director
+):
+    """Set-based: a sweep reads the complaints that need something, not every open one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def sweep_queries() -> int:
+        deadlines_watch(today=dt.date(2026, 4, 1))  # marks what is new
+        with CaptureQueriesContext(connection) as queries:
+            report = deadlines_watch(today=dt.date(2026, 4, 1))  # nothing due any more
+        assert (report.reminders, report.missed, report.errors) == (0, 0, 0)
+        return len(queries)
+
+    def later(made):
+        for complaint in made:
+            Complaint.objects.filter(pk=complaint.pk).update(
+                settle_due=dt.date(2026, 6, 1), next_due=dt.date(2026, 6, 1)
+            )
+
+    _overdue_bulk(complaints_bulk, 3)
+    later(complaints_bulk(2, start=100))
+    with_5 = sweep_queries()
+    _overdue_bulk(complaints_bulk, 17, start=200)
+    later(complaints_bulk(18, start=300))
+    assert Complaint.objects.count() == 40
+    assert sweep_queries() == with_5
+
+
+def test_marking_a_backlog_takes_as_many_queries_for_25_late_complaints_as_for_5_and_chains(
+    organisation, secretariat, director
+):
+    """Several deadlines missed at once on each complaint: every mark is in its history,
+    chained in order (the history verifies), in a number of queries that does not grow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klachtroute.cases.history import history_verify_result
+
+    def register(n):
+        with time_machine.travel(at(2026, 3, 2), tick=False):
+            for _ in range(n):
+                complaint_register(**complaint_data(channel="post", actor=secretariat))
+
+    def marking_queries(day) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            report = deadlines_watch(today=day)
+        assert report.errors == 0
+        return len(queries)
+
+    from django.utils import timezone
+
+    from klachtroute.notifications.models import DigestSent
+
+    DigestSent.objects.create(week="2026-W14", sent_at=timezone.now())  # this week's is out
+    register(5)
+    with_5 = marking_queries(dt.date(2026, 4, 1))
+    assert Event.objects.filter(kind="deadline_missed").count() == 5 * 3
+    # (SQLite splits an insert of more than about 90 events in two; PostgreSQL does not.)
+    register(20)
+    assert marking_queries(dt.date(2026, 4, 2)) == with_5
+    assert Event.objects.filter(kind="deadline_missed").count() == 25 * 3
+    assert history_verify_result().ok

@@ -618,6 +618,7 @@ def test_lsr_7b_overdue_notice_lists_each_complaint_with_handler_and_date(
             "link": None,
             "recipient_name": "Dirk Directeur",
             "overdue": [about_tom],
+            "overdue_count": 1,
         },
     )
     assert_tidy("deadlines_overdue", subject, body)
@@ -640,8 +641,10 @@ def test_lsr_7a_weekly_digest_counts_new_open_and_overdue(about_tom, lsr_organis
             "period_start": dt.date(2026, 2, 23),
             "period_end": dt.date(2026, 3, 1),
             "new": [about_tom],
+            "new_count": 1,
             "open_count": 3,
             "overdue": [],
+            "overdue_count": 0,
         },
     )
     assert_tidy("weekly_digest", subject, body)

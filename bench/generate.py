@@ -1,0 +1,326 @@
+"""A realistic generated archive for the benchmarks: N complaints over five years.
+
+Every shipped procedure (both presets) alternately, 200 trainers, 25 courses, about 10%
+open (the most recent), about eight history events per closed complaint, written through
+bulk inserts with the real keyed hash chain of `klachtroute.cases.models` (so that
+`verify_history` finds every chain sound) and a signed checkpoint at the end.
+
+    python bench/generate.py --complaints 20000      # into the database of DATABASE_URL
+
+It refuses a database that already holds complaints (use a database of its own).
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+BATCH = 2000
+PASSWORD = "bench-wachtwoord-1"  # noqa: S105 (generated test people only)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # A checkpoint of the benchmark's own, per database: never the installation's.
+    database = os.environ.get("DATABASE_URL", "sqlite").rsplit("/", 1)[-1]
+    os.environ.setdefault(
+        "HISTORY_CHECKPOINT_FILE", str(ROOT / "var" / "bench" / f"history-{database}.json")
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # no list of every query in memory
+
+
+def _people(n_trainers: int):
+    from django.contrib.auth.hashers import make_password
+
+    from klachtroute.accounts.models import User
+
+    password = make_password(PASSWORD)
+    staff = [
+        User(username="bench-secretariaat", first_name="Sanne", is_secretariat=True),
+        User(username="bench-directeur", first_name="Dirk", is_director=True),
+        User(username="bench-examen", first_name="Eva", is_exam_committee=True),
+        User(username="bench-medewerker", first_name="Mo", is_staff_member=True),
+    ]
+    trainers = [
+        User(username=f"bench-trainer-{i:03d}", first_name="Trainer", last_name=f"{i:03d}")
+        for i in range(n_trainers)
+    ]
+    for user in trainers:
+        user.is_trainer = True
+    for user in staff + trainers:
+        user.password = password
+        user.email = f"{user.username}@example.org"
+    User.objects.bulk_create(staff + trainers)
+    return list(User.objects.filter(username__startswith="bench-trainer-").order_by("pk"))
+
+
+def _courses(n_courses: int, trainers: list, rng: random.Random):
+    from klachtroute.organisation.models import Course
+
+    Course.objects.bulk_create([Course(name=f"Opleiding {i:02d}") for i in range(n_courses)])
+    courses = list(Course.objects.filter(name__startswith="Opleiding ").order_by("pk"))
+    through = Course.trainers.through
+    links = []
+    for course in courses:
+        for trainer in rng.sample(trainers, min(8, len(trainers))):
+            links.append(through(course_id=course.pk, user_id=trainer.pk))
+    through.objects.bulk_create(links, ignore_conflicts=True)
+    return courses
+
+
+def _procedures():
+    from klachtroute.organisation.models import Organisation
+    from klachtroute.procedures.models import ProcedureVersion
+    from klachtroute.procedures.presets import load_presets
+    from klachtroute.procedures.services import procedure_install_preset
+
+    procedures = [procedure_install_preset(code=code) for code in sorted(load_presets())]
+    organisation = Organisation.objects.first() or Organisation(name="Benchinstituut")
+    organisation.name = organisation.name or "Benchinstituut"
+    organisation.email = organisation.email or "info@bench.example"
+    organisation.active_procedure = procedures[0]
+    organisation.save()
+    return [
+        ProcedureVersion.objects.filter(procedure=p).order_by("-effective_from").first()
+        for p in procedures
+    ]
+
+
+class _Chain:
+    """Events of one complaint, hashed as `event_record` hashes them."""
+
+    def __init__(self, complaint):
+        self.complaint = complaint
+        self.previous = ""
+        self.rows: list = []
+
+    def add(self, at, kind, summary, *, actor=None, actor_label="", before=None, after=None):
+        from klachtroute.cases.models import Event, event_chain_hash, event_content_hash
+
+        before, after = before or {}, after or {}
+        label = actor_label or (actor.get_full_name() or actor.username if actor else "Systeem")
+        content = event_content_hash(
+            complaint_number=self.complaint.number,
+            at=at,
+            actor_id=actor.pk if actor else None,
+            actor_label=label,
+            kind=kind,
+            summary=summary,
+            before=before,
+            after=after,
+        )
+        chain = event_chain_hash(previous=self.previous, content_hash=content)
+        self.previous = chain
+        self.rows.append(
+            Event(
+                complaint_id=self.complaint.pk,
+                at=at,
+                actor=actor,
+                actor_label=label,
+                kind=kind,
+                summary=summary,
+                before=before,
+                after=after,
+                content_hash=content,
+                chain_hash=chain,
+            )
+        )
+
+
+def archive_generate(
+    *,
+    complaints: int = 100_000,
+    years: int = 5,
+    open_share: float = 0.10,
+    trainers: int = 200,
+    courses: int = 25,
+    seed: int = 1,
+    today: dt.date | None = None,
+    say=print,
+) -> dict:
+    """Build the archive; returns what was made. The database must hold no complaints."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.utils import timezone
+
+    from klachtroute.cases.deadlines import deadlines_compute, next_due
+    from klachtroute.cases.history import history_checkpoint
+    from klachtroute.cases.models import Complaint, ComplaintCounter, Event, Outcome
+    from klachtroute.cases.workflow import State
+    from klachtroute.organisation.selectors import work_calendar_get
+
+    if Complaint.objects.exists():
+        raise SystemExit("This database already holds complaints: use an empty one.")
+    # A checkpoint left by an earlier archive in this (now empty) database is void.
+    Path(settings.HISTORY_CHECKPOINT_FILE).unlink(missing_ok=True)
+    rng = random.Random(seed)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = today or timezone.localdate()
+    started = time.monotonic()
+    versions = _procedures()
+    people = _people(trainers)
+    course_rows = _courses(courses, people, rng)
+    secretariat_user = type(people[0]).objects.get(username="bench-secretariaat")
+    calendar = work_calendar_get()
+    categories = {v.pk: [c.code for c in v.spec.categories] for v in versions}
+    first_day = today - dt.timedelta(days=365 * years)
+    span = (today - first_day).days * 86400
+    moments = sorted(
+        dt.datetime.combine(first_day, dt.time(8), tzinfo=zone)
+        + dt.timedelta(seconds=rng.randrange(span))
+        for _ in range(complaints)
+    )
+    first_open = complaints - round(complaints * open_share)
+    counters: dict[int, int] = {}
+    due_cache: dict = {}
+    closed_outcomes = [Outcome.SOLUTION_APPROVED, Outcome.FINDINGS_ACCEPTED, Outcome.UNFOUNDED]
+    open_states = [State.NEW, State.IN_PROGRESS, State.IN_PROGRESS, State.AWAITING_APPROVAL]
+    events = 0
+    for start in range(0, complaints, BATCH):
+        rows = []
+        for i in range(start, min(start + BATCH, complaints)):
+            received = moments[i]
+            year = received.year
+            counters[year] = counters.get(year, 0) + 1
+            version = versions[i % len(versions)]
+            course = rng.choice(course_rows)
+            complaint = Complaint(
+                number=f"K-{year}-{counters[year]:04d}",
+                channel=rng.choice(["web", "web", "email", "post", "phone"]),
+                received_at=received,
+                procedure_version=version,
+                complainant_name=f"Klager {i}",
+                complainant_email=f"klager{i}@example.org",
+                course=course,
+                complaint_date=received.date() - dt.timedelta(days=rng.randrange(30)),
+                description="Een gegenereerde klacht over de gang van zaken in de les. " * 3,
+                category=rng.choice(categories[version.pk] or [""]),
+                registered_by=secretariat_user,
+            )
+            key = (version.pk, received.astimezone(zone).date())
+            if key not in due_cache:
+                deadlines_compute(complaint, calendar)
+                due_cache[key] = (
+                    complaint.acknowledge_due,
+                    complaint.first_contact_due,
+                    complaint.settle_due,
+                )
+            (complaint.acknowledge_due, complaint.first_contact_due, complaint.settle_due) = (
+                due_cache[key]
+            )
+            is_open = i >= first_open
+            complaint.state = rng.choice(open_states) if is_open else State.SETTLED
+            if complaint.state != State.NEW:
+                complaint.handler = rng.choice(people)
+                complaint.acknowledged_at = received + dt.timedelta(hours=rng.randrange(4, 30))
+                complaint.first_contact_at = received + dt.timedelta(days=rng.randrange(1, 6))
+                complaint.first_contact_method = "phone"
+            if not is_open:
+                settled = received + dt.timedelta(days=rng.randrange(8, 40))
+                complaint.settled_at = min(settled, timezone.now())
+                if rng.random() < 0.05:
+                    complaint.state, complaint.outcome = State.WITHDRAWN, Outcome.WITHDRAWN
+                else:
+                    complaint.outcome = rng.choice(closed_outcomes)
+            complaint.next_due = next_due(complaint)
+            rows.append(complaint)
+        with transaction.atomic():
+            Complaint.objects.bulk_create(rows)
+            chains = [_history(c, secretariat_user, rng) for c in rows]
+            batch = [event for chain in chains for event in chain.rows]
+            Event.objects.bulk_create(batch, batch_size=5000)
+            events += len(batch)
+        say(f"  {start + len(rows):>9} complaints, {events:>10} events")
+    for year, last in counters.items():
+        ComplaintCounter.objects.update_or_create(year=year, defaults={"last": last})
+    result = history_checkpoint()
+    if not result.ok:
+        raise SystemExit(f"The generated history does not verify: {result.problems[:3]}")
+    made = {
+        "complaints": complaints,
+        "events": events,
+        "open": complaints - first_open,
+        "trainers": trainers,
+        "courses": courses,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    say(f"generated: {made}")
+    return made
+
+
+def _history(complaint, secretariat_user, rng: random.Random) -> _Chain:
+    """About eight events for a closed complaint, fewer for an open one."""
+    chain = _Chain(complaint)
+    at = complaint.received_at
+    chain.add(
+        at,
+        "registered",
+        f"Klacht {complaint.number} geregistreerd.",
+        actor=secretariat_user,
+        after={"deadlines": {"settle": str(complaint.settle_due)}},
+    )
+    if complaint.acknowledged_at:
+        chain.add(complaint.acknowledged_at, "acknowledged", "Ontvangst bevestigd.")
+    if complaint.handler_id:
+        chain.add(
+            at + dt.timedelta(hours=1),
+            "handler_assigned",
+            f"Behandelaar: {complaint.handler.username}.",
+            actor=secretariat_user,
+            after={"handler": complaint.handler_id},
+        )
+    if complaint.first_contact_at:
+        chain.add(
+            complaint.first_contact_at,
+            "first_contact",
+            "Eerste contact: telefonisch.",
+            actor=complaint.handler,
+        )
+    if complaint.settled_at:
+        for n in range(rng.randrange(2, 4)):
+            chain.add(
+                complaint.first_contact_at + dt.timedelta(days=n + 1),
+                "note",
+                "Gesprek gevoerd en vastgelegd.",
+                actor=complaint.handler,
+            )
+        chain.add(
+            complaint.settled_at - dt.timedelta(days=1),
+            "solution_proposed",
+            "Oplossing voorgesteld.",
+            actor=complaint.handler,
+        )
+        chain.add(
+            complaint.settled_at,
+            "settled",
+            f"Afgehandeld: {complaint.get_outcome_display()}.",
+            actor=complaint.handler,
+            after={"state": complaint.state},
+        )
+    return chain
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--complaints", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    setup_django()
+    archive_generate(complaints=args.complaints, seed=args.seed)
+
+
+if __name__ == "__main__":
+    main()

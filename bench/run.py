@@ -1,0 +1,285 @@
+"""The benchmarks: each figure printed with its anchor and the ratio, no assertion on times.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kr_bench python bench/run.py --complaints 20000
+
+Migrates the database, generates the archive (`bench/generate.py`) when it holds no
+complaints, then measures in process (Django's test client, the real middleware):
+
+- the worklist for each role, each filter, the first and a deep page;
+- the record page, the API list (first and a deep page) and detail;
+- the annual report and its exports for one year;
+- the periodic commands, with their queries and peak Python memory.
+
+The anchor of a page is its own SQL: the very statements the page ran, executed again raw
+(so the ratio is what the page costs above its queries). The anchor of `verify_history` is
+one streamed read of the same events. Times are medians (and the slowest) of `--repeat`
+runs in milliseconds. The periodic commands change the data (they mark and send), so they
+run last; generate a fresh database to measure them again.
+"""
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+import tracemalloc
+from io import StringIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.generate import archive_generate, setup_django  # noqa: E402
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+class Bench:
+    def __init__(self, repeat: int):
+        self.repeat = repeat
+        self.rows: list[tuple] = []
+
+    def _times(self, fn, repeat=None) -> list[float]:
+        times = []
+        for _ in range(repeat or self.repeat):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+        return times
+
+    def page(self, name: str, client, url: str, repeat=None) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        response = client.get(url)  # warm: caches, the token's first use
+        if response.status_code != 200:
+            print(f"{name:<52} HTTP {response.status_code} {url}")
+            return
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        statements = [q["sql"] for q in captured.captured_queries]
+
+        def raw():
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                        cursor.execute(sql)
+                        cursor.fetchall()
+
+        view = self._times(lambda: client.get(url), repeat)
+        anchor = self._times(raw, repeat)
+        self._row(name, view, anchor, f"{len(statements)} queries")
+
+    def job(self, name: str, fn, anchor_fn=None) -> None:
+        from django.db import connection
+
+        count = [0]
+
+        def counting(execute, sql, params, many, context):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        tracemalloc.start()
+        with connection.execute_wrapper(counting):
+            started = time.perf_counter()
+            fn()
+            took = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        anchor = self._times(anchor_fn, 1) if anchor_fn else []
+        extra = f"{count[0]} queries, peak {peak / 2**20:.1f} MiB"
+        self._row(name, [took], anchor, extra)
+
+    def _row(self, name, view, anchor, extra) -> None:
+        median = statistics.median(view)
+        slowest = max(view)
+        anchor_median = statistics.median(anchor) if anchor else None
+        ratio = f"{median / anchor_median:6.1f}x" if anchor_median else "      -"
+        anchor_text = f"{_ms(anchor_median):>9}" if anchor_median is not None else "        -"
+        print(
+            f"{name:<52} {_ms(median):>9} {_ms(slowest):>9} {anchor_text} {ratio}  {extra}",
+            flush=True,
+        )
+        self.rows.append((name, median, slowest, anchor_median, extra))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Klachtroute benchmarks")
+    parser.add_argument("--complaints", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--skip-jobs", action="store_true", help="leave the data unchanged")
+    args = parser.parse_args(argv)
+    setup_django()
+    logging.disable(logging.INFO)  # WeasyPrint's steps, the watcher's progress
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from klachtroute.accounts.models import User
+    from klachtroute.cases.models import Complaint, Event
+
+    if not Complaint.objects.exists():
+        print(f"Generating {args.complaints} complaints ...", flush=True)
+        archive_generate(complaints=args.complaints)
+    total = Complaint.objects.count()
+    print(f"\nArchive: {total} complaints, {Event.objects.count()} events, {connection.vendor}")
+    print(f"{'what':<52} {'median ms':>9} {'max ms':>9} {'anchor ms':>9} {'ratio':>7}")
+
+    def client_for(username: str) -> Client:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    bench = Bench(args.repeat)
+    secretariat = client_for("bench-secretariaat")
+    director = client_for("bench-directeur")
+    busiest = (
+        Complaint.objects.filter(handler__isnull=False)
+        .values("handler__username")
+        .order_by()
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    trainer = client_for(busiest["handler__username"])
+    exam = client_for("bench-examen")
+    some = Complaint.objects.filter(handler__isnull=False).order_by("-received_at").first()
+
+    # The worklist: each role, each filter, the first and a deep page.
+    deep = 40  # the 40th page: the last one the count names exactly (1,000 complaints)
+    for label, client in [("secretariat", secretariat), ("director", director)]:
+        bench.page(f"worklist {label}, first page", client, "/werk/")
+    bench.page("worklist secretariat, page 40", secretariat, f"/werk/?pagina={deep}")
+    bench.page("worklist secretariat, page 400", secretariat, "/werk/?pagina=400")
+    bench.page("worklist filter state=in_progress", secretariat, "/werk/?state=in_progress")
+    bench.page("worklist filter course", secretariat, f"/werk/?course={some.course_id}")
+    bench.page("worklist filter handler", secretariat, f"/werk/?handler={some.handler_id}")
+    bench.page("worklist filter handler, last page", secretariat, _last(some.handler_id))
+    bench.page("worklist search q=Klager 12", secretariat, "/werk/?q=Klager+12")
+    bench.page("worklist filter overdue", secretariat, "/werk/?overdue=on")
+    bench.page(f"worklist trainer ({busiest['n']} complaints)", trainer, "/werk/")
+    bench.page("worklist exam committee", exam, "/werk/")
+
+    # The record page.
+    closed = Complaint.objects.filter(settled_at__isnull=False).order_by("received_at").first()
+    bench.page("record page, open complaint", secretariat, f"/zaken/{some.number}/")
+    bench.page("record page, closed complaint", secretariat, f"/zaken/{closed.number}/")
+
+    # The API.
+    from klachtroute.accounts.models import ApiToken
+
+    _token, raw = ApiToken.objects.create_token(
+        user=User.objects.get(username="bench-secretariaat"), name="bench"
+    )
+    api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    bench.page("API list, first page", api, "/api/v1/complaints")
+    position = min(total - 1, total * 9 // 10)
+    bench.page(f"API list, page at complaint {position}", api, _api_deep(position))
+    bench.page("API detail", api, f"/api/v1/complaints/{some.number}")
+
+    # The annual report of the last full year, and its exports.
+    year = some.received_at.year - 1
+    period = f"start={year}-01-01&end={year}-12-31"
+    bench.page(f"annual report {year} (HTML)", director, f"/jaarverslag/?{period}", 3)
+    bench.page(f"annual report {year} CSV", director, f"/jaarverslag/csv/?{period}", 3)
+    bench.page(f"annual report {year} XLSX", director, f"/jaarverslag/xlsx/?{period}", 3)
+    bench.page(f"annual report {year} PDF", director, f"/jaarverslag/pdf/?{period}", 1)
+
+    if args.skip_jobs:
+        return
+
+    def stream_events():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.*, c.number FROM cases_event e JOIN cases_complaint c"
+                " ON c.id = e.complaint_id ORDER BY e.complaint_id, e.id"
+            )
+            while cursor.fetchmany(2000):
+                pass
+
+    def quiet(*command):
+        return lambda: call_command(*command, stdout=StringIO(), stderr=StringIO())
+
+    def open_deadlines_sql():
+        from django.utils import timezone
+
+        from klachtroute.cases.deadlines import watched_overdue
+
+        list(Complaint.objects.filter(watched_overdue(timezone.localdate())).values_list("pk"))
+
+    bench.job("verify_history", quiet("verify_history"), stream_events)
+    bench.job("purge_expired --dry-run", quiet("purge_expired", "--dry-run"))
+    # The real purge first, so that the watcher's first run measures the deadlines alone.
+    bench.job("purge_expired (everything expired)", quiet("purge_expired"))
+    from django.utils import timezone
+
+    from klachtroute.cases import watch
+    from klachtroute.organisation.selectors import work_calendar_get
+
+    today = timezone.localdate()
+    # The watcher's steps on the backlog one by one, then the whole command for the rest
+    # (the no-agreement procedure, the digest, measures, surveys, the history).
+    bench.job(
+        "  reminders (backlog)",
+        lambda: watch.reminders_send(today=today, calendar=work_calendar_get()),
+        open_deadlines_sql,
+    )
+    bench.job(
+        "  missed deadlines marked, directors told (backlog)",
+        lambda: watch.missed_deadlines_mark(today=today),
+        open_deadlines_sql,
+    )
+    bench.job(
+        "watch_deadlines, first run (the rest of the backlog)",
+        quiet_ok("watch_deadlines"),
+        open_deadlines_sql,
+    )
+    bench.job(
+        "watch_deadlines, again (nothing due)", quiet_ok("watch_deadlines"), open_deadlines_sql
+    )
+
+
+def quiet_ok(*command):
+    """A command that may end in CommandError (e.g. items failed): measured all the same."""
+    from django.core.management import CommandError, call_command
+
+    def run():
+        try:
+            call_command(*command, stdout=StringIO(), stderr=StringIO())
+        except CommandError as error:
+            print(f"  ({command[0]}: {error})")
+
+    return run
+
+
+def _last(handler_id: int) -> str:
+    from klachtroute.cases.models import Complaint
+
+    n = Complaint.objects.filter(handler_id=handler_id).count()
+    return f"/werk/?handler={handler_id}&pagina={max(1, -(-n // 25))}"
+
+
+def _api_deep(position: int) -> str:
+    """The page of the API list that starts after the complaint at `position`, by cursor
+    when the API pages by cursor, else by offset."""
+    from klachtroute.accounts.models import User
+    from klachtroute.cases.selectors import complaints_worklist
+
+    user = User.objects.get(username="bench-secretariaat")
+    try:
+        from klachtroute.api.schemas import cursor_encode
+        from klachtroute.cases.selectors import WorklistKey
+    except ImportError:
+        return f"/api/v1/complaints?offset={position}"
+    complaint = complaints_worklist(user=user)[position]
+    return f"/api/v1/complaints?cursor={cursor_encode(WorklistKey.of(complaint))}"
+
+
+if __name__ == "__main__":
+    main()
