@@ -211,6 +211,14 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
     "reports:annual_pdf": ("GET", "/jaarverslag/pdf/", "", {"secretariat", "director"}),
     "reports:trainers": ("GET", "/jaarverslag/trainers/", "", {"secretariat", "director"}),
     "reports:trainers_pdf": ("GET", "/jaarverslag/trainers/pdf/", "", {"secretariat", "director"}),
+    "reports:compliance": (
+        "GET",
+        "/naleving/",
+        "Links only complaints the viewer may see",
+        {"secretariat", "director"},
+    ),
+    "reports:compliance_csv": ("GET", "/naleving/csv/", "", {"secretariat", "director"}),
+    "reports:compliance_pdf": ("GET", "/naleving/pdf/", "", {"secretariat", "director"}),
 }
 
 URL_METHODS: dict[str, str] = {name: spec[0] for name, spec in _URLS.items()}

@@ -128,6 +128,10 @@ class Definition(_Strict):
     reminder_working_days: int = Field(ge=0, le=20)
     retention_years: int = Field(ge=1)
     texts: dict[Language, Texts]
+    # The requirement id of the regulation behind each rule the compliance overview checks
+    # (rule key -> id such as "LIVP-3"), so that a row can be traced to its article. Only a
+    # label: a rule without an id is still checked, so a version may leave it out.
+    requirements: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from klachtroute.cases.pdf import html_to_pdf
 
+from .compliance import ComplianceOverview
 from .selectors import Report
 
 Value = int | float | str | dt.date | None
@@ -141,3 +142,38 @@ def report_xlsx(report: Report) -> bytes:
 def pdf_render(template: str, context: dict) -> bytes:
     """Render a report template (its style inline) with the one PDF renderer."""
     return html_to_pdf(render_to_string(template, context), shared_stylesheet=False)
+
+
+def compliance_csv(overview: ComplianceOverview) -> bytes:
+    """One line per rule per procedure version; the complaints that did not comply by number
+    (only those the viewer may see). A rule the data cannot prove has empty numbers."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Procedureversie"),
+            _("Artikel"),
+            _("Regel"),
+            _("Nageleefd"),
+            _("Niet nageleefd"),
+            _("Percentage"),
+            _("Klachten die niet voldeden"),
+        ]
+    )
+    for version in overview.versions:
+        for result in version.rules:
+            rule = result.rule
+            if not rule.provable:
+                numbers = ["", "", "", rule.why_unprovable]
+            else:
+                numbers = [
+                    _csv_value(result.complied),
+                    _csv_value(result.not_complied),
+                    _csv_value(result.percent),
+                    " ".join(c.number for c in result.failing),
+                ]
+            writer.writerow(
+                [csv_text(version.title), csv_text(rule.requirement), csv_text(rule.label)]
+                + [csv_text(str(n)) for n in numbers]
+            )
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")

@@ -10,4 +10,7 @@ urlpatterns = [
     path("jaarverslag/pdf/", views.annual_pdf, name="annual_pdf"),
     path("jaarverslag/trainers/", views.trainers, name="trainers"),
     path("jaarverslag/trainers/pdf/", views.trainers_pdf, name="trainers_pdf"),
+    path("naleving/", views.compliance, name="compliance"),
+    path("naleving/csv/", views.compliance_csv, name="compliance_csv"),
+    path("naleving/pdf/", views.compliance_pdf, name="compliance_pdf"),
 ]
