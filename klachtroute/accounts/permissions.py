@@ -204,6 +204,8 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
         {"complainant", "third_party"},
     ),
     "portal:lost_link": ("GET", "/klacht/link-kwijt/", "Public; same answer either way", EVERYONE),
+    "intake:regulation": ("GET", "/klachtenregeling/", "Public", EVERYONE),
+    "intake:regulation_pdf": ("GET", "/klachtenregeling/pdf/", "Public", EVERYONE),
     # Reports
     "reports:annual": ("GET", "/jaarverslag/", "", {"secretariat", "director"}),
     "reports:annual_csv": ("GET", "/jaarverslag/csv/", "", {"secretariat", "director"}),

@@ -31,24 +31,15 @@ from klachtroute.cases.deadlines import FROM_RECEIPT, KINDS_BY_KEY, Status, dead
 from klachtroute.cases.models import Approval, Complaint, Findings, Measure, Outcome, Ruling
 from klachtroute.cases.selectors import complaints_visible_to, purge_date
 from klachtroute.cases.workflow import SETTLEMENT_OVER, State
-from klachtroute.deadlines import Period, Unit, local_date
+from klachtroute.deadlines import local_date
 from klachtroute.procedures.definition import Definition
 from klachtroute.procedures.models import ProcedureVersion
+from klachtroute.procedures.words import period_words
 
 from .selectors import complaints_in_period
 
 Verdict = bool | None
 Judge = Callable[[Complaint, date], Verdict]
-
-
-def period_words(period: Period) -> str:
-    """A period as a person says it: "1 werkdag", "4 weken", "30 dagen"."""
-    n = period.amount
-    if period.unit == Unit.WORKING_DAYS:
-        return ngettext("%(n)s werkdag", "%(n)s werkdagen", n) % {"n": n}
-    if period.unit == Unit.WEEKS:
-        return ngettext("%(n)s week", "%(n)s weken", n) % {"n": n}
-    return ngettext("%(n)s dag", "%(n)s dagen", n) % {"n": n}
 
 
 @dataclass(frozen=True)
