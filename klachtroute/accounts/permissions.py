@@ -82,6 +82,12 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
         "complaints_visible_to",
         SEES_COMPLAINT,
     ),
+    "api-v1:report_indicators": (
+        "GET",
+        "/api/v1/reports/indicators",
+        "Indicators of the annual report",
+        {"secretariat", "director"},
+    ),
     "api-v1:complaint_action": (
         "POST",
         "/api/v1/complaints/{number}/actions/extend",
