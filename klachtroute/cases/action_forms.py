@@ -102,6 +102,9 @@ class CorrectReceivedAtForm(ActionForm):
         input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    reason = _text(
+        _("Reden van de correctie"), help_text=_("Staat in de geschiedenis van de klacht.")
+    )
 
 
 class RespondentForm(ActionForm):
@@ -321,6 +324,11 @@ class DefenceRequestForm(ActionForm):
     question = _text(_("Vraag aan de verweerder"), required=False)
     due = _date(
         _("Verweer uiterlijk"), required=False, help_text=_("Leeg: de termijn van de procedure.")
+    )
+    due_reason = _text(
+        _("Reden voor een andere datum"),
+        required=False,
+        help_text=_("Verplicht als u een andere datum kiest dan de termijn van de procedure."),
     )
 
 

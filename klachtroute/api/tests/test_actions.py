@@ -191,7 +191,9 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_api(lsr_complaint, secretariat
     office.post(path(number, "send_procedure"), {})
     assert office.post(path(number, "escalate_to_director"), {}).status_code == 200
 
-    response = boss.post(path(number, "request_defence"), {"due": "2026-03-16"})
+    response = boss.post(
+        path(number, "request_defence"), {"due": "2026-03-16", "due_reason": "Vakantie."}
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["defence_due"] == "2026-03-16"
     assert boss.post(path(number, "rule"), {}).status_code == 409  # waiting for the defence

@@ -366,18 +366,33 @@ def director_escalate(
 
 @transaction.atomic
 def defence_request(
-    *, complaint: Complaint, actor: User | None, question: str = "", due: date | None = None
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    question: str = "",
+    due: date | None = None,
+    due_reason: str = "",
 ) -> DefenceRequest:
-    """The director asks the respondent for a defence (verweer) before a date (LSR-6e)."""
+    """The director asks the respondent for a defence (verweer) before a date (LSR-6e). A
+    date other than the procedure's period needs a reason, which the history shows."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="request_defence")
     if not (complaint.respondent_type == RespondentType.PERSON and complaint.respondent):
         raise ValidationError(_("De organisatie zelf is verweerder; u kunt direct uitspraak doen."))
     today = timezone.localdate()
-    if due is None:
-        period = complaint.procedure_version.spec.period("defence")
-        due = deadline(today, period, work_calendar_get()) if period else None
+    period = complaint.procedure_version.spec.period("defence")
+    by_procedure = deadline(today, period, work_calendar_get()) if period else None
+    due = due or by_procedure
     if due is None or due <= today:
         raise ValidationError({"due": _("Kies een datum na vandaag.")})
+    due_reason = (due_reason or "").strip()
+    if due != by_procedure and not due_reason:
+        raise ValidationError(
+            {
+                "due_reason": _(
+                    "Noem de reden voor een andere datum dan de termijn van de procedure."
+                )
+            }
+        )
     request = DefenceRequest.objects.create(
         complaint=complaint,
         requested_at=timezone.now(),
@@ -391,9 +406,16 @@ def defence_request(
         State.AWAITING_DEFENCE,
         actor=actor,
         kind="defence_requested",
-        summary=_("Verweer gevraagd aan %(name)s, uiterlijk %(due)s.")
-        % {"name": complaint.respondent.display_name, "due": due.strftime("%d-%m-%Y")},
-        after={"due": due.isoformat()},
+        summary=(
+            _("Verweer gevraagd aan %(name)s, uiterlijk %(due)s.")
+            % {"name": complaint.respondent.display_name, "due": due.strftime("%d-%m-%Y")}
+        )
+        + (
+            " " + _("Reden voor deze datum: %(reason)s") % {"reason": due_reason}
+            if due_reason
+            else ""
+        ),
+        after={"due": due.isoformat(), **({"due_reason": due_reason} if due_reason else {})},
     )
     tell_respondent(complaint, "defence_request", purpose=Purpose.DEFENCE, request=request)
     return request

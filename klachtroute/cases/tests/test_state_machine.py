@@ -46,7 +46,8 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
     data = {
         "assign_handler": {"handler": people["handler"].pk},
         "correct_received_at": {
-            "received_at": (START - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+            "received_at": (START - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "reason": text,
         },
         "set_respondent": {"respondent_type": "person", "respondent": people["respondent"].pk},
         "extend": {
@@ -97,7 +98,11 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         "reject_findings": {"reason": text},
         "send_procedure": {"note": ""},
         "escalate_to_director": {"note": ""},
-        "request_defence": {"question": text, "due": (today + dt.timedelta(days=14)).isoformat()},
+        "request_defence": {
+            "question": text,
+            "due": (today + dt.timedelta(days=14)).isoformat(),
+            "due_reason": text,
+        },
         "submit_defence": {"defence": text},
         "rule": {"decision": "partly_founded", "motivation": text},
         "record_exam_ruling": {"decision": "unfounded", "motivation": text},

@@ -292,7 +292,11 @@ def test_lsr_complete_story_from_the_web_form_to_the_directors_ruling(
             staff(director),
             complaint,
             "request_defence",
-            {"question": "Hoe is de toets beoordeeld?", "due": "2026-10-26"},
+            {
+                "question": "Hoe is de toets beoordeeld?",
+                "due": "2026-10-26",
+                "due_reason": "Herfstvakantie.",
+            },
         )
         clock.move_to(at(2026, 10, 20, 9))  # LSR-6e: the respondent's defence
         Client().post(

@@ -247,7 +247,7 @@ def test_the_older_addresses_of_assign_and_correct_still_work(login, livp_compla
     assert reverse("cases:assign_handler", args=[livp_complaint.number]).endswith("/behandelaar/")
     response = login(secretariat).post(
         reverse("cases:correct_received_at", args=[livp_complaint.number]),
-        {"received_at": "2026-03-02T09:00"},
+        {"received_at": "2026-03-02T09:00", "reason": "Poststempel."},
     )
     assert response.status_code == 302
     livp_complaint.refresh_from_db()
@@ -548,7 +548,7 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_pages(
     boss = login(director)
     response = boss.post(
         act(lsr_complaint.number, "request_defence"),
-        {"question": "Waarom niet gemeld?", "due": "2026-03-13"},
+        {"question": "Waarom niet gemeld?", "due": "2026-03-13", "due_reason": "Vakantie."},
     )
     assert response.status_code == 302
     page = boss.get(record(lsr_complaint.number)).content.decode()

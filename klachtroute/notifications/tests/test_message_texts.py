@@ -413,6 +413,7 @@ def test_lsr_6e_director_is_told_and_asks_the_respondent_for_a_defence(
         actor=director,
         question="Waarom was u drie keer te laat?",
         due=dt.date(2026, 3, 16),
+        due_reason="De beklaagde is op vakantie.",
     )
     message = only("defence_request", with_director)
     body = flat(message.body)
