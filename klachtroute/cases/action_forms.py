@@ -132,6 +132,13 @@ class ExtendForm(ActionForm):
     new_due = _date(_("Verwachte datum van uitsluitsel"))
 
 
+class ProgressUpdateForm(ActionForm):
+    text = _text(
+        _("Bericht aan de klager"),
+        help_text=_("Hoe het met de klacht staat en wat de volgende stap is."),
+    )
+
+
 class MeasureForm(ActionForm):
     description = _text(_("Maatregel"))
     owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=User.objects.none())

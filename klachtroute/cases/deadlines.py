@@ -213,8 +213,22 @@ def deadlines_compute(complaint: Complaint, calendar: WorkCalendar) -> dict[str,
         period = spec.period(key)
         due = deadline(received_on, period, calendar) if period else None
         setattr(complaint, KINDS_BY_KEY[key].due_field, due)
+    complaint.progress_update_due = progress_update_next(complaint, received_on, calendar)
     complaint.next_due = next_due(complaint)
     return deadlines_snapshot(complaint)
+
+
+def progress_update_next(complaint: Complaint, after: date, calendar: WorkCalendar):
+    """The day the complainant is next owed word on how the complaint stands: the
+    procedure's progress-update period after `after` (the receipt or the last update);
+    None when the procedure sets no such period."""
+    period = complaint.procedure_version.spec.period("progress_update")
+    return deadline(after, period, calendar) if period else None
+
+
+def progress_update_due_q(today: date) -> Q:
+    """Open complaints whose progress update is due on `today` or has passed."""
+    return Q(state__in=State.open_states(), progress_update_due__lte=today)
 
 
 def deadlines_snapshot(complaint: Complaint) -> dict[str, str | None]:

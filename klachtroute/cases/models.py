@@ -157,6 +157,9 @@ class Complaint(models.Model):
         _("procedure naar klager gestuurd op"), null=True, blank=True
     )
     defence_due = models.DateField(_("verweer uiterlijk"), null=True, blank=True, db_index=True)
+    progress_update_due = models.DateField(
+        _("voortgangsbericht uiterlijk"), null=True, blank=True, db_index=True
+    )
     no_agreement_notified_at = models.DateTimeField(
         _("klager gewezen op onafhankelijke derde op"), null=True, blank=True
     )

@@ -33,6 +33,7 @@ from .deadlines import KINDS_BY_KEY, DeadlineState, deadlines_watched, watched_d
 from .events import event_record
 from .measures_watch import measure_reminders_send
 from .models import Complaint, DeadlineNotice
+from .progress_watch import progress_update_reminders_send
 from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
 from .services.common import directors, respondent_people, secretariat, tell_user
@@ -285,6 +286,8 @@ def deadlines_watch(*, today: date | None = None) -> WatchReport:
         logger.exception("Sending the weekly digest failed")
     report.errors += retention_purge_due(today).errors  # LIVP-10: purge expired complaints
     sent, errors = measure_reminders_send(today)  # owners of measures (LIVP-8, LSR-8c)
+    report.reminders, report.errors = report.reminders + sent, report.errors + errors
+    sent, errors = progress_update_reminders_send(today=today)  # the complainant is owed word
     report.reminders, report.errors = report.reminders + sent, report.errors + errors
     satisfaction_invitations_send(today)  # survey invitation, once per complaint
     return report

@@ -62,6 +62,7 @@ FEATURES: dict[str, Callable] = {
     "director": lambda v: v.spec.escalation == "director",
     "admissibility": lambda v: v.spec.admissibility,
     "exam_committee_route": lambda v: bool(v.spec.category_codes_routed_to("exam_committee")),
+    "progress_update": lambda v: v.spec.period("progress_update") is not None,
 }
 
 
@@ -183,6 +184,18 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="ExtendForm",
         service="settlement_extend",
         guard=_settle_not_passed,
+        group="general",
+    ),
+    Transition(
+        "send_progress_update",
+        sources=OPEN,
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Voortgangsbericht sturen"),
+        form="ProgressUpdateForm",
+        service="progress_update_send",
+        feature="progress_update",
+        hint=_("Laat de klager weten hoe het met de klacht staat."),
         group="general",
     ),
     Transition(

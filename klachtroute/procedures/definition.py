@@ -93,8 +93,11 @@ class Periods(_Strict):
     defence: str | None
     link_valid: str | None  # links to approve, respond, defend or advise
     status_link_valid: str  # the complainant's status link, sent with the acknowledgement
+    # How often the complainant hears how the complaint stands while it is open; a procedure
+    # may leave it out (no progress updates are asked for).
+    progress_update: str | None = None
 
-    @field_validator("defence", "link_valid", "status_link_valid")
+    @field_validator("defence", "link_valid", "status_link_valid", "progress_update")
     @classmethod
     def _parses(cls, value: str | None) -> str | None:
         _period(value)

@@ -7,6 +7,7 @@ from .general import (  # noqa: F401
     complaint_reopen,
     complaint_withdraw,
     measure_propose,
+    progress_update_send,
     respondent_set,
     settlement_extend,
 )

@@ -11,7 +11,7 @@ from klachtroute.accounts.models import User
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.links import links_revoke
 
-from ..deadlines import next_due
+from ..deadlines import next_due, progress_update_next
 from ..models import Complaint, Extension, Measure, Outcome, RespondentType
 from ..workflow import State
 from .common import record, state_move, step_begin, tell_complainant, tell_respondent, tell_user
@@ -215,4 +215,35 @@ def respondent_set(
         before=before,
         after={"respondent": complaint.respondent_label},
     )
+    return complaint
+
+
+@transaction.atomic
+def progress_update_send(*, complaint: Complaint, actor: User | None, text: str) -> Complaint:
+    """Tell the complainant how the complaint stands; the next update is due one
+    progress-update period from today."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="send_progress_update")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Schrijf hoe het met de klacht staat.")})
+    before = complaint.progress_update_due
+    complaint.progress_update_due = progress_update_next(
+        complaint, timezone.localdate(), work_calendar_get()
+    )
+    complaint.save(update_fields=["progress_update_due", "updated_at"])
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind="progress_update_sent",
+        summary=_("Voortgangsbericht aan de klager: %(text)s") % {"text": text[:300]},
+        before={"progress_update_due": before.isoformat() if before else None},
+        after={
+            "progress_update_due": complaint.progress_update_due.isoformat()
+            if complaint.progress_update_due
+            else None,
+            "text": text,
+        },
+    )
+    tell_complainant(complaint, "progress_update", update_text=text)
     return complaint

@@ -50,6 +50,7 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
             "reason": text,
         },
         "set_respondent": {"respondent_type": "person", "respondent": people["respondent"].pk},
+        "send_progress_update": {"text": text},
         "extend": {
             "reason": text,
             "new_due": ((complaint.settle_due or today) + dt.timedelta(days=7)).isoformat(),
