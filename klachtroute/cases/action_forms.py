@@ -132,6 +132,13 @@ class ExtendForm(ActionForm):
     new_due = _date(_("Verwachte datum van uitsluitsel"))
 
 
+class SuspendForm(ActionForm):
+    reason = _text(
+        _("Waarop wacht de organisatie?"),
+        help_text=_("De klager krijgt deze reden te lezen."),
+    )
+
+
 class ProgressUpdateForm(ActionForm):
     text = _text(
         _("Bericht aan de klager"),

@@ -160,6 +160,9 @@ class Complaint(models.Model):
     progress_update_due = models.DateField(
         _("voortgangsbericht uiterlijk"), null=True, blank=True, db_index=True
     )
+    # The settlement clock stands still while the organisation waits for the complainant.
+    suspended_since = models.DateField(_("opgeschort sinds"), null=True, blank=True)
+    suspension_reason = models.TextField(_("reden van de opschorting"), blank=True)
     no_agreement_notified_at = models.DateTimeField(
         _("klager gewezen op onafhankelijke derde op"), null=True, blank=True
     )

@@ -197,7 +197,8 @@ def _no_agreement_due(today: date) -> Q:
         if key:
             due_field = KINDS_BY_KEY[key].due_field
             found |= Q(procedure_version_id=version.pk, **{f"{due_field}__lt": today})
-    return Q(state__in=NO_AGREEMENT_SOURCES) & found
+    # A suspended clock stands still (see deadlines.Kind.watched).
+    return Q(state__in=NO_AGREEMENT_SOURCES, suspended_since__isnull=True) & found
 
 
 def no_agreement_start(*, today: date) -> tuple[int, int]:

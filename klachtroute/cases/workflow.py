@@ -133,6 +133,18 @@ def _procedure_sent_or_inadmissible(c):
     return None
 
 
+def _not_suspended(c):
+    if c.suspended_since is not None:
+        return _("De afhandeltermijn is al opgeschort.")
+    if c.settle_due is None:
+        return _("Deze klacht heeft geen afhandeltermijn.")
+    return None
+
+
+def _suspended(c):
+    return None if c.suspended_since is not None else _("De afhandeltermijn is niet opgeschort.")
+
+
 def _respondent_known(c):
     if c.respondent_type == "unknown":
         return _("Leg eerst vast wie de beklaagde is: een persoon of de organisatie.")
@@ -184,6 +196,30 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="ExtendForm",
         service="settlement_extend",
         guard=_settle_not_passed,
+        group="general",
+    ),
+    Transition(
+        "suspend",
+        sources=OPEN,
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Afhandeltermijn opschorten"),
+        form="SuspendForm",
+        service="settlement_suspend",
+        guard=_not_suspended,
+        hint=_("Zolang u op de klager wacht; de klager hoort de reden."),
+        group="general",
+    ),
+    Transition(
+        "resume",
+        sources=OPEN,
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Afhandeltermijn hervatten"),
+        form="EmptyForm",
+        service="settlement_resume",
+        guard=_suspended,
+        hint=_("De termijnen schuiven op met de werkdagen van de opschorting."),
         group="general",
     ),
     Transition(

@@ -10,6 +10,8 @@ from .general import (  # noqa: F401
     progress_update_send,
     respondent_set,
     settlement_extend,
+    settlement_resume,
+    settlement_suspend,
 )
 from .livp import (  # noqa: F401
     binding_advice_record,

@@ -51,6 +51,8 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         },
         "set_respondent": {"respondent_type": "person", "respondent": people["respondent"].pk},
         "send_progress_update": {"text": text},
+        "suspend": {"reason": text},
+        "resume": {},
         "extend": {
             "reason": text,
             "new_due": ((complaint.settle_due or today) + dt.timedelta(days=7)).isoformat(),

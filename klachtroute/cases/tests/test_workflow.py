@@ -25,6 +25,7 @@ LSR_FEATURES = {"admissibility", "complainant_agrees", "director", "exam_committ
 # itself is what is tested here; the guards have tests of their own below.
 GUARD_SATISFIED = {
     "answer_inadmissible": {"inadmissible_answer": ""},
+    "resume": {"suspended_since": dt.date(2026, 3, 2)},
 }
 PARTIES = ("complainant", "respondent", "third_party")
 # Steps a version of either procedure may switch on (a progress-update period): switched on
@@ -65,6 +66,8 @@ MAY_ACT = {
     "set_respondent": {"secretariat", "handler"},
     "extend": {"secretariat", "handler"},
     "send_progress_update": {"secretariat", "handler"},
+    "suspend": {"secretariat", "handler"},
+    "resume": {"secretariat", "handler"},
     "propose_measure": {"secretariat", "handler", "director"},
     "withdraw": {"secretariat"},
     "reopen": {"secretariat"},
@@ -200,6 +203,7 @@ def test_lsr_5d_inadmissible_complaint_goes_to_director_only_after_the_answer(or
     assert [t.action for t in actions_for(people["handler"], complaint)] == [
         "set_respondent",
         "extend",
+        "suspend",
         "send_progress_update",
         "propose_measure",
         "answer_inadmissible",
