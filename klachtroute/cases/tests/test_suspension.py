@@ -99,3 +99,19 @@ def test_resume_only_a_suspended_complaint_and_suspend_only_once(complaint, trai
         settlement_suspend(complaint=complaint, actor=trainers[2], reason="Kopie certificaat.")
         with pytest.raises(TransitionError):
             settlement_suspend(complaint=Complaint.objects.get(), actor=trainers[2], reason="x")
+
+
+def test_the_status_page_shows_the_complainant_why_the_clock_stands_still(
+    complaint, trainers, client
+):
+    from urllib.parse import urlparse
+
+    from klachtroute.portal.links import link_create
+    from klachtroute.portal.models import Purpose
+
+    with at(2026, 3, 4):
+        settlement_suspend(complaint=complaint, actor=trainers[2], reason="Kopie certificaat.")
+        url = link_create(complaint=complaint, party="complainant", purpose=Purpose.STATUS)
+        page = client.get(urlparse(url).path).content.decode()
+    assert "Sinds 4 maart 2026 wachten wij op u" in page
+    assert "Kopie certificaat." in page
