@@ -187,10 +187,69 @@ class FirstContactForm(ActionForm):
     note = _text(_("Notitie"), required=False)
 
 
-class SolutionForm(ActionForm):
+class OutcomeLetterForm(ActionForm):
+    """An outcome letter: it goes only when it states every part (see outcome_letters).
+    `parts` names, per part, the fields that hold it; the form says what is missing."""
+
+    letter = ""
+
+    def parts(self) -> list[tuple[str, tuple[str, ...]]]:
+        raise NotImplementedError
+
+    def clean(self):
+        from django.utils import timezone
+
+        from .outcome_letters import next_step_for
+
+        cleaned = super().clean()
+        missing = []
+        for part, names in self.parts():
+            empty = [n for n in names if n in self.errors or not cleaned.get(n)]
+            for name in empty:
+                if name not in self.errors:
+                    self.add_error(name, _("Dit deel van de brief ontbreekt nog."))
+            if empty:
+                missing.append(part)
+        due = cleaned.get("remedy_due")
+        if due and due < timezone.localdate():
+            self.add_error("remedy_due", _("Kies een datum vanaf vandaag."))
+        if next_step_for(self.complaint, self.letter) is None:
+            missing.append(
+                _(
+                    "de vervolgstap voor de klager (de procedure noemt er geen; vul die aan in /beheer/)"
+                )
+            )
+        if missing:
+            self.add_error(
+                None,
+                _("Deze brief kan nog niet worden verstuurd. Ontbreekt: %(parts)s.")
+                % {"parts": ", ".join(str(p) for p in missing)},
+            )
+        return cleaned
+
+
+def _remedy_due():
+    return _date(
+        _("Uitgevoerd uiterlijk"),
+        required=False,
+        help_text=_("Wanneer wat er gebeurt, gedaan is."),
+    )
+
+
+class SolutionForm(OutcomeLetterForm):
+    letter = "solution"
     text = _text(
         _("Oplossing"), help_text=_("Klager en beklaagde ontvangen deze tekst ter fiattering.")
     )
+    reasons = _text(_("Motivering"), required=False, help_text=_("Waarom deze oplossing."))
+    remedy_due = _remedy_due()
+
+    def parts(self):
+        return [
+            (_("het besluit en wat er gebeurt"), ("text",)),
+            (_("de motivering"), ("reasons",)),
+            (_("wanneer het gebeurt"), ("remedy_due",)),
+        ]
 
 
 class PartyDecisionForm(ActionForm):
@@ -297,9 +356,19 @@ class AnswerForm(ActionForm):
     answer = _text(_("Antwoord aan de klager"))
 
 
-class FindingsForm(ActionForm):
+class FindingsForm(OutcomeLetterForm):
+    letter = "findings"
     summary = _text(_("Bevindingen"))
     proposed_solution = _text(_("Mogelijke oplossing"), required=False)
+    remedy_due = _remedy_due()
+
+    def parts(self):
+        return [
+            (_("het oordeel per criterium"), tuple(f"criterion_{c.code}" for c in self.criteria)),
+            (_("de motivering (de bevindingen)"), ("summary",)),
+            (_("wat er gebeurt (de oplossing)"), ("proposed_solution",)),
+            (_("wanneer het gebeurt"), ("remedy_due",)),
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -321,6 +390,7 @@ class FindingsForm(ActionForm):
         return {
             "summary": self.cleaned_data["summary"],
             "proposed_solution": self.cleaned_data["proposed_solution"],
+            "remedy_due": self.cleaned_data.get("remedy_due"),
             "judgements": self.judgements(),
         }
 
@@ -363,6 +433,28 @@ class RulingForm(ActionForm):
         ],
     )
     motivation = _text(_("Motivering"))
+
+
+class DirectorRulingForm(OutcomeLetterForm, RulingForm):
+    """The director's ruling (LSR-6f): an outcome letter, complete before it goes."""
+
+    letter = "ruling"
+    remedy = _text(
+        _("Wat er gebeurt"),
+        required=False,
+        help_text=_("Wat de organisatie na de uitspraak doet (of dat er niets gebeurt)."),
+    )
+    remedy_due = _remedy_due()
+
+    def parts(self):
+        parts = [
+            (_("het besluit"), ("decision",)),
+            (_("de motivering"), ("motivation",)),
+            (_("wat er gebeurt"), ("remedy",)),
+        ]
+        if self.cleaned_data.get("decision") != Ruling.Decision.UNFOUNDED:
+            parts.append((_("wanneer het gebeurt"), ("remedy_due",)))
+        return parts
 
 
 class MotivationForm(ActionForm):

@@ -365,6 +365,8 @@ class Solution(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="solutions")
     text = models.TextField(_("oplossing"))
+    reasons = models.TextField(_("motivering"), blank=True)
+    remedy_due = models.DateField(_("uitgevoerd uiterlijk"), null=True, blank=True)
     proposed_at = models.DateTimeField(_("vastgelegd op"))
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -417,6 +419,7 @@ class Findings(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="findings")
     summary = models.TextField(_("bevindingen"))
     proposed_solution = models.TextField(_("mogelijke oplossing"), blank=True)
+    remedy_due = models.DateField(_("uitgevoerd uiterlijk"), null=True, blank=True)
     shared_at = models.DateTimeField(_("gedeeld op"))
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -495,6 +498,8 @@ class Ruling(models.Model):
     body = models.CharField(max_length=20, choices=Body.choices)
     decision = models.CharField(max_length=20, choices=Decision.choices)
     motivation = models.TextField(_("motivering"))
+    remedy = models.TextField(_("wat er gebeurt"), blank=True)
+    remedy_due = models.DateField(_("uitgevoerd uiterlijk"), null=True, blank=True)
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True

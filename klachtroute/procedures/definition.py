@@ -104,6 +104,26 @@ class Periods(_Strict):
         return value
 
 
+OutcomeLetter = Literal["solution", "findings", "ruling", "binding_advice"]
+
+
+class NextStep(_Strict):
+    """The next step open to the complainant after an outcome letter: the body they can
+    turn to, whose contact details the letter gives, and the period, if the procedure sets
+    one."""
+
+    body: Label
+    contact: Literal["third_party", "organisation", "none"]
+    period: str | None
+    text: Label
+
+    @field_validator("period")
+    @classmethod
+    def _parses(cls, value: str | None) -> str | None:
+        _period(value)
+        return value
+
+
 class Texts(_Strict):
     procedure_summary: str = Field(min_length=1)
     confidentiality: str = Field(min_length=1)
@@ -135,6 +155,10 @@ class Definition(_Strict):
     # (rule key -> id such as "LIVP-3"), so that a row can be traced to its article. Only a
     # label: a rule without an id is still checked, so a version may leave it out.
     requirements: dict[str, str] = Field(default_factory=dict)
+    # The next step each outcome letter names. A letter whose next step the version does not
+    # give cannot be sent (the form says so); versions stored before this key get it from
+    # their preset (migration procedures 0003).
+    next_steps: dict[OutcomeLetter, NextStep] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:
@@ -170,6 +194,12 @@ class Definition(_Strict):
         if key in Periods.model_fields:
             return _period(getattr(self.periods, key))
         raise KeyError(key)
+
+    def period_of(self, value: str) -> Period:
+        """A period written in the definition (already checked when it was parsed)."""
+        period = _period(value)
+        assert period is not None  # noqa: S101 -- only called with a value
+        return period
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

@@ -23,6 +23,7 @@ from ..models import (
     RespondentType,
     Ruling,
 )
+from ..outcome_letters import next_step_for
 from ..workflow import State
 from .common import (
     directors,
@@ -223,6 +224,7 @@ def findings_share(
     summary: str,
     proposed_solution: str,
     judgements: dict[str, tuple[str, str]],
+    remedy_due: date | None = None,
 ) -> Findings:
     """The handler judges every criterion (LSR-6b) and shares the findings and a possible
     solution with the complainant (LSR-6c)."""
@@ -240,6 +242,7 @@ def findings_share(
         complaint=complaint,
         summary=summary,
         proposed_solution=(proposed_solution or "").strip(),
+        remedy_due=remedy_due,
         shared_at=timezone.now(),
         shared_by=actor,
     )
@@ -270,7 +273,13 @@ def findings_share(
             "on_time": on_time,
         },
     )
-    tell_complainant(complaint, "findings", purpose=Purpose.RESPOND_FINDINGS, findings=findings)
+    tell_complainant(
+        complaint,
+        "findings",
+        purpose=Purpose.RESPOND_FINDINGS,
+        findings=findings,
+        next_step=next_step_for(complaint, "findings"),
+    )
     return findings
 
 
@@ -493,7 +502,15 @@ def _ruling_input(decision: str, motivation: str) -> str:
 
 
 @transaction.atomic
-def director_rule(*, complaint: Complaint, actor: User, decision: str, motivation: str) -> Ruling:
+def director_rule(
+    *,
+    complaint: Complaint,
+    actor: User,
+    decision: str,
+    motivation: str,
+    remedy: str = "",
+    remedy_due: date | None = None,
+) -> Ruling:
     """The director rules in writing with a motivation to complainant and respondent (LSR-6f);
     no appeal, the kantonrechter, mediation costs split (LSR-10). The complaint closes (LSR-6h)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="rule")
@@ -508,9 +525,12 @@ def director_rule(*, complaint: Complaint, actor: User, decision: str, motivatio
         kind="ruling",
         summary=_("Uitspraak van de directeur: %(decision)s."),
     )
+    ruling.remedy, ruling.remedy_due = (remedy or "").strip(), remedy_due
+    ruling.save(update_fields=["remedy", "remedy_due"])
     links_revoke(complaint=complaint)
-    tell_complainant(complaint, "ruling", ruling=ruling)
-    tell_respondent(complaint, "ruling", ruling=ruling)
+    next_step = next_step_for(complaint, "ruling")
+    tell_complainant(complaint, "ruling", ruling=ruling, next_step=next_step)
+    tell_respondent(complaint, "ruling", ruling=ruling, next_step=next_step)
     return ruling
 
 

@@ -68,7 +68,7 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
             "method": "phone",
             "contacted_at": today.strftime("%Y-%m-%dT08:00"),
         },
-        "propose_solution": {"text": text},
+        "propose_solution": {"text": text, "reasons": text, "remedy_due": "2030-01-31"},
         "approve_solution": {"party": "complainant"},
         "reject_solution": {"party": "respondent", "reason": text},
         "declare_no_agreement": {"reason": text},
@@ -95,6 +95,8 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         "close_inadmissible": {},
         "share_findings": {
             "summary": text,
+            "proposed_solution": text,
+            "remedy_due": "2030-01-31",
             **{f"criterion_{c.code}": "in_order" for c in criteria},
         },
         "accept_findings": {},
@@ -107,7 +109,12 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
             "due_reason": text,
         },
         "submit_defence": {"defence": text},
-        "rule": {"decision": "partly_founded", "motivation": text},
+        "rule": {
+            "decision": "partly_founded",
+            "motivation": text,
+            "remedy": text,
+            "remedy_due": "2030-01-31",
+        },
         "record_exam_ruling": {"decision": "unfounded", "motivation": text},
         "director_decides": {"motivation": text},
     }
