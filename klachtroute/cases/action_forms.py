@@ -262,14 +262,26 @@ class PartyDecisionForm(ActionForm):
     reason = _text(_("Reden"), required=False)
 
 
-class BindingAdviceForm(ActionForm):
-    advice = _text(_("Bindend advies"))
+class BindingAdviceForm(OutcomeLetterForm):
+    """The independent third party's binding advice (LIVP-11), recorded by the secretariat
+    or sent through the API: an outcome letter, complete before it goes. An advice that asks
+    nothing of the organisation needs no date."""
+
+    letter = "binding_advice"
+    advice = _text(_("Bindend advies"), help_text=_("Het besluit en de motivering."))
     follow_ups = forms.CharField(
         label=_("Wat de organisatie moet doen (één punt per regel)"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs=TEXT),
     )
+    remedy_due = _remedy_due()
+
+    def parts(self):
+        parts = [(_("het besluit en de motivering"), ("advice",))]
+        if self.cleaned_data.get("follow_ups"):
+            parts.append((_("wanneer het gebeurt"), ("remedy_due",)))
+        return parts
 
     def clean_follow_ups(self):
         value = self.cleaned_data["follow_ups"]

@@ -190,6 +190,7 @@ def _livp(story: _Story, kind: str, rng: random.Random) -> None:
             {
                 "advice": "De klacht is gegrond. Het instituut biedt een kosteloze herhaling aan.",
                 "follow_ups": "Kosteloze herhaling aanbieden\nExcuses per brief",
+                "remedy_due": _weeks_after(story, contact + 30),
             },
         ):
             for offset in (40, 45):

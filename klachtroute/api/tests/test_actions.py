@@ -120,7 +120,11 @@ def test_livp_11_binding_advice_with_follow_ups_as_a_list_tracked_until_done(
     office = api_as(secretariat)
     response = office.post(
         path(livp_complaint.number, "record_binding_advice"),
-        {"advice": "De klager krijgt een extra les.", "follow_ups": ["Extra les", "Excuses"]},
+        {
+            "advice": "De klager krijgt een extra les.",
+            "follow_ups": ["Extra les", "Excuses"],
+            "remedy_due": "2030-01-31",
+        },
     )
     assert response.status_code == 200, response.json()
     body = response.json()

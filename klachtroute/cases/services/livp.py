@@ -306,6 +306,7 @@ def binding_advice_record(
     party: str | None = None,
     advice: str,
     follow_ups: Sequence[str] = (),
+    remedy_due: date | None = None,
 ) -> Ruling:
     """The third party's binding advice; what it asks of the organisation is tracked (LIVP-11)."""
     complaint, _t = step_begin(
@@ -320,6 +321,8 @@ def binding_advice_record(
         body=Ruling.Body.THIRD_PARTY,
         decision=Ruling.Decision.ADVICE,
         motivation=advice,
+        remedy="\n".join(items),
+        remedy_due=remedy_due if items else None,
         decided_at=timezone.now(),
         decided_by=actor,
         decided_by_label=(
@@ -355,7 +358,13 @@ def binding_advice_record(
             outcome=Outcome.BINDING_ADVICE,
             after={"advice": advice},
         )
-    tell_complainant(complaint, "binding_advice", ruling=ruling, follow_ups=items)
+    tell_complainant(
+        complaint,
+        "binding_advice",
+        ruling=ruling,
+        follow_ups=items,
+        next_step=next_step_for(complaint, "binding_advice"),
+    )
     return ruling
 
 

@@ -121,3 +121,43 @@ def test_lsr_6f_a_ruling_without_what_will_be_done_is_refused(lsr_organisation, 
         user=director,
     )
     assert unfounded.is_valid(), unfounded.errors  # nothing to carry out: no date needed
+
+
+def test_livp_11_binding_advice_with_actions_needs_a_date_and_names_the_next_step(
+    in_progress, secretariat
+):
+    from klachtroute.cases.action_forms import BindingAdviceForm
+    from klachtroute.cases.services import (
+        binding_advice_record,
+        no_agreement_declare,
+        third_party_appeal,
+    )
+
+    no_agreement_declare(complaint=in_progress, actor=secretariat, reason="Geen akkoord.")
+    third_party_appeal(complaint=in_progress, actor=secretariat)
+    in_progress.refresh_from_db()
+    data = {"advice": "Gegrond: de les moet worden ingehaald.", "follow_ups": "Les inhalen"}
+    form = BindingAdviceForm(data, complaint=in_progress, user=secretariat)
+    assert not form.is_valid()
+    assert "Ontbreekt: wanneer het gebeurt." in " ".join(form.non_field_errors())
+    assert BindingAdviceForm(
+        {"advice": "Ongegrond."}, complaint=in_progress, user=secretariat
+    ).is_valid()  # an advice that asks nothing needs no date
+
+    binding_advice_record(
+        complaint=in_progress,
+        actor=secretariat,
+        advice=data["advice"],
+        follow_ups=["Les inhalen"],
+        remedy_due=dt.date(2026, 3, 27),
+    )
+    body = OutboxMessage.objects.get(kind="binding_advice").body
+    parts = [
+        "Besluit en motivering\nGegrond: de les moet worden ingehaald.",
+        "Wat er gebeurt en wanneer\n",
+        "- Les inhalen",
+        "Uiterlijk vrijdag 27 maart 2026 uitgevoerd.",
+        "Vervolgstap\nHet advies van de onafhankelijke derde is bindend.",
+    ]
+    positions = [body.index(part) for part in parts]
+    assert positions == sorted(positions)

@@ -74,7 +74,11 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         "declare_no_agreement": {"reason": text},
         "appeal_to_third_party": {"note": text},
         "close_without_appeal": {"note": ""},
-        "record_binding_advice": {"advice": text, "follow_ups": "Excuses aanbieden"},
+        "record_binding_advice": {
+            "advice": text,
+            "follow_ups": "Excuses aanbieden",
+            "remedy_due": "2030-01-31",
+        },
         "complete_follow_up": {
             "follow_up": getattr(complaint.rulings.last(), "follow_ups", None)
             and (
