@@ -180,6 +180,21 @@ def _defence_before_ruling(c: Complaint, today: date) -> Verdict:
     return any(d.requested_at <= first for d in c.defence_requests.all())
 
 
+def _letters_complete(c: Complaint, today: date) -> Verdict:
+    """Every outcome letter sent stated what will be done and by when (and its reasons)."""
+    judged: list[bool] = []
+    for solution in c.solutions.all():
+        judged.append(bool(solution.reasons.strip()) and solution.remedy_due is not None)
+    for findings in c.findings.all():
+        judged.append(bool(findings.proposed_solution.strip()) and findings.remedy_due is not None)
+    for ruling in c.rulings.all():
+        if ruling.body == Ruling.Body.DIRECTOR:
+            judged.append(bool(ruling.remedy.strip()))
+        elif ruling.body == Ruling.Body.THIRD_PARTY and ruling.remedy.strip():
+            judged.append(ruling.remedy_due is not None)
+    return all(judged) if judged else None
+
+
 def _measures_carried_out(c: Complaint, today: date) -> Verdict:
     judged: list[bool] = []
     for measure in c.measures.all():
@@ -288,6 +303,12 @@ def rules_of(spec: Definition) -> list[Rule]:
                 _("Verweer gevraagd vóór de uitspraak van de directeur"),
                 _defence_before_ruling,
             )
+    if spec.next_steps:
+        add(
+            "outcome_letters",
+            _("Uitkomstbrieven met besluit, motivering, wat er gebeurt en wanneer"),
+            _letters_complete,
+        )
     add(
         "measures",
         _("Afgesproken maatregelen uitgevoerd (die over hun datum zijn)"),

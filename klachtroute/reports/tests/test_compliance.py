@@ -297,3 +297,16 @@ def test_compliance_page_in_english(livp_march, secretariat, login):
     assert "Compliance with the complaint regulation" in page
     assert "Receipt acknowledged within 1 working day" in page
     assert "Cannot be proven from the data" in page
+
+
+def test_livp_6_outcome_letters_state_reasons_and_by_when(livp_march, secretariat):
+    from klachtroute.cases.models import Solution
+
+    c = livp_march
+    # A's solution states its reasons and date; B's (sent before letters had to) does not.
+    Solution.objects.filter(complaint=c.A).update(
+        reasons="De les viel uit.", remedy_due=dt.date(2025, 3, 21)
+    )
+    rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+    assert rows["outcome_letters"].rule.requirement == "LIVP-6"
+    assert figures(rows["outcome_letters"]) == (1, 1, {c.B.number})
