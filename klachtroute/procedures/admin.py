@@ -29,6 +29,7 @@ PERIOD_FIELDS = {
     "defence": ("periods", _("Termijn voor verweer")),
     "link_valid": ("periods", _("Privélinks geldig")),
     "status_link_valid": ("periods", _("Statuslink van de klager geldig")),
+    "progress_update": ("periods", _("Voortgangsbericht aan de klager, elke")),
 }
 UNIT_CHOICES = [
     ("", _("niet van toepassing")),
@@ -82,6 +83,8 @@ ADVANCED_KEYS = (
     "categories",
     "criteria",
     "inadmissibility_grounds",
+    "next_steps",
+    "requirements",
 )
 
 

@@ -118,3 +118,20 @@ def test_a_procedure_without_the_period_offers_no_progress_update(
     assert complaint.progress_update_due is None
     with pytest.raises(TransitionError):
         transition_check(secretariat, Complaint.objects.get(), "send_progress_update")
+
+
+def test_the_administrator_sets_the_progress_update_period_in_beheer(
+    organisation, administrator, client
+):
+    from klachtroute.procedures.tests.test_admin import _form_data
+
+    version = ProcedureVersion.objects.get()
+    client.force_login(administrator)
+    response = client.post(
+        f"/beheer/procedures/procedureversion/{version.pk}/change/",
+        _form_data(version, progress_update_amount="10", progress_update_unit="working_days"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version.refresh_from_db()
+    assert version.definition["periods"]["progress_update"] == "10 working_days"
+    assert version.spec.period("progress_update") is not None
