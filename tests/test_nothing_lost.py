@@ -163,10 +163,22 @@ def test_a_solution_proposed_twice_from_the_same_page_keeps_the_first(handled, t
     assert version_on_page(tab_two, number, "propose_solution") == version
 
     first = tab_one.post(
-        act(number, "propose_solution"), {"text": "Excuses en een extra les.", "version": version}
+        act(number, "propose_solution"),
+        {
+            "text": "Excuses en een extra les.",
+            "reasons": "Te laat.",
+            "remedy_due": "2030-01-31",
+            "version": version,
+        },
     )
     second = tab_two.post(
-        act(number, "propose_solution"), {"text": "Geld terug.", "version": version}
+        act(number, "propose_solution"),
+        {
+            "text": "Geld terug.",
+            "reasons": "Gemist.",
+            "remedy_due": "2030-01-31",
+            "version": version,
+        },
     )
 
     assert first.status_code == 302

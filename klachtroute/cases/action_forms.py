@@ -135,6 +135,9 @@ class CorrectReceivedAtForm(ActionForm):
         input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    reason = _text(
+        _("Reden van de correctie"), help_text=_("Staat in de geschiedenis van de klacht.")
+    )
 
 
 class RespondentForm(ActionForm):
@@ -173,6 +176,20 @@ class ExtendForm(ActionForm):
         super().__init__(*args, **kwargs)
         if not self.complaint.procedure_version.spec.extension.further_needs_consent:
             del self.fields["complainant_consent"]
+
+
+class SuspendForm(ActionForm):
+    reason = _text(
+        _("Waarop wacht de organisatie?"),
+        help_text=_("De klager krijgt deze reden te lezen."),
+    )
+
+
+class ProgressUpdateForm(ActionForm):
+    text = _text(
+        _("Bericht aan de klager"),
+        help_text=_("Hoe het met de klacht staat en wat de volgende stap is."),
+    )
 
 
 class MeasureForm(ActionForm):
@@ -287,10 +304,69 @@ class FirstContactForm(ActionForm):
     note = _text(_("Notitie"), required=False)
 
 
-class SolutionForm(ActionForm):
+class OutcomeLetterForm(ActionForm):
+    """An outcome letter: it goes only when it states every part (see outcome_letters).
+    `parts` names, per part, the fields that hold it; the form says what is missing."""
+
+    letter = ""
+
+    def parts(self) -> list[tuple[str, tuple[str, ...]]]:
+        raise NotImplementedError
+
+    def clean(self):
+        from django.utils import timezone
+
+        from .outcome_letters import next_step_for
+
+        cleaned = super().clean()
+        missing = []
+        for part, names in self.parts():
+            empty = [n for n in names if n in self.errors or not cleaned.get(n)]
+            for name in empty:
+                if name not in self.errors:
+                    self.add_error(name, _("Dit deel van de brief ontbreekt nog."))
+            if empty:
+                missing.append(part)
+        due = cleaned.get("remedy_due")
+        if due and due < timezone.localdate():
+            self.add_error("remedy_due", _("Kies een datum vanaf vandaag."))
+        if next_step_for(self.complaint, self.letter) is None:
+            missing.append(
+                _(
+                    "de vervolgstap voor de klager (de procedure noemt er geen; vul die aan in /beheer/)"
+                )
+            )
+        if missing:
+            self.add_error(
+                None,
+                _("Deze brief kan nog niet worden verstuurd. Ontbreekt: %(parts)s.")
+                % {"parts": ", ".join(str(p) for p in missing)},
+            )
+        return cleaned
+
+
+def _remedy_due():
+    return _date(
+        _("Uitgevoerd uiterlijk"),
+        required=False,
+        help_text=_("Wanneer wat er gebeurt, gedaan is."),
+    )
+
+
+class SolutionForm(OutcomeLetterForm):
+    letter = "solution"
     text = _text(
         _("Oplossing"), help_text=_("Klager en beklaagde ontvangen deze tekst ter fiattering.")
     )
+    reasons = _text(_("Motivering"), required=False, help_text=_("Waarom deze oplossing."))
+    remedy_due = _remedy_due()
+
+    def parts(self):
+        return [
+            (_("het besluit en wat er gebeurt"), ("text",)),
+            (_("de motivering"), ("reasons",)),
+            (_("wanneer het gebeurt"), ("remedy_due",)),
+        ]
 
 
 class PartyDecisionForm(ActionForm):
@@ -303,11 +379,17 @@ class PartyDecisionForm(ActionForm):
     reason = _text(_("Reden"), required=False)
 
 
-class BindingAdviceForm(ActionForm):
+class BindingAdviceForm(OutcomeLetterForm):
+    """The independent third party's binding advice (LIVP-11), recorded by the secretariat
+    or sent through the API: an outcome letter, complete before it goes. An advice that asks
+    nothing of the organisation needs no date."""
+
+    letter = "binding_advice"
     advice = _text(
         _("Bindend advies"),
         max_length=20_000,
         required_message=_("Vul het bindend advies in."),
+        help_text=_("Het besluit en de motivering."),
     )
     follow_ups = forms.CharField(
         label=_("Wat de organisatie moet doen (één punt per regel)"),
@@ -315,6 +397,13 @@ class BindingAdviceForm(ActionForm):
         max_length=5000,
         widget=forms.Textarea(attrs=TEXT),
     )
+    remedy_due = _remedy_due()
+
+    def parts(self):
+        parts = [(_("het besluit en de motivering"), ("advice",))]
+        if self.cleaned_data.get("follow_ups"):
+            parts.append((_("wanneer het gebeurt"), ("remedy_due",)))
+        return parts
 
     def clean_follow_ups(self):
         value = self.cleaned_data["follow_ups"]
@@ -401,9 +490,19 @@ class AnswerForm(ActionForm):
     answer = _text(_("Antwoord aan de klager"))
 
 
-class FindingsForm(ActionForm):
+class FindingsForm(OutcomeLetterForm):
+    letter = "findings"
     summary = _text(_("Bevindingen"))
     proposed_solution = _text(_("Mogelijke oplossing"), required=False)
+    remedy_due = _remedy_due()
+
+    def parts(self):
+        return [
+            (_("het oordeel per criterium"), tuple(f"criterion_{c.code}" for c in self.criteria)),
+            (_("de motivering (de bevindingen)"), ("summary",)),
+            (_("wat er gebeurt (de oplossing)"), ("proposed_solution",)),
+            (_("wanneer het gebeurt"), ("remedy_due",)),
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -425,6 +524,7 @@ class FindingsForm(ActionForm):
         return {
             "summary": self.cleaned_data["summary"],
             "proposed_solution": self.cleaned_data["proposed_solution"],
+            "remedy_due": self.cleaned_data.get("remedy_due"),
             "judgements": self.judgements(),
         }
 
@@ -442,6 +542,11 @@ class DefenceRequestForm(ActionForm):
     question = _text(_("Vraag aan de verweerder"), required=False)
     due = _date(
         _("Verweer uiterlijk"), required=False, help_text=_("Leeg: de termijn van de procedure.")
+    )
+    due_reason = _text(
+        _("Reden voor een andere datum"),
+        required=False,
+        help_text=_("Verplicht als u een andere datum kiest dan de termijn van de procedure."),
     )
 
 
@@ -462,6 +567,28 @@ class RulingForm(ActionForm):
         ],
     )
     motivation = _text(_("Motivering"))
+
+
+class DirectorRulingForm(OutcomeLetterForm, RulingForm):
+    """The director's ruling (LSR-6f): an outcome letter, complete before it goes."""
+
+    letter = "ruling"
+    remedy = _text(
+        _("Wat er gebeurt"),
+        required=False,
+        help_text=_("Wat de organisatie na de uitspraak doet (of dat er niets gebeurt)."),
+    )
+    remedy_due = _remedy_due()
+
+    def parts(self):
+        parts = [
+            (_("het besluit"), ("decision",)),
+            (_("de motivering"), ("motivation",)),
+            (_("wat er gebeurt"), ("remedy",)),
+        ]
+        if self.cleaned_data.get("decision") != Ruling.Decision.UNFOUNDED:
+            parts.append((_("wanneer het gebeurt"), ("remedy_due",)))
+        return parts
 
 
 class MotivationForm(ActionForm):

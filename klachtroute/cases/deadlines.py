@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from klachtroute.deadlines import WorkCalendar, deadline, local_date
+from klachtroute.deadlines import WorkCalendar, add_working_days, deadline, local_date
 
 from .models import Complaint
 from .workflow import SETTLEMENT_OVER, State
@@ -67,7 +67,8 @@ class Kind:
             q &= ~Q(state__in=SETTLEMENT_OVER)
         if self.key == "defence":
             q &= Q(state=State.AWAITING_DEFENCE)
-        return q
+        # A suspended clock stands still: nothing is reminded or overdue until it resumes.
+        return q & Q(suspended_since__isnull=True)
 
 
 KINDS: tuple[Kind, ...] = (
@@ -166,6 +167,8 @@ def _judge(complaint: Complaint, kind: Kind, due: date, done_at, today: date) ->
         return Status.OVER
     if kind.key == "defence" and complaint.state != State.AWAITING_DEFENCE:
         return Status.OVER
+    if complaint.suspended_since is not None:
+        return Status.OPEN  # the clock stands still; resuming moves the day
     return Status.MISSED if due < today else Status.OPEN
 
 
@@ -224,8 +227,44 @@ def deadlines_compute(complaint: Complaint, calendar: WorkCalendar) -> dict[str,
         period = spec.period(key)
         due = deadline(received_on, period, calendar) if period else None
         setattr(complaint, KINDS_BY_KEY[key].due_field, due)
+    complaint.progress_update_due = progress_update_next(complaint, received_on, calendar)
     complaint.next_due = next_due(complaint)
     return deadlines_snapshot(complaint)
+
+
+def progress_update_next(complaint: Complaint, after: date, calendar: WorkCalendar):
+    """The day the complainant is next owed word on how the complaint stands: the
+    procedure's progress-update period after `after` (the receipt or the last update);
+    None when the procedure sets no such period."""
+    period = complaint.procedure_version.spec.period("progress_update")
+    return deadline(after, period, calendar) if period else None
+
+
+def progress_update_due_q(today: date) -> Q:
+    """Open complaints whose progress update is due on `today` or has passed."""
+    return Q(state__in=State.open_states(), progress_update_due__lte=today)
+
+
+def deadlines_shift(complaint: Complaint, days: int, calendar: WorkCalendar) -> dict:
+    """Move every deadline still to be met by `days` working days (after a suspension).
+    Returns the moved ones as {key: [before, after]} in ISO dates, for the history."""
+    moved: dict[str, list[str]] = {}
+    if days <= 0:
+        return moved
+    for kind in KINDS:
+        due = getattr(complaint, kind.due_field)
+        done = getattr(complaint, kind.done_field) if kind.done_field else None
+        if due is None or done is not None:
+            continue
+        new = add_working_days(due, days, calendar)
+        setattr(complaint, kind.due_field, new)
+        moved[kind.key] = [due.isoformat(), new.isoformat()]
+    if complaint.progress_update_due is not None:
+        complaint.progress_update_due = add_working_days(
+            complaint.progress_update_due, days, calendar
+        )
+    complaint.next_due = next_due(complaint)
+    return moved
 
 
 def deadlines_snapshot(complaint: Complaint) -> dict[str, str | None]:

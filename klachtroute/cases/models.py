@@ -169,6 +169,12 @@ class Complaint(models.Model):
         _("procedure naar klager gestuurd op"), null=True, blank=True
     )
     defence_due = models.DateField(_("verweer uiterlijk"), null=True, blank=True, db_index=True)
+    progress_update_due = models.DateField(
+        _("voortgangsbericht uiterlijk"), null=True, blank=True, db_index=True
+    )
+    # The settlement clock stands still while the organisation waits for the complainant.
+    suspended_since = models.DateField(_("opgeschort sinds"), null=True, blank=True)
+    suspension_reason = models.TextField(_("reden van de opschorting"), blank=True)
     no_agreement_notified_at = models.DateTimeField(
         _("klager gewezen op onafhankelijke derde op"), null=True, blank=True
     )
@@ -406,6 +412,8 @@ class Solution(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="solutions")
     text = models.TextField(_("oplossing"))
+    reasons = models.TextField(_("motivering"), blank=True)
+    remedy_due = models.DateField(_("uitgevoerd uiterlijk"), null=True, blank=True)
     proposed_at = models.DateTimeField(_("vastgelegd op"))
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -458,6 +466,7 @@ class Findings(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="findings")
     summary = models.TextField(_("bevindingen"))
     proposed_solution = models.TextField(_("mogelijke oplossing"), blank=True)
+    remedy_due = models.DateField(_("uitgevoerd uiterlijk"), null=True, blank=True)
     shared_at = models.DateTimeField(_("gedeeld op"))
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -540,6 +549,8 @@ class Ruling(models.Model):
     # A reasoned outcome also names what was found and any conclusions drawn from it.
     findings = models.TextField(_("bevindingen"), blank=True)
     conclusions = models.TextField(_("conclusies"), blank=True)
+    remedy = models.TextField(_("wat er gebeurt"), blank=True)
+    remedy_due = models.DateField(_("uitgevoerd uiterlijk"), null=True, blank=True)
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True

@@ -39,6 +39,7 @@ from klachtroute.procedures.models import ProcedureVersion
 from .deadlines import KINDS, KINDS_BY_KEY, DeadlineState, Kind, deadlines_watched
 from .events import events_record_many
 from .models import Complaint, DeadlineNotice
+from .progress_watch import progress_update_reminders_send
 from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
 from .services.common import directors, respondent_people, secretariat, site_url, tell_user
@@ -311,7 +312,8 @@ def _no_agreement_due(today: date) -> Q:
         if key:
             due_field = KINDS_BY_KEY[key].due_field
             found |= Q(procedure_version_id=version.pk, **{f"{due_field}__lt": today})
-    return Q(state__in=NO_AGREEMENT_SOURCES) & found
+    # A suspended clock stands still (see deadlines.Kind.watched).
+    return Q(state__in=NO_AGREEMENT_SOURCES, suspended_since__isnull=True) & found
 
 
 def no_agreement_start(*, today: date) -> tuple[int, int]:
@@ -415,6 +417,8 @@ def deadlines_watch(*, today: date | None = None) -> WatchReport:
     except Exception:
         report.errors += 1
         logger.exception("Sending the weekly digest failed")
+    sent, errors = progress_update_reminders_send(today=today)  # the complainant is owed word
+    report.reminders, report.errors = report.reminders + sent, report.errors + errors
     return report
 
 

@@ -146,6 +146,7 @@ FEATURES: dict[str, Callable] = {
     "respondent_copy": lambda v: v.spec.respondent_copy,
     "hearing": lambda v: v.spec.hearing is not None,
     "reasoned_outcome": lambda v: v.spec.settlement == "reasoned_outcome",
+    "progress_update": lambda v: v.spec.period("progress_update") is not None,
 }
 
 
@@ -216,6 +217,18 @@ def _procedure_sent_or_inadmissible(c):
     if c.procedure_sent_at is None:
         return _("Het secretariaat stuurt de klager eerst de procedure (LSR-6d).")
     return None
+
+
+def _not_suspended(c):
+    if c.suspended_since is not None:
+        return _("De afhandeltermijn is al opgeschort.")
+    if c.settle_due is None:
+        return _("Deze klacht heeft geen afhandeltermijn.")
+    return None
+
+
+def _suspended(c):
+    return None if c.suspended_since is not None else _("De afhandeltermijn is niet opgeschort.")
 
 
 def _respondent_known(c):
@@ -302,6 +315,42 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="ExtendForm",
         service="settlement_extend",
         guard=_settle_not_passed,
+        group="general",
+    ),
+    Transition(
+        "suspend",
+        sources=OPEN,
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Afhandeltermijn opschorten"),
+        form="SuspendForm",
+        service="settlement_suspend",
+        guard=_not_suspended,
+        hint=_("Zolang u op de klager wacht; de klager hoort de reden."),
+        group="general",
+    ),
+    Transition(
+        "resume",
+        sources=OPEN,
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Afhandeltermijn hervatten"),
+        form="EmptyForm",
+        service="settlement_resume",
+        guard=_suspended,
+        hint=_("De termijnen schuiven op met de werkdagen van de opschorting."),
+        group="general",
+    ),
+    Transition(
+        "send_progress_update",
+        sources=OPEN,
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Voortgangsbericht sturen"),
+        form="ProgressUpdateForm",
+        service="progress_update_send",
+        feature="progress_update",
+        hint=_("Laat de klager weten hoe het met de klacht staat."),
         group="general",
     ),
     Transition(
@@ -594,7 +643,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         targets=(State.SETTLED,),
         roles=("director",),
         label=_("Uitspraak doen"),
-        form="RulingForm",
+        form="DirectorRulingForm",
         service="director_rule",
         feature="director",
         hint=_(

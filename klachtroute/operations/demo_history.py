@@ -179,7 +179,16 @@ def _livp(story: _Story, kind: str, rng: random.Random) -> None:
                     "new_due": (c.settle_due + dt.timedelta(days=14)).isoformat(),
                 },
             )
-    story.act(contact + 4, "handler", "propose_solution", {"text": "Een inhaaldag en excuses."})
+    story.act(
+        contact + 4,
+        "handler",
+        "propose_solution",
+        {
+            "text": "Een inhaaldag en excuses.",
+            "reasons": "Twee lessen vielen uit zonder bericht.",
+            "remedy_due": _weeks_after(story, contact + 4),
+        },
+    )
     if kind in ("binding_advice", "no_appeal"):
         story.act(
             contact + 8,
@@ -199,6 +208,7 @@ def _livp(story: _Story, kind: str, rng: random.Random) -> None:
             {
                 "advice": "De klacht is gegrond. Het instituut biedt een kosteloze herhaling aan.",
                 "follow_ups": "Kosteloze herhaling aanbieden\nExcuses per brief",
+                "remedy_due": _weeks_after(story, contact + 30),
             },
         ):
             for offset in (40, 45):
@@ -253,8 +263,11 @@ def _lsr(story: _Story, kind: str, rng: random.Random) -> None:
         story.act(16, "exam", "record_exam_ruling", {"decision": "unfounded", "motivation": TEXT})
         return
     criteria = story.complaint.procedure_version.spec.criteria_for(category)
+    late = kind == "late"
     findings = {
         "summary": "De afspraken zijn niet nagekomen; de trainer erkent dat.",
+        "proposed_solution": "Een extra begeleidingsgesprek.",
+        "remedy_due": _weeks_after(story, 40 if late else 15),
         **{f"criterion_{c.code}": "in_order" for c in criteria},
     }
     if kind == "extended":
@@ -269,7 +282,6 @@ def _lsr(story: _Story, kind: str, rng: random.Random) -> None:
                     "new_due": (story.complaint.settle_due + dt.timedelta(days=14)).isoformat(),
                 },
             )
-    late = kind == "late"
     if not story.act(40 if late else 15, "handler", "share_findings", findings):
         return
     if kind == "ruling":
@@ -283,6 +295,7 @@ def _lsr(story: _Story, kind: str, rng: random.Random) -> None:
             {
                 "question": TEXT,
                 "due": ((story.at(25) or story.now) + dt.timedelta(days=14)).date().isoformat(),
+                "due_reason": "De beklaagde is een week afwezig.",
             },
         )
         story.act(32, "secretariat", "submit_defence", {"party": "respondent", "defence": TEXT})
@@ -293,6 +306,8 @@ def _lsr(story: _Story, kind: str, rng: random.Random) -> None:
             {
                 "decision": rng.choice(["founded", "partly_founded", "unfounded"]),
                 "motivation": TEXT,
+                "remedy": "De organisatie bespreekt de uitspraak met het team.",
+                "remedy_due": _weeks_after(story, 40),
             },
         )
         return
@@ -389,3 +404,8 @@ def demo_history_load(*, preset: str, count: int = 100, seed: int = 2026) -> int
         else:
             _lsr(story, kind, rng)
     return Complaint.objects.count()
+
+
+def _weeks_after(story, days: float) -> str:
+    """Two weeks after the step taken `days` into a story: when what it promises is done."""
+    return ((story.at(days) or story.now) + dt.timedelta(days=14)).date().isoformat()

@@ -82,6 +82,12 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
         "complaints_visible_to",
         SEES_COMPLAINT,
     ),
+    "api-v1:report_indicators": (
+        "GET",
+        "/api/v1/reports/indicators",
+        "Indicators of the annual report",
+        {"secretariat", "director"},
+    ),
     "api-v1:complaint_action": (
         "POST",
         "/api/v1/complaints/{number}/actions/extend",
@@ -204,6 +210,8 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
         {"complainant", "third_party"},
     ),
     "portal:lost_link": ("GET", "/klacht/link-kwijt/", "Public; same answer either way", EVERYONE),
+    "intake:regulation": ("GET", "/klachtenregeling/", "Public", EVERYONE),
+    "intake:regulation_pdf": ("GET", "/klachtenregeling/pdf/", "Public", EVERYONE),
     # Reports
     "reports:annual": ("GET", "/jaarverslag/", "", {"secretariat", "director"}),
     "reports:annual_csv": ("GET", "/jaarverslag/csv/", "", {"secretariat", "director"}),
@@ -223,6 +231,14 @@ _URLS: dict[str, tuple[str, str, str, set]] = {
         "",
         {"secretariat", "director"},
     ),
+    "reports:compliance": (
+        "GET",
+        "/naleving/",
+        "Links only complaints the viewer may see",
+        {"secretariat", "director"},
+    ),
+    "reports:compliance_csv": ("GET", "/naleving/csv/", "", {"secretariat", "director"}),
+    "reports:compliance_pdf": ("GET", "/naleving/pdf/", "", {"secretariat", "director"}),
 }
 
 URL_METHODS: dict[str, str] = {name: spec[0] for name, spec in _URLS.items()}

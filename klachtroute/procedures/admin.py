@@ -26,6 +26,7 @@ PERIOD_FIELDS = {
     "defence": ("periods", _("Termijn voor verweer")),
     "link_valid": ("periods", _("Privélinks geldig")),
     "status_link_valid": ("periods", _("Statuslink van de klager geldig")),
+    "progress_update": ("periods", _("Voortgangsbericht aan de klager, elke")),
 }
 UNIT_CHOICES = [
     ("", _("niet van toepassing")),
@@ -88,6 +89,8 @@ ADVANCED_KEYS = (
     "extension",
     "next_instance",
     "yearly_register",
+    "next_steps",
+    "requirements",
 )
 
 

@@ -100,8 +100,31 @@ class Periods(_Strict):
     defence: str | None
     link_valid: str | None  # links to approve, respond, defend or advise
     status_link_valid: str  # the complainant's status link, sent with the acknowledgement
+    # How often the complainant hears how the complaint stands while it is open; a procedure
+    # may leave it out (no progress updates are asked for).
+    progress_update: str | None = None
 
-    @field_validator("defence", "link_valid", "status_link_valid")
+    @field_validator("defence", "link_valid", "status_link_valid", "progress_update")
+    @classmethod
+    def _parses(cls, value: str | None) -> str | None:
+        _period(value)
+        return value
+
+
+OutcomeLetter = Literal["solution", "findings", "ruling", "binding_advice"]
+
+
+class NextStep(_Strict):
+    """The next step open to the complainant after an outcome letter: the body they can
+    turn to, whose contact details the letter gives, and the period, if the procedure sets
+    one."""
+
+    body: Label
+    contact: Literal["third_party", "organisation", "none"]
+    period: str | None
+    text: Label
+
+    @field_validator("period")
     @classmethod
     def _parses(cls, value: str | None) -> str | None:
         _period(value)
@@ -196,6 +219,14 @@ class Definition(_Strict):
     extension: ExtensionRules
     next_instance: NextInstance | None
     yearly_register: bool
+    # The requirement id of the regulation behind each rule the compliance overview checks
+    # (rule key -> id such as "LIVP-3"), so that a row can be traced to its article. Only a
+    # label: a rule without an id is still checked, so a version may leave it out.
+    requirements: dict[str, str] = Field(default_factory=dict)
+    # The next step each outcome letter names. A letter whose next step the version does not
+    # give cannot be sent (the form says so); versions stored before this key get it from
+    # their preset (migration procedures 0003).
+    next_steps: dict[OutcomeLetter, NextStep] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:
@@ -236,6 +267,12 @@ class Definition(_Strict):
         if key == "hearing_reply":
             return _period(self.hearing.reply_period) if self.hearing else None
         raise KeyError(key)
+
+    def period_of(self, value: str) -> Period:
+        """A period written in the definition (already checked when it was parsed)."""
+        period = _period(value)
+        assert period is not None  # noqa: S101 -- only called with a value
+        return period
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

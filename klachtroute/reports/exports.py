@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from klachtroute.letters.pdf import html_to_pdf
 
+from .compliance import ComplianceOverview
+from .indicators import Indicators, IndicatorSet
 from .selectors import Report
 
 Value = int | float | str | dt.date | None
@@ -56,12 +58,67 @@ def report_rows(report: Report) -> list[tuple[str, str, Value]]:
         (_("Maatregelen"), _("Totaal"), report.measures_total),
         (_("Maatregelen"), _("Over de datum"), report.measures_overdue),
     ]
+    if report.indicators is not None:
+        rows += indicator_rows(report.indicators)
     satisfaction = _("Tevredenheid")
     if report.satisfaction.available:
         rows.append((satisfaction, _("Aantal antwoorden"), report.satisfaction.responses))
         rows += [(satisfaction, row.label, row.value) for row in report.satisfaction.questions]
     else:
         rows.append((satisfaction, _("nog geen gegevens"), None))
+    return rows
+
+
+def _indicator_set_rows(section: str, s: IndicatorSet) -> list[tuple[str, str, Value]]:
+    rows: list[tuple[str, str, Value]] = [
+        (section, _("Ontvangen klachten"), s.received),
+        (section, _("Afgesloten"), s.closed),
+        (section, _("Afgesloten in de eerste fase (%)"), s.percent_first_stage),
+    ]
+    for stage in s.stages:
+        rows += [
+            (section, _("%(stage)s: afgerond") % {"stage": stage.title}, stage.ended),
+            (
+                section,
+                _("%(stage)s: binnen de termijn (%%)") % {"stage": stage.title},
+                stage.percent_within,
+            ),
+            (
+                section,
+                _("%(stage)s: gemiddeld aantal werkdagen") % {"stage": stage.title},
+                stage.mean_days,
+            ),
+            (
+                section,
+                _("%(stage)s: mediaan aantal werkdagen") % {"stage": stage.title},
+                stage.median_days,
+            ),
+        ]
+    rows += [(section, label, n) for _key, label, n in s.outcome_rows()]
+    rows += [
+        (section, _("Klachten met verlengde termijn"), s.extended),
+        (section, _("Tevredenheid over de behandeling (gemiddeld, 1-5)"), s.satisfaction),
+    ]
+    return rows
+
+
+def indicator_rows(indicators: Indicators) -> list[tuple[str, str, Value]]:
+    """The indicators as (section, item, value): this period, the previous one, then per
+    course and per category."""
+    rows = _indicator_set_rows(_("Kengetallen"), indicators.overall)
+    previous = _("Kengetallen vorige periode (%(start)s tot en met %(end)s)") % {
+        "start": indicators.previous_start.isoformat(),
+        "end": indicators.previous_end.isoformat(),
+    }
+    rows += _indicator_set_rows(previous, indicators.previous)
+    for s in indicators.per_course:
+        rows += _indicator_set_rows(
+            _("Kengetallen per opleiding: %(label)s") % {"label": s.label}, s
+        )
+    for s in indicators.per_category:
+        rows += _indicator_set_rows(
+            _("Kengetallen per categorie: %(label)s") % {"label": s.label}, s
+        )
     return rows
 
 
@@ -141,3 +198,38 @@ def report_xlsx(report: Report) -> bytes:
 def pdf_render(template: str, context: dict) -> bytes:
     """Render a report template (its style inline) with the one PDF renderer."""
     return html_to_pdf(render_to_string(template, context), shared_stylesheet=False)
+
+
+def compliance_csv(overview: ComplianceOverview) -> bytes:
+    """One line per rule per procedure version; the complaints that did not comply by number
+    (only those the viewer may see). A rule the data cannot prove has empty numbers."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Procedureversie"),
+            _("Artikel"),
+            _("Regel"),
+            _("Nageleefd"),
+            _("Niet nageleefd"),
+            _("Percentage"),
+            _("Klachten die niet voldeden"),
+        ]
+    )
+    for version in overview.versions:
+        for result in version.rules:
+            rule = result.rule
+            if not rule.provable:
+                numbers = ["", "", "", rule.why_unprovable]
+            else:
+                numbers = [
+                    _csv_value(result.complied),
+                    _csv_value(result.not_complied),
+                    _csv_value(result.percent),
+                    " ".join(c.number for c in result.failing),
+                ]
+            writer.writerow(
+                [csv_text(version.title), csv_text(rule.requirement), csv_text(rule.label)]
+                + [csv_text(str(n)) for n in numbers]
+            )
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")

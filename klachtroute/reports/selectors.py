@@ -129,6 +129,8 @@ class Report:
     measures_total: int
     measures_overdue: int
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
+    # The indicators against the previous period (the annual report only; see indicators.py).
+    indicators: object | None = None
 
     @property
     def empty(self) -> bool:
@@ -206,8 +208,13 @@ def complaints_about_trainers(*, start: date, end: date) -> QuerySet[Complaint]:
 
 
 def annual_report(*, start: date, end: date) -> Report:
-    """The annual report over every complaint received from `start` to `end` (inclusive)."""
-    return report_build(complaints_in_period(start=start, end=end), start=start, end=end)
+    """The annual report over every complaint received from `start` to `end` (inclusive),
+    with the indicators against the previous period."""
+    from .indicators import indicators_build
+
+    report = report_build(complaints_in_period(start=start, end=end), start=start, end=end)
+    report.indicators = indicators_build(start=start, end=end)
+    return report
 
 
 def trainers_review(*, start: date, end: date) -> TrainerReview:

@@ -12,4 +12,7 @@ urlpatterns = [
     path("jaarverslag/trainers/pdf/", views.trainers_pdf, name="trainers_pdf"),
     path("jaarverslag/register/", views.register, name="register"),
     path("jaarverslag/register/pdf/", views.register_pdf, name="register_pdf"),
+    path("naleving/", views.compliance, name="compliance"),
+    path("naleving/csv/", views.compliance_csv, name="compliance_csv"),
+    path("naleving/pdf/", views.compliance_pdf, name="compliance_pdf"),
 ]

@@ -1,4 +1,5 @@
-"""The annual report (LSR-8a, LSR-3) and the trainers' review (LSR-8b), with exports.
+"""The annual report (LSR-8a, LSR-3), the trainers' review (LSR-8b) and the compliance
+overview, with exports.
 
 Only the director and the secretariat see them: the report counts every complaint, so it
 is for the people who oversee every complaint (`User.sees_all_complaints`).
@@ -16,6 +17,8 @@ from django.views.decorators.http import require_GET
 
 from klachtroute.organisation.selectors import active_version_in_force, organisation_get
 
+from .compliance import compliance_overview
+from .exports import compliance_csv as compliance_csv_bytes
 from .exports import pdf_render, report_csv, report_xlsx
 from .forms import PeriodForm
 from .selectors import annual_report, trainers_review, yearly_register
@@ -166,6 +169,22 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @report_access_required
+@report_access_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET)
+    period = form.period()
+    overview = (
+        compliance_overview(user=request.user, start=period[0], end=period[1]) if period else None
+    )
+    query = f"start={period[0]:%Y-%m-%d}&end={period[1]:%Y-%m-%d}" if period else ""
+    return render(
+        request,
+        "reports/compliance.html",
+        {"form": form, "overview": overview, "query": query, "generated_at": timezone.now()},
+    )
+
+
+@report_access_required
 def register_pdf(request: HttpRequest) -> HttpResponse:
     year = _register_year(request)
     pdf = pdf_render(
@@ -173,3 +192,29 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
         {"register": yearly_register(year=year), "organisation": organisation_get()},
     )
     return _download(pdf, "application/pdf", f"klachtenregister-{year}.pdf")
+
+
+@report_access_required
+def compliance_csv(request: HttpRequest) -> HttpResponse:
+    period, error = _period_or_400(request)
+    if error:
+        return error
+    overview = compliance_overview(user=request.user, start=period[0], end=period[1])
+    return _download(
+        compliance_csv_bytes(overview),
+        "text/csv; charset=utf-8",
+        _name("naleving", *period, "csv"),
+    )
+
+
+@report_access_required
+def compliance_pdf(request: HttpRequest) -> HttpResponse:
+    period, error = _period_or_400(request)
+    if error:
+        return error
+    overview = compliance_overview(user=request.user, start=period[0], end=period[1])
+    pdf = pdf_render(
+        "reports/compliance_pdf.html",
+        {"overview": overview, "organisation": organisation_get(), "generated_at": timezone.now()},
+    )
+    return _download(pdf, "application/pdf", _name("naleving", *period, "pdf"))

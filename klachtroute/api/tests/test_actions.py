@@ -85,7 +85,10 @@ def test_livp_5_6_7_the_livp_steps_through_the_api(
         path(number, "set_respondent"), {"respondent_type": "person", "respondent": trainers[0].pk}
     )
     assert response.status_code == 200
-    response = handler.post(path(number, "propose_solution"), {"text": "Een extra les."})
+    response = handler.post(
+        path(number, "propose_solution"),
+        {"text": "Een extra les.", "reasons": "Gemist.", "remedy_due": "2030-01-31"},
+    )
     assert response.status_code == 200
     assert response.json()["state"] == State.AWAITING_APPROVAL
 
@@ -117,7 +120,11 @@ def test_livp_11_binding_advice_with_follow_ups_as_a_list_tracked_until_done(
     office = api_as(secretariat)
     response = office.post(
         path(livp_complaint.number, "record_binding_advice"),
-        {"advice": "De klager krijgt een extra les.", "follow_ups": ["Extra les", "Excuses"]},
+        {
+            "advice": "De klager krijgt een extra les.",
+            "follow_ups": ["Extra les", "Excuses"],
+            "remedy_due": "2030-01-31",
+        },
     )
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -156,7 +163,13 @@ def test_lsr_5b_5c_6b_6h_the_lsr_steps_through_the_api(
         "criterion_working_methods_note": "Te weinig oefenen.",
     }
     response = api_as(trainers[0]).post(
-        path(number, "share_findings"), {"summary": "Onderzocht.", **judgements}
+        path(number, "share_findings"),
+        {
+            "summary": "Onderzocht.",
+            "proposed_solution": "Extra oefenles.",
+            "remedy_due": "2030-01-31",
+            **judgements,
+        },
     )
     assert response.status_code == 200, response.json()
     [findings] = response.json()["findings"]
@@ -184,20 +197,32 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_api(lsr_complaint, secretariat
     )
     api_as(staff).post(
         path(number, "share_findings"),
-        {"summary": "Gezien.", **{f"criterion_{c}": "in_order" for c in LSR_CRITERIA}},
+        {
+            "summary": "Gezien.",
+            "proposed_solution": "Een gesprek.",
+            "remedy_due": "2030-01-31",
+            **{f"criterion_{c}": "in_order" for c in LSR_CRITERIA},
+        },
     )
     office.post(path(number, "reject_findings"), {"reason": "Niet eens."})
     assert office.post(path(number, "escalate_to_director"), {}).status_code == 409  # LSR-6d first
     office.post(path(number, "send_procedure"), {})
     assert office.post(path(number, "escalate_to_director"), {}).status_code == 200
 
-    response = boss.post(path(number, "request_defence"), {"due": "2026-03-16"})
+    response = boss.post(
+        path(number, "request_defence"), {"due": "2026-03-16", "due_reason": "Vakantie."}
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["defence_due"] == "2026-03-16"
     assert boss.post(path(number, "rule"), {}).status_code == 409  # waiting for the defence
     assert office.post(path(number, "submit_defence"), {"defence": "Druk."}).status_code == 200
     response = boss.post(
-        path(number, "rule"), {"decision": "unfounded", "motivation": "Goed uitgelegd."}
+        path(number, "rule"),
+        {
+            "decision": "unfounded",
+            "motivation": "Goed uitgelegd.",
+            "remedy": "Geen verdere actie.",
+        },
     )
     assert response.status_code == 200, response.json()
     body = response.json()

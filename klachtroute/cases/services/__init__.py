@@ -6,8 +6,11 @@ The services are grouped by step of the procedure; import them from here.
 from .general import (  # noqa: F401
     complaint_reopen,
     complaint_withdraw,
+    progress_update_send,
     respondent_set,
     settlement_extend,
+    settlement_resume,
+    settlement_suspend,
 )
 from .livp import (  # noqa: F401
     binding_advice_record,

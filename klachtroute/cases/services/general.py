@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachtroute.accounts.models import User
+from klachtroute.deadlines import working_days_left
 from klachtroute.links.tokens import links_revoke
 from klachtroute.organisation.selectors import work_calendar_get
 
-from ..deadlines import next_due
+from ..deadlines import deadlines_shift, next_due, progress_update_next
 from ..models import Complaint, Extension, Outcome, RespondentType
 from ..workflow import EventKind, State
 from .common import record, state_move, step_begin, tell_complainant, tell_respondent, tell_user
@@ -238,4 +239,88 @@ def respondent_set(
         before=before,
         after={"respondent": complaint.respondent_label},
     )
+    return complaint
+
+
+@transaction.atomic
+def progress_update_send(*, complaint: Complaint, actor: User | None, text: str) -> Complaint:
+    """Tell the complainant how the complaint stands; the next update is due one
+    progress-update period from today."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="send_progress_update")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Schrijf hoe het met de klacht staat.")})
+    before = complaint.progress_update_due
+    complaint.progress_update_due = progress_update_next(
+        complaint, timezone.localdate(), work_calendar_get()
+    )
+    complaint.save(update_fields=["progress_update_due", "updated_at"])
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind="progress_update_sent",
+        summary=_("Voortgangsbericht aan de klager: %(text)s") % {"text": text[:300]},
+        before={"progress_update_due": before.isoformat() if before else None},
+        after={
+            "progress_update_due": complaint.progress_update_due.isoformat()
+            if complaint.progress_update_due
+            else None,
+            "text": text,
+        },
+    )
+    tell_complainant(complaint, "progress_update", update_text=text)
+    return complaint
+
+
+@transaction.atomic
+def settlement_suspend(*, complaint: Complaint, actor: User | None, reason: str) -> Complaint:
+    """Stop the settlement clock while the organisation waits for the complainant; the
+    complainant is told why."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="suspend")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Noem waarop de organisatie wacht.")})
+    complaint.suspended_since = timezone.localdate()
+    complaint.suspension_reason = reason
+    complaint.save(update_fields=["suspended_since", "suspension_reason", "updated_at"])
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind="suspended",
+        summary=_("Afhandeltermijn opgeschort: %(reason)s") % {"reason": reason},
+        after={"suspended_since": complaint.suspended_since.isoformat(), "reason": reason},
+    )
+    tell_complainant(complaint, "suspension_notice", reason=reason)
+    return complaint
+
+
+@transaction.atomic
+def settlement_resume(*, complaint: Complaint, actor: User | None) -> Complaint:
+    """Start the clock again: every deadline still to be met moves by the working days the
+    complaint was suspended (the working days after the day of suspension up to today)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="resume")
+    assert complaint.suspended_since is not None  # the step's guard refuses otherwise
+    calendar = work_calendar_get()
+    since = complaint.suspended_since
+    days = max(working_days_left(since, timezone.localdate(), calendar), 0)
+    complaint.suspended_since = None
+    reason, complaint.suspension_reason = complaint.suspension_reason, ""
+    moved = deadlines_shift(complaint, days, calendar)
+    complaint.save()
+    summary = _(
+        "Afhandeltermijn hervat na %(days)s werkdagen opschorting (sinds %(since)s); de "
+        "termijnen schuiven evenveel werkdagen op."
+    ) % {"days": days, "since": since.strftime("%d-%m-%Y")}
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind="resumed",
+        summary=summary,
+        before={"suspended_since": since.isoformat(), "reason": reason},
+        after={"working_days": days, "moved": moved},
+    )
+    tell_complainant(complaint, "resumption_notice", working_days=days)
     return complaint

@@ -2,7 +2,7 @@
 (LIVP-5 to LIVP-11): first contact, solution and approval, no agreement, binding advice."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from klachtroute.organisation.selectors import organisation_get
 
 from ..deadlines import next_due
 from ..models import Approval, Complaint, ContactMethod, FollowUp, Outcome, Party, Ruling, Solution
+from ..outcome_letters import next_step_for
 from ..workflow import EventKind, State
 from .common import (
     context_for,
@@ -82,8 +83,16 @@ def first_contact_record(
 
 
 @transaction.atomic
-def solution_propose(*, complaint: Complaint, actor: "User | None", text: str) -> Solution:
-    """The handler records the solution; both parties get it for approval (LIVP-6)."""
+def solution_propose(
+    *,
+    complaint: Complaint,
+    actor: "User | None",
+    text: str,
+    reasons: str = "",
+    remedy_due: date | None = None,
+) -> Solution:
+    """The handler records the solution, why, and by when it is carried out; both parties
+    get it for approval (LIVP-6), with the next step open to the complainant."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="propose_solution")
     text = text_required(text, "text", _("Beschrijf de oplossing."))
     complaint.solutions.filter(status=Solution.Status.PENDING).update(
@@ -91,7 +100,12 @@ def solution_propose(*, complaint: Complaint, actor: "User | None", text: str) -
     )
     links_revoke(complaint=complaint, purpose=Purpose.APPROVE_SOLUTION)
     solution = Solution.objects.create(
-        complaint=complaint, text=text, proposed_at=timezone.now(), proposed_by=actor
+        complaint=complaint,
+        text=text,
+        reasons=(reasons or "").strip(),
+        remedy_due=remedy_due,
+        proposed_at=timezone.now(),
+        proposed_by=actor,
     )
     state_move(
         complaint,
@@ -102,7 +116,11 @@ def solution_propose(*, complaint: Complaint, actor: "User | None", text: str) -
         after={"solution": text},
     )
     tell_complainant(
-        complaint, "solution_for_approval", purpose=Purpose.APPROVE_SOLUTION, solution=solution
+        complaint,
+        "solution_for_approval",
+        purpose=Purpose.APPROVE_SOLUTION,
+        solution=solution,
+        next_step=next_step_for(complaint, "solution"),
     )
     tell_respondent(
         complaint, "solution_for_approval", purpose=Purpose.APPROVE_SOLUTION, solution=solution
@@ -290,6 +308,7 @@ def binding_advice_record(
     party: str | None = None,
     advice: str,
     follow_ups: Sequence[str] = (),
+    remedy_due: date | None = None,
 ) -> Ruling:
     """The third party's binding advice; what it asks of the organisation is tracked (LIVP-11)."""
     complaint, _t = step_begin(
@@ -304,6 +323,8 @@ def binding_advice_record(
         body=Ruling.Body.THIRD_PARTY,
         decision=Ruling.Decision.ADVICE,
         motivation=advice,
+        remedy="\n".join(items),
+        remedy_due=remedy_due if items else None,
         decided_at=timezone.now(),
         decided_by=actor,
         decided_by_label=(
@@ -339,7 +360,13 @@ def binding_advice_record(
             outcome=Outcome.BINDING_ADVICE,
             after={"advice": advice},
         )
-    tell_complainant(complaint, "binding_advice", ruling=ruling, follow_ups=items)
+    tell_complainant(
+        complaint,
+        "binding_advice",
+        ruling=ruling,
+        follow_ups=items,
+        next_step=next_step_for(complaint, "binding_advice"),
+    )
     return ruling
 
 

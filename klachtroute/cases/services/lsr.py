@@ -23,6 +23,7 @@ from ..models import (
     RespondentType,
     Ruling,
 )
+from ..outcome_letters import next_step_for
 from ..workflow import EventKind, State
 from .common import (
     directors,
@@ -223,6 +224,7 @@ def findings_share(
     summary: str,
     proposed_solution: str,
     judgements: dict[str, tuple[str, str]],
+    remedy_due: date | None = None,
 ) -> Findings:
     """The handler judges every criterion (LSR-6b) and shares the findings and a possible
     solution with the complainant (LSR-6c)."""
@@ -240,6 +242,7 @@ def findings_share(
         complaint=complaint,
         summary=summary,
         proposed_solution=(proposed_solution or "").strip(),
+        remedy_due=remedy_due,
         shared_at=timezone.now(),
         shared_by=actor,
     )
@@ -270,7 +273,13 @@ def findings_share(
             "on_time": on_time,
         },
     )
-    tell_complainant(complaint, "findings", purpose=Purpose.RESPOND_FINDINGS, findings=findings)
+    tell_complainant(
+        complaint,
+        "findings",
+        purpose=Purpose.RESPOND_FINDINGS,
+        findings=findings,
+        next_step=next_step_for(complaint, "findings"),
+    )
     return findings
 
 
@@ -366,18 +375,33 @@ def director_escalate(
 
 @transaction.atomic
 def defence_request(
-    *, complaint: Complaint, actor: User | None, question: str = "", due: date | None = None
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    question: str = "",
+    due: date | None = None,
+    due_reason: str = "",
 ) -> DefenceRequest:
-    """The director asks the respondent for a defence (verweer) before a date (LSR-6e)."""
+    """The director asks the respondent for a defence (verweer) before a date (LSR-6e). A
+    date other than the procedure's period needs a reason, which the history shows."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="request_defence")
     if not (complaint.respondent_type == RespondentType.PERSON and complaint.respondent):
         raise ValidationError(_("De organisatie zelf is verweerder; u kunt direct uitspraak doen."))
     today = timezone.localdate()
-    if due is None:
-        period = complaint.procedure_version.spec.period("defence")
-        due = deadline(today, period, work_calendar_get()) if period else None
+    period = complaint.procedure_version.spec.period("defence")
+    by_procedure = deadline(today, period, work_calendar_get()) if period else None
+    due = due or by_procedure
     if due is None or due <= today:
         raise ValidationError({"due": _("Kies een datum na vandaag.")})
+    due_reason = (due_reason or "").strip()
+    if due != by_procedure and not due_reason:
+        raise ValidationError(
+            {
+                "due_reason": _(
+                    "Noem de reden voor een andere datum dan de termijn van de procedure."
+                )
+            }
+        )
     request = DefenceRequest.objects.create(
         complaint=complaint,
         requested_at=timezone.now(),
@@ -391,9 +415,16 @@ def defence_request(
         State.AWAITING_DEFENCE,
         actor=actor,
         kind=EventKind.DEFENCE_REQUESTED,
-        summary=_("Verweer gevraagd aan %(name)s, uiterlijk %(due)s.")
-        % {"name": complaint.respondent.display_name, "due": due.strftime("%d-%m-%Y")},
-        after={"due": due.isoformat()},
+        summary=(
+            _("Verweer gevraagd aan %(name)s, uiterlijk %(due)s.")
+            % {"name": complaint.respondent.display_name, "due": due.strftime("%d-%m-%Y")}
+        )
+        + (
+            " " + _("Reden voor deze datum: %(reason)s") % {"reason": due_reason}
+            if due_reason
+            else ""
+        ),
+        after={"due": due.isoformat(), **({"due_reason": due_reason} if due_reason else {})},
     )
     tell_respondent(complaint, "defence_request", purpose=Purpose.DEFENCE, request=request)
     return request
@@ -471,7 +502,15 @@ def _ruling_input(decision: str, motivation: str) -> str:
 
 
 @transaction.atomic
-def director_rule(*, complaint: Complaint, actor: User, decision: str, motivation: str) -> Ruling:
+def director_rule(
+    *,
+    complaint: Complaint,
+    actor: User,
+    decision: str,
+    motivation: str,
+    remedy: str = "",
+    remedy_due: date | None = None,
+) -> Ruling:
     """The director rules in writing with a motivation to complainant and respondent (LSR-6f);
     no appeal, the kantonrechter, mediation costs split (LSR-10). The complaint closes (LSR-6h)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="rule")
@@ -486,9 +525,12 @@ def director_rule(*, complaint: Complaint, actor: User, decision: str, motivatio
         kind=EventKind.RULING,
         summary=_("Uitspraak van de directeur: %(decision)s."),
     )
+    ruling.remedy, ruling.remedy_due = (remedy or "").strip(), remedy_due
+    ruling.save(update_fields=["remedy", "remedy_due"])
     links_revoke(complaint=complaint)
-    tell_complainant(complaint, "ruling", ruling=ruling)
-    tell_respondent(complaint, "ruling", ruling=ruling)
+    next_step = next_step_for(complaint, "ruling")
+    tell_complainant(complaint, "ruling", ruling=ruling, next_step=next_step)
+    tell_respondent(complaint, "ruling", ruling=ruling, next_step=next_step)
     return ruling
 
 

@@ -412,15 +412,22 @@ def acknowledgement_context(complaint: Complaint, status_link: str | None = None
 
 @transaction.atomic
 def complaint_correct_received_at(
-    *, complaint: Complaint, received_at: datetime, actor: "User | None"
+    *, complaint: Complaint, received_at: datetime, actor: "User | None", reason: str
 ) -> Complaint:
-    """The secretariat corrects the date of receipt; every deadline is computed again."""
+    """The secretariat corrects the date of receipt; every deadline is computed again. A
+    person who moves a date says why: the reason is in the history."""
+    from .common import text_required
+
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     transition_check(actor, complaint, "correct_received_at")
     if received_at > timezone.now():
         raise ValidationError(
             {"received_at": _("De datum van ontvangst kan niet in de toekomst liggen.")}
         )
+    reason = text_required(
+        reason, "reason", _("Noem de reden: elke wijziging van een datum of termijn heeft er een.")
+    )
+    previous = timezone.localtime(complaint.received_at)
     before = {
         "received_at": complaint.received_at.isoformat(),
         "deadlines": deadlines_snapshot(complaint),
@@ -432,8 +439,20 @@ def complaint_correct_received_at(
         complaint=complaint,
         actor=actor,
         kind=EventKind.RECEIVED_AT_CORRECTED,
-        summary=_("Ontvangstdatum gecorrigeerd; termijnen opnieuw berekend."),
+        summary=_(
+            "Ontvangstdatum gecorrigeerd van %(before)s naar %(after)s; termijnen opnieuw "
+            "berekend. Reden: %(reason)s"
+        )
+        % {
+            "before": previous.strftime("%d-%m-%Y %H:%M"),
+            "after": timezone.localtime(received_at).strftime("%d-%m-%Y %H:%M"),
+            "reason": reason,
+        },
         before=before,
-        after={"received_at": received_at.isoformat(), "deadlines": deadlines_snapshot(complaint)},
+        after={
+            "received_at": received_at.isoformat(),
+            "deadlines": deadlines_snapshot(complaint),
+            "reason": reason,
+        },
     )
     return complaint

@@ -179,7 +179,10 @@ def test_correcting_the_date_of_receipt_recomputes_every_deadline(organisation, 
         complaint = complaint_register(**complaint_data(received_at=at(2026, 5, 20, 9)))
         assert complaint.settle_due == dt.date(2026, 6, 17)
         corrected = complaint_correct_received_at(
-            complaint=complaint, received_at=at(2026, 5, 13, 9), actor=secretariat
+            complaint=complaint,
+            received_at=at(2026, 5, 13, 9),
+            actor=secretariat,
+            reason="De brief lag een week bij de receptie.",
         )
     # 13 May 2026 (Wednesday); Ascension 14 May, closed; so the next working day is Friday 15 May.
     assert corrected.acknowledge_due == dt.date(2026, 5, 15)

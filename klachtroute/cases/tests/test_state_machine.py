@@ -46,9 +46,13 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
     data = {
         "assign_handler": {"handler": people["handler"].pk},
         "correct_received_at": {
-            "received_at": (START - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+            "received_at": (START - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "reason": text,
         },
         "set_respondent": {"respondent_type": "person", "respondent": people["respondent"].pk},
+        "send_progress_update": {"text": text},
+        "suspend": {"reason": text},
+        "resume": {},
         "extend": {
             "reason": text,
             "new_due": ((complaint.settle_due or today) + dt.timedelta(days=7)).isoformat(),
@@ -64,13 +68,17 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
             "method": "phone",
             "contacted_at": today.strftime("%Y-%m-%dT08:00"),
         },
-        "propose_solution": {"text": text},
+        "propose_solution": {"text": text, "reasons": text, "remedy_due": "2030-01-31"},
         "approve_solution": {"party": "complainant"},
         "reject_solution": {"party": "respondent", "reason": text},
         "declare_no_agreement": {"reason": text},
         "appeal_to_third_party": {"note": text},
         "close_without_appeal": {"note": ""},
-        "record_binding_advice": {"advice": text, "follow_ups": "Excuses aanbieden"},
+        "record_binding_advice": {
+            "advice": text,
+            "follow_ups": "Excuses aanbieden",
+            "remedy_due": "2030-01-31",
+        },
         "complete_follow_up": {
             "follow_up": getattr(complaint.rulings.last(), "follow_ups", None)
             and (
@@ -91,15 +99,26 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         "close_inadmissible": {},
         "share_findings": {
             "summary": text,
+            "proposed_solution": text,
+            "remedy_due": "2030-01-31",
             **{f"criterion_{c.code}": "in_order" for c in criteria},
         },
         "accept_findings": {},
         "reject_findings": {"reason": text},
         "send_procedure": {"note": ""},
         "escalate_to_director": {"note": ""},
-        "request_defence": {"question": text, "due": (today + dt.timedelta(days=14)).isoformat()},
+        "request_defence": {
+            "question": text,
+            "due": (today + dt.timedelta(days=14)).isoformat(),
+            "due_reason": text,
+        },
         "submit_defence": {"defence": text},
-        "rule": {"decision": "partly_founded", "motivation": text},
+        "rule": {
+            "decision": "partly_founded",
+            "motivation": text,
+            "remedy": text,
+            "remedy_due": "2030-01-31",
+        },
         "record_exam_ruling": {"decision": "unfounded", "motivation": text},
         "director_decides": {"motivation": text},
         "record_involved": {"person": people["respondent"].pk, "note": text},

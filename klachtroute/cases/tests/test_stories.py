@@ -119,7 +119,11 @@ def test_livp_complete_story_from_the_web_form_to_an_approved_solution(
             handler,
             complaint,
             "propose_solution",
-            {"text": "De trainer biedt excuses aan in een gesprek."},
+            {
+                "text": "De trainer biedt excuses aan in een gesprek.",
+                "reasons": "De feedback ontbrak.",
+                "remedy_due": "2030-01-31",
+            },
         )
         assert complaint.state == State.AWAITING_APPROVAL
 
@@ -139,7 +143,11 @@ def test_livp_complete_story_from_the_web_form_to_an_approved_solution(
             handler,
             complaint,
             "propose_solution",
-            {"text": "De trainer biedt schriftelijk excuses aan."},
+            {
+                "text": "De trainer biedt schriftelijk excuses aan.",
+                "reasons": "Liever schriftelijk.",
+                "remedy_due": "2030-01-31",
+            },
         )
         for who in ("fatma@example.org", respondent.email):
             assert (
@@ -187,7 +195,12 @@ def test_livp_9_11_complete_story_no_agreement_to_binding_advice(
             {"method": "in_person", "contacted_at": "2026-03-03T09:00"},
         )
         act(handler, complaint, "set_respondent", {"respondent_type": "organisation"})
-        act(handler, complaint, "propose_solution", {"text": "Een gratis herhalingsdag."})
+        act(
+            handler,
+            complaint,
+            "propose_solution",
+            {"text": "Een gratis herhalingsdag.", "reasons": "Gemist.", "remedy_due": "2030-01-31"},
+        )
 
         clock.move_to(at(2026, 3, 31, 7))  # LIVP-9: four weeks passed without approval
         call_command("watch_deadlines", stdout=open("/dev/null", "w"))
@@ -265,6 +278,7 @@ def test_lsr_complete_story_from_the_web_form_to_the_directors_ruling(
         findings = {
             "summary": "De beoordeling volgde de rubric.",
             "proposed_solution": "Een extra feedbackgesprek.",
+            "remedy_due": "2030-01-31",
         }
         for c in criteria:
             findings[f"criterion_{c.code}"] = "in_order"
@@ -292,7 +306,11 @@ def test_lsr_complete_story_from_the_web_form_to_the_directors_ruling(
             staff(director),
             complaint,
             "request_defence",
-            {"question": "Hoe is de toets beoordeeld?", "due": "2026-10-26"},
+            {
+                "question": "Hoe is de toets beoordeeld?",
+                "due": "2026-10-26",
+                "due_reason": "Herfstvakantie.",
+            },
         )
         clock.move_to(at(2026, 10, 20, 9))  # LSR-6e: the respondent's defence
         Client().post(
@@ -307,7 +325,11 @@ def test_lsr_complete_story_from_the_web_form_to_the_directors_ruling(
             staff(director),
             complaint,
             "rule",
-            {"decision": "unfounded", "motivation": "De beoordeling was juist."},
+            {
+                "decision": "unfounded",
+                "motivation": "De beoordeling was juist.",
+                "remedy": "Geen verdere actie.",
+            },
         )
         assert (complaint.state, complaint.outcome) == (State.SETTLED, "unfounded")
         rulings = OutboxMessage.objects.filter(complaint=complaint, kind="ruling")

@@ -247,7 +247,7 @@ def test_the_older_addresses_of_assign_and_correct_still_work(login, livp_compla
     assert reverse("cases:assign_handler", args=[livp_complaint.number]).endswith("/behandelaar/")
     response = login(secretariat).post(
         reverse("cases:correct_received_at", args=[livp_complaint.number]),
-        {"received_at": "2026-03-02T09:00"},
+        {"received_at": "2026-03-02T09:00", "reason": "Poststempel."},
     )
     assert response.status_code == 302
     livp_complaint.refresh_from_db()
@@ -284,7 +284,10 @@ def test_livp_5_6_7_a_short_livp_story_through_the_pages(
     # LIVP-6: the solution goes to both parties.
     _now.shift(dt.timedelta(days=1))
     handler = login(trainers[2])  # a day later: a new session
-    response = handler.post(act(number, "propose_solution"), {"text": "Excuses en een extra les."})
+    response = handler.post(
+        act(number, "propose_solution"),
+        {"text": "Excuses en een extra les.", "reasons": "Te laat.", "remedy_due": "2030-01-31"},
+    )
     assert response.status_code == 302
     livp_complaint.refresh_from_db()
     assert livp_complaint.state == State.AWAITING_APPROVAL
@@ -330,7 +333,10 @@ def test_livp_6_a_rejection_recorded_by_the_secretariat_goes_back_to_the_handler
         respondent=trainers[0],
     )
     handler = login(trainers[2])
-    handler.post(act(livp_complaint.number, "propose_solution"), {"text": "Een extra les."})
+    handler.post(
+        act(livp_complaint.number, "propose_solution"),
+        {"text": "Een extra les.", "reasons": "Gemist.", "remedy_due": "2030-01-31"},
+    )
     client = login(secretariat)
     # A rejection needs a reason.
     response = client.post(act(livp_complaint.number, "reject_solution"), {"party": "respondent"})
@@ -501,7 +507,12 @@ def test_lsr_5b_5c_6b_6h_a_short_lsr_story_through_the_pages(
     judgements["criterion_working_methods_note"] = "Te weinig oefenen."
     response = handler.post(
         act(number, "share_findings"),
-        {"summary": "Onderzocht.", "proposed_solution": "Extra oefenles.", **judgements},
+        {
+            "summary": "Onderzocht.",
+            "proposed_solution": "Extra oefenles.",
+            "remedy_due": "2030-01-31",
+            **judgements,
+        },
     )
     assert response.status_code == 302
 
@@ -548,7 +559,7 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_pages(
     boss = login(director)
     response = boss.post(
         act(lsr_complaint.number, "request_defence"),
-        {"question": "Waarom niet gemeld?", "due": "2026-03-13"},
+        {"question": "Waarom niet gemeld?", "due": "2026-03-13", "due_reason": "Vakantie."},
     )
     assert response.status_code == 302
     page = boss.get(record(lsr_complaint.number)).content.decode()
@@ -562,7 +573,12 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_pages(
     assert response.status_code == 302
     response = boss.post(
         act(lsr_complaint.number, "rule"),
-        {"decision": "partly_founded", "motivation": "Te laat gemeld, wel verklaarbaar."},
+        {
+            "decision": "partly_founded",
+            "motivation": "Te laat gemeld, wel verklaarbaar.",
+            "remedy": "Meldingen worden voortaan dezelfde dag doorgegeven.",
+            "remedy_due": "2030-01-31",
+        },
     )
     assert response.status_code == 302
     lsr_complaint.refresh_from_db()

@@ -159,7 +159,8 @@ def test_handler_is_not_offered_secretariat_actions_and_cannot_post_them(
     )
     assert response.status_code == 404
     response = handler.post(
-        f"/zaken/{posted_complaint.number}/ontvangstdatum/", {"received_at": "2026-01-05T09:00"}
+        f"/zaken/{posted_complaint.number}/ontvangstdatum/",
+        {"received_at": "2026-01-05T09:00", "reason": "Poststempel."},
     )
     assert response.status_code == 404
 
@@ -172,7 +173,8 @@ def test_correcting_the_date_of_receipt_recomputes_deadlines_and_records_before_
         assert complaint.settle_due == dt.date(2026, 4, 8)
         client = login(secretariat)
         response = client.post(
-            f"/zaken/{complaint.number}/ontvangstdatum/", {"received_at": "2026-03-06T16:30"}
+            f"/zaken/{complaint.number}/ontvangstdatum/",
+            {"received_at": "2026-03-06T16:30", "reason": "Poststempel."},
         )
         assert response.status_code == 302
         complaint.refresh_from_db()
@@ -187,7 +189,7 @@ def test_correcting_the_date_of_receipt_recomputes_deadlines_and_records_before_
         assert event.after["deadlines"]["settle"] == "2026-04-07"
         html = client.get(response.url).content.decode()
     assert "dinsdag 7 april 2026" in html
-    assert "Ontvangstdatum gecorrigeerd; termijnen opnieuw berekend." in html
+    assert "termijnen opnieuw berekend. Reden: Poststempel." in html
     assert "<del>8 april 2026</del> → <ins>7 april 2026</ins>" in html
 
 
@@ -195,7 +197,8 @@ def test_date_of_receipt_cannot_be_corrected_into_the_future(login, posted_compl
     before = posted_complaint.received_at
     tomorrow = (dt.datetime.now(AMS) + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = login(secretariat).post(
-        f"/zaken/{posted_complaint.number}/ontvangstdatum/", {"received_at": tomorrow}
+        f"/zaken/{posted_complaint.number}/ontvangstdatum/",
+        {"received_at": tomorrow, "reason": "Poststempel."},
     )
     assert response.status_code == 400
     assert "De datum van ontvangst kan niet in de toekomst liggen." in response.content.decode()

@@ -31,8 +31,12 @@ GUARD_SATISFIED = {
         "respondent_copy_sent_at": timezone.now(),
         "hearing_skip_reason": "complainant_waived",
     },
+    "resume": {"suspended_since": dt.date(2026, 3, 2)},
 }
 PARTIES = ("complainant", "respondent", "third_party")
+# Steps a version of either procedure may switch on (a progress-update period): switched on
+# here so that the table is walked; test_progress_update proves a version without it has none.
+OPTIONAL_FEATURES = {"progress_update"}
 
 
 def _complaint(preset: str, state: str, people, **fields) -> Complaint:
@@ -40,6 +44,9 @@ def _complaint(preset: str, state: str, people, **fields) -> Complaint:
     organisation.active_procedure = procedure_install_preset(code=preset)
     organisation.auto_assign = False
     organisation.save()
+    for version in organisation.active_procedure.versions.all():
+        version.definition["periods"]["progress_update"] = "10 working_days"
+        version.save()
     complaint = complaint_register(**complaint_data(complainant_address="Dorpsstraat 1"))
     values = {
         "state": state,
@@ -64,6 +71,9 @@ MAY_ACT = {
     "correct_received_at": {"secretariat"},
     "set_respondent": {"secretariat", "handler"},
     "extend": {"secretariat", "handler"},
+    "send_progress_update": {"secretariat", "handler"},
+    "suspend": {"secretariat", "handler"},
+    "resume": {"secretariat", "handler"},
     "propose_measure": {"secretariat", "handler", "director"},
     "withdraw": {"secretariat"},
     "reopen": {"secretariat"},
@@ -146,7 +156,7 @@ def test_every_transition_in_every_state_for_every_person(organisation, people, 
 def test_a_procedure_offers_only_its_own_steps(organisation, people, transition):
     """LIVP has no admissibility or director; LSR has no two-party approval or third party."""
     other = "livp" if transition.feature in LSR_FEATURES else "lsr"
-    if transition.feature == "always":
+    if transition.feature == "always" or transition.feature in OPTIONAL_FEATURES:
         pytest.skip("this step belongs to both procedures")
     complaint = _complaint(other, transition.sources[0], people)
     for person in people.values():
@@ -209,6 +219,8 @@ def test_lsr_5d_inadmissible_complaint_goes_to_director_only_after_the_answer(or
     assert [t.action for t in actions_for(people["handler"], complaint)] == [
         "set_respondent",
         "extend",
+        "suspend",
+        "send_progress_update",
         "propose_measure",
         "answer_inadmissible",
     ]

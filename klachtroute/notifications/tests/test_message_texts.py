@@ -159,7 +159,13 @@ def test_livp_6_solution_goes_to_both_parties_with_private_links(livp_complaint,
         assert "de klager en de beklaagde, krijgen deze oplossing ter goedkeuring" in body
         assert "niet akkoord" in body and "reden" in body
         assert "uiterlijk maandag 30 maart 2026 zijn afgehandeld" in body
-        assert "kan de klager de klacht voorleggen aan een onafhankelijke derde" in body
+    respondent_body = flat(respondent.body)
+    assert "kan de klager de klacht voorleggen aan een onafhankelijke derde" in respondent_body
+    # The complainant reads the next step from the procedure definition, under its heading.
+    complainant_body = flat(complainant.body)
+    assert "Vervolgstap" in complainant_body
+    assert "onafhankelijke derde, die een bindend advies geeft" in complainant_body
+    assert "derde@example.org" in complainant_body
     assert complainant.body.startswith("Beste Jan Jansen,")
     assert respondent.body.startswith("Beste Tom Trainer,")
 
@@ -413,6 +419,7 @@ def test_lsr_6e_director_is_told_and_asks_the_respondent_for_a_defence(
         actor=director,
         question="Waarom was u drie keer te laat?",
         due=dt.date(2026, 3, 16),
+        due_reason="De beklaagde is op vakantie.",
     )
     message = only("defence_request", with_director)
     body = flat(message.body)

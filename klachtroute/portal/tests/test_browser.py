@@ -99,7 +99,13 @@ def test_lsr_6c_6e_findings_and_defence_pages_work_in_a_real_browser(
     assert "Uw klacht is voorgelegd aan de directeur." in page.content()
 
     due = timezone.localdate() + dt.timedelta(days=14)
-    defence_request(complaint=lsr.complaint, actor=lsr.director, question="Uw kant?", due=due)
+    defence_request(
+        complaint=lsr.complaint,
+        actor=lsr.director,
+        question="Uw kant?",
+        due=due,
+        due_reason="Vakantie.",
+    )
     page.goto(live_server.url + link_in_message(lsr.complaint, kind="defence_request"))
     assert_accessible(page)
     page.get_by_label("Uw verweer").fill("Ik kwam door een treinstoring te laat.")

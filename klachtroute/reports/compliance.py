@@ -1,0 +1,428 @@
+"""The compliance overview: does the institute keep its own regulation, rule by rule?
+
+The rules are read from a procedure version's definition, never from a list per procedure:
+one rule per deadline the version sets, one per step it switches on (the handler policy, the
+admissibility judgement, how a solution is settled, where an escalation goes, the defence
+period), the measures, the retention period and the confidentiality text. Each rule carries
+the requirement id the definition gives it (`requirements`, e.g. LIVP-3 or LSR-5d).
+
+A rule judges one complaint: complied (True), not complied (False), or not judged (None: the
+rule does not apply to it, or it is too early to say). Whether a deadline was met is asked of
+`klachtroute.cases.deadlines`, the one deadline module. A rule that the data cannot prove
+(the form's confidentiality text is a promise about behaviour, not a fact in a row) is shown
+as such, without a number.
+
+Only complaints the viewer may see (`complaints_visible_to`) are linked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from klachtroute.cases.deadlines import FROM_RECEIPT, KINDS_BY_KEY, Status, deadline_state
+from klachtroute.cases.models import Approval, Complaint, Findings, Outcome, Ruling
+from klachtroute.cases.selectors import complaints_visible_to, purge_date
+from klachtroute.cases.workflow import SETTLEMENT_OVER, State
+from klachtroute.deadlines import local_date
+from klachtroute.measures.models import Measure
+from klachtroute.procedures.definition import Definition
+from klachtroute.procedures.models import ProcedureVersion
+from klachtroute.procedures.words import period_words
+
+from .selectors import complaints_in_period
+
+Verdict = bool | None
+Judge = Callable[[Complaint, date], Verdict]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a procedure version that the overview checks."""
+
+    key: str
+    requirement: str  # the id the definition gives it, or ""
+    label: str
+    judge: Judge | None  # None: the data cannot prove this rule
+    why_unprovable: str = ""
+
+    @property
+    def provable(self) -> bool:
+        return self.judge is not None
+
+
+def _local(moment) -> date:
+    return local_date(moment, settings.TIME_ZONE)
+
+
+def _settled_on_the_spot(c: Complaint) -> bool:
+    return c.outcome == Outcome.SETTLED_ON_THE_SPOT
+
+
+# -- Judges ---------------------------------------------------------------------------
+
+
+def _deadline_judge(key: str, spec: Definition) -> Judge:
+    """Met or missed as the deadline module says. For the deadline after which the
+    no-agreement procedure starts, telling the complainant in time that there is no
+    agreement keeps the rule too (LIVP-9: "after that the no-agreement procedure starts")."""
+
+    def judge(c: Complaint, today: date) -> Verdict:
+        if key == "acknowledge" and _settled_on_the_spot(c):
+            return None
+        state = deadline_state(c, key, today)
+        if state is None:
+            return None
+        if key == spec.no_agreement_after and c.no_agreement_notified_at is not None:
+            if _local(c.no_agreement_notified_at) <= state.due:
+                return True
+        if state.status == Status.MET:
+            return True
+        if state.status == Status.MISSED:
+            return False
+        return None  # open, lapsed, or no longer ours to watch
+
+    return judge
+
+
+def _acknowledgement_names_handler(c: Complaint, today: date) -> Verdict:
+    if _settled_on_the_spot(c) or c.acknowledged_at is None:
+        return None
+    return c.handler_id is not None
+
+
+def _acknowledgement_sent(c: Complaint, today: date) -> Verdict:
+    if _settled_on_the_spot(c):
+        return None
+    if c.acknowledged_at is not None:
+        return True
+    return False if not c.is_open else None
+
+
+def _trainer_not_teaching_course(c: Complaint, today: date) -> Verdict:
+    handler = c.handler
+    if handler is None:
+        return None
+    if not handler.is_trainer or handler.pk == c.respondent_id:
+        return False
+    if c.course_id and any(t.pk == handler.pk for t in c.course.trainers.all()):
+        return False
+    return True
+
+
+def _handler_not_respondent(c: Complaint, today: date) -> Verdict:
+    if c.handler_id is None or c.respondent_id is None:
+        return None
+    spec = c.procedure_version.spec
+    category = spec.category(c.category) if c.category else None
+    if category is not None and category.route == "respondent":
+        return None  # the regulation has the respondent answer first (LSR-6a)
+    return c.handler_id != c.respondent_id
+
+
+def _admissibility_judged(c: Complaint, today: date) -> Verdict:
+    if c.is_open and c.state == State.NEW:
+        return None
+    if c.outcome in (Outcome.SETTLED_ON_THE_SPOT, Outcome.WITHDRAWN):
+        return None
+    if c.admissible is None:
+        return False
+    if c.admissible:
+        return c.procedure_version.spec.category(c.category) is not None
+    return bool(c.admissibility_reason.strip())
+
+
+def _two_party_approval(c: Complaint, today: date) -> Verdict:
+    if c.outcome != Outcome.SOLUTION_APPROVED:
+        return None
+    approved = {
+        a.party
+        for s in c.solutions.all()
+        for a in s.approvals.all()
+        if a.decision == Approval.Decision.APPROVED
+    }
+    return {"complainant", "respondent"} <= approved
+
+
+def _complainant_agrees(c: Complaint, today: date) -> Verdict:
+    if c.outcome != Outcome.FINDINGS_ACCEPTED:
+        return None
+    return any(f.response == Findings.Response.AGREED for f in c.findings.all())
+
+
+def _third_party_offered(c: Complaint, today: date) -> Verdict:
+    if c.state not in SETTLEMENT_OVER and c.outcome not in (
+        Outcome.NO_AGREEMENT,
+        Outcome.BINDING_ADVICE,
+    ):
+        return None
+    return c.no_agreement_notified_at is not None
+
+
+def _ruling_motivated(c: Complaint, today: date) -> Verdict:
+    rulings = [r for r in c.rulings.all() if r.body == Ruling.Body.DIRECTOR]
+    if not rulings:
+        return None
+    return all(r.motivation.strip() for r in rulings)
+
+
+def _defence_before_ruling(c: Complaint, today: date) -> Verdict:
+    rulings = [r for r in c.rulings.all() if r.body == Ruling.Body.DIRECTOR]
+    if not rulings:
+        return None
+    first = min(r.decided_at for r in rulings)
+    return any(d.requested_at <= first for d in c.defence_requests.all())
+
+
+def _letters_complete(c: Complaint, today: date) -> Verdict:
+    """Every outcome letter sent stated what will be done and by when (and its reasons)."""
+    judged: list[bool] = []
+    for solution in c.solutions.all():
+        judged.append(bool(solution.reasons.strip()) and solution.remedy_due is not None)
+    for findings in c.findings.all():
+        judged.append(bool(findings.proposed_solution.strip()) and findings.remedy_due is not None)
+    for ruling in c.rulings.all():
+        if ruling.body == Ruling.Body.DIRECTOR:
+            judged.append(bool(ruling.remedy.strip()))
+        elif ruling.body == Ruling.Body.THIRD_PARTY and ruling.remedy.strip():
+            judged.append(ruling.remedy_due is not None)
+    return all(judged) if judged else None
+
+
+def _measures_carried_out(c: Complaint, today: date) -> Verdict:
+    judged: list[bool] = []
+    for measure in c.measures.all():
+        if measure.status == Measure.Status.DONE:
+            judged.append(True)
+        elif measure.status != Measure.Status.CANCELLED and measure.due_date < today:
+            judged.append(False)
+    return all(judged) if judged else None
+
+
+def _kept_for_retention(c: Complaint, today: date) -> Verdict:
+    if c.settled_at is None:
+        return None
+    if c.purged_at is None:
+        return True
+    last_day = purge_date(c)
+    return last_day is not None and _local(c.purged_at) > last_day
+
+
+# -- The rules of a definition --------------------------------------------------------
+
+
+def rules_of(spec: Definition) -> list[Rule]:
+    """Every rule that this procedure version sets, in the order of the procedure."""
+    ids = spec.requirements
+    rules: list[Rule] = []
+
+    def add(key: str, label: str, judge: Judge | None, why: str = "") -> None:
+        rules.append(Rule(key, ids.get(key, ""), label, judge, why))
+
+    deadline_words = {
+        "acknowledge": _("Ontvangst bevestigd binnen %(period)s"),
+        "first_contact": _("Persoonlijk contact met de klager binnen %(period)s"),
+        "settle": _("Afgehandeld binnen %(period)s"),
+    }
+    for key in FROM_RECEIPT:
+        period = spec.period(key)
+        if period is None:
+            continue
+        words = deadline_words.get(key)
+        if words is None:
+            words = str(KINDS_BY_KEY[key].label) + " " + _("binnen %(period)s")
+        label = words % {"period": period_words(period)}
+        if key == spec.no_agreement_after:
+            label = _(
+                "%(rule)s, of de klager binnen die termijn gewezen op de procedure bij geen overeenstemming"
+            ) % {"rule": label}
+        add(key, label, _deadline_judge(key, spec))
+        if key == "acknowledge" and spec.acknowledge_on == "assignment":
+            add(
+                "acknowledge_names_handler",
+                _("De ontvangstbevestiging noemt de behandelaar"),
+                _acknowledgement_names_handler,
+            )
+    if spec.period("acknowledge") is None and spec.acknowledge_on == "registration":
+        add(
+            "acknowledgement_sent",
+            _("Ontvangstbevestiging met de procedure en de termijn verstuurd"),
+            _acknowledgement_sent,
+        )
+    if spec.handler_policy == "trainer_not_teaching_course":
+        add(
+            "handler_policy",
+            _("Behandeld door een trainer die de opleiding van de klager niet geeft"),
+            _trainer_not_teaching_course,
+        )
+    else:
+        add(
+            "handler_policy",
+            _("Behandeld door iemand anders dan de beklaagde"),
+            _handler_not_respondent,
+        )
+    if spec.admissibility:
+        add(
+            "admissibility",
+            _("Ontvankelijkheid beoordeeld en klacht ingedeeld (of niet-ontvankelijk met reden)"),
+            _admissibility_judged,
+        )
+    if spec.settlement == "two_party_approval":
+        add(
+            "settlement",
+            _("Oplossing door klager en beklaagde goedgekeurd"),
+            _two_party_approval,
+        )
+    else:
+        add(
+            "settlement",
+            _("Afgesloten met het vastgelegde akkoord van de klager"),
+            _complainant_agrees,
+        )
+    if spec.escalation == "third_party":
+        add(
+            "escalation",
+            _("Bij geen overeenstemming op de onafhankelijke derde gewezen"),
+            _third_party_offered,
+        )
+    else:
+        add(
+            "escalation",
+            _("Uitspraak van de directeur met motivering"),
+            _ruling_motivated,
+        )
+        if spec.period("defence") is not None:
+            add(
+                "defence",
+                _("Verweer gevraagd vóór de uitspraak van de directeur"),
+                _defence_before_ruling,
+            )
+    if spec.next_steps:
+        add(
+            "outcome_letters",
+            _("Uitkomstbrieven met besluit, motivering, wat er gebeurt en wanneer"),
+            _letters_complete,
+        )
+    add(
+        "measures",
+        _("Afgesproken maatregelen uitgevoerd (die over hun datum zijn)"),
+        _measures_carried_out,
+    )
+    add(
+        "retention",
+        ngettext(
+            "Bewaard tot %(n)s jaar na afsluiting",
+            "Bewaard tot %(n)s jaar na afsluiting",
+            spec.retention_years,
+        )
+        % {"n": spec.retention_years},
+        _kept_for_retention,
+    )
+    add(
+        "confidentiality",
+        _("Vertrouwelijke behandeling"),
+        None,
+        _(
+            "Niet uit de gegevens te bewijzen: wie een klacht ziet, regelt het systeem zelf "
+            "(alleen wie bij de klacht betrokken is); of iemand er buiten het systeem over "
+            "sprak, staat in geen enkel gegeven."
+        ),
+    )
+    return rules
+
+
+# -- The overview ---------------------------------------------------------------------
+
+
+@dataclass
+class RuleResult:
+    rule: Rule
+    complied: int = 0
+    not_complied: int = 0
+    failing: list[Complaint] = field(default_factory=list)  # only those the viewer may see
+    failing_hidden: int = 0
+
+    @property
+    def counted(self) -> int:
+        return self.complied + self.not_complied
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.complied / self.counted, 1) if self.counted else None
+
+
+@dataclass
+class VersionResult:
+    version: ProcedureVersion
+    complaints: int
+    rules: list[RuleResult]
+
+    @property
+    def title(self) -> str:
+        return str(self.version)
+
+
+@dataclass
+class ComplianceOverview:
+    start: date
+    end: date
+    today: date
+    versions: list[VersionResult]
+
+    @property
+    def empty(self) -> bool:
+        return not self.versions
+
+
+def _complaints(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    return qs.select_related("procedure_version__procedure", "handler", "course").prefetch_related(
+        "course__trainers",
+        "solutions__approvals",
+        "findings",
+        "rulings",
+        "defence_requests",
+        "measures",
+    )
+
+
+def compliance_overview(*, user, start: date, end: date) -> ComplianceOverview:
+    """Per procedure version, every rule over the complaints received from `start` to `end`."""
+    today = timezone.localdate()
+    visible = set(complaints_visible_to(user).values_list("pk", flat=True))
+    complaints = _complaints(complaints_in_period(start=start, end=end)).order_by(
+        "received_at", "pk"
+    )
+    by_version: dict[int, list[Complaint]] = {}
+    for complaint in complaints:
+        by_version.setdefault(complaint.procedure_version_id, []).append(complaint)
+    results = []
+    versions = ProcedureVersion.objects.select_related("procedure").in_bulk(list(by_version))
+    for version_id, items in sorted(
+        by_version.items(),
+        key=lambda kv: (versions[kv[0]].procedure.name, versions[kv[0]].effective_from),
+    ):
+        version = versions[version_id]
+        rule_results = []
+        for rule in rules_of(version.spec):
+            result = RuleResult(rule)
+            if rule.judge is not None:
+                for complaint in items:
+                    verdict = rule.judge(complaint, today)
+                    if verdict is True:
+                        result.complied += 1
+                    elif verdict is False:
+                        result.not_complied += 1
+                        if complaint.pk in visible:
+                            result.failing.append(complaint)
+                        else:
+                            result.failing_hidden += 1
+            rule_results.append(result)
+        results.append(VersionResult(version, len(items), rule_results))
+    return ComplianceOverview(start=start, end=end, today=today, versions=results)
