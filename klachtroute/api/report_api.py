@@ -11,7 +11,7 @@ from klachtroute.reports.forms import PeriodForm
 from klachtroute.reports.indicators import IndicatorSet, indicators_build
 
 from .api import COMMON_ERRORS, api
-from .errors import ApiFieldError
+from .errors import ApiValidationError, field_error
 
 
 class PeriodQuery(Schema):
@@ -101,7 +101,9 @@ def report_indicators(request, period: Query[PeriodQuery]):
     )
     chosen = form.period()
     if chosen is None:
-        raise ApiFieldError({key: errors[0] for key, errors in form.errors.items()})
+        raise ApiValidationError(
+            [field_error(key, str(errors[0])) for key, errors in form.errors.items()]
+        )
     ind = indicators_build(start=chosen[0], end=chosen[1])
     return {
         "start": ind.start,
