@@ -112,6 +112,10 @@ class EventKind(StrEnum):
     HEARING_HELD = "hearing_held"
     HEARING_SKIPPED = "hearing_skipped"
     OUTCOME = "outcome"
+    # Keeping the complainant informed, and the clock that stands still
+    PROGRESS_UPDATE_SENT = "progress_update_sent"
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
     # The complainant and the private links
     INFORMATION_ADDED = "information_added"
     STATUS_LINK_RESENT = "status_link_resent"

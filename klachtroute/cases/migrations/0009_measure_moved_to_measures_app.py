@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_category_from_definition'),
+        ('cases', '0009_awb_steps'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_category_from_definition'),
+        ('cases', '0010_notice_directors_told'),
     ]
 
     operations = [

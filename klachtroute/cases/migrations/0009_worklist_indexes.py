@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_category_from_definition'),
+        ('cases', '0011_information_added_moved_from_portal'),
         ('organisation', '0001_initial'),
         ('procedures', '0002_definition_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -259,7 +259,7 @@ def progress_update_send(*, complaint: Complaint, actor: User | None, text: str)
         complaint,
         actor=actor,
         party=None,
-        kind="progress_update_sent",
+        kind=EventKind.PROGRESS_UPDATE_SENT,
         summary=_("Voortgangsbericht aan de klager: %(text)s") % {"text": text[:300]},
         before={"progress_update_due": before.isoformat() if before else None},
         after={
@@ -288,7 +288,7 @@ def settlement_suspend(*, complaint: Complaint, actor: User | None, reason: str)
         complaint,
         actor=actor,
         party=None,
-        kind="suspended",
+        kind=EventKind.SUSPENDED,
         summary=_("Afhandeltermijn opgeschort: %(reason)s") % {"reason": reason},
         after={"suspended_since": complaint.suspended_since.isoformat(), "reason": reason},
     )
@@ -317,7 +317,7 @@ def settlement_resume(*, complaint: Complaint, actor: User | None) -> Complaint:
         complaint,
         actor=actor,
         party=None,
-        kind="resumed",
+        kind=EventKind.RESUMED,
         summary=summary,
         before={"suspended_since": since.isoformat(), "reason": reason},
         after={"working_days": days, "moved": moved},
