@@ -63,6 +63,10 @@ def _people():
     )
 
 
+# Free text that leaves the organisation says so on the form.
+TO_COMPLAINANT = _("De klager ontvangt deze tekst.")
+
+
 class ActionForm(forms.Form):
     """Base: knows the complaint and the acting person, to offer only sensible choices."""
 
@@ -125,7 +129,7 @@ class RespondentForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    reason = _text(_("Reden van het uitstel"))
+    reason = _text(_("Reden van het uitstel"), help_text=TO_COMPLAINANT)
     new_due = _date(_("Verwachte datum van uitsluitsel"))
 
 
@@ -154,6 +158,12 @@ class ReasonForm(ActionForm):
 
 class NoteForm(ActionForm):
     note = _text(_("Toelichting"), required=False)
+
+
+class ProcedureNoteForm(ActionForm):
+    """The note that goes with the procedure to the complainant (LSR-6d)."""
+
+    note = _text(_("Toelichting"), required=False, help_text=TO_COMPLAINANT)
 
 
 class ReopenForm(ActionForm):
@@ -187,7 +197,7 @@ class PartyDecisionForm(ActionForm):
 
 
 class BindingAdviceForm(ActionForm):
-    advice = _text(_("Bindend advies"))
+    advice = _text(_("Bindend advies"), help_text=TO_COMPLAINANT)
     follow_ups = forms.CharField(
         label=_("Wat de organisatie moet doen (één punt per regel)"),
         required=False,
@@ -277,12 +287,12 @@ class InadmissibleForm(ActionForm):
 
 
 class AnswerForm(ActionForm):
-    answer = _text(_("Antwoord aan de klager"))
+    answer = _text(_("Antwoord aan de klager"), help_text=TO_COMPLAINANT)
 
 
 class FindingsForm(ActionForm):
-    summary = _text(_("Bevindingen"))
-    proposed_solution = _text(_("Mogelijke oplossing"), required=False)
+    summary = _text(_("Bevindingen"), help_text=TO_COMPLAINANT)
+    proposed_solution = _text(_("Mogelijke oplossing"), required=False, help_text=TO_COMPLAINANT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -298,6 +308,7 @@ class FindingsForm(ActionForm):
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=TO_COMPLAINANT,
             )
 
     def service_kwargs(self) -> dict:
@@ -340,8 +351,8 @@ class RulingForm(ActionForm):
             )
         ],
     )
-    motivation = _text(_("Motivering"))
+    motivation = _text(_("Motivering"), help_text=TO_COMPLAINANT)
 
 
 class MotivationForm(ActionForm):
-    motivation = _text(_("Motivering"))
+    motivation = _text(_("Motivering"), help_text=TO_COMPLAINANT)

@@ -96,7 +96,11 @@ def test_web_complaint_with_course_is_assigned_to_a_trainer_who_does_not_teach_i
     assert body["handler"] == {"id": trainers[2].pk, "name": "Theo Trainer"}  # LIVP-4
     assert body["acknowledged_at"] is not None
     assert [e["kind"] for e in body["events"]] == ["registered", "handler_assigned", "acknowledged"]
-    assert OutboxMessage.objects.count() == 1
+    # The acknowledgement to the complainant and the appointment to the handler.
+    assert sorted(OutboxMessage.objects.values_list("to", flat=True)) == [
+        "jan@example.org",
+        trainers[2].email,
+    ]
 
 
 def test_oral_complaint_settled_on_the_spot(organisation, secretariat, api_as):

@@ -14,7 +14,15 @@ from klachtroute.portal.links import links_revoke
 from ..deadlines import next_due
 from ..models import Complaint, Extension, Measure, Outcome, RespondentType
 from ..workflow import State
-from .common import record, state_move, step_begin, tell_complainant, tell_respondent, tell_user
+from .common import (
+    record,
+    state_move,
+    step_begin,
+    tell_complainant,
+    tell_involved,
+    tell_respondent,
+    tell_user,
+)
 from .registration import complaint_register
 
 
@@ -84,8 +92,7 @@ def complaint_withdraw(
         after={"reason": (reason or "").strip()},
     )
     links_revoke(complaint=complaint)
-    if complaint.handler_id:
-        tell_user(complaint, complaint.handler, "withdrawn")
+    tell_involved(complaint, "withdrawn", actor=actor, secretariat_too=True)
     return complaint
 
 

@@ -28,6 +28,7 @@ from .common import (
     state_move,
     step_begin,
     tell_complainant,
+    tell_involved,
     tell_respondent,
     tell_user,
     text_required,
@@ -169,6 +170,15 @@ def solution_decide(
             tell_user(
                 complaint, complaint.handler, "solution_rejected", party_label=label, reason=reason
             )
+        if party == Party.COMPLAINANT:
+            tell_involved(
+                complaint,
+                "complainant_step",
+                actor=actor,
+                handler_too=False,
+                step="disagreed_solution",
+                reason=reason.strip(),
+            )
         return complaint
     decided = set(
         solution.approvals.filter(decision=Approval.Decision.APPROVED).values_list(
@@ -194,6 +204,15 @@ def solution_decide(
         links_revoke(complaint=complaint, purpose=Purpose.APPROVE_SOLUTION)
         tell_complainant(complaint, "settled", solution=solution)
         tell_respondent(complaint, "settled", solution=solution)
+        if party == Party.COMPLAINANT:
+            tell_involved(
+                complaint,
+                "complainant_step",
+                actor=actor,
+                respondent_too=False,
+                step="agreed_solution",
+                settled=True,
+            )
     else:
         record(
             complaint,
@@ -203,6 +222,8 @@ def solution_decide(
             summary=_("%(party)s gaat akkoord met de oplossing.") % {"party": label},
             after={"party": party},
         )
+        if party == Party.COMPLAINANT:
+            tell_involved(complaint, "complainant_step", actor=actor, step="agreed_solution")
     return complaint
 
 
@@ -257,6 +278,13 @@ def third_party_appeal(
         kind="appeal_to_third_party",
         summary=_("De klager legt de klacht voor aan de onafhankelijke derde."),
         after={"note": note.strip()},
+    )
+    tell_involved(
+        complaint,
+        "complainant_step",
+        actor=actor,
+        step="appealed_third_party",
+        reason=note.strip(),
     )
     organisation = organisation_get()
     assert organisation is not None  # a complaint exists only once the organisation is set up

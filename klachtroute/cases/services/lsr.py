@@ -31,6 +31,7 @@ from .common import (
     state_move,
     step_begin,
     tell_complainant,
+    tell_involved,
     tell_respondent,
     tell_user,
     text_required,
@@ -306,6 +307,7 @@ def findings_respond(
             summary=_("De klager gaat akkoord met de bevindingen; het onderzoek is afgesloten."),
             outcome=Outcome.FINDINGS_ACCEPTED,
         )
+        tell_involved(complaint, "complainant_step", actor=actor, step="agreed_findings")
     else:
         state_move(
             complaint,
@@ -319,6 +321,14 @@ def findings_respond(
         )
         for person in secretariat():
             tell_user(complaint, person, "findings_rejected", reason=findings.response_reason)
+        tell_involved(
+            complaint,
+            "complainant_step",
+            actor=actor,
+            exclude=tuple(secretariat()),
+            step="disagreed_findings",
+            reason=findings.response_reason,
+        )
     return complaint
 
 
@@ -361,6 +371,14 @@ def director_escalate(
     )
     for person in directors():
         tell_user(complaint, person, "escalated_to_director", note=(note or "").strip())
+    tell_involved(
+        complaint,
+        "complainant_step",
+        actor=actor,
+        exclude=tuple(directors()),
+        step="escalated_director",
+        reason=(note or "").strip(),
+    )
     return complaint
 
 

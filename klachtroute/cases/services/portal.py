@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from ..models import Complaint, Party
 from ..uploads import files_removed_on_failure, upload_check, upload_quota_check
-from .common import record, secretariat, tell_user
+from .common import record, secretariat, tell_involved, tell_user
 from .registration import document_add
 
 INFORMATION_MAX_CHARS = 10_000
@@ -76,7 +76,9 @@ def complainant_information_add(
             % {"chars": len(text), "docs": len(documents)},
             after={"text": text, "documents": [d.original_name for d in documents]},
         )
-        recipients = [complaint.handler] if complaint.handler_id else list(secretariat())
-        for person in recipients:
-            tell_user(complaint, person, "complainant_added_information")
+        if complaint.handler_id:
+            tell_involved(complaint, "complainant_added_information")
+        else:
+            for person in secretariat():
+                tell_user(complaint, person, "complainant_added_information")
     return added

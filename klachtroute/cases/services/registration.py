@@ -31,6 +31,7 @@ from ..uploads import (
     upload_quota_check,
 )
 from ..workflow import TRANSITIONS_BY_ACTION, State, target_check, transition_check
+from .common import tell_complainant, tell_user
 
 if TYPE_CHECKING:
     from klachtroute.accounts.models import User
@@ -249,8 +250,9 @@ def _assign(
                 % {"name": handler.display_name}
             }
         )
+    previous = complaint.handler
     before = {
-        "handler": complaint.handler.display_name if complaint.handler else None,
+        "handler": previous.display_name if previous else None,
         "state": complaint.state,
     }
     complaint.handler = handler
@@ -272,6 +274,40 @@ def _assign(
     )
     if first_time:
         complaint_acknowledge(complaint=complaint, actor=actor)
+    _handler_change_tell(complaint, previous=previous, automatic=automatic)
+
+
+def _handler_change_tell(complaint: Complaint, *, previous, automatic: bool) -> None:
+    """The new handler is told, with a link to the complaint; a handler who is replaced is
+    told too. Where the acknowledgement named the handler, the complainant is told the new
+    name (sent with the acknowledgement the first time)."""
+    if previous is not None and previous.pk == complaint.handler_id:
+        return
+    tell_user(
+        complaint,
+        complaint.handler,
+        "handler_appointed",
+        automatic=automatic,
+        previous_handler=previous.display_name if previous else "",
+    )
+    if previous is None:
+        return
+    tell_user(complaint, previous, "handler_released")
+    version = complaint.procedure_version
+    if version.spec.acknowledge_on == "assignment" and complaint.acknowledged_at:
+        tell_complainant(
+            complaint,
+            "handler_changed",
+            confidentiality=version.spec.text("confidentiality", complaint.complainant_language),
+        )
+        event_record(
+            complaint=complaint,
+            actor=None,
+            kind="complainant_told_handler",
+            summary=_("De klager heeft bericht gekregen dat %(name)s de klacht behandelt.")
+            % {"name": complaint.handler.display_name},
+            after={"handler": complaint.handler.display_name},
+        )
 
 
 @transaction.atomic

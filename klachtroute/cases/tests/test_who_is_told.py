@@ -1,0 +1,286 @@
+"""Who is told what: every person involved hears of what concerns them, at the moment it
+happens, and a message to staff links to the complaint."""
+
+import pytest
+from django.conf import settings
+
+from klachtroute.cases.services import complaint_assign_handler, complaint_register
+from klachtroute.notifications.models import OutboxMessage
+from klachtroute.testing.factories import UserFactory, complaint_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _to(person_or_address, complaint=None):
+    address = getattr(person_or_address, "email", person_or_address)
+    messages = OutboxMessage.objects.filter(to=address)
+    if complaint is not None:
+        messages = messages.filter(complaint=complaint)
+    return list(messages.order_by("pk"))
+
+
+def _record_url(complaint) -> str:
+    return f"{settings.SITE_URL}/zaken/{complaint.number}/"
+
+
+def test_livp_4_handler_appointed_automatically_is_told_with_a_link(organisation, course, trainers):
+    complaint = complaint_register(**complaint_data(course=course))
+    assert complaint.handler == trainers[2]
+    [message] = _to(trainers[2], complaint)
+    assert message.kind == "handler_appointed"
+    assert complaint.number in message.subject
+    assert "automatisch" in message.body
+    assert _record_url(complaint) in message.body
+
+
+def test_livp_4_handler_appointed_by_hand_is_told_with_a_link(
+    organisation, course, trainers, secretariat
+):
+    organisation.auto_assign = False
+    organisation.save()
+    complaint = complaint_register(**complaint_data(course=course))
+    assert _to(trainers[2]) == []
+    complaint_assign_handler(complaint=complaint, handler=trainers[2], actor=secretariat)
+    [message] = _to(trainers[2], complaint)
+    assert "secretariaat heeft u aangewezen" in message.body
+    assert _record_url(complaint) in message.body
+    # The first contact the handler owes the complainant (LIVP-5) is in the message.
+    assert "Persoonlijk contact met de klager" in message.body
+
+
+def test_livp_3_new_handler_is_told_old_handler_released_and_complainant_told_the_new_name(
+    organisation, course, trainers, secretariat
+):
+    complaint = complaint_register(**complaint_data(course=course))
+    first = complaint.handler
+    second = UserFactory(username="trainer4", first_name="Tine", last_name="Nieuw", is_trainer=True)
+    complaint_assign_handler(complaint=complaint, handler=second, actor=secretariat)
+
+    [appointed] = _to(second, complaint)
+    assert first.display_name in appointed.body
+    assert _record_url(complaint) in appointed.body
+    released = _to(first, complaint)[-1]
+    assert released.kind == "handler_released"
+    assert second.display_name in released.body
+    # The acknowledgement named the first handler; the complainant now hears the new name.
+    told = _to("jan@example.org", complaint)
+    assert [m.kind for m in told] == ["acknowledgement", "handler_changed"]
+    assert second.display_name in told[-1].body
+    assert complaint.events.filter(kind="complainant_told_handler").exists()
+
+
+def test_lsr_4b_complainant_is_not_told_a_handler_the_acknowledgement_never_named(
+    lsr_organisation, secretariat, director
+):
+    staff = UserFactory(username="mw1", is_staff_member=True)
+    other = UserFactory(username="mw2", is_staff_member=True)
+    from klachtroute.cases.services import admissible_declare
+
+    complaint = complaint_register(**complaint_data())
+    admissible_declare(
+        complaint=complaint,
+        actor=secretariat,
+        category="procedure",
+        respondent_type="organisation",
+    )
+    complaint.refresh_from_db()
+    complaint_assign_handler(complaint=complaint, handler=other, actor=secretariat)
+    assert [m.kind for m in _to("jan@example.org", complaint)] == ["acknowledgement"]
+    [appointed] = _to(other, complaint)
+    assert _record_url(complaint) in appointed.body
+    assert staff.email not in [m.to for m in OutboxMessage.objects.all()]
+
+
+@pytest.fixture
+def livp_complaint(organisation, course, trainers, secretariat):
+    """A web complaint, handled by Theo (appointed automatically), about Tom."""
+    from klachtroute.cases.services import respondent_set
+
+    complaint = complaint_register(**complaint_data(course=course))
+    assert complaint.handler == trainers[2]
+    OutboxMessage.objects.all().delete()
+    return respondent_set(
+        complaint=complaint, actor=secretariat, respondent_type="person", respondent=trainers[0]
+    )
+
+
+def _kinds(person, complaint):
+    return [m.kind for m in _to(person, complaint)]
+
+
+def test_livp_6_handler_and_respondent_are_told_when_the_complainant_agrees(
+    livp_complaint, trainers
+):
+    from klachtroute.cases.services import solution_decide, solution_propose
+
+    handler, respondent = trainers[2], trainers[0]
+    solution_propose(complaint=livp_complaint, actor=handler, text="Excuses en inhaallessen.")
+    OutboxMessage.objects.all().delete()
+    solution_decide(
+        complaint=livp_complaint, actor=None, party="complainant", approve=True, via_link=True
+    )
+    [to_handler] = _to(handler, livp_complaint)
+    assert to_handler.kind == "complainant_step"
+    assert "De klager gaat akkoord met de oplossing" in to_handler.body
+    assert "akkoord van de beklaagde volgt nog" in to_handler.body
+    assert _record_url(livp_complaint) in to_handler.body
+    [to_respondent] = _to(respondent, livp_complaint)
+    assert "De klager gaat akkoord met de oplossing" in to_respondent.body
+    # The respondent does not see the record, so the message does not link to it.
+    assert _record_url(livp_complaint) not in to_respondent.body
+
+
+def test_livp_6_respondent_is_told_when_the_complainant_disagrees(livp_complaint, trainers):
+    from klachtroute.cases.services import solution_decide, solution_propose
+
+    solution_propose(complaint=livp_complaint, actor=trainers[2], text="Excuses.")
+    OutboxMessage.objects.all().delete()
+    solution_decide(
+        complaint=livp_complaint,
+        actor=None,
+        party="complainant",
+        approve=False,
+        reason="Excuses alleen zijn niet genoeg.",
+        via_link=True,
+    )
+    assert _kinds(trainers[2], livp_complaint) == ["solution_rejected"]
+    [to_respondent] = _to(trainers[0], livp_complaint)
+    assert "niet akkoord met de oplossing" in to_respondent.body
+    assert "Excuses alleen zijn niet genoeg." in to_respondent.body
+
+
+def test_livp_11_handler_and_respondent_are_told_when_the_complainant_appeals(
+    livp_complaint, trainers, secretariat
+):
+    from klachtroute.cases.services import no_agreement_declare, third_party_appeal
+
+    no_agreement_declare(complaint=livp_complaint, actor=secretariat)
+    OutboxMessage.objects.all().delete()
+    third_party_appeal(complaint=livp_complaint, party="complainant", note="Ik wil een advies.")
+    for person in (trainers[2], trainers[0]):
+        [message] = _to(person, livp_complaint)
+        assert "onafhankelijke derde" in message.subject
+        assert "Ik wil een advies." in message.body
+
+
+def test_withdrawal_tells_handler_respondent_and_secretariat(livp_complaint, trainers, secretariat):
+    from klachtroute.cases.services import complaint_withdraw
+
+    complaint_withdraw(complaint=livp_complaint, party="complainant", reason="Opgelost.")
+    for person in (trainers[2], trainers[0], secretariat):
+        assert _kinds(person, livp_complaint) == ["withdrawn"]
+    assert _record_url(livp_complaint) in _to(secretariat, livp_complaint)[0].body
+
+
+def test_withdrawal_recorded_by_the_secretariat_does_not_tell_that_same_person(
+    livp_complaint, trainers, secretariat
+):
+    from klachtroute.cases.services import complaint_withdraw
+
+    complaint_withdraw(complaint=livp_complaint, actor=secretariat, reason="Telefonisch.")
+    assert _kinds(secretariat, livp_complaint) == []
+    assert _kinds(trainers[2], livp_complaint) == ["withdrawn"]
+
+
+def test_handler_and_respondent_are_told_when_the_complainant_adds_information(
+    livp_complaint, trainers
+):
+    from klachtroute.cases.services import complainant_information_add
+
+    complainant_information_add(complaint=livp_complaint, text="Nog een datum: 3 maart.", files=[])
+    assert _kinds(trainers[2], livp_complaint) == ["complainant_added_information"]
+    assert _kinds(trainers[0], livp_complaint) == ["complainant_added_information"]
+    assert _record_url(livp_complaint) in _to(trainers[2], livp_complaint)[0].body
+
+
+@pytest.fixture
+def lsr_about_staff(lsr_organisation, secretariat, director):
+    from klachtroute.cases.services import admissible_declare
+
+    staff = UserFactory(
+        username="mw", first_name="Mia", last_name="Medewerker", is_staff_member=True
+    )
+    complaint = complaint_register(**complaint_data(actor=secretariat, channel="post"))
+    complaint = admissible_declare(
+        complaint=complaint,
+        actor=secretariat,
+        category="staff",
+        respondent_type="person",
+        respondent=staff,
+    )
+    return complaint, staff
+
+
+def _share(complaint, actor):
+    from klachtroute.cases.services import findings_share
+
+    criteria = complaint.procedure_version.spec.criteria_for(complaint.category)
+    findings_share(
+        complaint=complaint,
+        actor=actor,
+        summary="Het rooster is te laat gewijzigd.",
+        proposed_solution="Voortaan een week vooraf.",
+        judgements={c.code: ("in_order", "") for c in criteria},
+    )
+    OutboxMessage.objects.all().delete()
+
+
+def test_lsr_6h_handler_is_told_when_the_complainant_agrees_with_the_findings(lsr_about_staff):
+    from klachtroute.cases.services import findings_respond
+
+    complaint, staff = lsr_about_staff
+    _share(complaint, staff)
+    findings_respond(complaint=complaint, party="complainant", agree=True)
+    [message] = _to(staff, complaint)
+    assert "akkoord met de bevindingen" in message.body
+    assert _record_url(complaint) in message.body
+
+
+def test_lsr_6d_handler_is_told_when_the_complainant_disagrees_and_when_escalating(
+    lsr_about_staff, secretariat, director
+):
+    from klachtroute.cases.services import director_escalate, findings_respond, procedure_send
+
+    complaint, staff = lsr_about_staff
+    _share(complaint, staff)
+    findings_respond(complaint=complaint, party="complainant", agree=False, reason="Te laat.")
+    assert _kinds(secretariat, complaint) == ["findings_rejected"]
+    [message] = _to(staff, complaint)
+    assert "niet akkoord met de bevindingen" in message.body and "Te laat." in message.body
+
+    procedure_send(complaint=complaint, actor=secretariat)
+    OutboxMessage.objects.all().delete()
+    director_escalate(complaint=complaint, party="complainant", note="Graag een uitspraak.")
+    assert _kinds(director, complaint) == ["escalated_to_director"]
+    [message] = _to(staff, complaint)
+    assert "aan de directeur voorgelegd" in message.body
+    assert "Graag een uitspraak." in message.body
+
+
+def _form_html(page: str, action: str) -> str:
+    start = page.index(f"/acties/{action}/")
+    return page[start : page.index("</form>", start)]
+
+
+def test_free_text_that_goes_to_the_complainant_says_so_on_the_form(lsr_about_staff, client):
+    complaint, staff = lsr_about_staff
+    client.force_login(staff)
+    page = client.get(f"/zaken/{complaint.number}/").content.decode()
+    findings_form = _form_html(page, "share_findings")
+    assert findings_form.count("De klager ontvangt deze tekst.") >= 2  # findings, solution
+    # A note for the record only does not say it is sent.
+    measure_form = _form_html(page, "propose_measure")
+    assert "ontvangt deze tekst" not in measure_form
+
+
+def test_the_note_sent_with_the_procedure_says_it_goes_to_the_complainant(
+    lsr_about_staff, secretariat, client
+):
+    from klachtroute.cases.services import findings_respond
+
+    complaint, staff = lsr_about_staff
+    _share(complaint, staff)
+    findings_respond(complaint=complaint, party="complainant", agree=False, reason="Nee.")
+    client.force_login(secretariat)
+    page = client.get(f"/zaken/{complaint.number}/").content.decode()
+    assert "De klager ontvangt deze tekst." in _form_html(page, "send_procedure")
