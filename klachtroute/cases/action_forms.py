@@ -133,6 +133,13 @@ class ExtendForm(ActionForm):
     new_due = _date(_("Verwachte datum van uitsluitsel"))
 
 
+class DelayForm(ActionForm):
+    """The settlement period passed: the complainant hears why and when (LSR-7b)."""
+
+    reason = _text(_("Reden van de vertraging"), help_text=TO_COMPLAINANT)
+    expected = _date(_("Verwachte datum van een beslissing"))
+
+
 class MeasureForm(ActionForm):
     description = _text(_("Maatregel"))
     owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=User.objects.none())

@@ -29,7 +29,13 @@ from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.services import satisfaction_invitations_send
 from klachtroute.procedures.models import ProcedureVersion
 
-from .deadlines import KINDS_BY_KEY, DeadlineState, deadlines_watched, watched_due_from
+from .deadlines import (
+    KINDS_BY_KEY,
+    DeadlineState,
+    deadline_state,
+    deadlines_watched,
+    watched_due_from,
+)
 from .events import event_record
 from .measures_watch import measure_reminders_send
 from .models import Complaint, DeadlineNotice
@@ -37,7 +43,7 @@ from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
 from .services.common import directors, respondent_people, secretariat, tell_user
 from .services.retention import retention_purge_due
-from .workflow import State
+from .workflow import TRANSITIONS_BY_ACTION, State, applies_to
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +193,53 @@ def missed_deadlines_mark(*, today: date) -> int:
     return len(missed)
 
 
+def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
+    """LSR-7b: when the settlement period passed without an extension, and the procedure
+    has the handler tell the complainant of the delay (the step `inform_delay`), the handler
+    is told to do so, once per complaint and due date (claimed as the notice of the
+    deadline "settle:handler"). The directors hear of the missed deadline itself from
+    `missed_deadlines_mark`. Returns (told, errors)."""
+    told = errors = 0
+    step = TRANSITIONS_BY_ACTION["inform_delay"]
+    overdue = complaints_overdue(today=today).filter(settle_due__lt=today, handler__isnull=False)
+    for complaint in overdue.select_related("procedure_version__procedure", "handler"):
+        if not applies_to(step, complaint):
+            continue
+        settle = deadline_state(complaint, "settle", today)
+        if settle is None or not settle.overdue:
+            continue
+        try:
+            with transaction.atomic():
+                fields = {
+                    "complaint": complaint,
+                    "deadline": "settle:handler",
+                    "due": settle.due,
+                    "kind": DeadlineNotice.Kind.MISSED,
+                }
+                if DeadlineNotice.objects.filter(**fields).exists():
+                    continue
+                with transaction.atomic():  # a run at the same moment loses here
+                    DeadlineNotice.objects.create(**fields)
+                handler = complaint.handler
+                if handler.is_active and handler.email:
+                    tell_user(complaint, handler, "settle_missed", due=settle.due)
+                event_record(
+                    complaint=complaint,
+                    actor=None,
+                    kind="handler_told_settle_missed",
+                    summary=_("%(name)s is gevraagd de klager te informeren over de vertraging.")
+                    % {"name": handler.display_name},
+                    after={"handler": handler.display_name, "due": settle.due.isoformat()},
+                )
+            told += 1
+        except IntegrityError:
+            continue
+        except Exception:
+            errors += 1
+            logger.exception("Telling the handler of complaint %s failed", complaint.number)
+    return told, errors
+
+
 def _no_agreement_due(today: date) -> Q:
     """Complaints without an approved solution whose procedure version names a deadline that
     starts the no-agreement procedure (LIVP-9), when that deadline has passed."""
@@ -277,6 +330,8 @@ def deadlines_watch(*, today: date | None = None) -> WatchReport:
         report.errors += 1
         logger.exception("Marking missed deadlines failed")
     report.no_agreement, errors = no_agreement_start(today=today)
+    report.errors += errors
+    _told, errors = settle_missed_tell_handlers(today=today)  # LSR-7b
     report.errors += errors
     try:
         report.digest_sent = weekly_digest_send(today=today)

@@ -62,6 +62,11 @@ FEATURES: dict[str, Callable] = {
     "director": lambda v: v.spec.escalation == "director",
     "admissibility": lambda v: v.spec.admissibility,
     "exam_committee_route": lambda v: bool(v.spec.category_codes_routed_to("exam_committee")),
+    # A settlement period that, when it passes, does not start the no-agreement procedure:
+    # the handler tells the complainant of the delay (LSR-5d, LSR-7b).
+    "delay_notice": lambda v: (
+        v.spec.period("settle") is not None and v.spec.no_agreement_after != "settle"
+    ),
 }
 
 
@@ -129,6 +134,20 @@ def _procedure_sent_or_inadmissible(c):
         return _inadmissible_answered(c)
     if c.procedure_sent_at is None:
         return _("Het secretariaat stuurt de klager eerst de procedure (LSR-6d).")
+    return None
+
+
+def _settle_passed_not_told(c):
+    from .deadlines import deadline_state
+
+    settle = deadline_state(c, "settle", timezone.localdate())
+    if settle is None or not settle.overdue:
+        return _(
+            "De afhandeltermijn is niet verstreken; verleng de termijn als het onderzoek "
+            "langer duurt."
+        )
+    if c.events.filter(kind="delay_notified", after__settle_due=settle.due.isoformat()).exists():
+        return _("De klager is al geïnformeerd over deze vertraging.")
     return None
 
 
@@ -217,6 +236,21 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="complaint_reopen",
         hint=_("Er komt een nieuwe klacht, gekoppeld aan deze."),
         group="general",
+    ),
+    Transition(
+        "inform_delay",
+        sources=tuple(s for s in OPEN if s not in SETTLEMENT_OVER),
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Klager informeren over de vertraging"),
+        form="DelayForm",
+        service="delay_inform",
+        feature="delay_notice",
+        guard=_settle_passed_not_told,
+        hint=_(
+            "De afhandeltermijn is verstreken zonder verlenging: de klager hoort de reden en "
+            "wanneer een beslissing te verwachten is; de directeur ziet het."
+        ),
     ),
     # LIVP: first contact, solution and approval, no agreement, third party
     Transition(

@@ -10,6 +10,7 @@ from .general import (  # noqa: F401
     respondent_set,
     settlement_extend,
 )
+from .inform import delay_inform  # noqa: F401
 from .livp import (  # noqa: F401
     binding_advice_record,
     first_contact_record,

@@ -214,11 +214,13 @@ def tell_involved(
     handler_too: bool = True,
     respondent_too: bool = True,
     secretariat_too: bool = False,
+    directors_too: bool = False,
     exclude: tuple = (),
     **extra,
 ) -> list:
     """Tell the people a step of the complainant concerns: the handler, the respondent (the
-    person, or the director for the organisation) and, when asked, the secretariat; each
+    person, or the director for the organisation) and, when asked, the secretariat and the
+    directors; each
     once, not the person who recorded the step, and only by e-mail (a notice to staff is
     not a letter)."""
     people = [complaint.handler] if handler_too and complaint.handler_id else []
@@ -226,6 +228,8 @@ def tell_involved(
         people += respondent_people(complaint)
     if secretariat_too:
         people += list(secretariat())
+    if directors_too:
+        people += list(directors())
     told, messages = {person.pk for person in exclude}, []
     for person in people:
         if person.pk in told or not person.is_active or not person.email:

@@ -366,6 +366,17 @@ def binding_advice_record(
             after={"advice": advice},
         )
     tell_complainant(complaint, "binding_advice", ruling=ruling, follow_ups=items)
+    # The organisation carries the advice out: the secretariat, the handler and the director.
+    tell_involved(
+        complaint,
+        "binding_advice_recorded",
+        actor=actor,
+        respondent_too=False,
+        secretariat_too=True,
+        directors_too=True,
+        ruling=ruling,
+        follow_ups=items,
+    )
     return ruling
 
 

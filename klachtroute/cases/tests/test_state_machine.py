@@ -60,6 +60,10 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         },
         "withdraw": {"reason": text},
         "reopen": {"new_facts": text},
+        "inform_delay": {
+            "reason": text,
+            "expected": (today + dt.timedelta(days=14)).isoformat(),
+        },
         "record_first_contact": {
             "method": "phone",
             "contacted_at": today.strftime("%Y-%m-%dT08:00"),

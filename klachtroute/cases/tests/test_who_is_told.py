@@ -284,3 +284,142 @@ def test_the_note_sent_with_the_procedure_says_it_goes_to_the_complainant(
     client.force_login(secretariat)
     page = client.get(f"/zaken/{complaint.number}/").content.decode()
     assert "De klager ontvangt deze tekst." in _form_html(page, "send_procedure")
+
+
+def _lsr_overdue(secretariat, staff):
+    """An LSR complaint about a staff member, received Monday 2 March 2026, its settlement
+    period (four weeks) passed without an extension."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from klachtroute.cases.services import admissible_declare
+
+    received = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    complaint = complaint_register(
+        **complaint_data(actor=secretariat, channel="post", received_at=received)
+    )
+    complaint = admissible_declare(
+        complaint=complaint,
+        actor=secretariat,
+        category="staff",
+        respondent_type="person",
+        respondent=staff,
+    )
+    assert complaint.settle_due == dt.date(2026, 3, 30)
+    return complaint
+
+
+def test_lsr_7b_when_the_settlement_period_passes_the_handler_is_told_once(
+    lsr_organisation, secretariat, director
+):
+    import datetime as dt
+
+    import time_machine
+
+    from klachtroute.cases.watch import deadlines_watch
+
+    staff = UserFactory(
+        username="mw", first_name="Mia", last_name="Medewerker", is_staff_member=True
+    )
+    with time_machine.travel(dt.datetime(2026, 3, 2, 11, 0), tick=False):
+        complaint = _lsr_overdue(secretariat, staff)
+    with time_machine.travel(dt.datetime(2026, 3, 31, 9, 0), tick=False):
+        deadlines_watch()
+        deadlines_watch()
+    [told] = [m for m in _to(staff, complaint) if m.kind == "settle_missed"]
+    assert "maandag 30 maart 2026" in told.body
+    assert "Klager informeren over de vertraging" in told.body
+    assert _record_url(complaint) in told.body
+    # The director sees the missed deadline (LSR-7b).
+    assert "deadlines_overdue" in [m.kind for m in _to(director)]
+    assert complaint.events.filter(kind="handler_told_settle_missed").count() == 1
+
+
+def test_livp_9_a_passed_settlement_period_starts_no_agreement_and_asks_no_delay_notice(
+    organisation, course, trainers
+):
+    import datetime as dt
+
+    import time_machine
+
+    from klachtroute.cases.watch import deadlines_watch
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 11, 0), tick=False):
+        complaint = complaint_register(**complaint_data(course=course))
+    with time_machine.travel(dt.datetime(2026, 3, 31, 9, 0), tick=False):
+        deadlines_watch()
+    complaint.refresh_from_db()
+    assert complaint.state == "no_agreement"
+    assert "settle_missed" not in [m.kind for m in _to(trainers[2], complaint)]
+
+
+def test_lsr_7b_handler_informs_the_complainant_of_reason_and_date_and_the_director_sees_it(
+    lsr_organisation, secretariat, director, client
+):
+    import datetime as dt
+
+    import time_machine
+
+    from klachtroute.cases.services import delay_inform
+    from klachtroute.cases.workflow import TransitionError
+
+    staff = UserFactory(
+        username="mw", first_name="Mia", last_name="Medewerker", is_staff_member=True
+    )
+    with time_machine.travel(dt.datetime(2026, 3, 2, 11, 0), tick=False):
+        complaint = _lsr_overdue(secretariat, staff)
+        client.force_login(staff)
+        page = client.get(f"/zaken/{complaint.number}/").content.decode()
+        assert "/acties/inform_delay/" not in page  # the period has not passed
+    with time_machine.travel(dt.datetime(2026, 3, 31, 9, 0), tick=False):
+        client.force_login(staff)
+        page = client.get(f"/zaken/{complaint.number}/").content.decode()
+        assert "/acties/inform_delay/" in page
+        OutboxMessage.objects.all().delete()
+        response = client.post(
+            f"/zaken/{complaint.number}/acties/inform_delay/",
+            {"reason": "Een getuige is ziek.", "expected": "2026-04-14"},
+        )
+        assert response.status_code in (200, 302)
+        [notice] = _to("jan@example.org", complaint)
+        assert notice.kind == "delay_notice"
+        assert "Een getuige is ziek." in notice.body
+        assert "dinsdag 14 april 2026" in notice.body
+        [to_director] = _to(director, complaint)
+        assert to_director.kind == "delay_notified"
+        assert "Een getuige is ziek." in to_director.body
+        assert _record_url(complaint) in to_director.body
+        event = complaint.events.get(kind="delay_notified")
+        assert "14-04-2026" in event.summary
+        # Told once for this period: the step is not offered again.
+        with pytest.raises(TransitionError):
+            delay_inform(
+                complaint=complaint, actor=staff, reason="Nogmaals.", expected=dt.date(2026, 4, 20)
+            )
+
+
+def test_livp_11_after_a_binding_advice_secretariat_handler_and_director_are_told(
+    livp_complaint, trainers, secretariat, director
+):
+    from klachtroute.cases.services import (
+        binding_advice_record,
+        no_agreement_declare,
+        third_party_appeal,
+    )
+
+    no_agreement_declare(complaint=livp_complaint, actor=secretariat)
+    third_party_appeal(complaint=livp_complaint, party="complainant")
+    OutboxMessage.objects.all().delete()
+    binding_advice_record(
+        complaint=livp_complaint,
+        party="third_party",
+        advice="De organisatie biedt excuses aan.",
+        follow_ups=["Excuses per brief", "Lesrooster herzien"],
+    )
+    for person in (secretariat, trainers[2], director):
+        [message] = _to(person, livp_complaint)
+        assert message.kind == "binding_advice_recorded"
+        assert "De organisatie biedt excuses aan." in message.body
+        assert "- Lesrooster herzien" in message.body
+        assert _record_url(livp_complaint) in message.body
+    assert _to(trainers[0], livp_complaint) == []  # the respondent is not the organisation

@@ -20,11 +20,18 @@ from klachtroute.testing.factories import complaint_data
 
 pytestmark = pytest.mark.django_db
 
-LSR_FEATURES = {"admissibility", "complainant_agrees", "director", "exam_committee_route"}
+LSR_FEATURES = {
+    "admissibility",
+    "complainant_agrees",
+    "director",
+    "exam_committee_route",
+    "delay_notice",
+}
 # Fields that make a transition's extra condition (its guard) hold, so that the table
 # itself is what is tested here; the guards have tests of their own below.
 GUARD_SATISFIED = {
     "answer_inadmissible": {"inadmissible_answer": ""},
+    "inform_delay": {"settle_due": dt.date(2000, 1, 3)},  # passed, not extended
 }
 PARTIES = ("complainant", "respondent", "third_party")
 
@@ -61,6 +68,7 @@ MAY_ACT = {
     "propose_measure": {"secretariat", "handler", "director"},
     "withdraw": {"secretariat"},
     "reopen": {"secretariat"},
+    "inform_delay": {"secretariat", "handler"},
     "record_first_contact": {"handler"},
     "propose_solution": {"handler"},
     "approve_solution": {"secretariat"},
