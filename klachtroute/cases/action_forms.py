@@ -147,7 +147,11 @@ class MeasureForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
+        self.fields["owner"].queryset = self.owners()
+
+    @staticmethod
+    def owners():
+        return (
             User.objects.filter(is_active=True)
             .filter(
                 Q(is_trainer=True)
@@ -233,6 +237,28 @@ class FollowUpForm(ActionForm):
         return {
             "follow_up_id": self.cleaned_data["follow_up"].pk,
             "note": self.cleaned_data["note"],
+        }
+
+
+class FollowUpPlanForm(ActionForm):
+    """A point of the binding advice gets an owner and a date, and is tracked as a measure."""
+
+    follow_up = forms.ModelChoiceField(label=_("Punt"), queryset=FollowUp.objects.none())
+    owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=User.objects.none())
+    due_date = _date(_("Uiterlijk klaar op"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up"].queryset = FollowUp.objects.filter(
+            ruling__complaint=self.complaint, done_at__isnull=True, measure__isnull=True
+        )
+        self.fields["owner"].queryset = MeasureForm.owners()
+
+    def service_kwargs(self) -> dict:
+        return {
+            "follow_up_id": self.cleaned_data["follow_up"].pk,
+            "owner": self.cleaned_data["owner"],
+            "due_date": self.cleaned_data["due_date"],
         }
 
 

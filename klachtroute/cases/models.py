@@ -512,6 +512,15 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     note = models.TextField(blank=True)
+    # Planned with an owner and a date, it is tracked as a measure: reminders, the overview.
+    measure = models.OneToOneField(
+        "Measure",
+        on_delete=models.SET_NULL,
+        related_name="follow_up",
+        null=True,
+        blank=True,
+        verbose_name=_("maatregel"),
+    )
 
     class Meta:
         ordering = ["id"]

@@ -355,6 +355,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         party_page="third_party",
     ),
     Transition(
+        "plan_follow_up",
+        sources=(State.ADVICE_FOLLOW_UP,),
+        targets=(),
+        roles=("secretariat", "director"),
+        label=_("Eigenaar en datum geven aan een punt van het advies"),
+        form="FollowUpPlanForm",
+        service="follow_up_plan",
+        feature="third_party",
+        hint=_(
+            "Het punt wordt gevolgd als maatregel: de eigenaar krijgt bericht en herinneringen."
+        ),
+    ),
+    Transition(
         "complete_follow_up",
         sources=(State.ADVICE_FOLLOW_UP,),
         targets=(State.SETTLED,),

@@ -15,6 +15,7 @@ from .livp import (  # noqa: F401
     binding_advice_record,
     first_contact_record,
     follow_up_complete,
+    follow_up_plan,
     no_agreement_declare,
     no_appeal_close,
     solution_decide,

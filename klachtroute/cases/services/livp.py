@@ -19,7 +19,17 @@ from klachtroute.portal.links import link_create, links_revoke
 from klachtroute.portal.models import Purpose
 
 from ..deadlines import next_due
-from ..models import Approval, Complaint, ContactMethod, FollowUp, Outcome, Party, Ruling, Solution
+from ..models import (
+    Approval,
+    Complaint,
+    ContactMethod,
+    FollowUp,
+    Measure,
+    Outcome,
+    Party,
+    Ruling,
+    Solution,
+)
 from ..workflow import State
 from .common import (
     context_for,
@@ -381,6 +391,58 @@ def binding_advice_record(
 
 
 @transaction.atomic
+def follow_up_plan(
+    *, complaint: Complaint, actor: "User | None", follow_up_id: int, owner, due_date
+) -> FollowUp:
+    """Give a point of the binding advice an owner and a date; from then on it is tracked as
+    a measure (reminders, the measures overview) until it is ticked off (LIVP-11)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="plan_follow_up")
+    item = FollowUp.objects.filter(
+        pk=follow_up_id, ruling__complaint=complaint, done_at__isnull=True, measure__isnull=True
+    ).first()
+    errors = {}
+    if item is None:
+        errors["follow_up"] = _("Kies een punt dat nog geen eigenaar heeft.")
+    if owner is None or not owner.is_active:
+        errors["owner"] = _("Kies wie het punt uitvoert.")
+    if due_date is None or due_date < timezone.localdate():
+        errors["due_date"] = _("Kies een datum vanaf vandaag.")
+    if errors:
+        raise ValidationError(errors)
+    assert item is not None
+    measure = Measure.objects.create(
+        description=item.description,
+        owner=owner,
+        due_date=due_date,
+        status=Measure.Status.AGREED,
+        proposed_by=actor,
+    )
+    measure.complaints.add(complaint)
+    item.measure = measure
+    item.save(update_fields=["measure"])
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind="follow_up_planned",
+        summary=_("Uitvoering van het advies: %(owner)s, uiterlijk %(due)s: %(item)s")
+        % {
+            "owner": owner.display_name,
+            "due": due_date.strftime("%d-%m-%Y"),
+            "item": item.description[:200],
+        },
+        after={
+            "follow_up": item.description,
+            "owner": owner.display_name,
+            "due_date": due_date.isoformat(),
+        },
+    )
+    if actor is None or owner.pk != actor.pk:
+        tell_user(complaint, owner, "measure_assigned", measure=measure)
+    return item
+
+
+@transaction.atomic
 def follow_up_complete(
     *, complaint: Complaint, actor: "User | None", follow_up_id: int, note: str = ""
 ) -> Complaint:
@@ -393,6 +455,8 @@ def follow_up_complete(
         raise ValidationError({"follow_up": _("Kies een punt dat nog open staat.")})
     item.done_at, item.done_by, item.note = timezone.now(), actor, note.strip()
     item.save()
+    if item.measure is not None:
+        Measure.objects.filter(pk=item.measure.pk).update(status=Measure.Status.DONE)
     record(
         complaint,
         actor=actor,

@@ -75,6 +75,18 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         "appeal_to_third_party": {"note": text},
         "close_without_appeal": {"note": ""},
         "record_binding_advice": {"advice": text, "follow_ups": "Excuses aanbieden"},
+        "plan_follow_up": {
+            "follow_up": getattr(complaint.rulings.last(), "follow_ups", None)
+            and (
+                complaint.rulings.last()
+                .follow_ups.filter(done_at__isnull=True, measure__isnull=True)
+                .values_list("pk", flat=True)
+                .first()
+                or 0
+            ),
+            "owner": people["director"].pk,
+            "due_date": (today + dt.timedelta(days=30)).isoformat(),
+        },
         "complete_follow_up": {
             "follow_up": getattr(complaint.rulings.last(), "follow_ups", None)
             and (

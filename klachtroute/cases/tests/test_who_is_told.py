@@ -423,3 +423,59 @@ def test_livp_11_after_a_binding_advice_secretariat_handler_and_director_are_tol
         assert "- Lesrooster herzien" in message.body
         assert _record_url(livp_complaint) in message.body
     assert _to(trainers[0], livp_complaint) == []  # the respondent is not the organisation
+
+
+def test_livp_11_each_point_of_the_advice_gets_an_owner_and_a_date_and_is_tracked_as_a_measure(
+    livp_complaint, trainers, secretariat, director, client
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from klachtroute.cases.models import Measure
+    from klachtroute.cases.services import (
+        binding_advice_record,
+        follow_up_complete,
+        follow_up_plan,
+        no_agreement_declare,
+        third_party_appeal,
+    )
+    from klachtroute.cases.watch import deadlines_watch
+
+    no_agreement_declare(complaint=livp_complaint, actor=secretariat)
+    third_party_appeal(complaint=livp_complaint, party="complainant")
+    ruling = binding_advice_record(
+        complaint=livp_complaint,
+        party="third_party",
+        advice="Excuses en een nieuw rooster.",
+        follow_ups=["Lesrooster herzien"],
+    )
+    item = ruling.follow_ups.get()
+    OutboxMessage.objects.all().delete()
+    due = timezone.localdate() + dt.timedelta(days=1)
+    follow_up_plan(
+        complaint=livp_complaint,
+        actor=secretariat,
+        follow_up_id=item.pk,
+        owner=trainers[1],
+        due_date=due,
+    )
+    measure = Measure.objects.get(follow_up=item)
+    assert (measure.owner, measure.due_date, measure.description) == (
+        trainers[1],
+        due,
+        "Lesrooster herzien",
+    )
+    assert _kinds(trainers[1], livp_complaint) == ["measure_assigned"]
+    assert livp_complaint.events.filter(kind="follow_up_planned").exists()
+    # Tracked like a measure: on the owner's overview, and reminded before its date.
+    client.force_login(trainers[1])
+    assert "Lesrooster herzien" in client.get("/maatregelen/").content.decode()
+    deadlines_watch()
+    assert "measure_reminder" in _kinds(trainers[1], livp_complaint)
+    # Ticking the point off finishes the measure and, the last point, the complaint.
+    follow_up_complete(complaint=livp_complaint, actor=secretariat, follow_up_id=item.pk)
+    measure.refresh_from_db()
+    assert measure.status == Measure.Status.DONE
+    livp_complaint.refresh_from_db()
+    assert livp_complaint.state == "settled"

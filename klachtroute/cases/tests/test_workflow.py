@@ -77,6 +77,7 @@ MAY_ACT = {
     "appeal_to_third_party": {"secretariat"},
     "close_without_appeal": {"secretariat"},
     "record_binding_advice": {"secretariat"},
+    "plan_follow_up": {"secretariat", "director"},
     "complete_follow_up": {"secretariat", "director"},
     "judge_admissible": {"secretariat"},
     "judge_inadmissible": {"secretariat"},
