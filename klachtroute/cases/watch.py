@@ -34,6 +34,7 @@ from .deadlines import (
     DeadlineState,
     deadline_state,
     deadlines_watched,
+    no_agreement_earliest,
     watched_due_from,
 )
 from .events import event_record
@@ -263,7 +264,7 @@ def no_agreement_start(*, today: date) -> tuple[int, int]:
             with transaction.atomic():
                 # Checked again under the lock: another run, or an extension, may have won.
                 locked = Complaint.objects.select_for_update().filter(due, pk=complaint).first()
-                if locked is None:
+                if locked is None or not _handler_had_the_chance(locked, today):
                     continue
                 no_agreement_declare(complaint=locked, actor=None)
             started += 1
@@ -271,6 +272,13 @@ def no_agreement_start(*, today: date) -> tuple[int, int]:
             errors += 1
             logger.exception("No-agreement for complaint %s failed", complaint)
     return started, errors
+
+
+def _handler_had_the_chance(complaint: Complaint, today: date) -> bool:
+    """A complaint registered late does not go to no agreement before the handler had the
+    chance the procedure gives (see `no_agreement_earliest`)."""
+    earliest = no_agreement_earliest(complaint, work_calendar_get())
+    return earliest is not None and today >= earliest
 
 
 def iso_week(day: date) -> str:

@@ -79,6 +79,7 @@ ADVANCED_KEYS = (
     "settlement",
     "escalation",
     "no_agreement_after",
+    "no_agreement_handler_period",
     "categories",
     "criteria",
     "inadmissibility_grounds",

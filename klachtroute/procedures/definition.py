@@ -121,6 +121,10 @@ class Definition(_Strict):
     # The deadline whose passing, without an approved solution, starts the no-agreement
     # procedure; null when the procedure has none.
     no_agreement_after: DeadlineKey | None
+    # The chance the procedure gives the handler: however late a complaint was registered,
+    # the no-agreement procedure does not start before this period has passed since the
+    # handler was appointed. Set exactly when `no_agreement_after` is.
+    no_agreement_handler_period: str | None
     categories: list[Category]
     criteria: list[Criterion]
     inadmissibility_grounds: list[Ground]
@@ -148,6 +152,11 @@ class Definition(_Strict):
             raise ValueError("routing by category needs at least one category")
         if self.admissibility and not self.inadmissibility_grounds:
             raise ValueError("a procedure that judges admissibility needs inadmissibility_grounds")
+        if bool(self.no_agreement_after) != bool(self.no_agreement_handler_period):
+            raise ValueError(
+                "no_agreement_handler_period is needed exactly when no_agreement_after is set"
+            )
+        _period(self.no_agreement_handler_period)
         if self.no_agreement_after and getattr(self.deadlines, self.no_agreement_after) is None:
             raise ValueError(
                 f"no_agreement_after names deadline {self.no_agreement_after!r}, which is null"
@@ -163,6 +172,10 @@ class Definition(_Strict):
         if key in Periods.model_fields:
             return _period(getattr(self.periods, key))
         raise KeyError(key)
+
+    def no_agreement_handler_chance(self) -> Period | None:
+        """The period the handler has after appointment before no agreement can start."""
+        return _period(self.no_agreement_handler_period)
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

@@ -479,3 +479,73 @@ def test_livp_11_each_point_of_the_advice_gets_an_owner_and_a_date_and_is_tracke
     assert measure.status == Measure.Status.DONE
     livp_complaint.refresh_from_db()
     assert livp_complaint.state == "settled"
+
+
+def test_livp_9_a_late_registration_gives_the_handler_the_chance_before_no_agreement(
+    organisation, course, trainers
+):
+    """Received (by post) on 2 February, registered on 16 March: the settlement period
+    ended on 2 March already, but no agreement waits until the handler had the four weeks
+    the procedure gives (`no_agreement_handler_period`) from the appointment."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from klachtroute.cases.watch import deadlines_watch
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 3, 16, 10, 0, tzinfo=ams), tick=False):
+        complaint = complaint_register(
+            **complaint_data(course=course, received_at=dt.datetime(2026, 2, 2, 10, 0, tzinfo=ams))
+        )
+        assert complaint.settle_due == dt.date(2026, 3, 2)
+        assert complaint.handler == trainers[2]
+        deadlines_watch()
+    complaint.refresh_from_db()
+    assert complaint.state == "in_progress"
+    with time_machine.travel(dt.datetime(2026, 4, 13, 9, 0, tzinfo=ams), tick=False):
+        deadlines_watch()  # 13 April: the handler's four weeks end today
+    complaint.refresh_from_db()
+    assert complaint.state == "in_progress"
+    assert "no_agreement_notice" not in [m.kind for m in _to("jan@example.org", complaint)]
+    with time_machine.travel(dt.datetime(2026, 4, 14, 9, 0, tzinfo=ams), tick=False):
+        deadlines_watch()
+    complaint.refresh_from_db()
+    assert complaint.state == "no_agreement"
+
+
+def test_livp_9_the_handlers_chance_is_an_explicit_rule_of_the_definition():
+    import json
+
+    from django.conf import settings as django_settings
+
+    from klachtroute.procedures.definition import DefinitionError, definition_parse
+
+    path = django_settings.BASE_DIR / "klachtroute/procedures/presets/livp.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert definition_parse(data, "livp.json").no_agreement_handler_period == "4 weeks"
+    without = {k: v for k, v in data.items() if k != "no_agreement_handler_period"}
+    with pytest.raises(DefinitionError) as excinfo:
+        definition_parse(without, "livp.json")
+    assert "no_agreement_handler_period" in str(excinfo.value)
+    with pytest.raises(DefinitionError):
+        definition_parse({**data, "no_agreement_handler_period": None}, "livp.json")
+
+
+def test_a_staff_mail_in_the_administrators_own_words_still_links_to_the_complaint(
+    organisation, course, trainers
+):
+    from klachtroute.notifications.models import MessageTemplate
+
+    MessageTemplate.objects.create(
+        procedure=organisation.active_procedure,
+        key="handler_appointed",
+        language="nl",
+        subject="Nieuwe klacht {{ complaint.number }}",
+        body="U behandelt klacht {{ complaint.number }}.",
+    )
+    complaint = complaint_register(**complaint_data(course=course))
+    [message] = _to(trainers[2], complaint)
+    assert message.subject == f"Nieuwe klacht {complaint.number}"
+    assert f"Open de klacht in Klachtroute: {_record_url(complaint)}" in message.body
