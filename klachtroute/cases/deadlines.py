@@ -248,3 +248,9 @@ def no_agreement_earliest(complaint: Complaint, calendar: WorkCalendar) -> date 
     due = getattr(complaint, KINDS_BY_KEY[spec.no_agreement_after].due_field)
     handler_until = deadline(local_date(appointed, settings.TIME_ZONE), chance, calendar)
     return max(day for day in (due, handler_until) if day is not None) + timedelta(days=1)
+
+
+def deadlines_passed(complaint: Complaint, today: date) -> list[DeadlineState]:
+    """The deadlines that had already passed, unmet, on `today`: for a complaint registered
+    late or back-dated, what the secretariat is warned of and the acknowledgement admits."""
+    return [state for state in deadline_states(complaint, today) if state.overdue]

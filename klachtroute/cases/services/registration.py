@@ -12,14 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachtroute.deadlines import local_date
-from klachtroute.notifications.services import message_send_to
+from klachtroute.notifications.models import OutboxMessage, OutboxStatus
+from klachtroute.notifications.services import message_render, message_send_to
 from klachtroute.organisation.models import Course
 from klachtroute.organisation.selectors import organisation_get, work_calendar_get
-from klachtroute.portal.links import link_create
+from klachtroute.portal.links import link_create, links_revoke
 from klachtroute.portal.models import Purpose
 from klachtroute.procedures.selectors import procedure_version_in_force
 
-from ..deadlines import deadlines_compute, deadlines_snapshot, next_due
+from ..deadlines import deadlines_compute, deadlines_passed, deadlines_snapshot, next_due
 from ..events import event_record
 from ..models import Channel, Complaint, ComplaintCounter, Document, Outcome, Party, RespondentType
 from ..selectors import handler_pick_automatic, handlers_eligible
@@ -174,6 +175,21 @@ def _complaint_register(
     )
     if document is not None:
         document_add(complaint=complaint, checked=document, actor=actor)
+    passed = deadlines_passed(complaint, timezone.localdate())
+    if passed and not settled_on_the_spot:
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind="registered_late",
+            summary=_("Bij registratie al verstreken: %(deadlines)s.")
+            % {
+                "deadlines": ", ".join(
+                    f"{state.kind.notice_label} ({state.due.strftime('%d-%m-%Y')})"
+                    for state in passed
+                )
+            },
+            after={"passed": {state.key: state.due.isoformat() for state in passed}},
+        )
 
     if settled_on_the_spot:
         complaint.state = State.SETTLED
@@ -371,6 +387,8 @@ def acknowledgement_context(complaint: Complaint, status_link: str | None = None
         "procedure_summary": version.spec.text("procedure_summary", language),
         "confidentiality": version.spec.text("confidentiality", language),
         "status_link": status_link,
+        # A complaint registered late: the acknowledgement says which periods had passed.
+        "today": timezone.localdate(),
     }
 
 
@@ -400,4 +418,39 @@ def complaint_correct_received_at(
         before=before,
         after={"received_at": received_at.isoformat(), "deadlines": deadlines_snapshot(complaint)},
     )
+    _letters_waiting_renew(complaint, actor=actor)
     return complaint
+
+
+def _letters_waiting_renew(complaint: Complaint, *, actor: "User | None") -> None:
+    """An acknowledgement still waiting in the list of post names the old dates: it is
+    written again with the corrected ones (and a new status link, the old one revoked)."""
+    waiting = OutboxMessage.objects.filter(
+        complaint=complaint, kind="acknowledgement", status=OutboxStatus.TO_POST
+    )
+    for letter in waiting:
+        links_revoke(complaint=complaint, party=Party.COMPLAINANT, purpose=Purpose.STATUS)
+        status_link = link_create(
+            complaint=complaint,
+            party=Party.COMPLAINANT,
+            purpose=Purpose.STATUS,
+            days=complaint.procedure_version.spec.link_days("status_link_valid"),
+            language=complaint.complainant_language,
+        )
+        letter.subject, letter.body = message_render(
+            key="acknowledgement",
+            language=letter.language,
+            context=acknowledgement_context(complaint, status_link=status_link),
+            procedure=complaint.procedure_version.procedure,
+        )
+        letter.save(update_fields=["subject", "body"])
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind="letter_renewed",
+            summary=_(
+                "De ontvangstbevestiging in de lijst met te versturen post is opnieuw "
+                "opgesteld met de gecorrigeerde termijnen."
+            ),
+            after={"message": letter.pk},
+        )

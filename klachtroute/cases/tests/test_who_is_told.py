@@ -549,3 +549,109 @@ def test_a_staff_mail_in_the_administrators_own_words_still_links_to_the_complai
     [message] = _to(trainers[2], complaint)
     assert message.subject == f"Nieuwe klacht {complaint.number}"
     assert f"Open de klacht in Klachtroute: {_record_url(complaint)}" in message.body
+
+
+def _registration_form(**overrides) -> dict:
+    data = {
+        "channel": "post",
+        "received_at": "2026-02-02T09:30",
+        "complainant_name": "Maria de Groot",
+        "complainant_email": "",
+        "complainant_phone": "06 12345678",
+        "complainant_address": "Lindelaan 4\n1234 AB Ergens",
+        "complainant_language": "nl",
+        "representative_name": "",
+        "course": "",
+        "course_other": "",
+        "complaint_date": "2026-01-30",
+        "description": "Mijn examen is zonder bericht verplaatst.",
+        "remedy_sought": "",
+        "respondent_type": "organisation",
+        "respondent_description": "",
+        "category": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_late_registration_warns_the_secretariat_which_periods_have_passed(
+    organisation, secretariat, trainers, client
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from klachtroute.cases.models import Complaint
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    client.force_login(secretariat)
+    with time_machine.travel(dt.datetime(2026, 3, 16, 10, 0, tzinfo=ams), tick=False):
+        response = client.post("/registreren/", _registration_form(), follow=True)
+    page = response.content.decode()
+    assert "laat geregistreerd" in page
+    assert "ontvangstbevestiging (03-02-2026)" in page
+    assert "eerste persoonlijk contact met de klager (09-02-2026)" in page
+    assert "afhandeling van de klacht (02-03-2026)" in page
+    complaint = Complaint.objects.get()
+    assert complaint.events.filter(kind="registered_late").exists()
+
+
+def test_an_acknowledgement_after_a_late_registration_says_honestly_what_happens_now(
+    organisation, course, trainers
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 3, 16, 10, 0, tzinfo=ams), tick=False):
+        complaint = complaint_register(
+            **complaint_data(course=course, received_at=dt.datetime(2026, 2, 2, 9, tzinfo=ams))
+        )
+    [ack] = [m for m in _to("jan@example.org", complaint) if m.kind == "acknowledgement"]
+    body = " ".join(ack.body.split())
+    assert "Persoonlijk contact met de behandelaar: zo snel mogelijk" in body
+    assert "(maandag 9 februari 2026) was al verstreken toen wij uw klacht registreerden" in body
+    assert "Afhandeling van uw klacht: zo snel mogelijk" in body
+    assert "uiterlijk maandag 2 maart 2026" not in body
+
+
+def test_lsr_12_a_letter_waiting_in_the_post_is_renewed_when_the_date_of_receipt_is_corrected(
+    lsr_organisation, secretariat
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from klachtroute.cases.services import complaint_correct_received_at
+    from klachtroute.portal.models import PrivateLink
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 3, 4, 10, 0, tzinfo=ams), tick=False):
+        complaint = complaint_register(
+            **complaint_data(
+                actor=secretariat,
+                channel="post",
+                complainant_email="",
+                complainant_address="Lindelaan 4\n1234 AB Ergens",
+                received_at=dt.datetime(2026, 3, 4, 9, tzinfo=ams),
+            )
+        )
+        letter = OutboxMessage.objects.get(complaint=complaint, kind="acknowledgement")
+        assert letter.status == "to_post"
+        assert "woensdag 1 april 2026" in letter.body  # four weeks from 4 March
+        complaint_correct_received_at(
+            complaint=complaint,
+            received_at=dt.datetime(2026, 3, 2, 9, tzinfo=ams),
+            actor=secretariat,
+        )
+    letter.refresh_from_db()
+    assert "maandag 30 maart 2026" in letter.body
+    assert "woensdag 1 april 2026" not in letter.body
+    assert "2 maart 2026" in letter.body
+    assert complaint.events.filter(kind="letter_renewed").exists()
+    # One status link works: the one in the renewed letter.
+    assert PrivateLink.objects.filter(complaint=complaint, revoked_at__isnull=True).count() == 1
