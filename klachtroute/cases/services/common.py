@@ -122,7 +122,12 @@ def link_days(complaint: Complaint) -> int:
 
 
 def context_for(complaint: Complaint | None, **extra) -> dict:
-    return {"complaint": complaint, "organisation": organisation_get(), **extra}
+    return {
+        "complaint": complaint,
+        "organisation": organisation_get(),
+        "site_url": settings.SITE_URL,
+        **extra,
+    }
 
 
 def tell_complainant(complaint: Complaint, key: str, *, purpose: str | None = None, **extra):

@@ -655,3 +655,22 @@ def test_lsr_12_a_letter_waiting_in_the_post_is_renewed_when_the_date_of_receipt
     assert complaint.events.filter(kind="letter_renewed").exists()
     # One status link works: the one in the renewed letter.
     assert PrivateLink.objects.filter(complaint=complaint, revoked_at__isnull=True).count() == 1
+
+
+def test_lsr_7a_the_directors_overviews_link_to_every_complaint_they_name(
+    lsr_organisation, secretariat, director
+):
+    import datetime as dt
+
+    import time_machine
+
+    from klachtroute.cases.watch import deadlines_watch
+
+    staff = UserFactory(username="mw", is_staff_member=True)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 11, 0), tick=False):
+        complaint = _lsr_overdue(secretariat, staff)
+    with time_machine.travel(dt.datetime(2026, 3, 31, 9, 0), tick=False):
+        deadlines_watch()
+    kinds = {m.kind: m for m in _to(director)}
+    assert _record_url(complaint) in kinds["deadlines_overdue"].body
+    assert _record_url(complaint) in kinds["weekly_digest"].body
