@@ -281,13 +281,22 @@ class AdmissibleForm(ActionForm):
         language = (
             "en" if (self.user and getattr(self.user, "preferred_language", "nl") == "en") else "nl"
         )
-        self.fields["category"].choices = [
+        self.fields["category"].choices = [("", "—")] + [
             (c.code, c.label.get(language))
             for c in self.complaint.procedure_version.spec.categories
         ]
         self.fields["respondent"].queryset = _people()
-        if self.complaint.respondent_id and not self.is_bound:
-            self.initial.setdefault("respondent", self.complaint.respondent_id)
+        if not self.is_bound:
+            # The routing starts from what was registered.
+            if self.complaint.category:
+                self.initial.setdefault("category", self.complaint.category)
+            if self.complaint.respondent_type in (
+                RespondentType.PERSON,
+                RespondentType.ORGANISATION,
+            ):
+                self.initial.setdefault("respondent_type", self.complaint.respondent_type)
+            if self.complaint.respondent_id:
+                self.initial.setdefault("respondent", self.complaint.respondent_id)
 
 
 class InadmissibleForm(ActionForm):
@@ -373,9 +382,11 @@ class DefenceForm(ActionForm):
 
 
 class RulingForm(ActionForm):
+    # No verdict chosen in advance: the ruler weighs the criteria first (LSR-6e).
     decision = forms.ChoiceField(
         label=_("Uitspraak"),
-        choices=[
+        choices=[("", "—")]
+        + [
             (d.value, d.label)
             for d in (
                 Ruling.Decision.FOUNDED,
@@ -385,6 +396,15 @@ class RulingForm(ActionForm):
         ],
     )
     motivation = _text(_("Motivering"), help_text=TO_COMPLAINANT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = translation.get_language() or "nl"
+        criteria = self.complaint.procedure_version.spec.criteria_for(self.complaint.category)
+        if criteria:
+            self.fields["motivation"].help_text = _(
+                "Motiveer naar de criteria: %(criteria)s. De klager ontvangt deze tekst."
+            ) % {"criteria": "; ".join(c.label.get(language) for c in criteria)}
 
 
 class MotivationForm(ActionForm):

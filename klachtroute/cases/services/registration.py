@@ -406,17 +406,36 @@ def complaint_correct_received_at(
     before = {
         "received_at": complaint.received_at.isoformat(),
         "deadlines": deadlines_snapshot(complaint),
+        "procedure": str(complaint.procedure_version),
     }
     complaint.received_at = received_at
+    # LSR-12: a complaint is handled under the version in force on the day it was received.
+    old_version = complaint.procedure_version
+    version = procedure_version_in_force(
+        procedure=old_version.procedure, on=local_date(received_at, settings.TIME_ZONE)
+    )
+    if version is not None and version.pk != old_version.pk:
+        complaint.procedure_version = version
     deadlines_compute(complaint, work_calendar_get())
     complaint.save()
+    if complaint.procedure_version_id != old_version.pk:
+        summary = _(
+            "Ontvangstdatum gecorrigeerd; de klacht valt nu onder %(version)s (was %(old)s); "
+            "termijnen opnieuw berekend."
+        ) % {"version": complaint.procedure_version, "old": old_version}
+    else:
+        summary = _("Ontvangstdatum gecorrigeerd; termijnen opnieuw berekend.")
     event_record(
         complaint=complaint,
         actor=actor,
         kind="received_at_corrected",
-        summary=_("Ontvangstdatum gecorrigeerd; termijnen opnieuw berekend."),
+        summary=summary,
         before=before,
-        after={"received_at": received_at.isoformat(), "deadlines": deadlines_snapshot(complaint)},
+        after={
+            "received_at": received_at.isoformat(),
+            "deadlines": deadlines_snapshot(complaint),
+            "procedure": str(complaint.procedure_version),
+        },
     )
     _letters_waiting_renew(complaint, actor=actor)
     return complaint

@@ -674,3 +674,90 @@ def test_lsr_7a_the_directors_overviews_link_to_every_complaint_they_name(
     kinds = {m.kind: m for m in _to(director)}
     assert _record_url(complaint) in kinds["deadlines_overdue"].body
     assert _record_url(complaint) in kinds["weekly_digest"].body
+
+
+def test_lsr_12_correcting_the_date_of_receipt_reselects_the_version_in_force_on_that_date(
+    lsr_organisation, secretariat
+):
+    """A second version (amended on 10 March 2026, settlement in six weeks) is in force;
+    a complaint registered on 11 March as received that day falls under it; corrected to
+    2 March, it falls under the first version again, with its four weeks."""
+    import copy
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from klachtroute.cases.services import complaint_correct_received_at
+    from klachtroute.procedures.models import ProcedureVersion
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    first = lsr_organisation.active_procedure.versions.get()
+    definition = copy.deepcopy(first.definition)
+    definition["deadlines"]["settle"] = "6 weeks"
+    amended = ProcedureVersion.objects.create(
+        procedure=first.procedure,
+        label="wijziging",
+        effective_from=dt.date(2026, 3, 10),
+        definition=definition,
+    )
+    with time_machine.travel(dt.datetime(2026, 3, 11, 10, 0, tzinfo=ams), tick=False):
+        complaint = complaint_register(
+            **complaint_data(
+                actor=secretariat,
+                channel="post",
+                received_at=dt.datetime(2026, 3, 11, 9, tzinfo=ams),
+            )
+        )
+        assert complaint.procedure_version == amended
+        assert complaint.settle_due == dt.date(2026, 4, 22)
+        complaint = complaint_correct_received_at(
+            complaint=complaint,
+            received_at=dt.datetime(2026, 3, 2, 9, tzinfo=ams),
+            actor=secretariat,
+        )
+    assert complaint.procedure_version == first
+    assert complaint.settle_due == dt.date(2026, 3, 30)
+    event = complaint.events.filter(kind="received_at_corrected").get()
+    assert str(first) in event.summary and str(amended) in event.summary
+
+
+def test_lsr_5b_the_routing_form_starts_from_the_registered_category(
+    lsr_organisation, secretariat, client
+):
+    import re
+
+    complaint = complaint_register(
+        **complaint_data(actor=secretariat, channel="post", category="staff")
+    )
+    client.force_login(secretariat)
+    form = _form_html(
+        client.get(f"/zaken/{complaint.number}/").content.decode(), "judge_admissible"
+    )
+    selected = re.findall(r'<option value="([a-z_]*)"[^>]*selected', form)
+    assert "staff" in selected
+
+
+def test_lsr_6e_the_directors_ruling_has_no_verdict_chosen_in_advance_and_names_the_criteria(
+    lsr_about_staff, secretariat, director, client
+):
+    import re
+
+    from klachtroute.cases.services import director_escalate, findings_respond, procedure_send
+
+    complaint, staff = lsr_about_staff
+    _share(complaint, staff)
+    findings_respond(complaint=complaint, party="complainant", agree=False, reason="Nee.")
+    procedure_send(complaint=complaint, actor=secretariat)
+    director_escalate(complaint=complaint, party="complainant")
+    client.force_login(director)
+    form = _form_html(client.get(f"/zaken/{complaint.number}/").content.decode(), "rule")
+    assert not re.search(r'<option value="[a-z_]+"[^>]*selected', form)
+    assert "Motiveer naar de criteria: " in form
+    for criterion in complaint.procedure_version.spec.criteria_for(complaint.category):
+        assert criterion.label.nl in form
+    # Posting without a verdict is refused with a clear message.
+    response = client.post(
+        f"/zaken/{complaint.number}/acties/rule/", {"decision": "", "motivation": "Gemotiveerd."}
+    )
+    assert "Dit veld is verplicht." in response.content.decode()
