@@ -211,6 +211,7 @@ def _detail_context(
         "actions": {t.action: t for t in transitions},
         "step_panels": [p for p in panels if p.group == "next"],
         "general_panels": [p for p in panels if p.group == "general"],
+        "closing_panels": [p for p in panels if p.group == "closing"],
         "refusal": refusal,
         "earlier_complaints": _earlier_complaints(complaint, user) if judging else None,
         "deadlines": deadlines,
@@ -271,9 +272,21 @@ def _perform(request: HttpRequest, number: str, action: str, *, hide_unavailable
     complaint = _complaint_or_404(request, number)
     if action not in ACTIONS:
         raise Http404(_("Deze actie bestaat niet."))
-    if hide_unavailable and action not in {t.action for t in actions_for(request.user, complaint)}:
+    offered = {t.action for t in actions_for(request.user, complaint)}
+    if hide_unavailable and action not in offered:
         # The older addresses of these two forms answer as before: as if there were no form.
         raise Http404(_("Deze actie is hier niet beschikbaar."))
+    if (
+        action in offered
+        and TRANSITIONS_BY_ACTION[action].group == "closing"
+        and request.POST.get("confirm") != "1"
+    ):
+        # A step that closes the complaint or ends a right of the complainant is confirmed.
+        form = _form_for(action, complaint, request.user, request.POST)
+        form.is_valid()
+        form.add_error(None, _("Vink aan dat u deze stap bevestigt."))
+        context = _detail_context(request, complaint, failed=(action, form))
+        return render(request, "cases/detail.html", context, status=400)
     try:
         result = action_perform(
             complaint=complaint, action=action, actor=request.user, data=request.POST

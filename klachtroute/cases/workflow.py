@@ -78,7 +78,9 @@ class Transition:
     not change (the write refuses any other move). `form` names its form in
     `action_forms`, `service` its function in `services`; `fixed` are arguments the action
     always passes (approve or reject with one service). `group` places it on the record page:
-    "next" for the steps of the procedure, "general" for the steps open at any time.
+    "next" for the steps of the procedure, "general" for the steps open at any time,
+    "closing" for a step that closes the complaint or ends a right of the complainant: it
+    sits apart from the next step and the staff pages ask for a confirmation.
     """
 
     action: str
@@ -224,7 +226,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="complaint_withdraw",
         parties=("complainant",),
         hint=_("De klager heeft laten weten de klacht in te trekken."),
-        group="general",
+        group="closing",
     ),
     Transition(
         "reopen",
@@ -291,6 +293,7 @@ TRANSITIONS: tuple[Transition, ...] = (
             "akkoord geven via de link in hun e-mail."
         ),
         party_page="approve_solution",
+        group="closing",
     ),
     Transition(
         "reject_solution",
@@ -341,6 +344,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="NoteForm",
         service="no_appeal_close",
         feature="third_party",
+        group="closing",
     ),
     Transition(
         "record_binding_advice",
@@ -420,6 +424,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         feature="admissibility",
         guard=_inadmissible_answered,
         hint=_("De betrokkene heeft de klager geantwoord; de klager gaat niet naar de directeur."),
+        group="closing",
     ),
     Transition(
         "share_findings",
@@ -444,6 +449,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         fixed=(("agree", True),),
         hint=_("De klager gaat akkoord met de bevindingen; de klacht wordt afgesloten."),
         party_page="respond_findings",
+        group="closing",
     ),
     Transition(
         "reject_findings",
@@ -527,6 +533,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="MotivationForm",
         service="director_decide",
         feature="director",
+        group="closing",
     ),
     Transition(
         "record_exam_ruling",

@@ -761,3 +761,29 @@ def test_lsr_6e_the_directors_ruling_has_no_verdict_chosen_in_advance_and_names_
         f"/zaken/{complaint.number}/acties/rule/", {"decision": "", "motivation": "Gemotiveerd."}
     )
     assert "Dit veld is verplicht." in response.content.decode()
+
+
+def test_steps_that_close_the_complaint_sit_apart_from_the_next_step_and_need_a_confirmation(
+    lsr_about_staff, secretariat, client
+):
+    complaint, staff = lsr_about_staff
+    _share(complaint, staff)
+    client.force_login(secretariat)
+    page = client.get(f"/zaken/{complaint.number}/").content.decode()
+    next_step = page.split("Volgende stap")[1].split("Afsluiten")[0]
+    closing = page.split('class="action-group action-group-closing"')[1]
+    # Recording that the complainant agrees settles the complaint: not offered as the next step.
+    assert "/acties/accept_findings/" not in next_step
+    assert "/acties/reject_findings/" in next_step
+    assert "/acties/accept_findings/" in closing and 'name="confirm"' in closing
+    assert "/acties/withdraw/" in closing
+    # Without the confirmation nothing happens, and the page says why.
+    response = client.post(f"/zaken/{complaint.number}/acties/accept_findings/", {})
+    assert response.status_code == 400
+    assert "Vink aan dat u deze stap bevestigt." in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.state == "findings_shared"
+    response = client.post(f"/zaken/{complaint.number}/acties/accept_findings/", {"confirm": "1"})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.state == "settled"
