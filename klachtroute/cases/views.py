@@ -31,7 +31,7 @@ from .selectors import (
     complaints_visible_to,
     complaints_worklist,
 )
-from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_for
+from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_blocked, actions_for
 
 PAGE_SIZE = 25
 
@@ -212,6 +212,10 @@ def _detail_context(
         "step_panels": [p for p in panels if p.group == "next"],
         "general_panels": [p for p in panels if p.group == "general"],
         "closing_panels": [p for p in panels if p.group == "closing"],
+        "blocked": [
+            {"label": str(t.label), "reason": reason}
+            for t, reason in actions_blocked(user, complaint)
+        ],
         "refusal": refusal,
         "earlier_complaints": _earlier_complaints(complaint, user) if judging else None,
         "deadlines": deadlines,

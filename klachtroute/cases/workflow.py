@@ -99,6 +99,9 @@ class Transition:
     watcher: bool = False  # the periodic deadline watcher takes it too
     # Where a party takes it through a private link: the page of that link's purpose.
     party_page: str = "status"
+    # The record page says why a step cannot be taken yet (its guard's refusal), unless the
+    # refusal only says it was done already or is not due yet.
+    quiet: bool = False
 
 
 def _needs_admissibility_first(c):
@@ -253,6 +256,7 @@ TRANSITIONS: tuple[Transition, ...] = (
             "De afhandeltermijn is verstreken zonder verlenging: de klager hoort de reden en "
             "wanneer een beslissing te verwachten is; de directeur ziet het."
         ),
+        quiet=True,
     ),
     # LIVP: first contact, solution and approval, no agreement, third party
     Transition(
@@ -265,6 +269,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="first_contact_record",
         feature="first_contact",
         guard=_first_contact_once,
+        quiet=True,
     ),
     Transition(
         "propose_solution",
@@ -412,6 +417,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="inadmissible_answer",
         feature="admissibility",
         guard=_inadmissible_not_answered,
+        quiet=True,
     ),
     Transition(
         "close_inadmissible",
@@ -626,3 +632,20 @@ def actions_for(user, complaint, party: str | None = None) -> list[Transition]:
             continue
         allowed.append(transition)
     return allowed
+
+
+def actions_blocked(user, complaint) -> list[tuple[Transition, str]]:
+    """The steps this person takes in this state whose condition does not hold yet, each
+    with the reason, which says what to do first."""
+    blocked = []
+    for transition in TRANSITIONS:
+        if transition.guard is None or transition.quiet:
+            continue
+        if complaint.state not in transition.sources or not applies_to(transition, complaint):
+            continue
+        if not may_act(user, complaint, transition):
+            continue
+        refusal = transition.guard(complaint)
+        if refusal:
+            blocked.append((transition, str(refusal)))
+    return blocked

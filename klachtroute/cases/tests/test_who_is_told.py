@@ -787,3 +787,18 @@ def test_steps_that_close_the_complaint_sit_apart_from_the_next_step_and_need_a_
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.state == "settled"
+
+
+def test_livp_6_a_step_that_cannot_be_taken_yet_says_why_and_what_to_do_first(
+    organisation, course, trainers, client
+):
+    complaint = complaint_register(**complaint_data(course=course))
+    assert complaint.respondent_type == "unknown"
+    client.force_login(trainers[2])
+    page = client.get(f"/zaken/{complaint.number}/").content.decode()
+    assert "/acties/propose_solution/" not in page
+    blocked = page.split("Nog niet mogelijk")[1].split("</ul>")[0]
+    assert "Oplossing vastleggen en ter fiattering sturen" in blocked
+    assert "Leg eerst vast wie de beklaagde is" in blocked
+    # A step done already is not listed as blocked.
+    assert "Het eerste contact is al vastgelegd" not in page
