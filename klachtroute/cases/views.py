@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -199,7 +199,10 @@ def _detail_context(
                 action=transition.action,
                 label=str(transition.label),
                 form=form,
-                hint=str(transition.hint),
+                hint=complaint.procedure_version.spec.hint(
+                    transition.action, translation.get_language() or "nl"
+                )
+                or str(transition.hint),
                 group=transition.group,
                 open=is_open,
             )

@@ -173,9 +173,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="AssignHandlerForm",
         service="complaint_assign_handler",
         guard=_needs_admissibility_first,
-        hint=_(
-            "De behandelaar krijgt de klacht; de klager krijgt de ontvangstbevestiging met die naam."
-        ),
+        hint=_("De behandelaar krijgt bericht met een link naar de klacht."),
     ),
     Transition(
         "correct_received_at",

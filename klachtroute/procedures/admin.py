@@ -80,6 +80,7 @@ ADVANCED_KEYS = (
     "escalation",
     "no_agreement_after",
     "no_agreement_handler_period",
+    "hints",
     "categories",
     "criteria",
     "inadmissibility_grounds",

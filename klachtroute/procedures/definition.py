@@ -132,6 +132,9 @@ class Definition(_Strict):
     reminder_working_days: int = Field(ge=0, le=20)
     retention_years: int = Field(ge=1)
     texts: dict[Language, Texts]
+    # What a step means under this procedure, by action, where the step's own hint (true
+    # for every procedure) does not say enough.
+    hints: dict[str, Label]
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:
@@ -172,6 +175,10 @@ class Definition(_Strict):
         if key in Periods.model_fields:
             return _period(getattr(self.periods, key))
         raise KeyError(key)
+
+    def hint(self, action: str, language: str) -> str | None:
+        label = self.hints.get(action)
+        return label.get(language) if label else None
 
     def no_agreement_handler_chance(self) -> Period | None:
         """The period the handler has after appointment before no agreement can start."""

@@ -802,3 +802,43 @@ def test_livp_6_a_step_that_cannot_be_taken_yet_says_why_and_what_to_do_first(
     assert "Leg eerst vast wie de beklaagde is" in blocked
     # A step done already is not listed as blocked.
     assert "Het eerste contact is al vastgelegd" not in page
+
+
+def test_the_assign_handler_hint_is_true_for_the_procedure_it_is_shown_in(
+    lsr_organisation, secretariat, director, client
+):
+    """Under LSR the acknowledgement went out at registration: the hint of appointing a
+    handler does not promise one with the handler's name (LIVP wording)."""
+    from klachtroute.cases.services import admissible_declare
+
+    complaint = complaint_register(**complaint_data(actor=secretariat, channel="post"))
+    admissible_declare(
+        complaint=complaint, actor=secretariat, category="procedure", respondent_type="organisation"
+    )
+    client.force_login(secretariat)
+    form = _form_html(client.get(f"/zaken/{complaint.number}/").content.decode(), "assign_handler")
+    assert "De behandelaar krijgt bericht met een link naar de klacht." in form
+    assert "ontvangstbevestiging" not in form
+
+
+def test_livp_3_the_assign_handler_hint_comes_from_the_livp_definition(
+    organisation, secretariat, client
+):
+    organisation.auto_assign = False
+    organisation.save()
+    complaint = complaint_register(**complaint_data())
+    client.force_login(secretariat)
+    form = _form_html(client.get(f"/zaken/{complaint.number}/").content.decode(), "assign_handler")
+    assert "ontvangstbevestiging met de naam van de behandelaar" in form
+
+
+def test_every_hint_in_a_preset_names_a_step_of_the_table():
+    import json
+
+    from django.conf import settings as django_settings
+
+    from klachtroute.cases.workflow import TRANSITIONS_BY_ACTION
+
+    for path in (django_settings.BASE_DIR / "klachtroute/procedures/presets").glob("*.json"):
+        hints = json.loads(path.read_text(encoding="utf-8"))["hints"]
+        assert set(hints) <= set(TRANSITIONS_BY_ACTION), path.name

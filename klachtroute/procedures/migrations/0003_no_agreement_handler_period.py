@@ -1,6 +1,7 @@
 """Versions stored before the definition named the handler's chance before the no-agreement
 procedure get it: the shipped preset's value for the same procedure, else four weeks where
-the version starts a no-agreement procedure and "not used" where it does not."""
+the version starts a no-agreement procedure and "not used" where it does not. They get the
+preset's hints per step (none for a procedure without a preset)."""
 
 import json
 from pathlib import Path
@@ -20,13 +21,15 @@ def fill(apps, schema_editor):
     Version = apps.get_model("procedures", "ProcedureVersion")
     for version in Version.objects.select_related("procedure"):
         definition = dict(version.definition)
-        if KEY in definition:
-            continue
-        starts = bool(definition.get("no_agreement_after"))
-        value = _preset(version.procedure.code).get(KEY) if starts else None
-        definition[KEY] = (value or "4 weeks") if starts else None
-        version.definition = definition
-        version.save(update_fields=["definition"])
+        preset = _preset(version.procedure.code)
+        if KEY not in definition:
+            starts = bool(definition.get("no_agreement_after"))
+            value = preset.get(KEY) if starts else None
+            definition[KEY] = (value or "4 weeks") if starts else None
+        definition.setdefault("hints", preset.get("hints", {}))
+        if definition != version.definition:
+            version.definition = definition
+            version.save(update_fields=["definition"])
 
 
 class Migration(migrations.Migration):
