@@ -239,6 +239,10 @@ def _detail_context(
         "measures": list(complaint.measures.select_related("owner")),
         "extensions": list(complaint.extensions.select_related("by")),
         "documents": complaint.documents.select_related("uploaded_by"),
+        # What the complainant added, in full.
+        "information": list(
+            complaint.information_added.order_by("added_at", "id").prefetch_related("documents")
+        ),
         "outbox": complaint.messages.order_by("created_at", "id"),
         "events": complaint.events.select_related("actor"),
         "settled_on_the_spot": complaint.outcome == Outcome.SETTLED_ON_THE_SPOT,

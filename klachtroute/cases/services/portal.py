@@ -68,12 +68,7 @@ def complainant_information_add(
             actor=None,
             party=Party.COMPLAINANT,
             kind="information_added",
-            summary=ngettext(
-                "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d document).",
-                "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d documenten).",
-                len(documents),
-            )
-            % {"chars": len(text), "docs": len(documents)},
+            summary=_information_summary(text, [d.original_name for d in documents]),
             after={"text": text, "documents": [d.original_name for d in documents]},
         )
         if complaint.handler_id:
@@ -82,3 +77,21 @@ def complainant_information_add(
             for person in secretariat():
                 tell_user(complaint, person, "complainant_added_information")
     return added
+
+
+def _information_summary(text: str, names: list[str]) -> str:
+    """The history's words for what the complainant added: the text itself (shortened only
+    where the history's line ends; the record and the dossier show it in full) and the
+    documents by name."""
+    parts = []
+    if text:
+        shown = text if len(text) <= 300 else text[:300].rstrip() + "…"
+        parts.append(_("De klager heeft informatie toegevoegd: “%(text)s”") % {"text": shown})
+    else:
+        parts.append(_("De klager heeft informatie toegevoegd."))
+    if names:
+        parts.append(
+            ngettext("Document: %(names)s.", "Documenten: %(names)s.", len(names))
+            % {"names": ", ".join(names)}
+        )
+    return " ".join(parts)[:500]

@@ -842,3 +842,23 @@ def test_every_hint_in_a_preset_names_a_step_of_the_table():
     for path in (django_settings.BASE_DIR / "klachtroute/procedures/presets").glob("*.json"):
         hints = json.loads(path.read_text(encoding="utf-8"))["hints"]
         assert set(hints) <= set(TRANSITIONS_BY_ACTION), path.name
+
+
+def test_information_the_complainant_adds_appears_in_full_in_record_dossier_and_history(
+    livp_complaint, trainers, client
+):
+    from klachtroute.cases.dossier import dossier_html
+    from klachtroute.cases.services import complainant_information_add
+
+    text = "Op 3 maart was de trainer opnieuw te laat.\nDe groep heeft een uur gewacht."
+    complainant_information_add(complaint=livp_complaint, text=text, files=[])
+    client.force_login(trainers[2])
+    page = client.get(f"/zaken/{livp_complaint.number}/").content.decode()
+    section = page.split('id="information-title"')[1].split("</section>")[0]
+    assert (
+        "Op 3 maart was de trainer opnieuw te laat.<br>De groep heeft een uur gewacht." in section
+    )
+    assert "Op 3 maart was de trainer opnieuw te laat." in dossier_html(livp_complaint)
+    event = livp_complaint.events.get(kind="information_added")
+    assert "Op 3 maart was de trainer opnieuw te laat." in event.summary
+    assert "tekens" not in event.summary
