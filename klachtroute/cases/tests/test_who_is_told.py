@@ -862,3 +862,21 @@ def test_information_the_complainant_adds_appears_in_full_in_record_dossier_and_
     event = livp_complaint.events.get(kind="information_added")
     assert "Op 3 maart was de trainer opnieuw te laat." in event.summary
     assert "tekens" not in event.summary
+
+
+def test_refusals_are_the_products_own_translated_pages(
+    organisation, secretariat, trainers, client
+):
+    client.force_login(trainers[0])
+    response = client.get("/zaken/K-2026-9999/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Pagina niet gevonden" in page and "Not Found" not in page
+    response = client.get("/en/zaken/K-2026-9999/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    response = client.get("/registreren/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Geen toegang" in page
+    assert "Alleen het secretariaat registreert klachten." in page
