@@ -156,6 +156,12 @@ def _settle_passed_not_told(c):
     return None
 
 
+def _came_as_inadmissible(c):
+    if c.admissible is not False:
+        return _("Alleen een klacht die niet ontvankelijk is verklaard, gaat terug voor onderzoek.")
+    return None
+
+
 def _respondent_known(c):
     if c.respondent_type == "unknown":
         return _("Leg eerst vast wie de beklaagde is: een persoon of de organisatie.")
@@ -538,6 +544,22 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="director_decide",
         feature="director",
         group="closing",
+    ),
+    Transition(
+        "send_back_for_investigation",
+        sources=(State.WITH_DIRECTOR,),
+        targets=(State.NEW,),
+        roles=("director",),
+        label=_("Niet-ontvankelijkheid onterecht: terug voor onderzoek"),
+        form="MotivationForm",
+        service="inadmissibility_overturn",
+        feature="admissibility",
+        guard=_came_as_inadmissible,
+        quiet=True,
+        hint=_(
+            "De klacht had ontvankelijk moeten zijn: het secretariaat leidt haar door voor "
+            "onderzoek, in plaats van dat u haar afsluit. De klager krijgt uw motivering."
+        ),
     ),
     Transition(
         "record_exam_ruling",

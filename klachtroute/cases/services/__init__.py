@@ -32,6 +32,7 @@ from .lsr import (  # noqa: F401
     exam_ruling_record,
     findings_respond,
     findings_share,
+    inadmissibility_overturn,
     inadmissible_answer,
     inadmissible_close,
     inadmissible_declare,

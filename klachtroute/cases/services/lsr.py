@@ -549,3 +549,46 @@ def director_decide(*, complaint: Complaint, actor: User | None, motivation: str
     links_revoke(complaint=complaint)
     tell_complainant(complaint, "director_decision", motivation=motivation)
     return complaint
+
+
+@transaction.atomic
+def inadmissibility_overturn(
+    *, complaint: Complaint, actor: User | None, motivation: str
+) -> Complaint:
+    """The director finds the inadmissibility unjustified (LSR-5d, LSR-6e): the complaint
+    goes back to the secretariat, to be declared admissible and routed for investigation,
+    instead of being closed. The complainant receives the motivation."""
+    complaint, _t = step_begin(
+        complaint=complaint, actor=actor, action="send_back_for_investigation"
+    )
+    motivation = text_required(motivation, "motivation", _("Motiveer waarom de klacht terug gaat."))
+    previous = complaint.handler
+    complaint.admissible = None
+    complaint.handler = None
+    state_move(
+        complaint,
+        State.NEW,
+        actor=actor,
+        kind="inadmissibility_overturned",
+        summary=_(
+            "De directeur vindt de niet-ontvankelijkverklaring onterecht; de klacht gaat terug "
+            "voor onderzoek: %(motivation)s"
+        )
+        % {"motivation": motivation},
+        after={"motivation": motivation},
+    )
+    tell_complainant(
+        complaint, "inadmissibility_overturned", purpose=Purpose.STATUS, motivation=motivation
+    )
+    tell_involved(
+        complaint,
+        "sent_back_for_investigation",
+        actor=actor,
+        respondent_too=False,
+        secretariat_too=True,
+        exclude=(),
+        motivation=motivation,
+    )
+    if previous is not None and previous.email and previous.pk != getattr(actor, "pk", None):
+        tell_user(complaint, previous, "sent_back_for_investigation", motivation=motivation)
+    return complaint

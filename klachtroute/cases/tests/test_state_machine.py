@@ -118,6 +118,7 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         "rule": {"decision": "partly_founded", "motivation": text},
         "record_exam_ruling": {"decision": "unfounded", "motivation": text},
         "director_decides": {"motivation": text},
+        "send_back_for_investigation": {"motivation": text},
     }
     return data[action]
 

@@ -880,3 +880,47 @@ def test_refusals_are_the_products_own_translated_pages(
     page = response.content.decode()
     assert "Geen toegang" in page
     assert "Alleen het secretariaat registreert klachten." in page
+
+
+def test_lsr_5d_a_director_who_finds_the_inadmissibility_unjustified_sends_it_back_for_investigation(
+    lsr_organisation, secretariat, director, client
+):
+    from klachtroute.cases.services import (
+        admissible_declare,
+        director_escalate,
+        inadmissible_answer,
+        inadmissible_declare,
+    )
+
+    complaint = complaint_register(**complaint_data(actor=secretariat, channel="post"))
+    inadmissible_declare(
+        complaint=complaint,
+        actor=secretariat,
+        ground="handled_before",
+        reason="Al eerder behandeld.",
+        respondent_type="organisation",
+    )
+    inadmissible_answer(complaint=complaint, actor=director, answer="Dit is eerder behandeld.")
+    director_escalate(complaint=complaint, party="complainant", note="Er zijn nieuwe feiten.")
+    OutboxMessage.objects.all().delete()
+    client.force_login(director)
+    page = client.get(f"/zaken/{complaint.number}/").content.decode()
+    assert "/acties/send_back_for_investigation/" in page
+    response = client.post(
+        f"/zaken/{complaint.number}/acties/send_back_for_investigation/",
+        {"motivation": "De klager noemt nieuwe feiten; die zijn niet eerder behandeld."},
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.state == "new" and complaint.admissible is None
+    [to_complainant] = _to("jan@example.org", complaint)
+    assert "wordt toch onderzocht" in to_complainant.subject
+    assert "nieuwe feiten; die zijn niet eerder behandeld" in to_complainant.body
+    [to_secretariat] = _to(secretariat, complaint)
+    assert _record_url(complaint) in to_secretariat.body
+    # The secretariat routes it for investigation.
+    admissible_declare(
+        complaint=complaint, actor=secretariat, category="procedure", respondent_type="organisation"
+    )
+    complaint.refresh_from_db()
+    assert complaint.state == "in_progress"

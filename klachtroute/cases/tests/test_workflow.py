@@ -32,6 +32,7 @@ LSR_FEATURES = {
 GUARD_SATISFIED = {
     "answer_inadmissible": {"inadmissible_answer": ""},
     "inform_delay": {"settle_due": dt.date(2000, 1, 3)},  # passed, not extended
+    "send_back_for_investigation": {"admissible": False},
 }
 PARTIES = ("complainant", "respondent", "third_party")
 
@@ -93,6 +94,7 @@ MAY_ACT = {
     "rule": {"director"},
     "director_decides": {"director"},
     "record_exam_ruling": {"exam_committee"},
+    "send_back_for_investigation": {"director"},
 }
 # And which parties act through their private link.
 PARTY_MAY_ACT = {

@@ -77,6 +77,12 @@ MESSAGE_KEYS = [
     "handler_released",
     "handler_changed",
     "complainant_step",
+    "binding_advice_recorded",
+    "delay_notice",
+    "delay_notified",
+    "settle_missed",
+    "inadmissibility_overturned",
+    "sent_back_for_investigation",
 ]
 LINK = re.compile(r"/p/([^/\s]+)/")
 
