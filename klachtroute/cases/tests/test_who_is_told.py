@@ -924,3 +924,21 @@ def test_lsr_5d_a_director_who_finds_the_inadmissibility_unjustified_sends_it_ba
     )
     complaint.refresh_from_db()
     assert complaint.state == "in_progress"
+
+
+def test_the_history_speaks_plain_words_without_internal_keys_or_codes(
+    lsr_about_staff, secretariat, client
+):
+    import re
+
+    complaint, staff = lsr_about_staff
+    _share(complaint, staff)
+    client.force_login(secretariat)
+    page = client.get(f"/zaken/{complaint.number}/").content.decode()
+    history = page.split('id="history-title"')[1].split("</section>")[0]
+    for internal in ("in_order", "judgements", "message:", "kind:", "category:", "staff<"):
+        assert internal not in history, internal
+    # The category is named by its label, not its code.
+    assert "Categorie:" in history
+    labels = re.findall(r'<span class="change-label">([^<]+):</span>', history)
+    assert all(not re.fullmatch(r"[a-z_.]+", label) for label in labels), labels
