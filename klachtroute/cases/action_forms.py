@@ -7,7 +7,15 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import ContactMethod, CriterionJudgement, FollowUp, Party, RespondentType, Ruling
+from .models import (
+    Channel,
+    ContactMethod,
+    CriterionJudgement,
+    FollowUp,
+    Party,
+    RespondentType,
+    Ruling,
+)
 from .selectors import handlers_eligible
 from .workflow import TransitionError
 
@@ -138,6 +146,15 @@ class DelayForm(ActionForm):
 
     reason = _text(_("Reden van de vertraging"), help_text=TO_COMPLAINANT)
     expected = _date(_("Verwachte datum van een beslissing"))
+
+
+class DocumentForm(ActionForm):
+    """A document that reached the organisation later: a signed approval, a letter by post."""
+
+    document = forms.FileField(label=_("Document"))
+    description = forms.CharField(label=_("Omschrijving"), max_length=200)
+    channel = forms.ChoiceField(label=_("Hoe ontvangen"), choices=Channel.choices)
+    received_on = _date(_("Ontvangen op"))
 
 
 class MeasureForm(ActionForm):

@@ -67,12 +67,13 @@ def _same_version(given: str, complaint: Complaint) -> bool:
 
 
 def action_perform(
-    *, complaint: Complaint, action: str, actor=None, party: str | None = None, data
+    *, complaint: Complaint, action: str, actor=None, party: str | None = None, data, files=None
 ):
     """Check, validate and carry out one action, for a logged-in person (`actor`) or a party
-    acting through a private link (`party`). Returns what the service returned."""
+    acting through a private link (`party`). Returns what the service returned. `files` are
+    the uploads of a form that takes a file."""
     transition_check(actor, complaint, action, party)
-    form = action_form(action, complaint, actor, data)
+    form = action_form(action, complaint, actor, data, files=files)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     given = data.get(VERSION_FIELD) if hasattr(data, "get") else None

@@ -329,6 +329,9 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField(_("grootte"))
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("omschrijving"), max_length=200, blank=True)
+    # How and when a document that staff add later reached the organisation.
+    channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices, blank=True)
+    received_on = models.DateField(_("ontvangen op"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("toegevoegd op"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

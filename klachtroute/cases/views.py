@@ -300,7 +300,11 @@ def _perform(request: HttpRequest, number: str, action: str, *, hide_unavailable
         return render(request, "cases/detail.html", context, status=400)
     try:
         result = action_perform(
-            complaint=complaint, action=action, actor=request.user, data=request.POST
+            complaint=complaint,
+            action=action,
+            actor=request.user,
+            data=request.POST,
+            files=request.FILES,
         )
     except TransitionError as error:
         complaint = _complaint_or_404(request, number)

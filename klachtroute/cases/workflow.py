@@ -247,6 +247,20 @@ TRANSITIONS: tuple[Transition, ...] = (
         group="general",
     ),
     Transition(
+        "add_document",
+        sources=(*OPEN, *CLOSED),
+        targets=(),
+        roles=("secretariat", "handler", "director"),
+        label=_("Document toevoegen"),
+        form="DocumentForm",
+        service="document_record",
+        hint=_(
+            "Bijvoorbeeld een getekende goedkeuring of een brief die per post kwam. Het komt in "
+            "het dossier, met hoe en wanneer het binnenkwam."
+        ),
+        group="general",
+    ),
+    Transition(
         "inform_delay",
         sources=tuple(s for s in OPEN if s not in SETTLEMENT_OVER),
         targets=(),

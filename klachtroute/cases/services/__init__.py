@@ -47,6 +47,7 @@ from .registration import (  # noqa: F401
     complaint_correct_received_at,
     complaint_register,
     document_add,
+    document_record,
 )
 from .retention import (  # noqa: F401
     anonymised_summary_set,

@@ -32,7 +32,7 @@ from ..uploads import (
     upload_quota_check,
 )
 from ..workflow import TRANSITIONS_BY_ACTION, State, target_check, transition_check
-from .common import tell_complainant, tell_user
+from .common import step_begin, tell_complainant, tell_user
 
 if TYPE_CHECKING:
     from klachtroute.accounts.models import User
@@ -473,3 +473,47 @@ def _letters_waiting_renew(complaint: Complaint, *, actor: "User | None") -> Non
             ),
             after={"message": letter.pk},
         )
+
+
+def document_record(
+    *,
+    complaint: Complaint,
+    actor: "User | None",
+    document: UploadedFile,
+    description: str,
+    channel: str,
+    received_on: date,
+) -> Document:
+    """Staff add a document that reached the organisation at any time (a signed approval,
+    a letter by post), with how and when it came; it is kept in the dossier."""
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Onbekend kanaal.")})
+    if received_on is None or received_on > timezone.localdate():
+        raise ValidationError(
+            {"received_on": _("De datum van ontvangst kan niet in de toekomst liggen.")}
+        )
+    checked = upload_check(document)
+    with files_removed_on_failure(), transaction.atomic():
+        complaint, _t = step_begin(complaint=complaint, actor=actor, action="add_document")
+        stored = document_add(
+            complaint=complaint,
+            checked=checked,
+            actor=actor,
+            description=(description or "").strip(),
+        )
+        stored.channel, stored.received_on = channel, received_on
+        stored.save(update_fields=["channel", "received_on"])
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind="document_received",
+            summary=_("%(name)s ontvangen via %(channel)s op %(date)s: %(description)s")
+            % {
+                "name": stored.original_name,
+                "channel": Channel(channel).label,
+                "date": received_on.strftime("%d-%m-%Y"),
+                "description": stored.description,
+            },
+            after={"name": stored.original_name, "channel": channel, "at": received_on.isoformat()},
+        )
+    return stored

@@ -60,6 +60,7 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         },
         "withdraw": {"reason": text},
         "reopen": {"new_facts": text},
+        "add_document": {"description": text, "channel": "post", "received_on": today.isoformat()},
         "inform_delay": {
             "reason": text,
             "expected": (today + dt.timedelta(days=14)).isoformat(),

@@ -942,3 +942,45 @@ def test_the_history_speaks_plain_words_without_internal_keys_or_codes(
     assert "Categorie:" in history
     labels = re.findall(r'<span class="change-label">([^<]+):</span>', history)
     assert all(not re.fullmatch(r"[a-z_.]+", label) for label in labels), labels
+
+
+def test_staff_add_a_document_at_any_time_with_its_channel_and_date_of_receipt(
+    livp_complaint, secretariat, client, settings, tmp_path
+):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from klachtroute.cases.dossier import dossier_html
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(secretariat)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    pdf = SimpleUploadedFile(
+        "akkoord.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
+    )
+    response = client.post(
+        f"/zaken/{livp_complaint.number}/acties/add_document/",
+        {
+            "document": pdf,
+            "description": "Getekende goedkeuring van de beklaagde",
+            "channel": "post",
+            "received_on": yesterday.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    document = livp_complaint.documents.get()
+    assert (document.channel, document.received_on) == ("post", yesterday)
+    event = livp_complaint.events.get(kind="document_received")
+    assert "akkoord.pdf ontvangen via Post" in event.summary
+    page = client.get(f"/zaken/{livp_complaint.number}/").content.decode()
+    assert "Getekende goedkeuring van de beklaagde" in page
+    assert "Ontvangen via Post op" in page
+    assert "akkoord.pdf" in dossier_html(livp_complaint)
+    # After closing too.
+    from klachtroute.cases.services import complaint_withdraw
+
+    complaint_withdraw(complaint=livp_complaint, actor=secretariat, reason="Opgelost.")
+    page = client.get(f"/zaken/{livp_complaint.number}/").content.decode()
+    assert "/acties/add_document/" in page

@@ -69,6 +69,7 @@ MAY_ACT = {
     "propose_measure": {"secretariat", "handler", "director"},
     "withdraw": {"secretariat"},
     "reopen": {"secretariat"},
+    "add_document": {"secretariat", "handler", "director"},
     "inform_delay": {"secretariat", "handler"},
     "record_first_contact": {"handler"},
     "propose_solution": {"handler"},
