@@ -984,3 +984,23 @@ def test_staff_add_a_document_at_any_time_with_its_channel_and_date_of_receipt(
     complaint_withdraw(complaint=livp_complaint, actor=secretariat, reason="Opgelost.")
     page = client.get(f"/zaken/{livp_complaint.number}/").content.decode()
     assert "/acties/add_document/" in page
+
+
+def test_livp_8_a_measure_owner_finds_measures_in_the_menu(livp_complaint, trainers, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from klachtroute.cases.services import measure_propose
+
+    owner = trainers[1]
+    client.force_login(owner)
+    assert 'href="/maatregelen/"' not in client.get("/werk/").content.decode()
+    measure_propose(
+        complaint=livp_complaint,
+        actor=trainers[2],
+        description="Vertraging vooraf melden.",
+        owner=owner,
+        due_date=timezone.localdate() + dt.timedelta(days=10),
+    )
+    assert 'href="/maatregelen/"' in client.get("/werk/").content.decode()
