@@ -318,7 +318,7 @@ def test_livp_5_6_7_a_short_livp_story_through_the_pages(
     assert "Excuses en een extra les." in solution_section
     assert solution_section.count(">Akkoord<") == 2
     assert "Klager" in solution_section and "Beklaagde" in solution_section
-    assert "3 Mrt 2026, 13:00" in solution_section and "3 Mrt 2026, 14:00" in solution_section
+    assert "3 mrt. 2026, 13:00" in solution_section and "3 mrt. 2026, 14:00" in solution_section
     assert "Oplossing door beide partijen goedgekeurd" in page
 
 

@@ -143,7 +143,7 @@ def test_record_shows_delivery_of_the_acknowledgement(
         status=OutboxStatus.SENT, sent_at=dt.datetime(2026, 3, 2, 11, 5, tzinfo=AMS), last_error=""
     )
     html = login(secretariat).get(record(posted_complaint.number)).content.decode()
-    assert "Verzonden" in html and "2 mrt 2026, 11:05" in html.lower()
+    assert "Verzonden" in html and "2 mrt. 2026, 11:05" in html.lower()
 
 
 def test_handler_is_not_offered_secretariat_actions_and_cannot_post_them(

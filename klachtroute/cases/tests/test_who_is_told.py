@@ -1004,3 +1004,25 @@ def test_livp_8_a_measure_owner_finds_measures_in_the_menu(livp_complaint, train
         due_date=timezone.localdate() + dt.timedelta(days=10),
     )
     assert 'href="/maatregelen/"' in client.get("/werk/").content.decode()
+
+
+def test_dates_are_written_the_dutch_way_in_dutch_and_the_english_way_in_english(
+    organisation, course, secretariat, client
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=ams), tick=False):
+        complaint = complaint_register(**complaint_data(course=course))
+        client.force_login(secretariat)
+        dutch = client.get(f"/zaken/{complaint.number}/").content.decode()
+        english = client.get(f"/en/zaken/{complaint.number}/").content.decode()
+        worklist = client.get("/werk/").content.decode()
+    history = dutch.split('id="history-title"')[1]
+    assert "1 dec. 2026, 10:00" in history
+    assert "Dec" not in history
+    assert "1 Dec 2026, 10:00" in english.split('id="history-title"')[1]
+    assert "1 dec. 2026" in worklist
