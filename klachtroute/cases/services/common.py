@@ -225,10 +225,10 @@ def tell_involved(
 ) -> list:
     """Tell the people a step of the complainant concerns: the handler, the respondent (the
     person, or the director for the organisation) and, when asked, the secretariat and the
-    directors; each
-    once, not the person who recorded the step, and only by e-mail (a notice to staff is
-    not a letter)."""
-    people = [complaint.handler] if handler_too and complaint.handler_id else []
+    directors; each once, not the person who recorded the step, and only by e-mail (a
+    notice to staff is not a letter)."""
+    handler = complaint.handler
+    people: list[User] = [handler] if handler_too and handler is not None else []
     if respondent_too and complaint.respondent_type != RespondentType.UNKNOWN:
         people += respondent_people(complaint)
     if secretariat_too:

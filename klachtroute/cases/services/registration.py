@@ -297,11 +297,13 @@ def _handler_change_tell(complaint: Complaint, *, previous, automatic: bool) -> 
     """The new handler is told, with a link to the complaint; a handler who is replaced is
     told too. Where the acknowledgement named the handler, the complainant is told the new
     name (sent with the acknowledgement the first time)."""
-    if previous is not None and previous.pk == complaint.handler_id:
+    handler = complaint.handler
+    assert handler is not None  # called right after the appointment
+    if previous is not None and previous.pk == handler.pk:
         return
     tell_user(
         complaint,
-        complaint.handler,
+        handler,
         "handler_appointed",
         automatic=automatic,
         previous_handler=previous.display_name if previous else "",
@@ -321,8 +323,8 @@ def _handler_change_tell(complaint: Complaint, *, previous, automatic: bool) -> 
             actor=None,
             kind="complainant_told_handler",
             summary=_("De klager heeft bericht gekregen dat %(name)s de klacht behandelt.")
-            % {"name": complaint.handler.display_name},
-            after={"handler": complaint.handler.display_name},
+            % {"name": handler.display_name},
+            after={"handler": handler.display_name},
         )
 
 
