@@ -112,7 +112,7 @@ def test_oral_complaint_settled_on_the_spot(organisation, secretariat, api_as):
     assert (body["state"], body["outcome"]) == ("settled", "settled_on_the_spot")
     assert body["settled_at"] == "2026-04-24T15:00:00+02:00"
     assert "assign_handler" not in body["actions"]
-    assert set(body["actions"]) <= {"propose_measure", "reopen"}
+    assert set(body["actions"]) <= {"propose_measure", "reopen", "add_document"}
     assert not OutboxMessage.objects.exists()
 
 
@@ -242,7 +242,7 @@ def test_the_director_can_read_every_complaint(organisation, director, api_as):
     complaint = _register()
     response = api_as(director).get(f"/complaints/{complaint.number}")
     assert response.status_code == 200
-    assert response.json()["actions"] == ["propose_measure"]
+    assert response.json()["actions"] == ["propose_measure", "add_document"]
 
 
 # GET /api/v1/complaints ------------------------------------------------------------------

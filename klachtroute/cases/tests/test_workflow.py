@@ -206,5 +206,6 @@ def test_lsr_5d_inadmissible_complaint_goes_to_director_only_after_the_answer(or
         "set_respondent",
         "extend",
         "propose_measure",
+        "add_document",
         "answer_inadmissible",
     ]
