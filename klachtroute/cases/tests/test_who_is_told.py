@@ -1026,3 +1026,16 @@ def test_dates_are_written_the_dutch_way_in_dutch_and_the_english_way_in_english
     assert "Dec" not in history
     assert "1 Dec 2026, 10:00" in english.split('id="history-title"')[1]
     assert "1 dec. 2026" in worklist
+
+
+def test_the_record_puts_situation_and_next_step_first_and_history_and_messages_fold(
+    livp_complaint, secretariat, client
+):
+    client.force_login(secretariat)
+    page = client.get(f"/zaken/{livp_complaint.number}/").content.decode()
+    assert page.index('class="state ') < page.index('id="actions-title"')
+    assert page.index('id="actions-title"') < page.index('id="messages-title"')
+    assert page.index('id="actions-title"') < page.index('id="history-title"')
+    for title in ("history-title", "messages-title"):
+        before = page[: page.index(f'id="{title}"')]
+        assert before.rfind('<details class="fold"') > before.rfind("<section")
