@@ -301,16 +301,19 @@ def _handler_change_tell(complaint: Complaint, *, previous, automatic: bool) -> 
     assert handler is not None  # called right after the appointment
     if previous is not None and previous.pk == handler.pk:
         return
-    tell_user(
-        complaint,
-        handler,
-        "handler_appointed",
-        automatic=automatic,
-        previous_handler=previous.display_name if previous else "",
-    )
+    # A notice to staff goes by e-mail only: it is not a letter in the list of post.
+    if handler.email:
+        tell_user(
+            complaint,
+            handler,
+            "handler_appointed",
+            automatic=automatic,
+            previous_handler=previous.display_name if previous else "",
+        )
     if previous is None:
         return
-    tell_user(complaint, previous, "handler_released")
+    if previous.email:
+        tell_user(complaint, previous, "handler_released")
     version = complaint.procedure_version
     if version.spec.acknowledge_on == "assignment" and complaint.acknowledged_at:
         tell_complainant(

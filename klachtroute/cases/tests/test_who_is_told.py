@@ -1039,3 +1039,13 @@ def test_the_record_puts_situation_and_next_step_first_and_history_and_messages_
     for title in ("history-title", "messages-title"):
         before = page[: page.index(f'id="{title}"')]
         assert before.rfind('<details class="fold"') > before.rfind("<section")
+
+
+def test_a_handler_without_an_email_address_gets_no_letter_in_the_list_of_post(
+    organisation, course, trainers
+):
+    trainers[2].email = ""
+    trainers[2].save(update_fields=["email"])
+    complaint = complaint_register(**complaint_data(course=course))
+    assert complaint.handler == trainers[2]
+    assert list(OutboxMessage.objects.values_list("kind", flat=True)) == ["acknowledgement"]

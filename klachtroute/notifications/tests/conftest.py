@@ -105,7 +105,7 @@ def task_backend():
 @pytest.fixture
 def handler_reads_mail_elsewhere(trainers):
     """The trainer appointed automatically (the third, who does not teach the course) has
-    no e-mail address here, so the one e-mail a registration sends is the acknowledgement
+    no e-mail address here, so the one message a registration sends is the acknowledgement
     to the complainant, which the delivery tests follow."""
     trainers[2].email = ""
     trainers[2].save(update_fields=["email"])
