@@ -1049,3 +1049,21 @@ def test_a_handler_without_an_email_address_gets_no_letter_in_the_list_of_post(
     complaint = complaint_register(**complaint_data(course=course))
     assert complaint.handler == trainers[2]
     assert list(OutboxMessage.objects.values_list("kind", flat=True)) == ["acknowledgement"]
+
+
+def test_livp_8_the_measure_owner_gets_a_link_to_the_measure(livp_complaint, trainers):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from klachtroute.cases.services import measure_propose
+
+    measure = measure_propose(
+        complaint=livp_complaint,
+        actor=trainers[2],
+        description="Vertraging vooraf melden.",
+        owner=trainers[1],
+        due_date=timezone.localdate() + dt.timedelta(days=10),
+    )
+    [message] = _to(trainers[1], livp_complaint)
+    assert f"{settings.SITE_URL}/maatregelen/{measure.pk}/" in message.body
