@@ -1067,3 +1067,27 @@ def test_livp_8_the_measure_owner_gets_a_link_to_the_measure(livp_complaint, tra
     )
     [message] = _to(trainers[1], livp_complaint)
     assert f"{settings.SITE_URL}/maatregelen/{measure.pk}/" in message.body
+
+
+def test_versions_stored_before_the_new_definition_keys_get_them_from_their_preset(organisation):
+    import importlib
+
+    from django.apps import apps
+
+    from klachtroute.procedures.models import ProcedureVersion
+
+    migration = importlib.import_module(
+        "klachtroute.procedures.migrations.0003_no_agreement_handler_period"
+    )
+    version = organisation.active_procedure.versions.get()
+    old = {
+        k: v
+        for k, v in version.definition.items()
+        if k not in ("no_agreement_handler_period", "hints")
+    }
+    ProcedureVersion.objects.filter(pk=version.pk).update(definition=old)
+    migration.fill(apps, None)
+    version = ProcedureVersion.objects.get(pk=version.pk)
+    assert version.definition["no_agreement_handler_period"] == "4 weeks"
+    assert "assign_handler" in version.definition["hints"]
+    assert version.spec.no_agreement_handler_period == "4 weeks"
