@@ -3,6 +3,7 @@ secretariat, who oversee every complaint), the same numbers as the report shows.
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Schema
 from ninja.errors import AuthorizationError
@@ -11,7 +12,6 @@ from klachtroute.reports.forms import PeriodForm
 from klachtroute.reports.indicators import IndicatorSet, indicators_build
 
 from .api import COMMON_ERRORS, api
-from .errors import ApiFieldError
 
 
 class PeriodQuery(Schema):
@@ -101,7 +101,7 @@ def report_indicators(request, period: Query[PeriodQuery]):
     )
     chosen = form.period()
     if chosen is None:
-        raise ApiFieldError({key: errors[0] for key, errors in form.errors.items()})
+        raise ValidationError(form.errors.as_data())
     ind = indicators_build(start=chosen[0], end=chosen[1])
     return {
         "start": ind.start,

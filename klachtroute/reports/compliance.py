@@ -29,10 +29,11 @@ from django.utils.translation import ngettext
 
 from klachtroute.cases.deadlines import FROM_RECEIPT, KINDS_BY_KEY, Status, deadline_state
 from klachtroute.cases.models import Approval, Complaint, Findings, Outcome, Ruling
-from klachtroute.cases.selectors import complaints_visible_to, purge_date
+from klachtroute.cases.selectors import complaints_visible_to
 from klachtroute.cases.workflow import SETTLEMENT_OVER, State
 from klachtroute.deadlines import local_date
 from klachtroute.measures.models import Measure
+from klachtroute.privacy.selectors import purge_date
 from klachtroute.procedures.definition import Definition
 from klachtroute.procedures.models import ProcedureVersion
 from klachtroute.procedures.words import period_words

@@ -15,7 +15,14 @@ from klachtroute.organisation.selectors import work_calendar_get
 from ..deadlines import deadlines_shift, next_due, progress_update_next
 from ..models import Complaint, Extension, Outcome, RespondentType
 from ..workflow import EventKind, State
-from .common import record, state_move, step_begin, tell_complainant, tell_respondent, tell_user
+from .common import (
+    record,
+    state_move,
+    step_begin,
+    tell_complainant,
+    tell_involved,
+    tell_respondent,
+)
 from .registration import complaint_register
 
 
@@ -149,8 +156,7 @@ def complaint_withdraw(
         after={"reason": (reason or "").strip()},
     )
     links_revoke(complaint=complaint)
-    if complaint.handler_id:
-        tell_user(complaint, complaint.handler, "withdrawn")
+    tell_involved(complaint, "withdrawn", actor=actor, secretariat_too=True)
     return complaint
 
 
@@ -259,7 +265,7 @@ def progress_update_send(*, complaint: Complaint, actor: User | None, text: str)
         complaint,
         actor=actor,
         party=None,
-        kind="progress_update_sent",
+        kind=EventKind.PROGRESS_UPDATE_SENT,
         summary=_("Voortgangsbericht aan de klager: %(text)s") % {"text": text[:300]},
         before={"progress_update_due": before.isoformat() if before else None},
         after={
@@ -288,7 +294,7 @@ def settlement_suspend(*, complaint: Complaint, actor: User | None, reason: str)
         complaint,
         actor=actor,
         party=None,
-        kind="suspended",
+        kind=EventKind.SUSPENDED,
         summary=_("Afhandeltermijn opgeschort: %(reason)s") % {"reason": reason},
         after={"suspended_since": complaint.suspended_since.isoformat(), "reason": reason},
     )
@@ -317,7 +323,7 @@ def settlement_resume(*, complaint: Complaint, actor: User | None) -> Complaint:
         complaint,
         actor=actor,
         party=None,
-        kind="resumed",
+        kind=EventKind.RESUMED,
         summary=summary,
         before={"suspended_since": since.isoformat(), "reason": reason},
         after={"working_days": days, "moved": moved},
