@@ -82,7 +82,12 @@ def test_a_livp_complaint_through_the_third_party_matches_the_published_schema(
     _act(office, number, "reject_solution", {"party": "complainant", "reason": "Te weinig."})
     _act(office, number, "declare_no_agreement", {"reason": "Geen akkoord."})
     _act(office, number, "appeal_to_third_party", {"note": "Graag advies."})
-    _act(office, number, "record_binding_advice", {"advice": "Gegrond.", "follow_ups": ["A", "B"]})
+    _act(
+        office,
+        number,
+        "record_binding_advice",
+        {"advice": "Gegrond.", "follow_ups": ["A", "B"], "remedy_due": "2030-01-31"},
+    )
     first = FollowUp.objects.order_by("pk").first()
     body = _act(office, number, "complete_follow_up", {"follow_up": first.pk, "note": "Gedaan."})
 

@@ -228,6 +228,7 @@ def test_livp_9_11_complete_story_no_agreement_to_binding_advice(
             {
                 "advice": "De organisatie biedt een herhalingsdag aan.",
                 "follow_ups": "Herhalingsdag inplannen",
+                "remedy_due": "2026-06-30",
             },
         )
         assert response.status_code == 200

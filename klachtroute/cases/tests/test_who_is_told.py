@@ -438,7 +438,7 @@ def test_livp_11_each_point_of_the_advice_gets_an_owner_and_a_date_and_is_tracke
         no_agreement_declare,
         third_party_appeal,
     )
-    from klachtroute.cases.watch import deadlines_watch
+    from klachtroute.measures import watch as measures_watch
     from klachtroute.measures.models import Measure
     from klachtroute.measures.services import follow_up_plan
 
@@ -471,7 +471,7 @@ def test_livp_11_each_point_of_the_advice_gets_an_owner_and_a_date_and_is_tracke
     # Tracked like a measure: on the owner's overview, and reminded before its date.
     client.force_login(trainers[1])
     assert "Lesrooster herzien" in client.get("/maatregelen/").content.decode()
-    deadlines_watch()
+    measures_watch.run(timezone.localdate())
     assert "measure_reminder" in _kinds(trainers[1], livp_complaint)
     # Ticking the point off finishes the measure and, the last point, the complaint.
     follow_up_complete(complaint=livp_complaint, actor=secretariat, follow_up_id=item.pk)
@@ -627,7 +627,7 @@ def test_lsr_12_a_letter_waiting_in_the_post_is_renewed_when_the_date_of_receipt
     import time_machine
 
     from klachtroute.cases.services import complaint_correct_received_at
-    from klachtroute.portal.models import PrivateLink
+    from klachtroute.links.models import PrivateLink
 
     ams = ZoneInfo("Europe/Amsterdam")
     with time_machine.travel(dt.datetime(2026, 3, 4, 10, 0, tzinfo=ams), tick=False):
@@ -647,6 +647,7 @@ def test_lsr_12_a_letter_waiting_in_the_post_is_renewed_when_the_date_of_receipt
             complaint=complaint,
             received_at=dt.datetime(2026, 3, 2, 9, tzinfo=ams),
             actor=secretariat,
+            reason="Poststempel van 2 maart.",
         )
     letter.refresh_from_db()
     assert "maandag 30 maart 2026" in letter.body
@@ -715,6 +716,7 @@ def test_lsr_12_correcting_the_date_of_receipt_reselects_the_version_in_force_on
             complaint=complaint,
             received_at=dt.datetime(2026, 3, 2, 9, tzinfo=ams),
             actor=secretariat,
+            reason="Poststempel van 2 maart.",
         )
     assert complaint.procedure_version == first
     assert complaint.settle_due == dt.date(2026, 3, 30)
@@ -991,7 +993,7 @@ def test_livp_8_a_measure_owner_finds_measures_in_the_menu(livp_complaint, train
 
     from django.utils import timezone
 
-    from klachtroute.cases.services import measure_propose
+    from klachtroute.measures.services import measure_propose
 
     owner = trainers[1]
     client.force_login(owner)
@@ -1056,7 +1058,7 @@ def test_livp_8_the_measure_owner_gets_a_link_to_the_measure(livp_complaint, tra
 
     from django.utils import timezone
 
-    from klachtroute.cases.services import measure_propose
+    from klachtroute.measures.services import measure_propose
 
     measure = measure_propose(
         complaint=livp_complaint,

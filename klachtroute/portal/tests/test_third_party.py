@@ -39,6 +39,7 @@ def test_livp_11_binding_advice_with_follow_ups_is_tracked(client, with_third_pa
         {
             "advice": "De klacht is gegrond.",
             "follow_ups": "Twee extra lessen geven.\n\nSchriftelijke excuses sturen.\n",
+            "remedy_due": "2030-01-31",
         },
     )
 
