@@ -4,6 +4,31 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _exists(schema_editor, model, name: str) -> bool:
+    with schema_editor.connection.cursor() as cursor:
+        found = schema_editor.connection.introspection.get_constraints(
+            cursor, model._meta.db_table
+        )
+    return name in found
+
+
+# Undone only as far as needed: on SQLite, undoing a migration of a parallel branch
+# (0009_awb_steps) rebuilds the complaint table from a state that never knew these
+# indexes, dropping the new ones and bringing back the old one on the way.
+class AddIndex(migrations.AddIndex):
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if _exists(schema_editor, model, self.index.name):
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class RemoveIndex(migrations.RemoveIndex):
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not _exists(schema_editor, model, self.name):
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -14,23 +39,23 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndex(
             model_name='complaint',
             name='cases_compl_state_2674a2_idx',
         ),
-        migrations.AddIndex(
+        AddIndex(
             model_name='complaint',
             index=models.Index(models.F('next_due'), models.OrderBy(models.F('received_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='complaint_worklist'),
         ),
-        migrations.AddIndex(
+        AddIndex(
             model_name='complaint',
             index=models.Index(models.F('state'), models.F('next_due'), models.OrderBy(models.F('received_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='complaint_worklist_state'),
         ),
-        migrations.AddIndex(
+        AddIndex(
             model_name='complaint',
             index=models.Index(models.F('course'), models.F('next_due'), models.OrderBy(models.F('received_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='complaint_worklist_course'),
         ),
-        migrations.AddIndex(
+        AddIndex(
             model_name='complaint',
             index=models.Index(models.F('handler'), models.F('next_due'), models.OrderBy(models.F('received_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='complaint_worklist_handler'),
         ),
