@@ -77,7 +77,12 @@ def test_a_livp_complaint_through_the_third_party_matches_the_published_schema(
         "propose_measure",
         {"description": "Roosters nakijken.", "owner": director.pk, "due_date": "2026-06-01"},
     )
-    _act(handler, number, "propose_solution", {"text": "Een extra les."})
+    _act(
+        handler,
+        number,
+        "propose_solution",
+        {"text": "Een extra les.", "reasons": "De les viel uit.", "remedy_due": "2030-01-31"},
+    )
     _now.shift(dt.timedelta(hours=1))
     _act(office, number, "reject_solution", {"party": "complainant", "reason": "Te weinig."})
     _act(office, number, "declare_no_agreement", {"reason": "Geen akkoord."})
@@ -122,14 +127,24 @@ def test_an_lsr_complaint_with_findings_defence_and_ruling_matches_the_published
         api_as(staff),
         number,
         "share_findings",
-        {"summary": "Gezien.", **{f"criterion_{c}": "in_order" for c in LSR_CRITERIA}},
+        {
+            "summary": "Gezien.",
+            "proposed_solution": "Een gesprek.",
+            "remedy_due": "2030-01-31",
+            **{f"criterion_{c}": "in_order" for c in LSR_CRITERIA},
+        },
     )
     _act(office, number, "reject_findings", {"reason": "Niet eens."})
     _act(office, number, "send_procedure", {})
     _act(office, number, "escalate_to_director", {})
     _act(boss, number, "request_defence", {"due": "2026-03-16"})
     _act(office, number, "submit_defence", {"defence": "Druk."})
-    body = _act(boss, number, "rule", {"decision": "unfounded", "motivation": "Uitgelegd."})
+    body = _act(
+        boss,
+        number,
+        "rule",
+        {"decision": "unfounded", "motivation": "Uitgelegd.", "remedy": "Niets: ongegrond."},
+    )
 
     assert body["admissibility"] == {"admissible": True, "reason": "", "answer": ""}
     assert body["findings"][0]["response"] == "disagreed"
