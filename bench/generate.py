@@ -1,6 +1,6 @@
 """A realistic generated archive for the benchmarks: N complaints over five years.
 
-Every shipped procedure (both presets) alternately, 200 trainers, 25 courses, about 10%
+Every shipped procedure (every preset) alternately, 200 trainers, 25 courses, about 10%
 open (the most recent), about eight history events per closed complaint, written through
 bulk inserts with the real keyed hash chain of `klachtroute.cases.models` (so that
 `verify_history` finds every chain sound) and a signed checkpoint at the end.
