@@ -9,7 +9,15 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import ContactMethod, CriterionJudgement, FollowUp, Party, RespondentType, Ruling
+from .models import (
+    Channel,
+    ContactMethod,
+    CriterionJudgement,
+    FollowUp,
+    Party,
+    RespondentType,
+    Ruling,
+)
 from .selectors import handlers_eligible
 from .workflow import TransitionError
 
@@ -73,6 +81,10 @@ def _people():
         .filter(Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True))
         .order_by("first_name", "last_name")
     )
+
+
+# Free text that leaves the organisation says so on the form.
+TO_COMPLAINANT = _("De klager ontvangt deze tekst.")
 
 
 class ActionForm(forms.Form):
@@ -161,7 +173,7 @@ class RespondentForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    reason = _text(_("Reden van het uitstel"))
+    reason = _text(_("Reden van het uitstel"), help_text=TO_COMPLAINANT)
     new_due = _date(_("Verwachte datum van uitsluitsel"))
     complainant_consent = _text(
         _("Schriftelijke instemming van de klager"),
@@ -192,6 +204,22 @@ class ProgressUpdateForm(ActionForm):
     )
 
 
+class DelayForm(ActionForm):
+    """The settlement period passed: the complainant hears why and when (LSR-7b)."""
+
+    reason = _text(_("Reden van de vertraging"), help_text=TO_COMPLAINANT)
+    expected = _date(_("Verwachte datum van een beslissing"))
+
+
+class DocumentForm(ActionForm):
+    """A document that reached the organisation later: a signed approval, a letter by post."""
+
+    document = forms.FileField(label=_("Document"))
+    description = forms.CharField(label=_("Omschrijving"), max_length=200)
+    channel = forms.ChoiceField(label=_("Hoe ontvangen"), choices=Channel.choices)
+    received_on = _date(_("Ontvangen op"))
+
+
 class MeasureForm(ActionForm):
     description = _text(_("Maatregel"))
     owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=User.objects.none())
@@ -199,7 +227,11 @@ class MeasureForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
+        self.fields["owner"].queryset = self.owners()
+
+    @staticmethod
+    def owners():
+        return (
             User.objects.filter(is_active=True)
             .filter(
                 Q(is_trainer=True)
@@ -288,6 +320,12 @@ class OutcomeForm(ActionForm):
     )
     motivation = _text(_("Motivering van het oordeel"))
     conclusions = _text(_("Conclusies (bijvoorbeeld maatregelen)"), required=False)
+
+
+class ProcedureNoteForm(ActionForm):
+    """The note that goes with the procedure to the complainant (LSR-6d)."""
+
+    note = _text(_("Toelichting"), required=False, help_text=TO_COMPLAINANT)
 
 
 class ReopenForm(ActionForm):
@@ -429,6 +467,28 @@ class FollowUpForm(ActionForm):
         }
 
 
+class FollowUpPlanForm(ActionForm):
+    """A point of the binding advice gets an owner and a date, and is tracked as a measure."""
+
+    follow_up = forms.ModelChoiceField(label=_("Punt"), queryset=FollowUp.objects.none())
+    owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=User.objects.none())
+    due_date = _date(_("Uiterlijk klaar op"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up"].queryset = FollowUp.objects.filter(
+            ruling__complaint=self.complaint, done_at__isnull=True, measure__isnull=True
+        )
+        self.fields["owner"].queryset = MeasureForm.owners()
+
+    def service_kwargs(self) -> dict:
+        return {
+            "follow_up_id": self.cleaned_data["follow_up"].pk,
+            "owner": self.cleaned_data["owner"],
+            "due_date": self.cleaned_data["due_date"],
+        }
+
+
 class AdmissibleForm(ActionForm):
     category = forms.ChoiceField(label=_("Categorie"))
     respondent_type = forms.ChoiceField(
@@ -448,13 +508,22 @@ class AdmissibleForm(ActionForm):
         language = (
             "en" if (self.user and getattr(self.user, "preferred_language", "nl") == "en") else "nl"
         )
-        self.fields["category"].choices = [
+        self.fields["category"].choices = [("", "—")] + [
             (c.code, c.label.get(language))
             for c in self.complaint.procedure_version.spec.categories
         ]
         self.fields["respondent"].queryset = _people()
-        if self.complaint.respondent_id and not self.is_bound:
-            self.initial.setdefault("respondent", self.complaint.respondent_id)
+        if not self.is_bound:
+            # The routing starts from what was registered.
+            if self.complaint.category:
+                self.initial.setdefault("category", self.complaint.category)
+            if self.complaint.respondent_type in (
+                RespondentType.PERSON,
+                RespondentType.ORGANISATION,
+            ):
+                self.initial.setdefault("respondent_type", self.complaint.respondent_type)
+            if self.complaint.respondent_id:
+                self.initial.setdefault("respondent", self.complaint.respondent_id)
 
 
 class InadmissibleForm(ActionForm):
@@ -487,13 +556,13 @@ class InadmissibleForm(ActionForm):
 
 
 class AnswerForm(ActionForm):
-    answer = _text(_("Antwoord aan de klager"))
+    answer = _text(_("Antwoord aan de klager"), help_text=TO_COMPLAINANT)
 
 
 class FindingsForm(OutcomeLetterForm):
     letter = "findings"
-    summary = _text(_("Bevindingen"))
-    proposed_solution = _text(_("Mogelijke oplossing"), required=False)
+    summary = _text(_("Bevindingen"), help_text=TO_COMPLAINANT)
+    proposed_solution = _text(_("Mogelijke oplossing"), required=False, help_text=TO_COMPLAINANT)
     remedy_due = _remedy_due()
 
     def parts(self):
@@ -518,6 +587,7 @@ class FindingsForm(OutcomeLetterForm):
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=TO_COMPLAINANT,
             )
 
     def service_kwargs(self) -> dict:
@@ -555,9 +625,11 @@ class DefenceForm(ActionForm):
 
 
 class RulingForm(ActionForm):
+    # No verdict chosen in advance: the ruler weighs the criteria first (LSR-6e).
     decision = forms.ChoiceField(
         label=_("Uitspraak"),
-        choices=[
+        choices=[("", "—")]
+        + [
             (d.value, d.label)
             for d in (
                 Ruling.Decision.FOUNDED,
@@ -566,7 +638,16 @@ class RulingForm(ActionForm):
             )
         ],
     )
-    motivation = _text(_("Motivering"))
+    motivation = _text(_("Motivering"), help_text=TO_COMPLAINANT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = translation.get_language() or "nl"
+        criteria = self.complaint.procedure_version.spec.criteria_for(self.complaint.category)
+        if criteria:
+            self.fields["motivation"].help_text = _(
+                "Motiveer naar de criteria: %(criteria)s. De klager ontvangt deze tekst."
+            ) % {"criteria": "; ".join(c.label.get(language) for c in criteria)}
 
 
 class DirectorRulingForm(OutcomeLetterForm, RulingForm):
@@ -592,4 +673,4 @@ class DirectorRulingForm(OutcomeLetterForm, RulingForm):
 
 
 class MotivationForm(ActionForm):
-    motivation = _text(_("Motivering"))
+    motivation = _text(_("Motivering"), help_text=TO_COMPLAINANT)

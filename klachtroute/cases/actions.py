@@ -95,15 +95,19 @@ def action_perform(
     actor=None,
     party: str | None = None,
     data,
+    files=None,
     form_kwargs: dict | None = None,
 ):
     """Check, validate and carry out one action, for a logged-in person (`actor`) or a party
-    acting through a private link (`party`). Returns what the service returned.
+    acting through a private link (`party`). Returns what the service returned. `files` are
+    the uploads of a form that takes a file.
 
     `form_kwargs` reach the action's form (e.g. the `prefix` of a page with several forms);
     the page shows a refusal with `action_form` and the same arguments."""
     transition_check(actor, complaint, action, party)
-    form = action_form(action, complaint, actor, data, party=party, **(form_kwargs or {}))
+    form = action_form(
+        action, complaint, actor, data, party=party, files=files, **(form_kwargs or {})
+    )
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     given = data.get(VERSION_FIELD) if hasattr(data, "get") else None

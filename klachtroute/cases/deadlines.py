@@ -15,7 +15,7 @@ API, reminders, the directors' notices and the watcher only render what it answe
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from klachtroute.deadlines import WorkCalendar, add_working_days, deadline, local_date
 
 from .models import Complaint
-from .workflow import SETTLEMENT_OVER, State
+from .workflow import SETTLEMENT_OVER, EventKind, State
 
 
 class Status(StrEnum):
@@ -282,3 +282,31 @@ def deadlines_by_key(complaint: Complaint) -> dict[str, date | None]:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def no_agreement_earliest(complaint: Complaint, calendar: WorkCalendar) -> date | None:
+    """The first day on which the no-agreement procedure may start (LIVP-9): the day after
+    the procedure's deadline passed, but never before the handler had the chance the
+    procedure gives (`no_agreement_handler_period`, counted from the handler's first
+    appointment), however late the complaint was registered. None: the procedure has no
+    no-agreement procedure, or no handler was appointed yet."""
+    spec = complaint.procedure_version.spec
+    chance = spec.no_agreement_handler_chance()
+    if not spec.no_agreement_after or chance is None:
+        return None
+    appointed = (
+        complaint.events.filter(kind=EventKind.HANDLER_ASSIGNED)
+        .order_by("at")
+        .values_list("at", flat=True)
+    ).first()
+    if appointed is None:
+        return None
+    due = getattr(complaint, KINDS_BY_KEY[spec.no_agreement_after].due_field)
+    handler_until = deadline(local_date(appointed, settings.TIME_ZONE), chance, calendar)
+    return max(day for day in (due, handler_until) if day is not None) + timedelta(days=1)
+
+
+def deadlines_passed(complaint: Complaint, today: date) -> list[DeadlineState]:
+    """The deadlines that had already passed, unmet, on `today`: for a complaint registered
+    late or back-dated, what the secretariat is warned of and the acknowledgement admits."""
+    return [state for state in deadline_states(complaint, today) if state.overdue]

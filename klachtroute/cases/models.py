@@ -382,6 +382,9 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField(_("grootte"))
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("omschrijving"), max_length=200, blank=True)
+    # How and when a document that staff add later reached the organisation.
+    channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices, blank=True)
+    received_on = models.DateField(_("ontvangen op"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("toegevoegd op"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -574,6 +577,15 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     note = models.TextField(blank=True)
+    # Planned with an owner and a date, it is tracked as a measure: reminders, the overview.
+    measure = models.OneToOneField(
+        "measures.Measure",
+        on_delete=models.SET_NULL,
+        related_name="follow_up",
+        null=True,
+        blank=True,
+        verbose_name=_("maatregel"),
+    )
 
     class Meta:
         ordering = ["id"]

@@ -32,7 +32,7 @@ from .selectors import (
     complaints_worklist,
     page_capped,
 )
-from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_for
+from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_blocked, actions_for
 
 PAGE_SIZE = 25
 # The worklist counts up to this many complaints exactly; beyond it it says "more than".
@@ -197,7 +197,10 @@ def _detail_context(
                 action=transition.action,
                 label=str(transition.label),
                 form=form,
-                hint=str(transition.hint),
+                hint=complaint.procedure_version.spec.hint(
+                    transition.action, translation.get_language() or "nl"
+                )
+                or str(transition.hint),
                 group=transition.group,
                 open=is_open,
             )
@@ -215,6 +218,11 @@ def _detail_context(
         "actions": {t.action: t for t in transitions},
         "step_panels": [p for p in panels if p.group == "next"],
         "general_panels": [p for p in panels if p.group == "general"],
+        "closing_panels": [p for p in panels if p.group == "closing"],
+        "blocked": [
+            {"label": str(t.label), "reason": reason}
+            for t, reason in actions_blocked(user, complaint)
+        ],
         "refusal": refusal,
         "earlier_complaints": _earlier_complaints(complaint, user) if judging else None,
         "deadlines": deadlines,
@@ -235,6 +243,10 @@ def _detail_context(
         "measures": list(complaint.measures.select_related("owner")),
         "extensions": list(complaint.extensions.select_related("by")),
         "documents": complaint.documents.select_related("uploaded_by"),
+        # What the complainant added, in full.
+        "information": list(
+            complaint.information_added.order_by("added_at", "id").prefetch_related("documents")
+        ),
         "outbox": complaint.messages.order_by("created_at", "id"),
         "events": complaint.events.select_related("actor"),
         "settled_on_the_spot": complaint.outcome == Outcome.SETTLED_ON_THE_SPOT,
@@ -275,12 +287,28 @@ def _perform(request: HttpRequest, number: str, action: str, *, hide_unavailable
     complaint = _complaint_or_404(request, number)
     if action not in ACTIONS:
         raise Http404(_("Deze actie bestaat niet."))
-    if hide_unavailable and action not in {t.action for t in actions_for(request.user, complaint)}:
+    offered = {t.action for t in actions_for(request.user, complaint)}
+    if hide_unavailable and action not in offered:
         # The older addresses of these two forms answer as before: as if there were no form.
         raise Http404(_("Deze actie is hier niet beschikbaar."))
+    if (
+        action in offered
+        and TRANSITIONS_BY_ACTION[action].group == "closing"
+        and request.POST.get("confirm") != "1"
+    ):
+        # A step that closes the complaint or ends a right of the complainant is confirmed.
+        form = _form_for(action, complaint, request.user, request.POST)
+        form.is_valid()
+        form.add_error(None, _("Vink aan dat u deze stap bevestigt."))
+        context = _detail_context(request, complaint, failed=(action, form))
+        return render(request, "cases/detail.html", context, status=400)
     try:
         result = action_perform(
-            complaint=complaint, action=action, actor=request.user, data=request.POST
+            complaint=complaint,
+            action=action,
+            actor=request.user,
+            data=request.POST,
+            files=request.FILES,
         )
     except TransitionError as error:
         complaint = _complaint_or_404(request, number)

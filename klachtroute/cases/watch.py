@@ -36,14 +36,22 @@ from klachtroute.notifications.models import DigestSent
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.procedures.models import ProcedureVersion
 
-from .deadlines import KINDS, KINDS_BY_KEY, DeadlineState, Kind, deadlines_watched
-from .events import events_record_many
+from .deadlines import (
+    KINDS,
+    KINDS_BY_KEY,
+    DeadlineState,
+    Kind,
+    deadline_state,
+    deadlines_watched,
+    no_agreement_earliest,
+)
+from .events import event_record, events_record_many
 from .models import Complaint, DeadlineNotice
 from .progress_watch import progress_update_reminders_send
 from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
 from .services.common import directors, respondent_people, secretariat, site_url, tell_user
-from .workflow import EventKind, State
+from .workflow import TRANSITIONS_BY_ACTION, EventKind, State, applies_to
 
 logger = logging.getLogger(__name__)
 
@@ -303,6 +311,70 @@ def missed_deadlines_mark(*, today: date) -> int:
     return marked
 
 
+def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
+    """LSR-7b: when the settlement period passed without an extension, and the procedure
+    has the handler tell the complainant of the delay (the step `inform_delay`), the handler
+    is told to do so, once per complaint and due date (claimed as the notice of the
+    deadline "settle:handler"). The directors hear of the missed deadline itself from
+    `missed_deadlines_mark`. Only the complaints not told of yet are read, a batch at a
+    time. Returns (told, errors)."""
+    told = errors = 0
+    step = TRANSITIONS_BY_ACTION["inform_delay"]
+    settle = KINDS_BY_KEY["settle"]
+    told_already = Exists(
+        DeadlineNotice.objects.filter(
+            complaint=OuterRef("pk"),
+            deadline="settle:handler",
+            due=OuterRef(settle.due_field),
+            kind=DeadlineNotice.Kind.MISSED,
+        )
+    )
+    candidates = (
+        settle.watched()
+        & Q(**{f"{settle.due_field}__lt": today}, handler__isnull=False)
+        & ~Q(told_already)
+    )
+    for batch in _in_batches(candidates):
+        for complaint in batch:
+            if not applies_to(step, complaint):
+                continue
+            passed = deadline_state(complaint, "settle", today)
+            if passed is None or not passed.overdue:
+                continue
+            try:
+                with transaction.atomic():
+                    fields = {
+                        "complaint": complaint,
+                        "deadline": "settle:handler",
+                        "due": passed.due,
+                        "kind": DeadlineNotice.Kind.MISSED,
+                    }
+                    if DeadlineNotice.objects.filter(**fields).exists():
+                        continue
+                    with transaction.atomic():  # a run at the same moment loses here
+                        DeadlineNotice.objects.create(**fields)
+                    handler = complaint.handler
+                    if handler.is_active and handler.email:
+                        tell_user(complaint, handler, "settle_missed", due=passed.due)
+                    event_record(
+                        complaint=complaint,
+                        actor=None,
+                        kind=EventKind.HANDLER_TOLD_SETTLE_MISSED,
+                        summary=_(
+                            "%(name)s is gevraagd de klager te informeren over de vertraging."
+                        )
+                        % {"name": handler.display_name},
+                        after={"handler": handler.display_name, "due": passed.due.isoformat()},
+                    )
+                told += 1
+            except IntegrityError:
+                continue
+            except Exception:
+                errors += 1
+                logger.exception("Telling the handler of complaint %s failed", complaint.number)
+    return told, errors
+
+
 def _no_agreement_due(today: date) -> Q:
     """Complaints without an approved solution whose procedure version names a deadline that
     starts the no-agreement procedure (LIVP-9), when that deadline has passed."""
@@ -327,7 +399,7 @@ def no_agreement_start(*, today: date) -> tuple[int, int]:
             with transaction.atomic():
                 # Checked again under the lock: another run, or an extension, may have won.
                 locked = Complaint.objects.select_for_update().filter(due, pk=complaint).first()
-                if locked is None:
+                if locked is None or not _handler_had_the_chance(locked, today):
                     continue
                 no_agreement_declare(complaint=locked, actor=None)
             started += 1
@@ -345,6 +417,13 @@ def _ids_in_batches(qs):
             return
         yield from ids
         last = ids[-1]
+
+
+def _handler_had_the_chance(complaint: Complaint, today: date) -> bool:
+    """A complaint registered late does not go to no agreement before the handler had the
+    chance the procedure gives (see `no_agreement_earliest`)."""
+    earliest = no_agreement_earliest(complaint, work_calendar_get())
+    return earliest is not None and today >= earliest
 
 
 def iso_week(day: date) -> str:
@@ -411,6 +490,8 @@ def deadlines_watch(*, today: date | None = None) -> WatchReport:
         report.errors += 1
         logger.exception("Marking missed deadlines failed")
     report.no_agreement, errors = no_agreement_start(today=today)
+    report.errors += errors
+    _told, errors = settle_missed_tell_handlers(today=today)  # LSR-7b
     report.errors += errors
     try:
         report.digest_sent = weekly_digest_send(today=today)

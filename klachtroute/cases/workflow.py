@@ -68,12 +68,20 @@ class EventKind(StrEnum):
     HANDLER_ASSIGNED = "handler_assigned"
     DOCUMENT_ADDED = "document_added"
     RECEIVED_AT_CORRECTED = "received_at_corrected"
+    REGISTERED_LATE = "registered_late"
+    COMPLAINANT_TOLD_HANDLER = "complainant_told_handler"
+    LETTER_RENEWED = "letter_renewed"
+    DOCUMENT_RECEIVED = "document_received"
     # Steps open in every procedure
     EXTENDED = "extended"
     WITHDRAWN = "withdrawn"
     REOPENED = "reopened"  # on the earlier complaint
     REOPENS = "reopens"  # on the new complaint that reopens an earlier one
     RESPONDENT_SET = "respondent_set"
+    PROGRESS_UPDATE_SENT = "progress_update_sent"
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    DELAY_NOTIFIED = "delay_notified"  # the complainant told of a delay (LSR-7b)
     MEASURE_PROPOSED = "measure_proposed"
     MEASURE_UPDATED = "measure_updated"
     # LIVP: settlement, approval, the independent third party
@@ -86,6 +94,7 @@ class EventKind(StrEnum):
     APPEAL_TO_THIRD_PARTY = "appeal_to_third_party"
     CLOSED_WITHOUT_APPEAL = "closed_without_appeal"
     BINDING_ADVICE = "binding_advice"
+    FOLLOW_UP_PLANNED = "follow_up_planned"
     FOLLOW_UP_DONE = "follow_up_done"
     ADVICE_CARRIED_OUT = "advice_carried_out"
     # LSR: admissibility, findings, defence, rulings
@@ -93,6 +102,7 @@ class EventKind(StrEnum):
     INADMISSIBLE = "inadmissible"
     INADMISSIBLE_ANSWERED = "inadmissible_answered"
     CLOSED_INADMISSIBLE = "closed_inadmissible"
+    INADMISSIBILITY_OVERTURNED = "inadmissibility_overturned"
     FINDINGS_SHARED = "findings_shared"
     FINDINGS_ACCEPTED = "findings_accepted"
     FINDINGS_REJECTED = "findings_rejected"
@@ -112,10 +122,6 @@ class EventKind(StrEnum):
     HEARING_HELD = "hearing_held"
     HEARING_SKIPPED = "hearing_skipped"
     OUTCOME = "outcome"
-    # Keeping the complainant informed, and the clock that stands still
-    PROGRESS_UPDATE_SENT = "progress_update_sent"
-    SUSPENDED = "suspended"
-    RESUMED = "resumed"
     # The complainant and the private links
     INFORMATION_ADDED = "information_added"
     STATUS_LINK_RESENT = "status_link_resent"
@@ -129,6 +135,7 @@ class EventKind(StrEnum):
     LETTER_POSTED = "letter_posted"
     # The watcher
     DEADLINE_MISSED = "deadline_missed"
+    HANDLER_TOLD_SETTLE_MISSED = "handler_told_settle_missed"
     # Retention and privacy
     LEGAL_HOLD_SET = "legal_hold_set"
     LEGAL_HOLD_LIFTED = "legal_hold_lifted"
@@ -151,6 +158,11 @@ FEATURES: dict[str, Callable] = {
     "hearing": lambda v: v.spec.hearing is not None,
     "reasoned_outcome": lambda v: v.spec.settlement == "reasoned_outcome",
     "progress_update": lambda v: v.spec.period("progress_update") is not None,
+    # A settlement period that, when it passes, does not start the no-agreement procedure:
+    # the handler tells the complainant of the delay (LSR-5d, LSR-7b).
+    "delay_notice": lambda v: (
+        v.spec.period("settle") is not None and v.spec.no_agreement_after != "settle"
+    ),
 }
 
 
@@ -164,7 +176,9 @@ class Transition:
     complaint, its dotted path, e.g. the measures app's `measure_propose`, so that this app
     need not import it); `fixed` are arguments the action
     always passes (approve or reject with one service). `group` places it on the record page:
-    "next" for the steps of the procedure, "general" for the steps open at any time.
+    "next" for the steps of the procedure, "general" for the steps open at any time,
+    "closing" for a step that closes the complaint or ends a right of the complainant: it
+    sits apart from the next step and the staff pages ask for a confirmation.
     """
 
     action: str
@@ -183,6 +197,9 @@ class Transition:
     watcher: bool = False  # the periodic deadline watcher takes it too
     # Where a party takes it through a private link: the page of that link's purpose.
     party_page: str = "status"
+    # The record page says why a step cannot be taken yet (its guard's refusal), unless the
+    # refusal only says it was done already or is not due yet.
+    quiet: bool = False
 
 
 def _needs_admissibility_first(c):
@@ -235,6 +252,28 @@ def _suspended(c):
     return None if c.suspended_since is not None else _("De afhandeltermijn is niet opgeschort.")
 
 
+def _settle_passed_not_told(c):
+    from .deadlines import deadline_state
+
+    settle = deadline_state(c, "settle", timezone.localdate())
+    if settle is None or not settle.overdue:
+        return _(
+            "De afhandeltermijn is niet verstreken; verleng de termijn als het onderzoek "
+            "langer duurt."
+        )
+    if c.events.filter(
+        kind=EventKind.DELAY_NOTIFIED, after__settle_due=settle.due.isoformat()
+    ).exists():
+        return _("De klager is al geïnformeerd over deze vertraging.")
+    return None
+
+
+def _came_as_inadmissible(c):
+    if c.admissible is not False:
+        return _("Alleen een klacht die niet ontvankelijk is verklaard, gaat terug voor onderzoek.")
+    return None
+
+
 def _respondent_known(c):
     if c.respondent_type == "unknown":
         return _("Leg eerst vast wie de beklaagde is: een persoon of de organisatie.")
@@ -285,9 +324,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="AssignHandlerForm",
         service="complaint_assign_handler",
         guard=_needs_admissibility_first,
-        hint=_(
-            "De behandelaar krijgt de klacht; de klager krijgt de ontvangstbevestiging met die naam."
-        ),
+        hint=_("De behandelaar krijgt bericht met een link naar de klacht."),
     ),
     Transition(
         "correct_received_at",
@@ -377,7 +414,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="complaint_withdraw",
         parties=("complainant",),
         hint=_("De klager heeft laten weten de klacht in te trekken."),
-        group="general",
+        group="closing",
     ),
     Transition(
         "record_involved",
@@ -401,6 +438,36 @@ TRANSITIONS: tuple[Transition, ...] = (
         hint=_("Er komt een nieuwe klacht, gekoppeld aan deze."),
         group="general",
     ),
+    Transition(
+        "add_document",
+        sources=(*OPEN, *CLOSED),
+        targets=(),
+        roles=("secretariat", "handler", "director"),
+        label=_("Document toevoegen"),
+        form="DocumentForm",
+        service="document_record",
+        hint=_(
+            "Bijvoorbeeld een getekende goedkeuring of een brief die per post kwam. Het komt in "
+            "het dossier, met hoe en wanneer het binnenkwam."
+        ),
+        group="general",
+    ),
+    Transition(
+        "inform_delay",
+        sources=tuple(s for s in OPEN if s not in SETTLEMENT_OVER),
+        targets=(),
+        roles=("handler", "secretariat"),
+        label=_("Klager informeren over de vertraging"),
+        form="DelayForm",
+        service="delay_inform",
+        feature="delay_notice",
+        guard=_settle_passed_not_told,
+        hint=_(
+            "De afhandeltermijn is verstreken zonder verlenging: de klager hoort de reden en "
+            "wanneer een beslissing te verwachten is; de directeur ziet het."
+        ),
+        quiet=True,
+    ),
     # LIVP: first contact, solution and approval, no agreement, third party
     Transition(
         "record_first_contact",
@@ -412,6 +479,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="first_contact_record",
         feature="first_contact",
         guard=_first_contact_once,
+        quiet=True,
     ),
     Transition(
         "propose_solution",
@@ -440,6 +508,7 @@ TRANSITIONS: tuple[Transition, ...] = (
             "akkoord geven via de link in hun e-mail."
         ),
         party_page="approve_solution",
+        group="closing",
     ),
     Transition(
         "reject_solution",
@@ -490,6 +559,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="NoteForm",
         service="no_appeal_close",
         feature="third_party",
+        group="closing",
     ),
     Transition(
         "record_binding_advice",
@@ -502,6 +572,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         feature="third_party",
         parties=("third_party",),
         party_page="third_party",
+    ),
+    Transition(
+        "plan_follow_up",
+        sources=(State.ADVICE_FOLLOW_UP,),
+        targets=(),
+        roles=("secretariat", "director"),
+        label=_("Eigenaar en datum geven aan een punt van het advies"),
+        form="FollowUpPlanForm",
+        service="klachtroute.measures.services.follow_up_plan",
+        feature="third_party",
+        hint=_(
+            "Het punt wordt gevolgd als maatregel: de eigenaar krijgt bericht en herinneringen."
+        ),
     ),
     Transition(
         "complete_follow_up",
@@ -544,6 +627,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="inadmissible_answer",
         feature="admissibility",
         guard=_inadmissible_not_answered,
+        quiet=True,
     ),
     Transition(
         "close_inadmissible",
@@ -556,6 +640,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         feature="admissibility",
         guard=_inadmissible_answered,
         hint=_("De betrokkene heeft de klager geantwoord; de klager gaat niet naar de directeur."),
+        group="closing",
     ),
     Transition(
         "share_findings",
@@ -580,6 +665,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         fixed=(("agree", True),),
         hint=_("De klager gaat akkoord met de bevindingen; de klacht wordt afgesloten."),
         party_page="respond_findings",
+        group="closing",
     ),
     Transition(
         "reject_findings",
@@ -600,7 +686,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         targets=(State.NOT_SOLVED,),
         roles=("secretariat",),
         label=_("Procedure naar klager sturen"),
-        form="NoteForm",
+        form="ProcedureNoteForm",
         service="procedure_send",
         feature="director",
         hint=_(
@@ -663,6 +749,23 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="MotivationForm",
         service="director_decide",
         feature="director",
+        group="closing",
+    ),
+    Transition(
+        "send_back_for_investigation",
+        sources=(State.WITH_DIRECTOR,),
+        targets=(State.NEW,),
+        roles=("director",),
+        label=_("Niet-ontvankelijkheid onterecht: terug voor onderzoek"),
+        form="MotivationForm",
+        service="inadmissibility_overturn",
+        feature="admissibility",
+        guard=_came_as_inadmissible,
+        quiet=True,
+        hint=_(
+            "De klacht had ontvankelijk moeten zijn: het secretariaat leidt haar door voor "
+            "onderzoek, in plaats van dat u haar afsluit. De klager krijgt uw motivering."
+        ),
     ),
     # Steps a procedure switches on (first used by Awb chapter 9): setting aside, a copy to
     # the respondent, the hearing, and a written, reasoned outcome with the next instance.
@@ -829,3 +932,20 @@ def actions_for(user, complaint, party: str | None = None) -> list[Transition]:
             continue
         allowed.append(transition)
     return allowed
+
+
+def actions_blocked(user, complaint) -> list[tuple[Transition, str]]:
+    """The steps this person takes in this state whose condition does not hold yet, each
+    with the reason, which says what to do first."""
+    blocked = []
+    for transition in TRANSITIONS:
+        if transition.guard is None or transition.quiet:
+            continue
+        if complaint.state not in transition.sources or not applies_to(transition, complaint):
+            continue
+        if not may_act(user, complaint, transition):
+            continue
+        refusal = transition.guard(complaint)
+        if refusal:
+            blocked.append((transition, str(refusal)))
+    return blocked

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from klachtroute.cases.action_forms import errors_onto_form
 from klachtroute.cases.services import complaint_register
+from klachtroute.cases.workflow import EventKind
 
 from .staff_forms import StaffRegistrationForm
 
@@ -30,12 +31,26 @@ def register(request: HttpRequest) -> HttpResponse:
                         "Klacht %(number)s is geregistreerd en direct afgehandeld. "
                         "Er gaat geen ontvangstbevestiging uit."
                     )
+                elif complaint.acknowledged_at:
+                    text = _(
+                        "Klacht %(number)s is geregistreerd; de ontvangstbevestiging is klaargezet."
+                    )
                 else:
                     text = _(
                         "Klacht %(number)s is geregistreerd. Wijs een behandelaar aan; "
                         "daarmee gaat de ontvangstbevestiging uit."
                     )
                 messages.success(request, text % {"number": complaint.number})
+                late = complaint.events.filter(kind=EventKind.REGISTERED_LATE).first()
+                if late is not None:
+                    messages.warning(
+                        request,
+                        _(
+                            "Let op, deze klacht is laat geregistreerd. %(passed)s De "
+                            "ontvangstbevestiging zegt de klager wat er nu gebeurt."
+                        )
+                        % {"passed": late.summary},
+                    )
                 return redirect("cases:detail", number=complaint.number)
         status = 400
     else:

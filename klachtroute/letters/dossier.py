@@ -63,6 +63,10 @@ def dossier_context(complaint: Complaint) -> dict:
         "messages": _messages_without_tokens(complaint),
         "links": _links_sent(complaint),
         "documents": list(complaint.documents.select_related("uploaded_by")),
+        # What the complainant added, in full.
+        "information": list(
+            complaint.information_added.order_by("added_at", "id").prefetch_related("documents")
+        ),
     }
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachtroute.cases.events import event_record
-from klachtroute.cases.models import Complaint
+from klachtroute.cases.models import Complaint, FollowUp
 from klachtroute.cases.services.common import record, step_begin, tell_user
 from klachtroute.cases.workflow import EventKind
 
@@ -107,3 +107,55 @@ def measure_update(
             after={"measure": measure.pk, "status": status, "evaluation": evaluation},
         )
     return measure
+
+
+@transaction.atomic
+def follow_up_plan(
+    *, complaint: Complaint, actor: "User | None", follow_up_id: int, owner, due_date
+) -> FollowUp:
+    """Give a point of the binding advice an owner and a date; from then on it is tracked as
+    a measure (reminders, the measures overview) until it is ticked off (LIVP-11)."""
+    complaint, _t = step_begin(complaint=complaint, actor=actor, action="plan_follow_up")
+    item = FollowUp.objects.filter(
+        pk=follow_up_id, ruling__complaint=complaint, done_at__isnull=True, measure__isnull=True
+    ).first()
+    errors = {}
+    if item is None:
+        errors["follow_up"] = _("Kies een punt dat nog geen eigenaar heeft.")
+    if owner is None or not owner.is_active:
+        errors["owner"] = _("Kies wie het punt uitvoert.")
+    if due_date is None or due_date < timezone.localdate():
+        errors["due_date"] = _("Kies een datum vanaf vandaag.")
+    if errors:
+        raise ValidationError(errors)
+    assert item is not None
+    measure = Measure.objects.create(
+        description=item.description,
+        owner=owner,
+        due_date=due_date,
+        status=Measure.Status.AGREED,
+        proposed_by=actor,
+    )
+    measure.complaints.add(complaint)
+    item.measure = measure
+    item.save(update_fields=["measure"])
+    record(
+        complaint,
+        actor=actor,
+        party=None,
+        kind=EventKind.FOLLOW_UP_PLANNED,
+        summary=_("Uitvoering van het advies: %(owner)s, uiterlijk %(due)s: %(item)s")
+        % {
+            "owner": owner.display_name,
+            "due": due_date.strftime("%d-%m-%Y"),
+            "item": item.description[:200],
+        },
+        after={
+            "follow_up": item.description,
+            "owner": owner.display_name,
+            "due_date": due_date.isoformat(),
+        },
+    )
+    if actor is None or owner.pk != actor.pk:
+        tell_user(complaint, owner, "measure_assigned", measure=measure)
+    return item

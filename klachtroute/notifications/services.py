@@ -120,11 +120,19 @@ def message_send_to(
     name: str = "",
     postal_address: str = "",
     language: str = "nl",
+    record_url: str = "",
 ) -> OutboxMessage:
     """Send a message to a person: by e-mail when there is an address, otherwise as a
-    letter that waits in the secretariat's list of post to send."""
+    letter that waits in the secretariat's list of post to send.
+
+    `record_url` is the complaint's page for staff: a message to staff always carries it,
+    also when the administrator's own text for the message does not mention it."""
     procedure = complaint.procedure_version.procedure if complaint is not None else None
     subject, body = message_render(key=key, language=language, context=context, procedure=procedure)
+    if record_url and record_url not in body:
+        with translation.override(language):
+            line = gettext("Open de klacht in Klachtroute: %(url)s") % {"url": record_url}
+        body = f"{body}\n{line}\n"
     if email:
         message = message_queue(
             to=email, subject=subject, body=body, kind=key, language=language, complaint=complaint

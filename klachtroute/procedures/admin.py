@@ -77,6 +77,8 @@ ADVANCED_KEYS = (
     "settlement",
     "escalation",
     "no_agreement_after",
+    "no_agreement_handler_period",
+    "hints",
     "categories",
     "criteria",
     "inadmissibility_grounds",

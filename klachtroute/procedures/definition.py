@@ -202,6 +202,10 @@ class Definition(_Strict):
     # The deadline whose passing, without an approved solution, starts the no-agreement
     # procedure; null when the procedure has none.
     no_agreement_after: DeadlineKey | None
+    # The chance the procedure gives the handler: however late a complaint was registered,
+    # the no-agreement procedure does not start before this period has passed since the
+    # handler was appointed. Set exactly when `no_agreement_after` is.
+    no_agreement_handler_period: str | None
     categories: list[Category]
     criteria: list[Criterion]
     inadmissibility_grounds: list[Ground]
@@ -227,6 +231,9 @@ class Definition(_Strict):
     # give cannot be sent (the form says so); versions stored before this key get it from
     # their preset (migration procedures 0003).
     next_steps: dict[OutcomeLetter, NextStep] = Field(default_factory=dict)
+    # What a step means under this procedure, by action, where the step's own hint (true
+    # for every procedure) does not say enough.
+    hints: dict[str, Label]
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:
@@ -247,6 +254,11 @@ class Definition(_Strict):
             raise ValueError("routing by category needs at least one category")
         if self.admissibility and not self.inadmissibility_grounds:
             raise ValueError("a procedure that judges admissibility needs inadmissibility_grounds")
+        if bool(self.no_agreement_after) != bool(self.no_agreement_handler_period):
+            raise ValueError(
+                "no_agreement_handler_period is needed exactly when no_agreement_after is set"
+            )
+        _period(self.no_agreement_handler_period)
         if self.no_agreement_after and getattr(self.deadlines, self.no_agreement_after) is None:
             raise ValueError(
                 f"no_agreement_after names deadline {self.no_agreement_after!r}, which is null"
@@ -273,6 +285,14 @@ class Definition(_Strict):
         period = _period(value)
         assert period is not None  # noqa: S101 -- only called with a value
         return period
+
+    def hint(self, action: str, language: str) -> str | None:
+        label = self.hints.get(action)
+        return label.get(language) if label else None
+
+    def no_agreement_handler_chance(self) -> Period | None:
+        """The period the handler has after appointment before no agreement can start."""
+        return _period(self.no_agreement_handler_period)
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

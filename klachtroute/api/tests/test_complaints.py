@@ -96,7 +96,11 @@ def test_web_complaint_with_course_is_assigned_to_a_trainer_who_does_not_teach_i
     assert body["handler"] == {"id": trainers[2].pk, "name": "Theo Trainer"}  # LIVP-4
     assert body["acknowledged_at"] is not None
     assert [e["kind"] for e in body["events"]] == ["registered", "handler_assigned", "acknowledged"]
-    assert OutboxMessage.objects.count() == 1
+    # The acknowledgement to the complainant and the appointment to the handler.
+    assert sorted(OutboxMessage.objects.values_list("to", flat=True)) == [
+        "jan@example.org",
+        trainers[2].email,
+    ]
 
 
 def test_oral_complaint_settled_on_the_spot(organisation, secretariat, api_as):
@@ -108,7 +112,7 @@ def test_oral_complaint_settled_on_the_spot(organisation, secretariat, api_as):
     assert (body["state"], body["outcome"]) == ("settled", "settled_on_the_spot")
     assert body["settled_at"] == "2026-04-24T15:00:00+02:00"
     assert "assign_handler" not in body["actions"]
-    assert set(body["actions"]) <= {"propose_measure", "reopen"}
+    assert set(body["actions"]) <= {"propose_measure", "reopen", "add_document"}
     assert not OutboxMessage.objects.exists()
 
 
@@ -238,7 +242,7 @@ def test_the_director_can_read_every_complaint(organisation, director, api_as):
     complaint = _register()
     response = api_as(director).get(f"/complaints/{complaint.number}")
     assert response.status_code == 200
-    assert response.json()["actions"] == ["propose_measure"]
+    assert response.json()["actions"] == ["propose_measure", "add_document"]
 
 
 # GET /api/v1/complaints ------------------------------------------------------------------

@@ -77,12 +77,26 @@ def test_a_livp_complaint_through_the_third_party_matches_the_published_schema(
         "propose_measure",
         {"description": "Roosters nakijken.", "owner": director.pk, "due_date": "2026-06-01"},
     )
-    _act(handler, number, "propose_solution", {"text": "Een extra les.", "reasons": "Twee lessen vielen uit.", "remedy_due": "2026-04-30"})
+    _act(
+        handler,
+        number,
+        "propose_solution",
+        {
+            "text": "Een extra les.",
+            "reasons": "Twee lessen vielen uit.",
+            "remedy_due": "2026-04-30",
+        },
+    )
     _now.shift(dt.timedelta(hours=1))
     _act(office, number, "reject_solution", {"party": "complainant", "reason": "Te weinig."})
     _act(office, number, "declare_no_agreement", {"reason": "Geen akkoord."})
     _act(office, number, "appeal_to_third_party", {"note": "Graag advies."})
-    _act(office, number, "record_binding_advice", {"advice": "Gegrond.", "follow_ups": ["A", "B"], "remedy_due": "2026-06-30"})
+    _act(
+        office,
+        number,
+        "record_binding_advice",
+        {"advice": "Gegrond.", "follow_ups": ["A", "B"], "remedy_due": "2026-06-30"},
+    )
     first = FollowUp.objects.order_by("pk").first()
     body = _act(office, number, "complete_follow_up", {"follow_up": first.pk, "note": "Gedaan."})
 
@@ -129,7 +143,12 @@ def test_an_lsr_complaint_with_findings_defence_and_ruling_matches_the_published
     _act(office, number, "escalate_to_director", {})
     _act(boss, number, "request_defence", {"due": "2026-03-16"})
     _act(office, number, "submit_defence", {"defence": "Druk."})
-    body = _act(boss, number, "rule", {"decision": "unfounded", "motivation": "Uitgelegd.", "remedy": "Niets."})
+    body = _act(
+        boss,
+        number,
+        "rule",
+        {"decision": "unfounded", "motivation": "Uitgelegd.", "remedy": "Niets."},
+    )
 
     assert body["admissibility"] == {"admissible": True, "reason": "", "answer": ""}
     assert body["findings"][0]["response"] == "disagreed"

@@ -12,6 +12,7 @@ from .general import (  # noqa: F401
     settlement_resume,
     settlement_suspend,
 )
+from .inform import delay_inform  # noqa: F401
 from .livp import (  # noqa: F401
     binding_advice_record,
     first_contact_record,
@@ -32,6 +33,7 @@ from .lsr import (  # noqa: F401
     exam_ruling_record,
     findings_respond,
     findings_share,
+    inadmissibility_overturn,
     inadmissible_answer,
     inadmissible_close,
     inadmissible_declare,
@@ -45,6 +47,7 @@ from .registration import (  # noqa: F401
     complaint_correct_received_at,
     complaint_register,
     document_add,
+    document_record,
 )
 from .steps import (  # noqa: F401
     complaint_set_aside,

@@ -3,7 +3,8 @@ and telling the people involved."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from klachtroute.organisation.selectors import organisation_get
 from ..deadlines import next_due
 from ..events import event_record
 from ..models import Complaint, Party, RespondentType
+from ..selectors import complaints_visible_to
 from ..workflow import (
     CLOSED,
     EventKind,
@@ -131,7 +133,12 @@ def link_days(complaint: Complaint) -> int:
 
 
 def context_for(complaint: Complaint | None, **extra) -> dict:
-    return {"complaint": complaint, "organisation": organisation_get(), **extra}
+    return {
+        "complaint": complaint,
+        "organisation": organisation_get(),
+        "site_url": settings.SITE_URL,
+        **extra,
+    }
 
 
 def tell_complainant(complaint: Complaint, key: str, *, purpose: str | None = None, **extra):
@@ -162,14 +169,29 @@ def tell_complainant(complaint: Complaint, key: str, *, purpose: str | None = No
     )
 
 
+def record_url(complaint: Complaint, language: str = "nl") -> str:
+    """The full address of the complaint's record page, in the reader's language."""
+    with translation.override(language):
+        return site_url(reverse("cases:detail", kwargs={"number": complaint.number}))
+
+
 def tell_user(complaint: Complaint | None, user, key: str, *, link=None, **extra):
+    """A message to a member of staff; about a complaint this person may see, it links to
+    its record page."""
+    language = user.preferred_language or "nl"
+    url = ""
+    if complaint is not None and complaints_visible_to(user).filter(pk=complaint.pk).exists():
+        url = record_url(complaint, language)
     return message_send_to(
         key=key,
-        context=context_for(complaint, link=link, recipient_name=user.display_name, **extra),
+        context=context_for(
+            complaint, link=link, recipient_name=user.display_name, record_url=url, **extra
+        ),
         complaint=complaint,
         email=user.email,
         name=user.display_name,
-        language=user.preferred_language or "nl",
+        language=language,
+        record_url=url,
     )
 
 
@@ -198,6 +220,41 @@ def tell_respondent(complaint: Complaint, key: str, *, purpose: str | None = Non
         tell_user(complaint, person, key, link=link, recipient_party=Party.RESPONDENT, **extra)
         for person in respondent_people(complaint)
     ]
+
+
+def tell_involved(
+    complaint: Complaint,
+    key: str,
+    *,
+    actor: User | None = None,
+    handler_too: bool = True,
+    respondent_too: bool = True,
+    secretariat_too: bool = False,
+    directors_too: bool = False,
+    exclude: tuple = (),
+    **extra,
+) -> list:
+    """Tell the people a step of the complainant concerns: the handler, the respondent (the
+    person, or the director for the organisation) and, when asked, the secretariat and the
+    directors; each once, not the person who recorded the step, and only by e-mail (a
+    notice to staff is not a letter)."""
+    handler = complaint.handler
+    people: list[User] = [handler] if handler_too and handler is not None else []
+    if respondent_too and complaint.respondent_type != RespondentType.UNKNOWN:
+        people += respondent_people(complaint)
+    if secretariat_too:
+        people += list(secretariat())
+    if directors_too:
+        people += list(directors())
+    told, messages = {person.pk for person in exclude}, []
+    for person in people:
+        if person.pk in told or not person.is_active or not person.email:
+            continue
+        if actor is not None and person.pk == actor.pk:
+            continue
+        told.add(person.pk)
+        messages.append(tell_user(complaint, person, key, **extra))
+    return messages
 
 
 def site_url(path: str) -> str:

@@ -15,7 +15,14 @@ from klachtroute.organisation.selectors import work_calendar_get
 from ..deadlines import deadlines_shift, next_due, progress_update_next
 from ..models import Complaint, Extension, Outcome, RespondentType
 from ..workflow import EventKind, State
-from .common import record, state_move, step_begin, tell_complainant, tell_respondent, tell_user
+from .common import (
+    record,
+    state_move,
+    step_begin,
+    tell_complainant,
+    tell_involved,
+    tell_respondent,
+)
 from .registration import complaint_register
 
 
@@ -149,8 +156,7 @@ def complaint_withdraw(
         after={"reason": (reason or "").strip()},
     )
     links_revoke(complaint=complaint)
-    if complaint.handler_id:
-        tell_user(complaint, complaint.handler, "withdrawn")
+    tell_involved(complaint, "withdrawn", actor=actor, secretariat_too=True)
     return complaint
 
 

@@ -29,6 +29,7 @@ from .common import (
     state_move,
     step_begin,
     tell_complainant,
+    tell_involved,
     tell_respondent,
     tell_user,
     text_required,
@@ -189,6 +190,15 @@ def solution_decide(
             tell_user(
                 complaint, complaint.handler, "solution_rejected", party_label=label, reason=reason
             )
+        if party == Party.COMPLAINANT:
+            tell_involved(
+                complaint,
+                "complainant_step",
+                actor=actor,
+                handler_too=False,
+                step="disagreed_solution",
+                reason=reason.strip(),
+            )
         return complaint
     decided = set(
         solution.approvals.filter(decision=Approval.Decision.APPROVED).values_list(
@@ -214,6 +224,15 @@ def solution_decide(
         links_revoke(complaint=complaint, purpose=Purpose.APPROVE_SOLUTION)
         tell_complainant(complaint, "settled", solution=solution)
         tell_respondent(complaint, "settled", solution=solution)
+        if party == Party.COMPLAINANT:
+            tell_involved(
+                complaint,
+                "complainant_step",
+                actor=actor,
+                respondent_too=False,
+                step="agreed_solution",
+                settled=True,
+            )
     else:
         record(
             complaint,
@@ -223,6 +242,8 @@ def solution_decide(
             summary=_("%(party)s gaat akkoord met de oplossing.") % {"party": label},
             after={"party": party},
         )
+        if party == Party.COMPLAINANT:
+            tell_involved(complaint, "complainant_step", actor=actor, step="agreed_solution")
     return complaint
 
 
@@ -277,6 +298,13 @@ def third_party_appeal(
         kind=EventKind.APPEAL_TO_THIRD_PARTY,
         summary=_("De klager legt de klacht voor aan de onafhankelijke derde."),
         after={"note": note.strip()},
+    )
+    tell_involved(
+        complaint,
+        "complainant_step",
+        actor=actor,
+        step="appealed_third_party",
+        reason=note.strip(),
     )
     organisation = organisation_get()
     assert organisation is not None  # a complaint exists only once the organisation is set up
@@ -367,6 +395,17 @@ def binding_advice_record(
         follow_ups=items,
         next_step=next_step_for(complaint, "binding_advice"),
     )
+    # The organisation carries the advice out: the secretariat, the handler and the director.
+    tell_involved(
+        complaint,
+        "binding_advice_recorded",
+        actor=actor,
+        respondent_too=False,
+        secretariat_too=True,
+        directors_too=True,
+        ruling=ruling,
+        follow_ups=items,
+    )
     return ruling
 
 
@@ -383,6 +422,9 @@ def follow_up_complete(
         raise ValidationError({"follow_up": _("Kies een punt dat nog open staat.")})
     item.done_at, item.done_by, item.note = timezone.now(), actor, note.strip()
     item.save()
+    if item.measure is not None:  # the point was tracked as a measure: it is done too
+        item.measure.status = item.measure.Status.DONE
+        item.measure.save(update_fields=["status"])
     record(
         complaint,
         actor=actor,

@@ -32,6 +32,7 @@ from .common import (
     state_move,
     step_begin,
     tell_complainant,
+    tell_involved,
     tell_respondent,
     tell_user,
     text_required,
@@ -315,6 +316,7 @@ def findings_respond(
             summary=_("De klager gaat akkoord met de bevindingen; het onderzoek is afgesloten."),
             outcome=Outcome.FINDINGS_ACCEPTED,
         )
+        tell_involved(complaint, "complainant_step", actor=actor, step="agreed_findings")
     else:
         state_move(
             complaint,
@@ -328,6 +330,14 @@ def findings_respond(
         )
         for person in secretariat():
             tell_user(complaint, person, "findings_rejected", reason=findings.response_reason)
+        tell_involved(
+            complaint,
+            "complainant_step",
+            actor=actor,
+            exclude=tuple(secretariat()),
+            step="disagreed_findings",
+            reason=findings.response_reason,
+        )
     return complaint
 
 
@@ -370,6 +380,14 @@ def director_escalate(
     )
     for person in directors():
         tell_user(complaint, person, "escalated_to_director", note=(note or "").strip())
+    tell_involved(
+        complaint,
+        "complainant_step",
+        actor=actor,
+        exclude=tuple(directors()),
+        step="escalated_director",
+        reason=(note or "").strip(),
+    )
     return complaint
 
 
@@ -572,4 +590,47 @@ def director_decide(*, complaint: Complaint, actor: User | None, motivation: str
     )
     links_revoke(complaint=complaint)
     tell_complainant(complaint, "director_decision", motivation=motivation)
+    return complaint
+
+
+@transaction.atomic
+def inadmissibility_overturn(
+    *, complaint: Complaint, actor: User | None, motivation: str
+) -> Complaint:
+    """The director finds the inadmissibility unjustified (LSR-5d, LSR-6e): the complaint
+    goes back to the secretariat, to be declared admissible and routed for investigation,
+    instead of being closed. The complainant receives the motivation."""
+    complaint, _t = step_begin(
+        complaint=complaint, actor=actor, action="send_back_for_investigation"
+    )
+    motivation = text_required(motivation, "motivation", _("Motiveer waarom de klacht terug gaat."))
+    previous = complaint.handler
+    complaint.admissible = None
+    complaint.handler = None
+    state_move(
+        complaint,
+        State.NEW,
+        actor=actor,
+        kind=EventKind.INADMISSIBILITY_OVERTURNED,
+        summary=_(
+            "De directeur vindt de niet-ontvankelijkverklaring onterecht; de klacht gaat terug "
+            "voor onderzoek: %(motivation)s"
+        )
+        % {"motivation": motivation},
+        after={"motivation": motivation},
+    )
+    tell_complainant(
+        complaint, "inadmissibility_overturned", purpose=Purpose.STATUS, motivation=motivation
+    )
+    tell_involved(
+        complaint,
+        "sent_back_for_investigation",
+        actor=actor,
+        respondent_too=False,
+        secretariat_too=True,
+        exclude=(),
+        motivation=motivation,
+    )
+    if previous is not None and previous.email and previous.pk != getattr(actor, "pk", None):
+        tell_user(complaint, previous, "sent_back_for_investigation", motivation=motivation)
     return complaint

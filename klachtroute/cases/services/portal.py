@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from ..models import Complaint, InformationAdded, Party
 from ..uploads import files_removed_on_failure, upload_check, upload_quota_check
 from ..workflow import EventKind
-from .common import record, secretariat, tell_user
+from .common import record, secretariat, tell_involved, tell_user
 from .registration import document_add
 
 INFORMATION_MAX_CHARS = 10_000
@@ -68,16 +68,31 @@ def complainant_information_add(
             actor=None,
             party=Party.COMPLAINANT,
             kind=EventKind.INFORMATION_ADDED,
-            summary=ngettext(
-                "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d document).",
-                "De klager heeft informatie toegevoegd (%(chars)d tekens, %(docs)d documenten).",
-                len(documents),
-            )
-            % {"chars": len(text), "docs": len(documents)},
+            summary=_information_summary(text, [d.original_name for d in documents]),
             after={"text": text, "documents": [d.original_name for d in documents]},
             actor_label=label,
         )
-        recipients = [complaint.handler] if complaint.handler_id else list(secretariat())
-        for person in recipients:
-            tell_user(complaint, person, "complainant_added_information")
+        if complaint.handler_id:
+            tell_involved(complaint, "complainant_added_information")
+        else:
+            for person in secretariat():
+                tell_user(complaint, person, "complainant_added_information")
     return added
+
+
+def _information_summary(text: str, names: list[str]) -> str:
+    """The history's words for what the complainant added: the text itself (shortened only
+    where the history's line ends; the record and the dossier show it in full) and the
+    documents by name."""
+    parts = []
+    if text:
+        shown = text if len(text) <= 300 else text[:300].rstrip() + "…"
+        parts.append(_("De klager heeft informatie toegevoegd: “%(text)s”") % {"text": shown})
+    else:
+        parts.append(_("De klager heeft informatie toegevoegd."))
+    if names:
+        parts.append(
+            ngettext("Document: %(names)s.", "Documenten: %(names)s.", len(names))
+            % {"names": ", ".join(names)}
+        )
+    return " ".join(parts)[:500]

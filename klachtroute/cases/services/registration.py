@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from klachtroute.deadlines import local_date
 from klachtroute.links.models import Purpose
-from klachtroute.links.tokens import link_create
-from klachtroute.notifications.services import message_send_to
+from klachtroute.links.tokens import link_create, links_revoke
+from klachtroute.notifications.models import OutboxMessage, OutboxStatus
+from klachtroute.notifications.services import message_render, message_send_to
 from klachtroute.organisation.models import Course
 from klachtroute.organisation.selectors import organisation_get, work_calendar_get
 from klachtroute.procedures.selectors import procedure_version_in_force
 
-from ..deadlines import deadlines_compute, deadlines_snapshot, next_due
+from ..deadlines import deadlines_compute, deadlines_passed, deadlines_snapshot, next_due
 from ..events import event_record
 from ..models import Channel, Complaint, ComplaintCounter, Document, Outcome, Party, RespondentType
 from ..selectors import handler_pick_automatic, handlers_eligible
@@ -39,6 +40,7 @@ from ..workflow import (
     target_check,
     transition_check,
 )
+from .common import step_begin, tell_complainant, tell_user
 
 if TYPE_CHECKING:
     from klachtroute.accounts.models import User
@@ -182,6 +184,21 @@ def _complaint_register(
     )
     if document is not None:
         document_add(complaint=complaint, checked=document, actor=actor)
+    passed = deadlines_passed(complaint, timezone.localdate())
+    if passed and not settled_on_the_spot:
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind=EventKind.REGISTERED_LATE,
+            summary=_("Bij registratie al verstreken: %(deadlines)s.")
+            % {
+                "deadlines": ", ".join(
+                    f"{state.kind.notice_label} ({state.due.strftime('%d-%m-%Y')})"
+                    for state in passed
+                )
+            },
+            after={"passed": {state.key: state.due.isoformat() for state in passed}},
+        )
 
     if settled_on_the_spot:
         complaint.state = State.SETTLED
@@ -321,8 +338,9 @@ def _assign(
                 % {"name": handler.display_name}
             }
         )
+    previous = complaint.handler
     before = {
-        "handler": complaint.handler.display_name if complaint.handler else None,
+        "handler": previous.display_name if previous else None,
         "state": complaint.state,
     }
     complaint.handler = handler
@@ -344,6 +362,45 @@ def _assign(
     )
     if first_time:
         complaint_acknowledge(complaint=complaint, actor=actor)
+    _handler_change_tell(complaint, previous=previous, automatic=automatic)
+
+
+def _handler_change_tell(complaint: Complaint, *, previous, automatic: bool) -> None:
+    """The new handler is told, with a link to the complaint; a handler who is replaced is
+    told too. Where the acknowledgement named the handler, the complainant is told the new
+    name (sent with the acknowledgement the first time)."""
+    handler = complaint.handler
+    assert handler is not None  # called right after the appointment
+    if previous is not None and previous.pk == handler.pk:
+        return
+    # A notice to staff goes by e-mail only: it is not a letter in the list of post.
+    if handler.email:
+        tell_user(
+            complaint,
+            handler,
+            "handler_appointed",
+            automatic=automatic,
+            previous_handler=previous.display_name if previous else "",
+        )
+    if previous is None:
+        return
+    if previous.email:
+        tell_user(complaint, previous, "handler_released")
+    version = complaint.procedure_version
+    if version.spec.acknowledge_on == "assignment" and complaint.acknowledged_at:
+        tell_complainant(
+            complaint,
+            "handler_changed",
+            confidentiality=version.spec.text("confidentiality", complaint.complainant_language),
+        )
+        event_record(
+            complaint=complaint,
+            actor=None,
+            kind=EventKind.COMPLAINANT_TOLD_HANDLER,
+            summary=_("De klager heeft bericht gekregen dat %(name)s de klacht behandelt.")
+            % {"name": handler.display_name},
+            after={"handler": handler.display_name},
+        )
 
 
 @transaction.atomic
@@ -407,6 +464,8 @@ def acknowledgement_context(complaint: Complaint, status_link: str | None = None
         "procedure_summary": version.spec.text("procedure_summary", language),
         "confidentiality": version.spec.text("confidentiality", language),
         "status_link": status_link,
+        # A complaint registered late: the acknowledgement says which periods had passed.
+        "today": timezone.localdate(),
     }
 
 
@@ -431,28 +490,126 @@ def complaint_correct_received_at(
     before = {
         "received_at": complaint.received_at.isoformat(),
         "deadlines": deadlines_snapshot(complaint),
+        "procedure": str(complaint.procedure_version),
     }
     complaint.received_at = received_at
+    # LSR-12: a complaint is handled under the version in force on the day it was received.
+    old_version = complaint.procedure_version
+    version = procedure_version_in_force(
+        procedure=old_version.procedure, on=local_date(received_at, settings.TIME_ZONE)
+    )
+    if version is not None and version.pk != old_version.pk:
+        complaint.procedure_version = version
     deadlines_compute(complaint, work_calendar_get())
     complaint.save()
+    dates = {
+        "before": previous.strftime("%d-%m-%Y %H:%M"),
+        "after": timezone.localtime(received_at).strftime("%d-%m-%Y %H:%M"),
+        "reason": reason,
+    }
+    if complaint.procedure_version_id != old_version.pk:
+        summary = _(
+            "Ontvangstdatum gecorrigeerd van %(before)s naar %(after)s; de klacht valt nu onder "
+            "%(version)s (was %(old)s); termijnen opnieuw berekend. Reden: %(reason)s"
+        ) % {**dates, "version": complaint.procedure_version, "old": old_version}
+    else:
+        summary = (
+            _(
+                "Ontvangstdatum gecorrigeerd van %(before)s naar %(after)s; termijnen opnieuw "
+                "berekend. Reden: %(reason)s"
+            )
+            % dates
+        )
     event_record(
         complaint=complaint,
         actor=actor,
         kind=EventKind.RECEIVED_AT_CORRECTED,
-        summary=_(
-            "Ontvangstdatum gecorrigeerd van %(before)s naar %(after)s; termijnen opnieuw "
-            "berekend. Reden: %(reason)s"
-        )
-        % {
-            "before": previous.strftime("%d-%m-%Y %H:%M"),
-            "after": timezone.localtime(received_at).strftime("%d-%m-%Y %H:%M"),
-            "reason": reason,
-        },
+        summary=summary,
         before=before,
         after={
             "received_at": received_at.isoformat(),
             "deadlines": deadlines_snapshot(complaint),
             "reason": reason,
+            "procedure": str(complaint.procedure_version),
         },
     )
+    _letters_waiting_renew(complaint, actor=actor)
     return complaint
+
+
+def _letters_waiting_renew(complaint: Complaint, *, actor: "User | None") -> None:
+    """An acknowledgement still waiting in the list of post names the old dates: it is
+    written again with the corrected ones (and a new status link, the old one revoked)."""
+    waiting = OutboxMessage.objects.filter(
+        complaint=complaint, kind="acknowledgement", status=OutboxStatus.TO_POST
+    )
+    for letter in waiting:
+        links_revoke(complaint=complaint, party=Party.COMPLAINANT, purpose=Purpose.STATUS)
+        status_link = link_create(
+            complaint=complaint,
+            party=Party.COMPLAINANT,
+            purpose=Purpose.STATUS,
+            days=complaint.procedure_version.spec.link_days("status_link_valid"),
+            language=complaint.complainant_language,
+        )
+        letter.subject, letter.body = message_render(
+            key="acknowledgement",
+            language=letter.language,
+            context=acknowledgement_context(complaint, status_link=status_link),
+            procedure=complaint.procedure_version.procedure,
+        )
+        letter.save(update_fields=["subject", "body"])
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind=EventKind.LETTER_RENEWED,
+            summary=_(
+                "De ontvangstbevestiging in de lijst met te versturen post is opnieuw "
+                "opgesteld met de gecorrigeerde termijnen."
+            ),
+            after={"message": letter.pk},
+        )
+
+
+def document_record(
+    *,
+    complaint: Complaint,
+    actor: "User | None",
+    document: UploadedFile,
+    description: str,
+    channel: str,
+    received_on: date,
+) -> Document:
+    """Staff add a document that reached the organisation at any time (a signed approval,
+    a letter by post), with how and when it came; it is kept in the dossier."""
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Onbekend kanaal.")})
+    if received_on is None or received_on > timezone.localdate():
+        raise ValidationError(
+            {"received_on": _("De datum van ontvangst kan niet in de toekomst liggen.")}
+        )
+    checked = upload_check(document)
+    with files_removed_on_failure(), transaction.atomic():
+        complaint, _t = step_begin(complaint=complaint, actor=actor, action="add_document")
+        stored = document_add(
+            complaint=complaint,
+            checked=checked,
+            actor=actor,
+            description=(description or "").strip(),
+        )
+        stored.channel, stored.received_on = channel, received_on
+        stored.save(update_fields=["channel", "received_on"])
+        event_record(
+            complaint=complaint,
+            actor=actor,
+            kind=EventKind.DOCUMENT_RECEIVED,
+            summary=_("%(name)s ontvangen via %(channel)s op %(date)s: %(description)s")
+            % {
+                "name": stored.original_name,
+                "channel": Channel(channel).label,
+                "date": received_on.strftime("%d-%m-%Y"),
+                "description": stored.description,
+            },
+            after={"name": stored.original_name, "channel": channel, "at": received_on.isoformat()},
+        )
+    return stored

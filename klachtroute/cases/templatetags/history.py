@@ -1,13 +1,14 @@
 """Showing an event's before and after values as readable rows."""
 
 from django import template
+from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from klachtroute.cases.models import Channel
+from klachtroute.cases.models import Channel, ContactMethod, Outcome, Party, Ruling
 from klachtroute.cases.workflow import State
 
 register = template.Library()
@@ -28,8 +29,37 @@ LABELS = {
     "name": gettext_lazy("Bestandsnaam"),
     "type": gettext_lazy("Type"),
     "size": gettext_lazy("Grootte (bytes)"),
+    "category": gettext_lazy("Categorie"),
+    "respondent": gettext_lazy("Beklaagde"),
+    "reason": gettext_lazy("Reden"),
+    "note": gettext_lazy("Toelichting"),
+    "motivation": gettext_lazy("Motivering"),
+    "advice": gettext_lazy("Bindend advies"),
+    "follow_ups": gettext_lazy("Wat de organisatie moet doen"),
+    "solution": gettext_lazy("Oplossing"),
+    "summary": gettext_lazy("Bevindingen"),
+    "answer": gettext_lazy("Antwoord"),
+    "text": gettext_lazy("Tekst"),
+    "documents": gettext_lazy("Documenten"),
+    "party": gettext_lazy("Partij"),
+    "method": gettext_lazy("Hoe"),
+    "at": gettext_lazy("Tijdstip"),
+    "on_time": gettext_lazy("Binnen de termijn"),
+    "due": gettext_lazy("Uiterlijk"),
+    "due_date": gettext_lazy("Uiterlijk klaar op"),
+    "settle_due": gettext_lazy("Afhandelen uiterlijk"),
+    "expected": gettext_lazy("Verwachte beslissing"),
+    "owner": gettext_lazy("Eigenaar"),
+    "decision": gettext_lazy("Uitspraak"),
 }
-CHOICE_LABELS = {"state": dict(State.choices), "channel": dict(Channel.choices)}
+CHOICE_LABELS = {
+    "state": dict(State.choices),
+    "channel": dict(Channel.choices),
+    "outcome": dict(Outcome.choices),
+    "party": dict(Party.choices),
+    "method": dict(ContactMethod.choices),
+    "decision": dict(Ruling.Decision.choices),
+}
 
 
 def _flatten(values: dict, prefix: str = "") -> dict[str, object]:
@@ -43,9 +73,14 @@ def _flatten(values: dict, prefix: str = "") -> dict[str, object]:
     return flat
 
 
-def _show(value, key: str = "") -> str:
+def _show(value, key: str = "", event=None) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, list):
+        return ", ".join(_show(item, key, event) for item in value) or "—"
+    if key == "category" and event is not None:
+        language = translation.get_language() or "nl"
+        return event.complaint.procedure_version.spec.category_label(value, language)
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
     if key in CHOICE_LABELS and value in CHOICE_LABELS[key]:
@@ -62,15 +97,16 @@ def _show(value, key: str = "") -> str:
 
 @register.filter
 def event_changes(event) -> list[tuple[str, str, str]]:
-    """(field, before, after) for every value the event recorded."""
+    """(field, before, after) for every value the event recorded that a person reads; the
+    internal ones (message ids, codes, keys) stay in the stored event, not on the page."""
     before = _flatten(event.before)
     after = _flatten(event.after)
-    keys = list(dict.fromkeys([*before, *after]))
+    keys = [key for key in dict.fromkeys([*before, *after]) if key in LABELS]
     return [
         (
-            str(LABELS.get(key, key)),
-            _show(before[key], key) if key in before else "",
-            _show(after.get(key), key),
+            str(LABELS[key]),
+            _show(before[key], key, event) if key in before else "",
+            _show(after.get(key), key, event),
         )
         for key in keys
     ]

@@ -105,7 +105,7 @@ def test_livp_3_complainant_without_email_gets_a_letter_instead(organisation, tr
     complaint = complaint_register(**complaint_data(complainant_email=""))
     assert complaint.acknowledgement_by_letter is True
     # No e-mail goes out; the letter waits in the secretariat's list of post to send.
-    letter = OutboxMessage.objects.get(complaint=complaint)
+    letter = OutboxMessage.objects.get(complaint=complaint, kind="acknowledgement")
     assert letter.status == "to_post" and letter.to == ""
     assert letter.recipient_name == complaint.complainant_name
     assert complaint.events.filter(kind="acknowledged").exists()
@@ -169,7 +169,7 @@ def test_livp_3_appointment_by_secretariat_acknowledges_once(organisation, train
 
 def test_acknowledgement_is_in_the_complainants_language(organisation, trainers):
     complaint = complaint_register(**complaint_data(complainant_language="en"))
-    message = OutboxMessage.objects.get(complaint=complaint)
+    message = OutboxMessage.objects.get(complaint=complaint, kind="acknowledgement")
     assert message.language == "en"
     assert "confidentially" in message.body  # the procedure's English text
 
@@ -229,7 +229,11 @@ def test_same_submission_token_registers_one_complaint(organisation, trainers):
     second = complaint_register(**complaint_data(submission_token=token))
     assert first.pk == second.pk
     assert Complaint.objects.count() == 1
-    assert OutboxMessage.objects.count() == 1
+    # One acknowledgement, one message to the handler appointed automatically.
+    assert sorted(OutboxMessage.objects.values_list("kind", flat=True)) == [
+        "acknowledgement",
+        "handler_appointed",
+    ]
 
 
 def test_livp_2_scan_is_stored_in_the_dossier(organisation, secretariat, settings):

@@ -64,6 +64,11 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
         },
         "withdraw": {"reason": text},
         "reopen": {"new_facts": text},
+        "add_document": {"description": text, "channel": "post", "received_on": today.isoformat()},
+        "inform_delay": {
+            "reason": text,
+            "expected": (today + dt.timedelta(days=14)).isoformat(),
+        },
         "record_first_contact": {
             "method": "phone",
             "contacted_at": today.strftime("%Y-%m-%dT08:00"),
@@ -78,6 +83,18 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
             "advice": text,
             "follow_ups": "Excuses aanbieden",
             "remedy_due": "2030-01-31",
+        },
+        "plan_follow_up": {
+            "follow_up": getattr(complaint.rulings.last(), "follow_ups", None)
+            and (
+                complaint.rulings.last()
+                .follow_ups.filter(done_at__isnull=True, measure__isnull=True)
+                .values_list("pk", flat=True)
+                .first()
+                or 0
+            ),
+            "owner": people["director"].pk,
+            "due_date": (today + dt.timedelta(days=30)).isoformat(),
         },
         "complete_follow_up": {
             "follow_up": getattr(complaint.rulings.last(), "follow_ups", None)
@@ -133,6 +150,7 @@ def payload(action: str, complaint: Complaint, people: dict, today: dt.date) -> 
             "motivation": text,
             "conclusions": "",
         },
+        "send_back_for_investigation": {"motivation": text},
     }
     return data[action]
 

@@ -106,8 +106,8 @@ def test_the_status_page_shows_the_complainant_why_the_clock_stands_still(
 ):
     from urllib.parse import urlparse
 
-    from klachtroute.links.tokens import link_create
     from klachtroute.links.models import Purpose
+    from klachtroute.links.tokens import link_create
 
     with at(2026, 3, 4):
         settlement_suspend(complaint=complaint, actor=trainers[2], reason="Kopie certificaat.")

@@ -202,7 +202,7 @@ def test_an_action_in_the_wrong_state_is_refused_with_409_and_changes_nothing(
 ):
     before = snapshot(livp_complaint)
     response = login(secretariat).post(
-        act(livp_complaint.number, "approve_solution"), {"party": "complainant"}
+        act(livp_complaint.number, "approve_solution"), {"party": "complainant", "confirm": "1"}
     )
     assert response.status_code == 409
     assert "Deze actie kan niet in de status ‘In behandeling’." in response.content.decode()
@@ -299,14 +299,16 @@ def test_livp_5_6_7_a_short_livp_story_through_the_pages(
     _now.shift(dt.timedelta(hours=2))
     assert (
         secretariat_client.post(
-            act(number, "approve_solution"), {"party": "complainant"}
+            act(number, "approve_solution"), {"party": "complainant", "confirm": "1"}
         ).status_code
         == 302
     )
     livp_complaint.refresh_from_db()
     assert livp_complaint.state == State.AWAITING_APPROVAL  # one approval is not enough
     _now.shift(dt.timedelta(hours=1))
-    response = secretariat_client.post(act(number, "approve_solution"), {"party": "respondent"})
+    response = secretariat_client.post(
+        act(number, "approve_solution"), {"party": "respondent", "confirm": "1"}
+    )
     assert response.status_code == 302
 
     livp_complaint.refresh_from_db()
@@ -319,7 +321,7 @@ def test_livp_5_6_7_a_short_livp_story_through_the_pages(
     assert "Excuses en een extra les." in solution_section
     assert solution_section.count(">Akkoord<") == 2
     assert "Klager" in solution_section and "Beklaagde" in solution_section
-    assert "3 Mrt 2026, 13:00" in solution_section and "3 Mrt 2026, 14:00" in solution_section
+    assert "3 mrt. 2026, 13:00" in solution_section and "3 mrt. 2026, 14:00" in solution_section
     assert "Oplossing door beide partijen goedgekeurd" in page
 
 
@@ -406,7 +408,7 @@ def test_lsr_5d_an_extension_moves_the_deadline_and_shows_previous_and_new_date(
 
 def test_reopening_leads_to_the_new_complaint(login, livp_complaint, secretariat):
     client = login(secretariat)
-    client.post(act(livp_complaint.number, "withdraw"), {"reason": "Opgelost."})
+    client.post(act(livp_complaint.number, "withdraw"), {"reason": "Opgelost.", "confirm": "1"})
     response = client.post(
         act(livp_complaint.number, "reopen"), {"new_facts": "Het gebeurde opnieuw, op 1 maart."}
     )
@@ -520,7 +522,7 @@ def test_lsr_5b_5c_6b_6h_a_short_lsr_story_through_the_pages(
     page = client.get(record(number)).content.decode()
     assert "accept_findings" in offered(page)
     assert "Bevestigen" in page.split('id="actie-accept_findings"')[1].split("</details>")[0]
-    response = client.post(act(number, "accept_findings"), {})
+    response = client.post(act(number, "accept_findings"), {"confirm": "1"})
     assert response.status_code == 302
     lsr_complaint.refresh_from_db()
     assert lsr_complaint.state == State.SETTLED

@@ -20,7 +20,13 @@ from klachtroute.testing.factories import complaint_data
 
 pytestmark = pytest.mark.django_db
 
-LSR_FEATURES = {"admissibility", "complainant_agrees", "director", "exam_committee_route"}
+LSR_FEATURES = {
+    "admissibility",
+    "complainant_agrees",
+    "director",
+    "exam_committee_route",
+    "delay_notice",
+}
 AWB_FEATURES = {"set_aside", "respondent_copy", "hearing", "reasoned_outcome"}
 # Fields that make a transition's extra condition (its guard) hold, so that the table
 # itself is what is tested here; the guards have tests of their own below.
@@ -32,6 +38,8 @@ GUARD_SATISFIED = {
         "hearing_skip_reason": "complainant_waived",
     },
     "resume": {"suspended_since": dt.date(2026, 3, 2)},
+    "inform_delay": {"settle_due": dt.date(2000, 1, 3)},  # passed, not extended
+    "send_back_for_investigation": {"admissible": False},
 }
 PARTIES = ("complainant", "respondent", "third_party")
 # Steps a version of either procedure may switch on (a progress-update period): switched on
@@ -77,6 +85,8 @@ MAY_ACT = {
     "propose_measure": {"secretariat", "handler", "director"},
     "withdraw": {"secretariat"},
     "reopen": {"secretariat"},
+    "add_document": {"secretariat", "handler", "director"},
+    "inform_delay": {"secretariat", "handler"},
     "record_first_contact": {"handler"},
     "propose_solution": {"handler"},
     "approve_solution": {"secretariat"},
@@ -85,6 +95,7 @@ MAY_ACT = {
     "appeal_to_third_party": {"secretariat"},
     "close_without_appeal": {"secretariat"},
     "record_binding_advice": {"secretariat"},
+    "plan_follow_up": {"secretariat", "director"},
     "complete_follow_up": {"secretariat", "director"},
     "judge_admissible": {"secretariat"},
     "judge_inadmissible": {"secretariat"},
@@ -109,6 +120,7 @@ MAY_ACT = {
     "record_hearing": {"handler"},
     "skip_hearing": {"handler"},
     "decide_outcome": {"handler"},
+    "send_back_for_investigation": {"director"},
 }
 # And which parties act through their private link.
 PARTY_MAY_ACT = {
@@ -222,5 +234,6 @@ def test_lsr_5d_inadmissible_complaint_goes_to_director_only_after_the_answer(or
         "suspend",
         "send_progress_update",
         "propose_measure",
+        "add_document",
         "answer_inadmissible",
     ]

@@ -15,6 +15,8 @@ from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 from klachtroute.notifications.workers import worker_alive, worker_identity
 from klachtroute.testing.factories import complaint_data
 
+pytestmark = pytest.mark.usefixtures("handler_reads_mail_elsewhere")
+
 
 def dead_worker_identity() -> str:
     """The identity of a real process of this host that has ended."""

@@ -4,6 +4,7 @@ import datetime as dt
 from io import StringIO
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import dateformat, translation
@@ -21,6 +22,8 @@ from klachtroute.testing.factories import complaint_data
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # A Monday in March, far from public holidays.
 MONDAY_MORNING = dt.datetime(2026, 3, 2, 10, 0, tzinfo=AMSTERDAM)
+
+pytestmark = pytest.mark.usefixtures("handler_reads_mail_elsewhere")
 
 
 def long_date(day: dt.date, language: str) -> str:

@@ -2,12 +2,15 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
 
 from klachtroute.cases.services import complaint_register
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 from klachtroute.notifications.tasks import deliver_message
 from klachtroute.testing.factories import complaint_data
+
+pytestmark = pytest.mark.usefixtures("handler_reads_mail_elsewhere")
 
 
 def delivery_tasks(backend) -> list:
@@ -21,7 +24,7 @@ def test_livp_3_delivery_task_is_enqueued_when_the_registration_commits(
         complaint = complaint_register(**complaint_data(course=course))
         # Nothing is enqueued while the transaction is still open.
         assert delivery_tasks(task_backend) == []
-    message = OutboxMessage.objects.get(complaint=complaint)
+    message = OutboxMessage.objects.get(complaint=complaint, kind="acknowledgement")
     [enqueued] = delivery_tasks(task_backend)
     assert enqueued.args == [message.pk]
     assert enqueued.task.run_after is None
@@ -33,7 +36,7 @@ def test_delivery_task_reenqueues_itself_after_the_back_off_when_delivery_failed
     now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(now, tick=False):
         complaint = complaint_register(**complaint_data(course=course))
-        message = OutboxMessage.objects.get(complaint=complaint)
+        message = OutboxMessage.objects.get(complaint=complaint, kind="acknowledgement")
 
         assert deliver_message.call(message.pk) == OutboxStatus.PENDING
 
@@ -49,7 +52,7 @@ def test_delivery_task_does_not_reenqueue_when_sent_or_failed(
     task_backend, smtp_server, settings, organisation, course
 ):
     complaint = complaint_register(**complaint_data(course=course))
-    message = OutboxMessage.objects.get(complaint=complaint)
+    message = OutboxMessage.objects.get(complaint=complaint, kind="acknowledgement")
     assert deliver_message.call(message.pk) == OutboxStatus.SENT
     # Running it again (a duplicate task) sends nothing and schedules nothing.
     assert deliver_message.call(message.pk) == OutboxStatus.SENT
@@ -58,7 +61,7 @@ def test_delivery_task_does_not_reenqueue_when_sent_or_failed(
     smtp_server.stop()
     settings.OUTBOX_MAX_ATTEMPTS = 1
     other = complaint_register(**complaint_data(course=course, complainant_name="Piet Pieters"))
-    other_message = OutboxMessage.objects.get(complaint=other)
+    other_message = OutboxMessage.objects.get(complaint=other, kind="acknowledgement")
     assert deliver_message.call(other_message.pk) == OutboxStatus.FAILED
     assert delivery_tasks(task_backend) == []
 
@@ -75,6 +78,6 @@ def test_immediate_backend_delivers_on_commit_and_does_not_break_on_failure(
     smtp_server.stop()
     with django_capture_on_commit_callbacks(execute=True):
         other = complaint_register(**complaint_data(course=course, complainant_name="Piet"))
-    message = OutboxMessage.objects.get(complaint=other)
+    message = OutboxMessage.objects.get(complaint=other, kind="acknowledgement")
     assert message.status == OutboxStatus.PENDING
     assert message.attempts == 1

@@ -124,6 +124,7 @@ def test_livp_11_third_party_page_is_accessible(browser_page, live_server, propo
     assert_accessible(page)
     page.get_by_label("Bindend advies", exact=True).fill("De klacht is gegrond.")
     page.get_by_label("Wat moet de organisatie doen?").fill("Een extra les geven.")
+    page.get_by_label("Uitgevoerd uiterlijk").fill("2030-01-31")
     page.get_by_role("button", name="Bindend advies vastleggen").click()
     assert "Uw bindend advies is vastgelegd" in page.locator("h1").inner_text()
     assert Complaint.objects.get(pk=proposed.complaint.pk).state == State.ADVICE_FOLLOW_UP

@@ -91,8 +91,9 @@ def test_complainant_adds_text_a_pdf_and_a_docx_and_the_handler_is_told(client, 
         )
     ) == {"Klager (via privélink)"}
 
-    message = OutboxMessage.objects.get(complaint=complaint, kind="complainant_added_information")
-    assert message.to == livp.handler.email
+    message = OutboxMessage.objects.get(
+        complaint=complaint, kind="complainant_added_information", to=livp.handler.email
+    )
     assert complaint.number in message.subject
     assert "e-mail van de trainer gevonden" not in message.body  # number only, no content
     assert complaint.description not in message.body

@@ -24,5 +24,5 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("procedures", "0002_definition_keys")]
+    dependencies = [("procedures", "0003_definition_awb_steps")]
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -138,7 +138,7 @@ def test_administrators_own_message_text_is_used(client, administrator, organisa
     )
     assert response.status_code == 302
     complaint = complaint_register(**complaint_data())
-    message = OutboxMessage.objects.get(complaint=complaint)
+    message = OutboxMessage.objects.get(complaint=complaint, kind="acknowledgement")
     assert message.subject == f"Wij hebben klacht {complaint.number} ontvangen"
     assert complaint.handler.display_name in message.body
 
