@@ -21,6 +21,21 @@ if TYPE_CHECKING:
     from klachtroute.accounts.models import User
 
 
+def _measure_create(complaint: Complaint, *, actor, description: str, owner, due_date, **fields):
+    """A measure for this complaint; the owner is told by `_owner_tell` once it is recorded."""
+    measure = Measure.objects.create(
+        description=description, owner=owner, due_date=due_date, proposed_by=actor, **fields
+    )
+    measure.complaints.add(complaint)
+    return measure
+
+
+def _owner_tell(complaint: Complaint, *, measure: Measure, actor) -> None:
+    """The owner hears of a measure someone else gave them (with a link to it)."""
+    if actor is None or measure.owner_id != actor.pk:
+        tell_user(complaint, measure.owner, "measure_assigned", measure=measure)
+
+
 @transaction.atomic
 def measure_propose(
     *, complaint: Complaint, actor: "User | None", description: str, owner, due_date: date
@@ -36,10 +51,9 @@ def measure_propose(
         errors["due_date"] = _("Kies een datum vanaf vandaag.")
     if errors:
         raise ValidationError(errors)
-    measure = Measure.objects.create(
-        description=description.strip(), owner=owner, due_date=due_date, proposed_by=actor
+    measure = _measure_create(
+        complaint, actor=actor, description=description.strip(), owner=owner, due_date=due_date
     )
-    measure.complaints.add(complaint)
     record(
         complaint,
         actor=actor,
@@ -57,8 +71,7 @@ def measure_propose(
             "due_date": due_date.isoformat(),
         },
     )
-    if owner != actor:
-        tell_user(complaint, owner, "measure_assigned", measure=measure)
+    _owner_tell(complaint, measure=measure, actor=actor)
     return measure
 
 
@@ -129,14 +142,14 @@ def follow_up_plan(
     if errors:
         raise ValidationError(errors)
     assert item is not None
-    measure = Measure.objects.create(
+    measure = _measure_create(
+        complaint,
+        actor=actor,
         description=item.description,
         owner=owner,
         due_date=due_date,
         status=Measure.Status.AGREED,
-        proposed_by=actor,
     )
-    measure.complaints.add(complaint)
     item.measure = measure
     item.save(update_fields=["measure"])
     record(
@@ -156,6 +169,5 @@ def follow_up_plan(
             "due_date": due_date.isoformat(),
         },
     )
-    if actor is None or owner.pk != actor.pk:
-        tell_user(complaint, owner, "measure_assigned", measure=measure)
+    _owner_tell(complaint, measure=measure, actor=actor)
     return item
