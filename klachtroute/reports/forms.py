@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MAX_YEARS = 5
+# Reports cover the years complaints can have been received in; outside them a date is a
+# typing error (and the previous period of year 1, or five years after 9999, does not exist).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def previous_year() -> tuple[date, date]:
@@ -31,6 +34,10 @@ class PeriodForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
+        for key, day in (("start", start), ("end", end)):
+            if day and not FIRST_DAY <= day <= LAST_DAY:
+                self.add_error(key, _("Kies een datum tussen 1900 en 2999."))
+                start = end = None
         if start and end:
             if end < start:
                 self.add_error("end", _("De einddatum ligt vóór de begindatum."))

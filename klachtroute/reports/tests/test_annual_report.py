@@ -170,6 +170,8 @@ def test_lsr_8a_default_period_is_the_previous_calendar_year(
         ({"start": "2025-12-31", "end": "2025-01-01"}, "De einddatum ligt vóór de begindatum."),
         ({"start": "2019-01-01", "end": "2025-12-31"}, "hoogstens vijf jaar"),
         ({"start": "gisteren", "end": "2025-12-31"}, "Voer een geldige datum in"),
+        ({"start": "0001-01-01", "end": "0001-12-31"}, "Kies een datum tussen 1900 en 2999."),
+        ({"start": "9999-01-01", "end": "9999-12-31"}, "Kies een datum tussen 1900 en 2999."),
     ],
 )
 def test_lsr_8a_period_is_checked(db, director, login, period, message):

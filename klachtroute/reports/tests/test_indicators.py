@@ -121,3 +121,12 @@ def test_indicators_api_refuses_a_handler_and_a_bad_period(year_2025, trainers, 
     response = api_as(director).get("/reports/indicators", start="2025-12-31", end="2025-01-01")
     assert response.status_code == 422
     assert "De einddatum ligt vóór de begindatum." in str(response.json())
+
+
+@pytest.mark.parametrize("start, end", [("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31")])
+def test_indicators_api_refuses_a_period_outside_the_calendar_of_complaints(
+    db, director, api_as, start, end
+):
+    response = api_as(director).get("/reports/indicators", start=start, end=end)
+    assert response.status_code == 422
+    assert "Kies een datum tussen 1900 en 2999." in str(response.json())
