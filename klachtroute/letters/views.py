@@ -38,7 +38,9 @@ def letter_pdf_view(request, pk: int):
     message = message_get_for_letter(user=request.user, pk=pk)
     if message is None:
         raise Http404
-    response = HttpResponse(letter_pdf(message), content_type="application/pdf")
+    # Only the secretariat, which posts it, gets the letter with the recipient's link.
+    pdf = letter_pdf(message, for_post=user_may_handle_post(request.user))
+    response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{letter_filename(message)}"'
     response["Cache-Control"] = "private, no-store"

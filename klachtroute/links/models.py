@@ -21,6 +21,9 @@ class PrivateLink(models.Model):
     party = models.CharField(_("partij"), max_length=20)
     purpose = models.CharField(_("doel"), max_length=30, choices=Purpose.choices)
     token_hash = models.CharField(max_length=64, unique=True)
+    # The short code printed on a letter (see links.tokens.short_code), also only as a
+    # hash; empty for a link made before letters carried one, until its letter is printed.
+    short_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -3,9 +3,16 @@
 The token in a link is 144 random bits, signed with the site's secret so that a
 tampered token is refused before the database is asked. Only a hash of the random
 part is stored: a database leak reveals no working link.
+
+A letter cannot be clicked: it prints the same link as a short code that a person types
+(`/p/7KQ2-M9XD-4HZP-R3TA/`, 80 bits derived from the token with the site's secret) and
+as a QR code. The short code lives under `/p/` too, so everything that keeps private
+links out of logs and caches keeps it out as well.
 """
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -24,6 +31,31 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# Crockford's base 32: no I, L, O or U, so that what is read can be typed back.
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_TO_CROCKFORD = str.maketrans(_BASE32, _CROCKFORD)
+_READ_BACK = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None, ".": None})
+SHORT_CODE_LENGTH = 16  # 80 bits
+
+
+def _short_code(raw: str) -> str:
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), b"klachtroute.links.short:" + raw.encode(), "sha256"
+    ).digest()
+    code = base64.b32encode(digest[:10]).decode().translate(_TO_CROCKFORD)
+    return "-".join(code[i : i + 4] for i in range(0, SHORT_CODE_LENGTH, 4))
+
+
+def _short_normalised(code: str) -> str:
+    return code.upper().translate(_READ_BACK)
+
+
+def is_short_code(token: str) -> bool:
+    """A typed short code, not a signed token (those hold a colon)."""
+    return ":" not in token
+
+
 def link_create(
     *, complaint, party: str, purpose: str, days: int = 30, created_by=None, language: str = "nl"
 ) -> str:
@@ -34,6 +66,7 @@ def link_create(
         party=party,
         purpose=purpose,
         token_hash=_hash(raw),
+        short_hash=_hash(_short_normalised(_short_code(raw))),
         expires_at=timezone.now() + timedelta(days=days),
         created_by=created_by,
     )
@@ -43,17 +76,27 @@ def link_create(
         return settings.SITE_URL + reverse("portal:link", kwargs={"token": token})
 
 
-def link_resolve(token: str) -> PrivateLink | None:
-    """The live link for a token, or None when it is tampered with, unknown, expired or revoked."""
+def _raw(token: str) -> str | None:
     try:
-        raw = signing.Signer(salt=_SIGNER_SALT).unsign(token)
+        return signing.Signer(salt=_SIGNER_SALT).unsign(token)
     except signing.BadSignature:
         return None
-    link = (
-        PrivateLink.objects.select_related("complaint", "complaint__procedure_version")
-        .filter(token_hash=_hash(raw))
-        .first()
-    )
+
+
+def link_resolve(token: str) -> PrivateLink | None:
+    """The live link for a token or a typed short code, or None when it is tampered with,
+    unknown, expired or revoked."""
+    links = PrivateLink.objects.select_related("complaint", "complaint__procedure_version")
+    if is_short_code(token):
+        normalised = _short_normalised(token)
+        if len(normalised) != SHORT_CODE_LENGTH:
+            return None
+        link = links.filter(short_hash=_hash(normalised)).first()
+    else:
+        raw = _raw(token)
+        if raw is None:
+            return None
+        link = links.filter(token_hash=_hash(raw)).first()
     if link is None or link.revoked_at is not None or link.expires_at <= timezone.now():
         return None
     return link
@@ -66,3 +109,25 @@ def links_revoke(*, complaint, party: str | None = None, purpose: str | None = N
     if purpose:
         qs = qs.filter(purpose=purpose)
     return qs.update(revoked_at=timezone.now())
+
+
+def link_short_url(url: str, *, language: str = "nl") -> tuple[PrivateLink, str] | None:
+    """For the full URL of a live link: the link and its short address for a letter
+    (`klachten.example.org/p/7KQ2-M9XD-4HZP-R3TA/`, without `https://`, which a browser
+    adds). None for a URL that is not a live private link. A link made before letters
+    carried short codes gets its code here, when its first letter is printed."""
+    token = url.rstrip("/").rsplit("/p/", 1)[-1]
+    raw = _raw(token) if "/p/" in url else None
+    if raw is None:
+        return None
+    link = link_resolve(token)
+    if link is None:
+        return None
+    code = _short_code(raw)
+    if not link.short_hash:
+        link.short_hash = _hash(_short_normalised(code))
+        PrivateLink.objects.filter(pk=link.pk).update(short_hash=link.short_hash)
+    with translation.override(language):
+        path = reverse("portal:link", kwargs={"token": code})
+    site = settings.SITE_URL.removeprefix("https://")
+    return link, site + path

@@ -20,3 +20,10 @@ def link_tokens_redacted(text: str) -> str:
     if not text or "/p/" not in text:
         return text
     return _LINK.sub(_("[privélink, niet opgenomen]"), text)
+
+
+def private_link_urls(text: str) -> list[str]:
+    """The private links in a text, as written (for a letter to print them on paper)."""
+    if not text or "/p/" not in text:
+        return []
+    return [match.group(0) for match in _LINK.finditer(text)]

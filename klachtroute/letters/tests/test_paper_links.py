@@ -1,0 +1,140 @@
+"""A letter on paper carries its private link as a short address to type, a QR code to
+scan, the phone number as the way without a computer, and a reply slip where an answer
+is asked; whoever else prints the letter gets no working link."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+
+from klachtroute.cases.models import RespondentType
+from klachtroute.cases.services import respondent_set, solution_propose
+from klachtroute.links.models import PrivateLink, Purpose
+from klachtroute.links.tokens import links_revoke
+from klachtroute.notifications.models import OutboxMessage, OutboxStatus
+
+from .conftest import AMSTERDAM, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+SHORT = re.compile(r"/p/([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})/")
+
+
+@pytest.fixture
+def acknowledgement(by_post):
+    return OutboxMessage.objects.get(
+        complaint=by_post, kind="acknowledgement", status=OutboxStatus.TO_POST
+    )
+
+
+@pytest.fixture
+def approval_letter(by_post):
+    with time_machine.travel(dt.datetime(2026, 3, 9, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        respondent_set(
+            complaint=by_post, actor=by_post.handler, respondent_type=RespondentType.ORGANISATION
+        )
+        solution_propose(
+            complaint=by_post,
+            actor=by_post.handler,
+            text="Excuses en twee inhaallessen.",
+            reasons="De lessen zijn uitgevallen zonder bericht.",
+            remedy_due=dt.date(2026, 4, 1),
+        )
+    return OutboxMessage.objects.get(
+        complaint=by_post, kind="solution_for_approval", status=OutboxStatus.TO_POST
+    )
+
+
+def _printed(client, secretariat, message) -> str:
+    client.force_login(secretariat)
+    response = client.get(f"/post/{message.pk}/pdf/")
+    assert response.status_code == 200
+    return pdf_text(response.content)
+
+
+def test_postal_letter_prints_the_link_as_a_short_address_with_a_qr_code(
+    client, secretariat, acknowledgement
+):
+    assert "/p/" in acknowledgement.body  # the message itself holds the long link
+    text = _printed(client, secretariat, acknowledgement)
+    code = SHORT.search(text.replace(" ", ""))
+    assert code, text
+    long_token = re.search(r"/p/([^/\s]+)/", acknowledgement.body).group(1)
+    assert long_token not in text.replace(" ", "")
+    assert "Scan de code met de camera van uw telefoon" in text
+    assert "Bel ons op 030-1234567." in text
+
+    from klachtroute.letters.render import letter_html
+
+    html = letter_html(acknowledgement, for_post=True)
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'class="qr"' in html
+
+
+def test_typed_short_address_opens_the_complainants_page_however_it_is_typed(
+    client, secretariat, acknowledgement
+):
+    code = SHORT.search(_printed(client, secretariat, acknowledgement).replace(" ", "")).group(1)
+    client.logout()
+    page = client.get(f"/p/{code}/")
+    assert page.status_code == 200
+    assert acknowledgement.complaint.number in page.content.decode()
+    assert page["Cache-Control"] == "no-store"
+    # People type in lower case, leave out the dashes, read 0 as O and 1 as I or L.
+    typed = code.lower().replace("-", "").replace("0", "o").replace("1", "l")
+    assert client.get(f"/p/{typed}/").status_code == 200
+    assert client.get(f"/p/{code[:-1]}X/").status_code == 404
+    assert client.get(f"/p/{code[:10]}/").status_code == 404
+
+
+def test_short_address_stops_with_its_link(client, secretariat, acknowledgement):
+    code = SHORT.search(_printed(client, secretariat, acknowledgement).replace(" ", "")).group(1)
+    links_revoke(complaint=acknowledgement.complaint, purpose=Purpose.STATUS)
+    client.logout()
+    assert client.get(f"/p/{code}/").status_code == 404
+
+
+def test_letter_asking_for_approval_has_a_reply_slip(client, secretariat, approval_letter):
+    # Printed the day it was written, while its link still works.
+    with time_machine.travel(dt.datetime(2026, 3, 9, 11, 0, tzinfo=AMSTERDAM), tick=False):
+        text = _printed(client, secretariat, approval_letter)
+    assert "Antwoordstrook" in text
+    assert "Ik ga akkoord met de voorgestelde oplossing." in text
+    assert "Ik ga niet akkoord met de voorgestelde oplossing, omdat:" in text
+    assert f"kenmerk {approval_letter.complaint.number}" in text
+    assert "Stationsplein 4" in text  # where to send it
+    assert "U kunt ook de antwoordstrook bij deze brief invullen en terugsturen." in text
+
+
+def test_acknowledgement_asks_no_answer_and_has_no_reply_slip(client, secretariat, acknowledgement):
+    assert "Antwoordstrook" not in _printed(client, secretariat, acknowledgement)
+
+
+def test_english_letter_prints_the_english_address_and_text(client, secretariat, acknowledgement):
+    OutboxMessage.objects.filter(pk=acknowledgement.pk).update(language="en")
+    acknowledgement.refresh_from_db()
+    text = _printed(client, secretariat, acknowledgement).replace(" ", "")
+    assert re.search(r"/en/p/[0-9A-Z-]{19}/", text)
+    assert "Scanthecodewithyourphone'scamera" in text
+
+
+def test_a_handler_printing_the_letter_gets_no_working_link(
+    client, secretariat, trainers, acknowledgement
+):
+    handler = acknowledgement.complaint.handler
+    client.force_login(handler)
+    response = client.get(f"/post/{acknowledgement.pk}/pdf/")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "[privélink, niet opgenomen]" in text
+    assert "/p/" not in text.replace(" ", "")
+    assert "Scan de code" not in text
+
+
+def test_a_link_sent_before_letters_had_short_addresses_gets_one_when_printed(
+    client, secretariat, acknowledgement
+):
+    PrivateLink.objects.filter(complaint=acknowledgement.complaint).update(short_hash=None)
+    code = SHORT.search(_printed(client, secretariat, acknowledgement).replace(" ", "")).group(1)
+    client.logout()
+    assert client.get(f"/p/{code}/").status_code == 200
