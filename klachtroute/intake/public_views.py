@@ -5,8 +5,9 @@ A hidden submission token makes a repeated post register one complaint. The
 confirmation page is reached through a signed, short-lived token so that nobody can
 look at another person's complaint by changing a number in the address.
 
-Abuse, without any outside service: every POST counts against a limit per
-client address (PUBLIC_FORM_RATE_LIMIT per PUBLIC_FORM_RATE_WINDOW seconds; over it: 429);
+Abuse, without any outside service: every accepted complaint counts against a limit per
+client address (PUBLIC_FORM_RATE_LIMIT per PUBLIC_FORM_RATE_WINDOW seconds; over it: 429,
+with the typed text kept in the form);
 a filled-in honeypot field refuses the post (400); a body larger than
 DATA_UPLOAD_MAX_MEMORY_SIZE gets a friendly 413 page (config.errors.bad_request). None of
 these calls the service, so a refused post leaves no complaint, event or message.
@@ -28,7 +29,7 @@ from klachtroute.organisation.selectors import organisation_get
 from klachtroute.procedures.selectors import procedure_version_in_force
 
 from .forms import HONEYPOT_CODE, ComplaintForm
-from .ratelimit import public_form_attempt
+from .ratelimit import public_form_accepted, public_form_allowed
 
 CONFIRMATION_SALT = "klachtroute.intake.complaint_received"
 CONFIRMATION_MAX_AGE = 24 * 3600
@@ -72,12 +73,17 @@ def complaint_form(request):
     language = _page_language(request)
     status = 200
     if request.method == "POST":
-        attempt = public_form_attempt(request)
+        attempt = public_form_allowed(request)
         if not attempt.allowed:
+            # Refused, but the typed text stays in the form, to be sent again later.
             response = render(
                 request,
-                "intake/too_many_attempts.html",
-                {"retry_minutes": max(1, -(-attempt.retry_after // 60))},
+                "intake/complaint_form.html",
+                {
+                    "form": ComplaintForm(request.POST),
+                    "confidentiality": _confidentiality_text(language),
+                    "retry_minutes": max(1, -(-attempt.retry_after // 60)),
+                },
                 status=429,
             )
             response["Retry-After"] = str(attempt.retry_after)
@@ -97,6 +103,7 @@ def complaint_form(request):
             except ValidationError as error:
                 form.add_service_error(error)
             else:
+                public_form_accepted(request)
                 return redirect(
                     "intake:complaint_received", token=confirmation_token_make(complaint)
                 )

@@ -26,29 +26,49 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def rate_limit_hit(*, scope: str, address: str, limit: int, window: int) -> RateLimitResult:
-    """Count one attempt for `address`; allowed while at most `limit` in this window."""
+def _window(scope: str, address: str, window: int) -> tuple[str, int, int, int]:
     window = max(int(window), 1)
     now = int(time.time())
     bucket = now // window
     digest = hashlib.sha256(f"{scope}:{address}".encode()).hexdigest()[:32]
-    key = f"klachtroute:ratelimit:{scope}:{digest}:{bucket}"
+    return f"klachtroute:ratelimit:{scope}:{digest}:{bucket}", window, (bucket + 1) * window, now
+
+
+def rate_limit_check(*, scope: str, address: str, limit: int, window: int) -> RateLimitResult:
+    """Whether `address` may make one more counted attempt in this window, without counting."""
+    key, _window_seconds, ends, now = _window(scope, address, window)
+    count = cache.get(key, 0)
+    return RateLimitResult(allowed=count < limit, count=count, retry_after=ends - now)
+
+
+def rate_limit_hit(*, scope: str, address: str, limit: int, window: int) -> RateLimitResult:
+    """Count one attempt for `address`; allowed while at most `limit` in this window."""
+    key, window, ends, now = _window(scope, address, window)
     cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)
     except ValueError:  # expired or evicted between add and incr
         cache.set(key, 1, timeout=window + 1)
         count = 1
-    return RateLimitResult(
-        allowed=count <= limit, count=count, retry_after=(bucket + 1) * window - now
-    )
+    return RateLimitResult(allowed=count <= limit, count=count, retry_after=ends - now)
 
 
-def public_form_attempt(request) -> RateLimitResult:
-    """Count one POST to the public complaint form from this request's address."""
-    return rate_limit_hit(
-        scope="public-form",
-        address=client_address(request),
-        limit=settings.PUBLIC_FORM_RATE_LIMIT,
-        window=settings.PUBLIC_FORM_RATE_WINDOW,
-    )
+def _public_form(request) -> dict:
+    return {
+        "scope": "public-form",
+        "address": client_address(request),
+        "limit": settings.PUBLIC_FORM_RATE_LIMIT,
+        "window": settings.PUBLIC_FORM_RATE_WINDOW,
+    }
+
+
+def public_form_allowed(request) -> RateLimitResult:
+    """Whether this address may send one more complaint through the public form now. Only
+    complaints that were accepted count (`public_form_accepted`): a person whose form
+    came back with a question to answer is not held back by it."""
+    return rate_limit_check(**_public_form(request))
+
+
+def public_form_accepted(request) -> None:
+    """Count one complaint accepted from this request's address."""
+    rate_limit_hit(**_public_form(request))

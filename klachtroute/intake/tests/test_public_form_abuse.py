@@ -73,8 +73,8 @@ def test_empty_honeypot_lets_the_complaint_through(client, organisation, form_da
 # --- Rate limit -------------------------------------------------------------------------------
 
 
-def test_posts_over_the_limit_per_address_get_429_and_register_nothing(
-    client, settings, organisation, form_data
+def test_posts_over_the_limit_per_address_get_429_register_nothing_and_keep_the_text(
+    client, html, settings, organisation, form_data
 ):
     settings.PUBLIC_FORM_RATE_LIMIT = 2
     settings.PUBLIC_FORM_RATE_WINDOW = 600
@@ -82,26 +82,33 @@ def test_posts_over_the_limit_per_address_get_429_and_register_nothing(
     assert client.post(FORM_NL, with_token(form_data, 2)).status_code == 302
     before = (Complaint.objects.count(), Event.objects.count(), OutboxMessage.objects.count())
 
-    refused = client.post(FORM_NL, with_token(form_data, 3))
+    typed = {**with_token(form_data, 3), "description": "Dit wil ik niet nog eens typen."}
+    refused = client.post(FORM_NL, typed)
 
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 600
-    text = refused.content.decode()
-    assert "Te veel pogingen" in text
-    assert "Deze klacht is niet verstuurd" in text
+    page = html(refused)
+    summary = page.get("error-summary").text
+    assert "Te veel pogingen" in summary and "Deze klacht is niet verstuurd" in summary
+    assert "staat hieronder nog" in summary
+    # Everything typed is still in the form, to be sent again later.
+    assert page.value("complainant_name") == form_data["complainant_name"]
+    assert page.value("description") == "Dit wil ik niet nog eens typen."
     after = (Complaint.objects.count(), Event.objects.count(), OutboxMessage.objects.count())
     assert after == before
 
 
-def test_rate_limit_counts_failed_posts_but_not_page_views(client, settings, organisation):
-    settings.PUBLIC_FORM_RATE_LIMIT = 2
+def test_rate_limit_counts_only_accepted_complaints(client, settings, organisation, form_data):
+    settings.PUBLIC_FORM_RATE_LIMIT = 1
     for _ in range(5):
         assert client.get(FORM_NL).status_code == 200
-    assert client.post(FORM_NL, {}).status_code == 200  # invalid, but an attempt
-    assert client.post(FORM_NL, {}).status_code == 200
-    assert client.post(FORM_NL, {}).status_code == 429
+    # A form that comes back with a question to answer does not count.
+    for _ in range(3):
+        assert client.post(FORM_NL, {}).status_code == 200
+    assert client.post(FORM_NL, with_token(form_data, 1)).status_code == 302
+    assert client.post(FORM_NL, with_token(form_data, 2)).status_code == 429
     assert client.get(FORM_NL).status_code == 200  # reading the form stays possible
-    assert nothing_registered()
+    assert Complaint.objects.count() == 1
 
 
 def test_rate_limit_is_per_client_address(settings, organisation, form_data):
