@@ -26,7 +26,9 @@ from klachtroute.cases.actions import action_perform
 from klachtroute.cases.models import Complaint
 from klachtroute.cases.services import complaint_register, complaint_withdraw
 from klachtroute.cases.workflow import TransitionError
+from klachtroute.deadlines.periods import add_working_days
 from klachtroute.organisation.models import Course
+from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.services import satisfaction_answer, satisfaction_invitations_send
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,11 @@ SUBJECTS = [
     "De trainer kwam drie keer te laat en gaf geen uitleg.",
     "Ik kreeg geen antwoord op mijn vraag over vrijstelling.",
 ]
+
+
+def _ten_working_days_later(due: dt.date) -> str:
+    """A new date for an extension that is a working day (two weeks, holidays skipped)."""
+    return add_working_days(due, 10, work_calendar_get()).isoformat()
 
 
 @contextmanager
@@ -176,7 +183,7 @@ def _livp(story: _Story, kind: str, rng: random.Random) -> None:
                 "extend",
                 {
                     "reason": "De trainer is met verlof; het gesprek volgt na terugkomst.",
-                    "new_due": (c.settle_due + dt.timedelta(days=14)).isoformat(),
+                    "new_due": _ten_working_days_later(c.settle_due),
                 },
             )
     story.act(
@@ -279,7 +286,7 @@ def _lsr(story: _Story, kind: str, rng: random.Random) -> None:
                 "extend",
                 {
                     "reason": "Een getuige is pas over twee weken bereikbaar.",
-                    "new_due": (story.complaint.settle_due + dt.timedelta(days=14)).isoformat(),
+                    "new_due": _ten_working_days_later(story.complaint.settle_due),
                 },
             )
     if not story.act(40 if late else 15, "handler", "share_findings", findings):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import logging
 
 import pytest
 from django.core.management import call_command
@@ -67,9 +68,12 @@ def test_demo_setup_can_run_twice():
     ],
 )
 def test_the_demo_holds_a_year_of_complaints_in_every_stage_with_an_unbroken_history(
-    procedure, stages
+    procedure, stages, caplog
 ):
-    call_command("demo_setup", "--quiet", "--procedure", procedure)
+    with caplog.at_level(logging.INFO, logger="klachtroute.operations.demo_history"):
+        call_command("demo_setup", "--quiet", "--procedure", procedure)
+    # Every step of every story was taken: none refused by a rule (a date on a holiday).
+    assert [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()] == []
 
     complaints = Complaint.objects.all()
     assert complaints.count() >= 100
