@@ -1,17 +1,29 @@
 """Showing an event's before and after values as readable rows."""
 
+import re
+from datetime import date
+
 from django import template
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from klachtroute.cases.models import Channel, ContactMethod, Outcome, Party, Ruling
+from klachtroute.cases.models import (
+    Channel,
+    ContactMethod,
+    Outcome,
+    Party,
+    Ruling,
+    actor_text,
+)
+from klachtroute.cases.templatetags.dates import short_date
 from klachtroute.cases.workflow import State
 
 register = template.Library()
+
+VERSION_DATE = re.compile(r"\((\d{2})-(\d{2})-(\d{4})\)$")
 
 LABELS = {
     "number": gettext_lazy("Klachtnummer"),
@@ -81,6 +93,11 @@ def _show(value, key: str = "", event=None) -> str:
     if key == "category" and event is not None:
         language = translation.get_language() or "nl"
         return event.complaint.procedure_version.spec.category_label(value, language)
+    if key == "respondent" and isinstance(value, str):
+        return actor_text(value)
+    if key == "procedure" and isinstance(value, str):
+        # "<name> <version> (dd-mm-yyyy)", written when it happened: the date the page's way.
+        return VERSION_DATE.sub(lambda m: short_date(date(*map(int, m.groups()[::-1]))), value)
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
     if key in CHOICE_LABELS and value in CHOICE_LABELS[key]:
@@ -88,10 +105,10 @@ def _show(value, key: str = "", event=None) -> str:
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-":
         moment = parse_datetime(value) if "T" in value else None
         if moment is not None and moment.tzinfo is not None:
-            return date_format(localtime(moment), "j F Y, H:i")
+            return short_date(localtime(moment), "time")
         day = parse_date(value) if len(value) == 10 else None
         if day is not None:
-            return date_format(day, "j F Y")
+            return short_date(day)
     return str(value)
 
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from klachtroute.cases.models import Complaint, Event
+from klachtroute.cases.phrases import Phrase as Note
 from klachtroute.cases.services import complaint_assign_handler, complaint_register
 from klachtroute.cases.workflow import State
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
@@ -342,7 +343,10 @@ def test_record_page_makes_as_many_queries_with_40_complaints_and_a_longer_histo
     complaints_bulk(35, start=201)
     for i in range(10):
         event_record(
-            complaint=posted_complaint, actor=secretariat, kind="note", summary=f"Notitie {i}."
+            complaint=posted_complaint,
+            actor=secretariat,
+            kind="note",
+            summary=Note(f"Notitie {i}."),
         )
     assert Complaint.objects.count() == 40
     assert _queries_for(client, url) == with_5
