@@ -376,8 +376,9 @@ def actor_text(stored: str, *, has_actor: bool = False) -> str:
     for lazy in ACTOR_LABELS:
         for language in ("nl", "en"):
             with translation.override(language):
-                if str(lazy) == stored:
-                    return str(lazy)
+                written = str(lazy)
+            if written == stored:
+                return str(lazy)
     return stored
 
 

@@ -75,12 +75,12 @@ def first_contact_record(
         summary=(
             Phrase(
                 "Eerste persoonlijk contact (%(how)s), binnen de termijn.",
-                how=label(ContactMethod(method)),
+                how=label(ContactMethod(method), lower=True),
             )
             if on_time
             else Phrase(
                 "Eerste persoonlijk contact (%(how)s), na de termijn.",
-                how=label(ContactMethod(method)),
+                how=label(ContactMethod(method), lower=True),
             )
         ),
         after={"at": contacted_at.isoformat(), "method": method, "on_time": on_time},

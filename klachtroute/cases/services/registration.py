@@ -174,7 +174,9 @@ def _complaint_register(
         actor=actor,
         actor_label_override="" if actor else _("Klager (webformulier)"),
         kind=EventKind.REGISTERED,
-        summary=Phrase("Klacht geregistreerd via %(channel)s.", channel=label(Channel(channel))),
+        summary=Phrase(
+            "Klacht geregistreerd via %(channel)s.", channel=label(Channel(channel), lower=True)
+        ),
         after={
             "number": complaint.number,
             "channel": channel,
@@ -545,11 +547,16 @@ def complaint_correct_received_at(
 
 
 def _version_name(version) -> Phrase:
+    """The procedure's name, its version's label (unless that is just the date) and the date
+    it took effect."""
+    effective = {"from": day(version.effective_from)}
+    if version.label == version.effective_from.isoformat():
+        return Phrase("%(procedure)s (%(from)s)", procedure=version.procedure.name, **effective)
     return Phrase(
         "%(procedure)s %(version)s (%(from)s)",
         procedure=version.procedure.name,
         version=version.label,
-        **{"from": day(version.effective_from)},
+        **effective,
     )
 
 
@@ -622,7 +629,7 @@ def document_record(
             summary=Phrase(
                 "%(name)s ontvangen via %(channel)s op %(date)s: %(description)s",
                 name=stored.original_name,
-                channel=label(Channel(channel)),
+                channel=label(Channel(channel), lower=True),
                 date=day(received_on),
                 description=stored.description,
             ),

@@ -23,7 +23,8 @@ from klachtroute.cases.workflow import State
 
 register = template.Library()
 
-VERSION_DATE = re.compile(r"\((\d{2})-(\d{2})-(\d{4})\)$")
+# A procedure version as stored: "<name> <label> (dd-mm-yyyy)", the date it took effect.
+VERSION = re.compile(r"^(?P<name>.+?) (?P<label>\S+) \((?P<d>\d{2})-(?P<m>\d{2})-(?P<y>\d{4})\)$")
 
 LABELS = {
     "number": gettext_lazy("Klachtnummer"),
@@ -85,6 +86,17 @@ def _flatten(values: dict, prefix: str = "") -> dict[str, object]:
     return flat
 
 
+def _version_text(value: str) -> str:
+    """A version with its date the page's way; a label that is that same date only once."""
+    found = VERSION.match(value)
+    if found is None:
+        return value
+    effective = date(int(found["y"]), int(found["m"]), int(found["d"]))
+    if found["label"] == effective.isoformat():
+        return f"{found['name']} ({short_date(effective)})"
+    return f"{found['name']} {found['label']} ({short_date(effective)})"
+
+
 def _show(value, key: str = "", event=None) -> str:
     if value is None or value == "":
         return "—"
@@ -96,8 +108,7 @@ def _show(value, key: str = "", event=None) -> str:
     if key == "respondent" and isinstance(value, str):
         return actor_text(value)
     if key == "procedure" and isinstance(value, str):
-        # "<name> <version> (dd-mm-yyyy)", written when it happened: the date the page's way.
-        return VERSION_DATE.sub(lambda m: short_date(date(*map(int, m.groups()[::-1]))), value)
+        return _version_text(value)
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
     if key in CHOICE_LABELS and value in CHOICE_LABELS[key]:
