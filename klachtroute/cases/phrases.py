@@ -24,7 +24,7 @@ An argument is one of:
   (a field label, a deadline's name): translated when shown;
 - `category_name(code)`: the label of a category of the complaint's procedure version;
 - `languages(mapping)`: a text the procedure definition gives per language
-  (`{"nl": ..., "en": ...}`, a ground's label), shown in the reader's language;
+  (a ground's `Label`, or `{"nl": ..., "en": ...}`), shown in the reader's language;
 - `day(date)` and `moment(datetime)`: written the way the reader's language writes dates;
 - `person_name(user)`: the person's name (or "Systeem" for none), fixed when written;
 - another `Phrase`: a sentence inside a sentence, translated as well;
@@ -106,9 +106,12 @@ def category_name(code: str) -> dict:
     return {"t": "category", "v": str(code)}
 
 
-def languages(mapping: dict[str, str] | None) -> dict:
-    """A text per language (from the procedure definition), shown in the reader's language."""
-    return {"t": "languages", "v": {str(k): str(v) for k, v in (mapping or {}).items()}}
+def languages(texts) -> dict:
+    """A text per language (a procedure definition's `Label`, or a dict by language code),
+    shown in the reader's language."""
+    if texts is not None and not isinstance(texts, dict):
+        texts = texts.model_dump()  # a Label of the procedure definition
+    return {"t": "languages", "v": {str(k): str(v) for k, v in (texts or {}).items() if v}}
 
 
 def day(value: date | None) -> dict:

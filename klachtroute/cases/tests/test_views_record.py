@@ -191,7 +191,7 @@ def test_correcting_the_date_of_receipt_recomputes_deadlines_and_records_before_
         html = client.get(response.url).content.decode()
     assert "dinsdag 7 april 2026" in html
     assert "termijnen opnieuw berekend. Reden: Poststempel." in html
-    assert "<del>8 april 2026</del> → <ins>7 april 2026</ins>" in html
+    assert "<del>8 apr. 2026</del> → <ins>7 apr. 2026</ins>" in html
 
 
 def test_date_of_receipt_cannot_be_corrected_into_the_future(login, posted_complaint, secretariat):
