@@ -29,7 +29,7 @@ def _as_stored(value: dict | None) -> dict:
     return json.loads(json.dumps(value or {}))
 
 
-def _phrase_fields(phrase: Phrase) -> dict:
+def _phrase_fields(phrase: Phrase, complaint: Complaint) -> dict:
     """The event's message, its arguments and its summary (the sentence in Dutch)."""
     if not isinstance(phrase, Phrase):
         raise TypeError(
@@ -38,7 +38,7 @@ def _phrase_fields(phrase: Phrase) -> dict:
         )
     message, args = phrase.stored()
     with translation.override("nl"):
-        summary = phrase.render()
+        summary = phrase.render(complaint=complaint)
     return {"message": message, "message_args": _as_stored(args), "summary": summary[:500]}
 
 
@@ -53,7 +53,7 @@ def event_record(
     actor_label_override: str = "",
 ) -> Event:
     """Add one event. Call inside the transaction of the change it records."""
-    text = _phrase_fields(summary)
+    text = _phrase_fields(summary, complaint)
     with transaction.atomic():
         # Writers of one complaint's history queue up here, so the chain cannot fork.
         locked = Complaint.objects.select_for_update().filter(pk=complaint.pk).first()
@@ -115,7 +115,7 @@ def events_record_many(*, items: list[tuple[Complaint, str, Phrase, dict | None]
                 actor=None,
                 actor_label=actor_label(None),
                 kind=kind,
-                **_phrase_fields(summary),
+                **_phrase_fields(summary, complaint),
                 before={},
                 after=_as_stored(after),
             )

@@ -9,30 +9,48 @@ Writing one::
 
     from klachtroute.cases.phrases import Phrase, day, label, moment, person_name, plural
 
-    Phrase("Oplossing vastgelegd.")                                  # no arguments
-    Phrase("%(party)s gaat akkoord.", party=label(Party(party)))      # a choice → its label
-    Phrase("Termijn verlengd tot %(due)s.", due=day(new_due))         # "1 dec. 2026" / "1 Dec 2026"
-    Phrase("Contact op %(at)s.", at=moment(contacted_at))             # "1 dec. 2026, 14:05"
-    Phrase("Behandelaar: %(name)s.", name=person_name(user))            # a name, or "Systeem"
-    Phrase("Reden: %(reason)s", reason=text_typed)                    # typed text: shown as typed
-    plural("%(n)s punt.", "%(n)s punten.", len(items), n=len(items))  # ngettext
+    Phrase("Oplossing vastgelegd.")                                   # no arguments
+    Phrase("%(party)s gaat akkoord.", party=label(Party(party)))       # a choice: its label
+    Phrase("Via %(how)s.", how=label(Channel(c), lower=True))          # label inside a sentence
+    Phrase("Termijn verlengd tot %(due)s.", due=day(new_due))          # "1 dec. 2026" / "1 Dec 2026"
+    Phrase("Contact op %(at)s.", at=moment(contacted_at))              # "1 dec. 2026, 14:05"
+    Phrase("Behandelaar: %(name)s.", name=person_name(user))           # a name, or "Systeem"
+    Phrase("Reden: %(reason)s", reason=text_typed)                     # typed text, as typed
+    plural("%(n)s punt.", "%(n)s punten.", len(items), n=len(items))   # as ngettext
 
 An argument is one of:
 
 - a plain `str` or number: shown as it is (text a person typed, a complaint number);
 - `label(member)` for a choice (a `TextChoices` member), or any `gettext_lazy` text
-  (a field label, a deadline's name): translated when shown;
+  (a field label, a deadline's name): translated when shown (`lower=True` inside a
+  sentence);
 - `category_name(code)`: the label of a category of the complaint's procedure version;
-- `languages(mapping)`: a text the procedure definition gives per language
+- `languages(texts)`: a text the procedure definition gives per language
   (a ground's `Label`, or `{"nl": ..., "en": ...}`), shown in the reader's language;
-- `day(date)` and `moment(datetime)`: written the way the reader's language writes dates;
+- `day(date)` and `moment(datetime)`: written the way the reader's language writes dates
+  (a bare `date` or `datetime` argument is marked so by itself);
 - `person_name(user)`: the person's name (or "Systeem" for none), fixed when written;
+  `respondent_arg(complaint)`: whom the complaint is about ("De organisatie" translated);
 - another `Phrase`: a sentence inside a sentence, translated as well;
 - a list of any of these: shown joined by ", ".
 
+Converting a caller that still writes a finished sentence is mechanical::
+
+    summary=_("Termijn verlengd tot %(date)s: %(reason)s")
+    % {"date": new_due.strftime("%d-%m-%Y"), "reason": reason},
+    # becomes
+    summary=Phrase("Termijn verlengd tot %(date)s: %(reason)s", date=day(new_due), reason=reason),
+
+(`_()` becomes `Phrase()`, the `%` dict becomes keyword arguments, a formatted date becomes
+`day()`/`moment()`, a choice's `.label` or `get_x_display()` becomes `label()`, a
+`display_name` becomes `person_name()`; two sentences joined with `+` become one msgid or
+`Phrase("%(first)s %(then)s", first=..., then=...)`). `event_record` refuses anything but a
+Phrase, so a caller that was missed fails at once.
+
 The msgid must be a literal string: `manage.py makemessages` picks up `Phrase(...)` and
 `plural(...)` (see `cases/management/commands/makemessages.py`), and every msgid needs its
-English translation in locale/en/LC_MESSAGES/django.po like any other text.
+English translation in locale/en/LC_MESSAGES/django.po like any other text (a msgid that
+was already translated for a `_()` call keeps its translation).
 """
 
 from __future__ import annotations
@@ -225,8 +243,10 @@ def phrase_render(message: str, args: dict | None, *, complaint=None) -> str:
     values = {name: _decode(value, complaint) for name, value in args.items()}
     if not values:
         return text
-    try:
-        return text % values
-    except (KeyError, TypeError, ValueError):
-        # A translation that lost a placeholder must not hide the event: the source text.
-        return message % values
+    for template in (text, message):
+        try:
+            return template % values
+        except (KeyError, TypeError, ValueError):
+            # A translation that lost a placeholder must not hide the event: the source text.
+            continue
+    return message

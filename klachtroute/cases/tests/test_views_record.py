@@ -51,7 +51,7 @@ def test_lsr_4a_record_shows_every_registered_fact(login, posted_complaint, secr
         "Een excuus.",
         "Nog niet bekend",  # respondent
         "Sanne Secretaris",  # registered by
-        "Klacht geregistreerd via Post.",  # history
+        "Klacht geregistreerd via post.",  # history
         "Afdrukken",
     ]:
         assert text in html, text
