@@ -1,0 +1,43 @@
+"""Stored versions get what their outcome letters need to be complete: a next step for every
+outcome letter the shipped preset of the same procedure names (the Awb outcome letter's
+Nationale ombudsman), and contact details where the preset now lists them for a next step
+the stored version left without (the LSR ruling's kantonrechter). A next step an
+administrator wrote is kept."""
+
+import json
+from pathlib import Path
+
+from django.db import migrations
+
+PRESETS = Path(__file__).resolve().parent.parent / "presets"
+
+
+def fill(apps, schema_editor):
+    Version = apps.get_model("procedures", "ProcedureVersion")
+    for version in Version.objects.select_related("procedure"):
+        path = PRESETS / f"{version.procedure.code}.json"
+        if not path.exists():
+            continue
+        preset = json.loads(path.read_text(encoding="utf-8")).get("next_steps") or {}
+        steps = dict(version.definition.get("next_steps") or {})
+        changed = False
+        for letter, step in preset.items():
+            stored = steps.get(letter)
+            if stored is None:
+                steps[letter] = step
+                changed = True
+            elif (
+                stored.get("contact") == "none"
+                and step.get("contact") == "listed"
+                and stored.get("body") == step.get("body")
+            ):
+                steps[letter] = {**stored, "contact": "listed", "details": step["details"]}
+                changed = True
+        if changed:
+            version.definition = {**version.definition, "next_steps": steps}
+            version.save(update_fields=["definition"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("procedures", "0003_no_agreement_handler_period")]
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
