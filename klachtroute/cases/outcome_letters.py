@@ -50,6 +50,7 @@ def next_step_for(complaint: Complaint, letter: str, language: str | None = None
         "body": step.body.get(language),
         "text": step.text.get(language),
         "contact": _contact(organisation_get(), step, language),
+        "ends_procedure": step.contact == "none",
         "period": (
             period_words(period)
             if period
@@ -132,9 +133,15 @@ def outcome_letter_missing(*, complaint: Complaint, letter: str, values: Mapping
     due = values.get("remedy_due")
     if isinstance(due, date) and due < timezone.localdate():
         errors["remedy_due"] = _("Kies een datum vanaf vandaag.")
-    if next_step_for(complaint, letter) is None:
+    next_step = next_step_for(complaint, letter)
+    if next_step is None:
         missing.append(
             _("de vervolgstap voor de klager (de procedure noemt er geen; vul die aan in /beheer/)")
+        )
+    elif not next_step["contact"] and not next_step["ends_procedure"]:
+        missing.append(
+            _("de contactgegevens van %(body)s (vul die aan in /beheer/)")
+            % {"body": next_step["body"]}
         )
     if missing:
         errors[NON_FIELD_ERRORS] = _(

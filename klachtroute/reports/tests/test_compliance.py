@@ -16,7 +16,7 @@ from klachtroute.cases.models import Complaint
 from klachtroute.procedures.definition import definition_parse
 from klachtroute.procedures.presets import PRESET_DIR, load_presets
 from klachtroute.reports.compliance import compliance_overview, rules_of
-from klachtroute.testing.factories import complaint_data, organisation_create
+from klachtroute.testing.factories import complaint_data, letter_parts, organisation_create
 
 from .conftest import at, now
 
@@ -69,7 +69,9 @@ def livp_march(db, secretariat, director, trainers, course):
     with at(2025, 3, 6):
         services.complaint_assign_handler(complaint=c.B, handler=theo, actor=secretariat)
     with at(2025, 3, 10):
-        services.solution_propose(complaint=c.A, actor=theo, text="Extra uitleg.")
+        services.solution_propose(
+            complaint=c.A, actor=theo, text="Extra uitleg.", **letter_parts("solution")
+        )
     with at(2025, 3, 14):
         for party in ("complainant", "respondent"):
             services.solution_decide(complaint=c.A, actor=secretariat, party=party, approve=True)
@@ -77,7 +79,9 @@ def livp_march(db, secretariat, director, trainers, course):
         services.first_contact_record(
             complaint=c.B, actor=theo, method="phone", contacted_at=now() - dt.timedelta(hours=1)
         )
-        services.solution_propose(complaint=c.B, actor=theo, text="Nieuw rooster.")
+        services.solution_propose(
+            complaint=c.B, actor=theo, text="Nieuw rooster.", **letter_parts("solution")
+        )
     with at(2025, 3, 25):
         services.no_agreement_declare(complaint=c.C, actor=secretariat, reason="Geen akkoord.")
     with at(2025, 4, 1):
@@ -251,6 +255,7 @@ def lsr_autumn(db, secretariat, director, trainers, course):
             summary="De feedback ontbrak.",
             proposed_solution="Een gesprek.",
             judgements={cr.code: ("not_in_order", "Niet gehoord.") for cr in criteria},
+            **letter_parts("findings"),
         )
     with at(2025, 10, 13):
         services.findings_respond(complaint=c.G, actor=secretariat, agree=True)
@@ -268,7 +273,11 @@ def lsr_autumn(db, secretariat, director, trainers, course):
         services.director_escalate(complaint=c.F, actor=secretariat)
     with at(2025, 10, 20):
         services.director_rule(
-            complaint=c.F, actor=director, decision="unfounded", motivation="Geen klant."
+            complaint=c.F,
+            actor=director,
+            decision="unfounded",
+            motivation="Geen klant.",
+            **letter_parts("ruling"),
         )
     with at(2025, 11, 15, 12):
         yield c
