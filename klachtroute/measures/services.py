@@ -103,7 +103,11 @@ def measure_update(
         return measure
     measure.status = status
     measure.evaluation = evaluation
-    measure.save(update_fields=["status", "evaluation"])
+    if status == Measure.Status.DONE and before["status"] != Measure.Status.DONE:
+        measure.done_on = timezone.localdate()
+    elif status != Measure.Status.DONE:
+        measure.done_on = None
+    measure.save(update_fields=["status", "evaluation", "done_on"])
     summary = _("Maatregel bijgewerkt (%(status)s): %(text)s") % {
         "status": measure.get_status_display(),
         "text": measure.description[:150],

@@ -434,7 +434,8 @@ def follow_up_complete(
     item.save()
     if item.measure is not None:  # the point was tracked as a measure: it is done too
         item.measure.status = item.measure.Status.DONE
-        item.measure.save(update_fields=["status"])
+        item.measure.done_on = timezone.localdate()
+        item.measure.save(update_fields=["status", "done_on"])
     record(
         complaint,
         actor=actor,

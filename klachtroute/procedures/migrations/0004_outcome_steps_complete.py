@@ -2,7 +2,8 @@
 outcome letter the shipped preset of the same procedure names (the Awb outcome letter's
 Nationale ombudsman), and contact details where the preset now lists them for a next step
 the stored version left without (the LSR ruling's kantonrechter). A next step an
-administrator wrote is kept."""
+administrator wrote is kept. A version without requirement ids gets its preset's, so that
+the compliance overview names the article of each rule (only labels)."""
 
 import json
 from pathlib import Path
@@ -18,9 +19,14 @@ def fill(apps, schema_editor):
         path = PRESETS / f"{version.procedure.code}.json"
         if not path.exists():
             continue
-        preset = json.loads(path.read_text(encoding="utf-8")).get("next_steps") or {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+        preset = data.get("next_steps") or {}
         steps = dict(version.definition.get("next_steps") or {})
+        definition = dict(version.definition)
         changed = False
+        if not definition.get("requirements") and data.get("requirements"):
+            definition["requirements"] = data["requirements"]
+            changed = True
         for letter, step in preset.items():
             stored = steps.get(letter)
             if stored is None:
@@ -34,7 +40,7 @@ def fill(apps, schema_editor):
                 steps[letter] = {**stored, "contact": "listed", "details": step["details"]}
                 changed = True
         if changed:
-            version.definition = {**version.definition, "next_steps": steps}
+            version.definition = {**definition, "next_steps": steps}
             version.save(update_fields=["definition"])
 
 
