@@ -496,3 +496,45 @@ def test_awb_9_page_csv_and_pdf_give_the_same_figures(awb_march, secretariat, lo
     reader = PdfReader(io.BytesIO(pdf.content))
     pdf_text = "\n".join(p.extract_text() for p in reader.pages)
     assert "AWB-9:9" in pdf_text and c.I.number in pdf_text and c.K.number in pdf_text
+
+
+def test_lsr_8c_measures_and_the_csv_agree_with_complaints_set_up_by_hand(
+    lsr_autumn, director, trainers, login
+):
+    """G's measure (due Fri 31 Oct) was done on Thu 30 Oct; F's (due Fri 7 Nov) is still
+    open on 15 November: LSR-8c is kept once and broken once."""
+    from klachtroute.measures.services import measure_propose, measure_update
+
+    c = lsr_autumn
+    tom = trainers[0]
+    with at(2025, 10, 21):
+        on_time = measure_propose(
+            complaint=c.G,
+            actor=director,
+            description="Feedback binnen twee weken.",
+            owner=tom,
+            due_date=dt.date(2025, 10, 31),
+        )
+        measure_propose(
+            complaint=c.F,
+            actor=director,
+            description="Toelatingseisen op de website.",
+            owner=director,
+            due_date=dt.date(2025, 11, 7),
+        )
+    with at(2025, 10, 30):
+        measure_update(measure=on_time, actor=tom, status="done", evaluation="Werkt.")
+    period = {"start": "2025-09-01", "end": "2025-10-31"}
+    rows = rows_by_key(
+        compliance_overview(user=director, start=dt.date(2025, 9, 1), end=dt.date(2025, 10, 31))
+    )
+    assert rows["measures"].rule.requirement == "LSR-8c"
+    assert figures(rows["measures"]) == (1, 1, {c.F.number})
+    # No row for a step the LSR regulation does not have.
+    assert not {"first_contact", "acknowledge_names_handler", "hearing", "set_aside"} & set(rows)
+    text = login(director).get("/naleving/csv/", period).content.decode("utf-8-sig")
+    csv_rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    measures = next(row for row in csv_rows[1:] if row[1] == "LSR-8c")
+    assert measures[3:7] == ["1", "1", "50,0", c.F.number]
+    defence = next(row for row in csv_rows[1:] if row[1] == "LSR-6e")
+    assert defence[3:7] == ["0", "1", "0,0", c.F.number]
