@@ -179,10 +179,15 @@ def _sets_over(qs: QuerySet[Complaint], keys) -> dict[object, IndicatorSet]:
         escalated_at.setdefault(complaint_id, at)
     # A reasoned outcome (Awb) holds its judgement on the handler's ruling: it counts in the
     # group of that judgement (well-founded, partly, unfounded), not as "other".
-    judged = dict(
-        Ruling.objects.filter(complaint_id__in=ids, body=Ruling.Body.HANDLER).values_list(
-            "complaint_id", "decision"
+    reasoned = [c.pk for c in complaints if c.outcome == Outcome.REASONED]
+    judged = (
+        dict(
+            Ruling.objects.filter(complaint_id__in=reasoned, body=Ruling.Body.HANDLER).values_list(
+                "complaint_id", "decision"
+            )
         )
+        if reasoned
+        else {}
     )
     extended = set(
         Extension.objects.filter(complaint_id__in=ids).values_list("complaint_id", flat=True)

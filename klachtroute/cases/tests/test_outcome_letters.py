@@ -164,13 +164,15 @@ def test_livp_11_binding_advice_with_actions_needs_a_date_and_names_the_next_ste
     assert positions == sorted(positions)
 
 
-def test_livp_6_the_solution_service_refuses_an_incomplete_letter_whoever_calls_it(in_progress):
+def test_livp_6_the_solution_service_refuses_an_incomplete_letter_whoever_calls_it(
+    in_progress, trainers
+):
     from django.core.exceptions import ValidationError
 
     from klachtroute.cases.services import solution_propose
 
     with pytest.raises(ValidationError) as excinfo:
-        solution_propose(complaint=in_progress, actor=in_progress.handler, text="Een extra les.")
+        solution_propose(complaint=in_progress, actor=trainers[2], text="Een extra les.")
     errors = excinfo.value.message_dict
     assert set(errors) == {"reasons", "remedy_due", "__all__"}
     assert "Ontbreekt: de motivering, wanneer het gebeurt." in errors["__all__"][0]
