@@ -97,3 +97,21 @@ def test_a_stored_version_gets_the_next_steps_and_contact_details_of_its_preset(
     if code == "lsr":
         assert version.spec.next_steps["findings"].text.nl == "Eigen tekst van de beheerder."
         assert "rechtspraak.nl" in version.spec.next_steps["ruling"].details.nl
+
+
+def test_a_version_whose_letters_cannot_be_complete_is_not_copied_into_force(
+    client, administrator, organisation
+):
+    version = organisation.active_procedure.versions.get()
+    definition = copy.deepcopy(version.definition)
+    del definition["next_steps"]["solution"]
+    ProcedureVersion.objects.filter(pk=version.pk).update(definition=definition)
+    client.force_login(administrator)
+    response = client.post(
+        "/beheer/procedures/procedureversion/",
+        {"action": "copy_as_new_version", "_selected_action": [version.pk]},
+        follow=True,
+    )
+    assert organisation.active_procedure.versions.count() == 1
+    assert "is niet gekopieerd" in response.content.decode()
+    assert "next_steps.solution" in response.content.decode()
