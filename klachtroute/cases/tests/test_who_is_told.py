@@ -487,6 +487,7 @@ def test_livp_11_each_point_of_the_advice_gets_an_owner_and_a_date_and_is_tracke
     follow_up_complete(complaint=livp_complaint, actor=secretariat, follow_up_id=item.pk)
     measure.refresh_from_db()
     assert measure.status == Measure.Status.DONE
+    assert measure.done_on == timezone.localdate()  # when, so "by when" can be proven kept
     livp_complaint.refresh_from_db()
     assert livp_complaint.state == "settled"
 
