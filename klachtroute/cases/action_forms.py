@@ -559,6 +559,35 @@ class AnswerForm(ActionForm):
     answer = _text(_("Antwoord aan de klager"), help_text=TO_COMPLAINANT)
 
 
+def _criteria_fields(form: "ActionForm") -> None:
+    """A judgement and a note for each criterion of the complaint's category, as the
+    procedure definition names them (LSR-6b); none is judged in advance."""
+    form.criteria = form.complaint.procedure_version.spec.criteria_for(form.complaint.category)
+    for criterion in form.criteria:
+        code = criterion.code
+        label = criterion.label.get(translation.get_language() or "nl")
+        form.fields[f"criterion_{code}"] = forms.ChoiceField(
+            label=label, choices=[("", "—")] + list(CriterionJudgement.Judgement.choices)
+        )
+        form.fields[f"criterion_{code}_note"] = forms.CharField(
+            label=_("Toelichting bij: %(label)s") % {"label": label},
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=TO_COMPLAINANT,
+        )
+
+
+def _judgements(form: "ActionForm") -> dict[str, tuple[str, str]]:
+    return {
+        c.code: (
+            form.cleaned_data.get(f"criterion_{c.code}", ""),
+            form.cleaned_data.get(f"criterion_{c.code}_note", ""),
+        )
+        for c in form.criteria
+    }
+
+
 class FindingsForm(OutcomeLetterForm):
     letter = "findings"
     summary = _text(_("Bevindingen"), help_text=TO_COMPLAINANT)
@@ -575,36 +604,14 @@ class FindingsForm(OutcomeLetterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.criteria = self.complaint.procedure_version.spec.criteria_for(self.complaint.category)
-        for criterion in self.criteria:
-            code = criterion.code
-            label = criterion.label.get(translation.get_language() or "nl")
-            self.fields[f"criterion_{code}"] = forms.ChoiceField(
-                label=label, choices=[("", "—")] + list(CriterionJudgement.Judgement.choices)
-            )
-            self.fields[f"criterion_{code}_note"] = forms.CharField(
-                label=_("Toelichting bij: %(label)s") % {"label": label},
-                required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=TO_COMPLAINANT,
-            )
+        _criteria_fields(self)
 
     def service_kwargs(self) -> dict:
         return {
             "summary": self.cleaned_data["summary"],
             "proposed_solution": self.cleaned_data["proposed_solution"],
             "remedy_due": self.cleaned_data.get("remedy_due"),
-            "judgements": self.judgements(),
-        }
-
-    def judgements(self) -> dict:
-        return {
-            c.code: (
-                self.cleaned_data.get(f"criterion_{c.code}", ""),
-                self.cleaned_data.get(f"criterion_{c.code}_note", ""),
-            )
-            for c in self.criteria
+            "judgements": _judgements(self),
         }
 
 
@@ -650,8 +657,17 @@ class RulingForm(ActionForm):
             ) % {"criteria": "; ".join(c.label.get(language) for c in criteria)}
 
 
+INADMISSIBILITY_JUSTIFIED, INADMISSIBILITY_UNJUSTIFIED = "justified", "unjustified"
+
+
 class DirectorRulingForm(OutcomeLetterForm, RulingForm):
-    """The director's ruling (LSR-6f): an outcome letter, complete before it goes."""
+    """The director's ruling (LSR-6e/6f): each criterion of the procedure judged, then the
+    verdict, chosen by the director (none in advance); an outcome letter, complete before
+    it goes.
+
+    A complaint the complainant brought after it was declared inadmissible (LSR-5d) was
+    never investigated: the director judges the inadmissibility instead. Unjustified sends
+    the complaint back for investigation; justified closes it."""
 
     letter = "ruling"
     remedy = _text(
@@ -661,8 +677,53 @@ class DirectorRulingForm(OutcomeLetterForm, RulingForm):
     )
     remedy_due = _remedy_due()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = []
+        if self.about_inadmissibility:
+            for name in ("decision", "remedy", "remedy_due"):
+                del self.fields[name]
+            self.fields["inadmissibility"] = forms.ChoiceField(
+                label=_("De niet-ontvankelijkverklaring is"),
+                choices=[
+                    ("", "—"),
+                    (
+                        INADMISSIBILITY_UNJUSTIFIED,
+                        _("Onterecht: de klacht gaat terug voor onderzoek"),
+                    ),
+                    (INADMISSIBILITY_JUSTIFIED, _("Terecht: de klacht wordt afgesloten")),
+                ],
+                help_text=_(
+                    "Onterecht: het secretariaat leidt de klacht door voor onderzoek en de "
+                    "klager krijgt uw motivering. Terecht: de klager krijgt uw uitspraak en "
+                    "de klacht is afgesloten."
+                ),
+            )
+            self.fields["motivation"].help_text = TO_COMPLAINANT
+            self.order_fields(["inadmissibility", "motivation"])
+            return
+        _criteria_fields(self)
+        self.fields["decision"].help_text = _(
+            "Beoordeel eerst elk criterium: ongegrond als geen criterium niet in orde is, "
+            "anders gegrond of deels gegrond."
+        )
+        self.order_fields(
+            [name for name in self.fields if name.startswith("criterion_")]
+            + ["decision", "motivation", "remedy", "remedy_due"]
+        )
+
+    @property
+    def about_inadmissibility(self) -> bool:
+        return self.complaint.admissible is False
+
     def parts(self):
+        if self.about_inadmissibility:
+            return [
+                (_("het besluit"), ("inadmissibility",)),
+                (_("de motivering"), ("motivation",)),
+            ]
         parts = [
+            (_("het oordeel per criterium"), tuple(f"criterion_{c.code}" for c in self.criteria)),
             (_("het besluit"), ("decision",)),
             (_("de motivering"), ("motivation",)),
             (_("wat er gebeurt"), ("remedy",)),
@@ -670,6 +731,20 @@ class DirectorRulingForm(OutcomeLetterForm, RulingForm):
         if self.cleaned_data.get("decision") != Ruling.Decision.UNFOUNDED:
             parts.append((_("wanneer het gebeurt"), ("remedy_due",)))
         return parts
+
+    def service_kwargs(self) -> dict:
+        if self.about_inadmissibility:
+            return {
+                "inadmissibility": self.cleaned_data["inadmissibility"],
+                "motivation": self.cleaned_data["motivation"],
+            }
+        return {
+            "decision": self.cleaned_data["decision"],
+            "motivation": self.cleaned_data["motivation"],
+            "remedy": self.cleaned_data.get("remedy", ""),
+            "remedy_due": self.cleaned_data.get("remedy_due"),
+            "judgements": _judgements(self),
+        }
 
 
 class MotivationForm(ActionForm):
