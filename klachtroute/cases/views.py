@@ -243,7 +243,7 @@ def _detail_context(
             complaint.findings.select_related("shared_by").prefetch_related("judgements")
         ),
         "defence_requests": list(complaint.defence_requests.select_related("requested_by")),
-        "rulings": list(complaint.rulings.prefetch_related("follow_ups__done_by")),
+        "rulings": list(complaint.rulings.prefetch_related("follow_ups__done_by", "judgements")),
         "measures": list(complaint.measures.select_related("owner")),
         "extensions": list(complaint.extensions.select_related("by")),
         "documents": complaint.documents.select_related("uploaded_by"),
