@@ -597,7 +597,9 @@ def _inadmissibility_ruling(
         body=Ruling.Body.DIRECTOR,
         decision=Ruling.Decision.UNFOUNDED,
         motivation=motivation,
-        outcome=Outcome.INADMISSIBLE,
+        # The complainant's objection to the inadmissibility is unfounded: the director's
+        # ruling, counted as such in the reports.
+        outcome=Outcome.UNFOUNDED,
         kind=EventKind.RULING,
         summary=_(
             "Uitspraak van de directeur: de niet-ontvankelijkverklaring is terecht; de klacht "

@@ -308,7 +308,8 @@ def test_lsr_5d_a_justified_inadmissibility_closes_with_the_directors_ruling(
     )
     complaint = inadmissible_with_director
     complaint.refresh_from_db()
-    assert (complaint.state, complaint.outcome) == ("settled", "inadmissible")
+    assert (complaint.state, complaint.outcome) == ("settled", "unfounded")
+    assert complaint.admissible is False
     letter = OutboxMessage.objects.get(kind="ruling", to="jan@example.org").body
     assert "Uitspraak: de klacht is terecht niet ontvankelijk verklaard." in letter
     assert "Dit is in 2025 behandeld; de feiten zijn dezelfde." in letter
