@@ -241,7 +241,17 @@ def _action_fields_doc() -> str:
             )
         if name == "judge_admissible":
             described[0] = "`category` (a category code of the procedure, required)"
-        label = TRANSITIONS_BY_ACTION[name].label
+        if name == "rule":
+            described.append(
+                "`criterion_<code>` (in_order | not_in_order | not_applicable, required) and "
+                "`criterion_<code>_note` (string) for every criterion of the complaint's "
+                "category; for a complaint declared inadmissible instead `inadmissibility` "
+                "(justified | unjustified, required) and `motivation`"
+            )
+        transition = TRANSITIONS_BY_ACTION[name]
+        if transition.needs_confirmation:
+            described.append("`confirm` (true, required: this step closes or ends a right)")
+        label = transition.label
         lines.append(f"- `{name}` ({label}): " + (", ".join(described) or "no fields"))
     return "\n".join(lines)
 
@@ -253,6 +263,9 @@ ACTION_DESCRIPTION = (
     "without fields). Dates as `YYYY-MM-DD`, date-times in ISO 8601 with an offset, people "
     "and follow-up items by id. Unknown keys are refused. `GET /complaints/{number}` lists "
     "in `actions` exactly the actions the caller may take now.\n\n"
+    "A step that closes the complaint or ends a right of the complainant (settling, closing "
+    "without appeal, withdrawal, the director's own decision; marked below) is taken only "
+    'with `"confirm": true` in the body; without it the answer is 422 on `confirm`.\n\n'
     "Answers: 200 with the complaint (as `GET`); for `reopen` 201 with the new complaint. "
     "403: not this caller's step; 404: no such complaint for this caller, or an action "
     "that does not exist in its procedure; 409: not possible in the current state; 422: "
@@ -261,11 +274,12 @@ ACTION_DESCRIPTION = (
 )
 
 
-def _action_body(request) -> dict:
-    """The JSON object of the request, as data for the action's form."""
+def _action_body(request) -> tuple[dict, bool]:
+    """The JSON object of the request, as data for the action's form, and whether it
+    confirms the step (`"confirm": true`)."""
     raw = request.body
     if not raw.strip():
-        return {}
+        return {}, False
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):
@@ -275,6 +289,9 @@ def _action_body(request) -> dict:
     if not isinstance(body, dict):
         raise ApiValidationError([field_error(None, _("Verwacht een JSON-object."), "model_type")])
     data, errors = {}, []
+    confirm = body.pop("confirm", False)
+    if not isinstance(confirm, bool):
+        errors.append(field_error("confirm", _("Geef true of false."), "bool_type"))
     for key, value in body.items():
         if value is None:
             continue
@@ -289,7 +306,7 @@ def _action_body(request) -> dict:
         data[key] = value
     if errors:
         raise ApiValidationError(errors)
-    return data
+    return data, confirm is True
 
 
 @api.post(
@@ -354,7 +371,7 @@ def complaint_action(
     if action not in ACTIONS:
         raise Http404
     transition_check(user, complaint, action)  # 403, 404 or 409 before the body is judged
-    data = _action_body(request)
+    data, confirmed = _action_body(request)
     # `version` (optional): the complaint's updated_at as read; refused with 409 when stale.
     known = {*action_form(action, complaint, user).fields, "version"}
     unknown = [key for key in data if key not in known]
@@ -362,7 +379,9 @@ def complaint_action(
         raise ApiValidationError(
             [field_error(key, _("Onbekend veld."), "extra_forbidden") for key in unknown]
         )
-    result = action_perform(complaint=complaint, action=action, actor=user, data=data)
+    result = action_perform(
+        complaint=complaint, action=action, actor=user, data=data, confirmed=confirmed
+    )
     if action == "reopen":
         new = _visible_or_404(user, result.number)
         response["Location"] = f"{request.path.split('/complaints/')[0]}/complaints/{new.number}"

@@ -389,6 +389,9 @@ class RulingOut(Schema):
     decided_at: Moment
     decided_by: str
     follow_ups: list[FollowUpOut]
+    judgements: list[JudgementOut] = Field(
+        description="The director's judgement per criterion (LSR-6e); empty for other bodies"
+    )
 
     @staticmethod
     def resolve_decided_by(ruling) -> str:
@@ -569,7 +572,7 @@ class ComplaintOut(_ComplaintBase):
 
     @staticmethod
     def resolve_rulings(complaint):
-        return complaint.rulings.prefetch_related("follow_ups")
+        return complaint.rulings.prefetch_related("follow_ups", "judgements")
 
     @staticmethod
     def resolve_measures(complaint):

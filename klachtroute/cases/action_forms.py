@@ -338,6 +338,8 @@ class OutcomeLetterForm(ActionForm):
         from .outcome_letters import outcome_letter_missing
 
         cleaned = super().clean()
+        if not self.letter:
+            return cleaned
         values = {n: v for n, v in self.letter_values(cleaned).items() if n not in self.errors}
         for name, message in outcome_letter_missing(
             complaint=self.complaint, letter=self.letter, values=values
@@ -512,6 +514,35 @@ class AnswerForm(ActionForm):
     answer = _text(_("Antwoord aan de klager"), help_text=TO_COMPLAINANT)
 
 
+def _criteria_fields(form: "ActionForm") -> None:
+    """A judgement and a note for each criterion of the complaint's category, as the
+    procedure definition names them (LSR-6b); none is judged in advance."""
+    form.criteria = form.complaint.procedure_version.spec.criteria_for(form.complaint.category)
+    for criterion in form.criteria:
+        code = criterion.code
+        label = criterion.label.get(translation.get_language() or "nl")
+        form.fields[f"criterion_{code}"] = forms.ChoiceField(
+            label=label, choices=[("", "—")] + list(CriterionJudgement.Judgement.choices)
+        )
+        form.fields[f"criterion_{code}_note"] = forms.CharField(
+            label=_("Toelichting bij: %(label)s") % {"label": label},
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=TO_COMPLAINANT,
+        )
+
+
+def _judgements(form: "ActionForm") -> dict[str, tuple[str, str]]:
+    return {
+        c.code: (
+            form.cleaned_data.get(f"criterion_{c.code}", ""),
+            form.cleaned_data.get(f"criterion_{c.code}_note", ""),
+        )
+        for c in form.criteria
+    }
+
+
 class FindingsForm(OutcomeLetterForm):
     letter = "findings"
     summary = _text(_("Bevindingen"), help_text=TO_COMPLAINANT)
@@ -520,40 +551,18 @@ class FindingsForm(OutcomeLetterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.criteria = self.complaint.procedure_version.spec.criteria_for(self.complaint.category)
-        for criterion in self.criteria:
-            code = criterion.code
-            label = criterion.label.get(translation.get_language() or "nl")
-            self.fields[f"criterion_{code}"] = forms.ChoiceField(
-                label=label, choices=[("", "—")] + list(CriterionJudgement.Judgement.choices)
-            )
-            self.fields[f"criterion_{code}_note"] = forms.CharField(
-                label=_("Toelichting bij: %(label)s") % {"label": label},
-                required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=TO_COMPLAINANT,
-            )
+        _criteria_fields(self)
 
     def service_kwargs(self) -> dict:
         return {
             "summary": self.cleaned_data["summary"],
             "proposed_solution": self.cleaned_data["proposed_solution"],
             "remedy_due": self.cleaned_data.get("remedy_due"),
-            "judgements": self.judgements(),
+            "judgements": _judgements(self),
         }
 
     def letter_values(self, cleaned: dict) -> dict:
-        return {**cleaned, "judgements": self.judgements()}
-
-    def judgements(self) -> dict:
-        return {
-            c.code: (
-                self.cleaned_data.get(f"criterion_{c.code}", ""),
-                self.cleaned_data.get(f"criterion_{c.code}_note", ""),
-            )
-            for c in self.criteria
-        }
+        return {**cleaned, "judgements": _judgements(self)}
 
 
 class DefenceRequestForm(ActionForm):
@@ -598,8 +607,17 @@ class RulingForm(ActionForm):
             ) % {"criteria": "; ".join(c.label.get(language) for c in criteria)}
 
 
+INADMISSIBILITY_JUSTIFIED, INADMISSIBILITY_UNJUSTIFIED = "justified", "unjustified"
+
+
 class DirectorRulingForm(OutcomeLetterForm, RulingForm):
-    """The director's ruling (LSR-6f): an outcome letter, complete before it goes."""
+    """The director's ruling (LSR-6e/6f): each criterion of the procedure judged, then the
+    verdict, chosen by the director (none in advance); an outcome letter, complete before
+    it goes.
+
+    A complaint the complainant brought after it was declared inadmissible (LSR-5d) was
+    never investigated: the director judges the inadmissibility instead. Unjustified sends
+    the complaint back for investigation; justified closes it."""
 
     letter = "ruling"
     remedy = _text(
@@ -608,6 +626,60 @@ class DirectorRulingForm(OutcomeLetterForm, RulingForm):
         help_text=_("Wat de organisatie na de uitspraak doet (of dat er niets gebeurt)."),
     )
     remedy_due = _remedy_due()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = []
+        if self.about_inadmissibility:
+            self.letter = ""  # a ruling on the inadmissibility alone: no outcome letter
+            for name in ("decision", "remedy", "remedy_due"):
+                del self.fields[name]
+            self.fields["inadmissibility"] = forms.ChoiceField(
+                label=_("De niet-ontvankelijkverklaring is"),
+                choices=[
+                    ("", "—"),
+                    (
+                        INADMISSIBILITY_UNJUSTIFIED,
+                        _("Onterecht: de klacht gaat terug voor onderzoek"),
+                    ),
+                    (INADMISSIBILITY_JUSTIFIED, _("Terecht: de klacht wordt afgesloten")),
+                ],
+                help_text=_(
+                    "Onterecht: het secretariaat leidt de klacht door voor onderzoek en de "
+                    "klager krijgt uw motivering. Terecht: de klager krijgt uw uitspraak en "
+                    "de klacht is afgesloten."
+                ),
+            )
+            self.fields["motivation"].help_text = TO_COMPLAINANT
+            self.order_fields(["inadmissibility", "motivation"])
+            return
+        _criteria_fields(self)
+        self.fields["decision"].help_text = _(
+            "Beoordeel eerst elk criterium: ongegrond als geen criterium niet in orde is, "
+            "anders gegrond of deels gegrond."
+        )
+        self.order_fields(
+            [name for name in self.fields if name.startswith("criterion_")]
+            + ["decision", "motivation", "remedy", "remedy_due"]
+        )
+
+    @property
+    def about_inadmissibility(self) -> bool:
+        return self.complaint.admissible is False
+
+    def service_kwargs(self) -> dict:
+        if self.about_inadmissibility:
+            return {
+                "inadmissibility": self.cleaned_data["inadmissibility"],
+                "motivation": self.cleaned_data["motivation"],
+            }
+        return {
+            "decision": self.cleaned_data["decision"],
+            "motivation": self.cleaned_data["motivation"],
+            "remedy": self.cleaned_data.get("remedy", ""),
+            "remedy_due": self.cleaned_data.get("remedy_due"),
+            "judgements": _judgements(self),
+        }
 
 
 class MotivationForm(ActionForm):

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from . import action_forms as f
 from . import services as s
@@ -25,6 +26,10 @@ from .models import Complaint
 from .workflow import TRANSITIONS, Transition, TransitionError, transition_check
 
 VERSION_FIELD = "version"
+CONFIRM_FIELD = "confirm"
+CONFIRM_MESSAGE = _lazy(
+    "Bevestig deze stap: die sluit de klacht af of beëindigt een recht van de klager."
+)
 
 
 @dataclass(frozen=True)
@@ -97,19 +102,28 @@ def action_perform(
     data,
     files=None,
     form_kwargs: dict | None = None,
+    confirmed: bool = False,
 ):
     """Check, validate and carry out one action, for a logged-in person (`actor`) or a party
     acting through a private link (`party`). Returns what the service returned. `files` are
     the uploads of a form that takes a file.
 
+    A step that closes the complaint or ends a right of the complainant
+    (`Transition.needs_confirmation`) is taken only when `confirmed`: the staff page's
+    checkbox, the API's `"confirm": true`, the link page's own confirmation. Otherwise it is
+    refused (ValidationError on `confirm`), together with any errors of the form.
+
     `form_kwargs` reach the action's form (e.g. the `prefix` of a page with several forms);
     the page shows a refusal with `action_form` and the same arguments."""
-    transition_check(actor, complaint, action, party)
+    transition = transition_check(actor, complaint, action, party)
     form = action_form(
         action, complaint, actor, data, party=party, files=files, **(form_kwargs or {})
     )
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
+    errors = {} if form.is_valid() else dict(form.errors.as_data())
+    if transition.needs_confirmation and not confirmed:
+        errors[CONFIRM_FIELD] = [ValidationError(CONFIRM_MESSAGE, code="confirm")]
+    if errors:
+        raise ValidationError(errors)
     given = data.get(VERSION_FIELD) if hasattr(data, "get") else None
     if not given:
         return ACTIONS[action].run(complaint, actor, form, party)

@@ -555,12 +555,20 @@ class Findings(models.Model):
 
 
 class CriterionJudgement(models.Model):
+    """One criterion of the procedure (LSR-6b) judged: by the handler in the findings, or by
+    the director in the ruling (LSR-6e). Exactly one of `findings` and `ruling` is set."""
+
     class Judgement(models.TextChoices):
         IN_ORDER = "in_order", _("In orde")
         NOT_IN_ORDER = "not_in_order", _("Niet in orde")
         NOT_APPLICABLE = "not_applicable", _("Niet van toepassing")
 
-    findings = models.ForeignKey(Findings, on_delete=models.CASCADE, related_name="judgements")
+    findings = models.ForeignKey(
+        Findings, on_delete=models.CASCADE, related_name="judgements", null=True, blank=True
+    )
+    ruling = models.ForeignKey(
+        "Ruling", on_delete=models.CASCADE, related_name="judgements", null=True, blank=True
+    )
     criterion = models.CharField(max_length=50)
     label = models.CharField(max_length=200)
     judgement = models.CharField(max_length=20, choices=Judgement.choices)
@@ -568,6 +576,15 @@ class CriterionJudgement(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(findings__isnull=False, ruling__isnull=True)
+                    | models.Q(findings__isnull=True, ruling__isnull=False)
+                ),
+                name="judgement_of_findings_or_ruling",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.judgement}"

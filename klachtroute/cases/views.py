@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from klachtroute.organisation.selectors import work_calendar_get
 
 from .action_forms import ActionForm, form_with_errors
-from .actions import ACTIONS, action_form, action_perform
+from .actions import ACTIONS, CONFIRM_FIELD, CONFIRM_MESSAGE, action_form, action_perform
 from .deadlines import deadline_state, deadline_states
 from .forms import DATETIME_LOCAL, WorklistFilterForm
 from .models import Complaint, Outcome
@@ -79,6 +79,8 @@ class ActionPanel:
     hint: str = ""
     group: str = "next"
     open: bool = False
+    needs_confirmation: bool = False
+    confirmed: bool = False  # posted with the confirmation, shown again ticked
 
     @property
     def confirm_only(self) -> bool:
@@ -203,6 +205,8 @@ def _detail_context(
                 or str(transition.hint),
                 group=transition.group,
                 open=is_open,
+                needs_confirmation=transition.needs_confirmation,
+                confirmed=is_open and failed is not None and failed[1].data.get("confirm") == "1",
             )
         )
     deadlines = deadline_states(complaint, today)
@@ -239,7 +243,7 @@ def _detail_context(
             complaint.findings.select_related("shared_by").prefetch_related("judgements")
         ),
         "defence_requests": list(complaint.defence_requests.select_related("requested_by")),
-        "rulings": list(complaint.rulings.prefetch_related("follow_ups__done_by")),
+        "rulings": list(complaint.rulings.prefetch_related("follow_ups__done_by", "judgements")),
         "measures": list(complaint.measures.select_related("owner")),
         "extensions": list(complaint.extensions.select_related("by")),
         "documents": complaint.documents.select_related("uploaded_by"),
@@ -291,17 +295,6 @@ def _perform(request: HttpRequest, number: str, action: str, *, hide_unavailable
     if hide_unavailable and action not in offered:
         # The older addresses of these two forms answer as before: as if there were no form.
         raise Http404(_("Deze actie is hier niet beschikbaar."))
-    if (
-        action in offered
-        and TRANSITIONS_BY_ACTION[action].group == "closing"
-        and request.POST.get("confirm") != "1"
-    ):
-        # A step that closes the complaint or ends a right of the complainant is confirmed.
-        form = _form_for(action, complaint, request.user, request.POST)
-        form.is_valid()
-        form.add_error(None, _("Vink aan dat u deze stap bevestigt."))
-        context = _detail_context(request, complaint, failed=(action, form))
-        return render(request, "cases/detail.html", context, status=400)
     try:
         result = action_perform(
             complaint=complaint,
@@ -309,6 +302,8 @@ def _perform(request: HttpRequest, number: str, action: str, *, hide_unavailable
             actor=request.user,
             data=request.POST,
             files=request.FILES,
+            # The checkbox "Ik bevestig deze stap." of a closing step (action_panel.html).
+            confirmed=request.POST.get(CONFIRM_FIELD) == "1",
         )
     except TransitionError as error:
         complaint = _complaint_or_404(request, number)
@@ -317,6 +312,10 @@ def _perform(request: HttpRequest, number: str, action: str, *, hide_unavailable
     except ValidationError as error:
         complaint = _complaint_or_404(request, number)
         form = _form_with_errors(action, complaint, request.user, request.POST, error)
+        unconfirmed = getattr(error, "error_dict", {}).get(CONFIRM_FIELD)
+        if unconfirmed and str(CONFIRM_MESSAGE) not in form.non_field_errors():
+            # The form's own errors and the missing confirmation, all at once.
+            form.add_error(None, str(CONFIRM_MESSAGE))
         context = _detail_context(request, complaint, failed=(action, form))
         return render(request, "cases/detail.html", context, status=400)
     label = str(TRANSITIONS_BY_ACTION[action].label)

@@ -178,7 +178,7 @@ class Transition:
     always passes (approve or reject with one service). `group` places it on the record page:
     "next" for the steps of the procedure, "general" for the steps open at any time,
     "closing" for a step that closes the complaint or ends a right of the complainant: it
-    sits apart from the next step and the staff pages ask for a confirmation.
+    sits apart from the next step and needs a confirmation (`needs_confirmation`).
     """
 
     action: str
@@ -200,6 +200,12 @@ class Transition:
     # The record page says why a step cannot be taken yet (its guard's refusal), unless the
     # refusal only says it was done already or is not due yet.
     quiet: bool = False
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A step that closes the complaint or ends a right of the complainant is taken only
+        when confirmed, by every caller (`actions.action_perform`)."""
+        return self.group == "closing"
 
 
 def _needs_admissibility_first(c):
@@ -265,12 +271,6 @@ def _settle_passed_not_told(c):
         kind=EventKind.DELAY_NOTIFIED, after__settle_due=settle.due.isoformat()
     ).exists():
         return _("De klager is al geïnformeerd over deze vertraging.")
-    return None
-
-
-def _came_as_inadmissible(c):
-    if c.admissible is not False:
-        return _("Alleen een klacht die niet ontvankelijk is verklaard, gaat terug voor onderzoek.")
     return None
 
 
@@ -730,14 +730,18 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "rule",
         sources=(State.WITH_DIRECTOR,),
-        targets=(State.SETTLED,),
+        # A complaint brought after it was declared inadmissible goes back for investigation
+        # when the director finds the inadmissibility unjustified (LSR-5d), instead of closing.
+        targets=(State.SETTLED, State.NEW),
         roles=("director",),
         label=_("Uitspraak doen"),
         form="DirectorRulingForm",
         service="director_rule",
         feature="director",
         hint=_(
-            "De uitspraak gaat schriftelijk naar klager en beklaagde; daarna is de klacht afgesloten."
+            "U beoordeelt elk criterium van de klachtenregeling en kiest dan de uitspraak; die "
+            "gaat schriftelijk naar klager en beklaagde. Na niet-ontvankelijkheid beoordeelt u "
+            "die: onterecht stuurt de klacht terug voor onderzoek."
         ),
     ),
     Transition(
@@ -751,22 +755,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         feature="director",
         group="closing",
     ),
-    Transition(
-        "send_back_for_investigation",
-        sources=(State.WITH_DIRECTOR,),
-        targets=(State.NEW,),
-        roles=("director",),
-        label=_("Niet-ontvankelijkheid onterecht: terug voor onderzoek"),
-        form="MotivationForm",
-        service="inadmissibility_overturn",
-        feature="admissibility",
-        guard=_came_as_inadmissible,
-        quiet=True,
-        hint=_(
-            "De klacht had ontvankelijk moeten zijn: het secretariaat leidt haar door voor "
-            "onderzoek, in plaats van dat u haar afsluit. De klager krijgt uw motivering."
-        ),
-    ),
     # Steps a procedure switches on (first used by Awb chapter 9): setting aside, a copy to
     # the respondent, the hearing, and a written, reasoned outcome with the next instance.
     Transition(
@@ -779,6 +767,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="complaint_set_aside",
         feature="set_aside",
         hint=_("De klager krijgt schriftelijk bericht, met de grond."),
+        group="closing",
     ),
     Transition(
         "send_respondent_copy",

@@ -57,7 +57,7 @@ def dossier_context(complaint: Complaint) -> dict:
             complaint.findings.select_related("shared_by").prefetch_related("judgements")
         ),
         "defence_requests": list(complaint.defence_requests.select_related("requested_by")),
-        "rulings": list(complaint.rulings.prefetch_related("follow_ups__done_by")),
+        "rulings": list(complaint.rulings.prefetch_related("follow_ups__done_by", "judgements")),
         "measures": list(complaint.measures.select_related("owner")),
         "extensions": list(complaint.extensions.select_related("by")),
         "messages": _messages_without_tokens(complaint),

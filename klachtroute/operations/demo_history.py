@@ -122,7 +122,14 @@ class _Story:
             actor = self.complaint.handler if who == "handler" else self.people[who]
             try:
                 with transaction.atomic():
-                    action_perform(complaint=self.complaint, action=action, actor=actor, data=data)
+                    # The demo's script is the person confirming each step it takes.
+                    action_perform(
+                        complaint=self.complaint,
+                        action=action,
+                        actor=actor,
+                        data=data,
+                        confirmed=True,
+                    )
             except (TransitionError, ValidationError) as error:
                 logger.info("demo: %s %s skipped: %s", self.complaint.number, action, error)
                 return False
@@ -309,12 +316,23 @@ def _lsr(story: _Story, kind: str, rng: random.Random) -> None:
             },
         )
         story.act(32, "secretariat", "submit_defence", {"party": "respondent", "defence": TEXT})
+        decision = rng.choice(["founded", "partly_founded", "unfounded"])
+        criteria = story.complaint.procedure_version.spec.criteria_for(story.complaint.category)
+        # The director judges each criterion; the verdict follows: unfounded when all is
+        # in order, otherwise the first criterion (delivery conditions) was not.
+        judgements = {
+            f"criterion_{c.code}": (
+                "not_in_order" if decision != "unfounded" and i == 0 else "in_order"
+            )
+            for i, c in enumerate(criteria)
+        }
         story.act(
             40,
             "director",
             "rule",
             {
-                "decision": rng.choice(["founded", "partly_founded", "unfounded"]),
+                **judgements,
+                "decision": decision,
                 "motivation": TEXT,
                 "remedy": "De organisatie bespreekt de uitspraak met het team.",
                 "remedy_due": _weeks_after(story, 40),

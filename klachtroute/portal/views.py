@@ -256,9 +256,18 @@ def _link_form(private_link, action: str, data=None, wording: _Wording | None = 
     )
 
 
-def _link_perform(private_link, action: str, data, wording: _Wording | None = None, **kwargs):
+def _link_perform(
+    private_link,
+    action: str,
+    data,
+    wording: _Wording | None = None,
+    *,
+    confirmed: bool = False,
+    **kwargs,
+):
     """Carry out `action` as the link's party through the one entry point. Returns
-    (result, None), or (None, the posted form with why it was refused)."""
+    (result, None), or (None, the posted form with why it was refused). `confirmed`: the
+    page confirmed a step that closes the complaint or ends the party's right."""
     form_kwargs = {**(wording.kwargs if wording else {}), **kwargs}
     try:
         result = action_perform(
@@ -267,6 +276,7 @@ def _link_perform(private_link, action: str, data, wording: _Wording | None = No
             party=private_link.party,
             data=data,
             form_kwargs=form_kwargs,
+            confirmed=confirmed,
         )
     except (TransitionError, ValidationError) as exc:
         return None, form_with_errors(
@@ -292,7 +302,11 @@ def _decide(request, private_link, *, agree: str, disagree: str, wording: _Wordi
         form.add_error(None, _("Kies akkoord of niet akkoord."))
         return False, form
     action = agree if decision == DECISION_YES else disagree
-    _result, refused = _link_perform(private_link, action, request.POST, wording)
+    # The agreeing button stands under what agreeing means (the complaint is settled):
+    # pressing it is the party's confirmation.
+    _result, refused = _link_perform(
+        private_link, action, request.POST, wording, confirmed=decision == DECISION_YES
+    )
     if refused is None:
         return True, form
     if action == agree:
@@ -544,6 +558,8 @@ def status_page(request, private_link):
                     action,
                     request.POST,
                     _status_wording(action),
+                    # The withdrawal was confirmed with its own checkbox just above.
+                    confirmed=action == "withdraw",
                     prefix=action,
                 )
                 if refused is not None:

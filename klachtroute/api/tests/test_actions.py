@@ -95,10 +95,15 @@ def test_livp_5_6_7_the_livp_steps_through_the_api(
     office = api_as(secretariat)
     _now.shift(dt.timedelta(hours=1))
     assert (
-        office.post(path(number, "approve_solution"), {"party": "complainant"}).status_code == 200
+        office.post(
+            path(number, "approve_solution"), {"party": "complainant", "confirm": True}
+        ).status_code
+        == 200
     )
     _now.shift(dt.timedelta(hours=1))
-    response = office.post(path(number, "approve_solution"), {"party": "respondent"})
+    response = office.post(
+        path(number, "approve_solution"), {"party": "respondent", "confirm": True}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["state"] == State.SETTLED
@@ -181,7 +186,7 @@ def test_lsr_5b_5c_6b_6h_the_lsr_steps_through_the_api(
         "note": "Te weinig oefenen.",
     } in findings["judgements"]
 
-    response = office.post(path(number, "accept_findings"), raw="")  # no fields, no body
+    response = office.post(path(number, "accept_findings"), {"confirm": True})  # no fields
     assert response.status_code == 200, response.json()
     assert response.json()["state"] == State.SETTLED
     assert response.json()["findings"][0]["response"] == "agreed"
@@ -219,6 +224,7 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_api(lsr_complaint, secretariat
     response = boss.post(
         path(number, "rule"),
         {
+            **{f"criterion_{c}": "in_order" for c in LSR_CRITERIA},
             "decision": "unfounded",
             "motivation": "Goed uitgelegd.",
             "remedy": "Geen verdere actie.",
@@ -398,7 +404,7 @@ def test_get_includes_measures_and_extensions(livp_complaint, trainers, api_as):
 
 def test_reopen_answers_201_with_the_new_complaint(livp_complaint, secretariat, api_as):
     office = api_as(secretariat)
-    office.post(path(livp_complaint.number, "withdraw"), {"reason": "Opgelost."})
+    office.post(path(livp_complaint.number, "withdraw"), {"reason": "Opgelost.", "confirm": True})
     response = office.post(
         path(livp_complaint.number, "reopen"), {"new_facts": "Het gebeurde opnieuw."}
     )

@@ -147,7 +147,12 @@ def test_an_lsr_complaint_with_findings_defence_and_ruling_matches_the_published
         boss,
         number,
         "rule",
-        {"decision": "unfounded", "motivation": "Uitgelegd.", "remedy": "Niets."},
+        {
+            **{f"criterion_{c}": "in_order" for c in LSR_CRITERIA},
+            "decision": "unfounded",
+            "motivation": "Uitgelegd.",
+            "remedy": "Niets.",
+        },
     )
 
     assert body["admissibility"] == {"admissible": True, "reason": "", "answer": ""}

@@ -33,11 +33,11 @@ from .lsr import (  # noqa: F401
     exam_ruling_record,
     findings_respond,
     findings_share,
-    inadmissibility_overturn,
     inadmissible_answer,
     inadmissible_close,
     inadmissible_declare,
     procedure_send,
+    ruling_judgements_check,
 )
 from .portal import complainant_information_add  # noqa: F401
 from .registration import (  # noqa: F401

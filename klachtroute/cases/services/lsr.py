@@ -518,9 +518,11 @@ def _ruling_close(
     outcome: str,
     kind: EventKind,
     summary: str,
+    judgements: dict[str, tuple[str, str]] | None = None,
 ) -> Ruling:
-    """Record a ruling and close the complaint with it; shared by the director and the exam
-    committee, who rule by the same three decisions."""
+    """Record a ruling, with its judgement per criterion where it has them, and close the
+    complaint with it; shared by the director and the exam committee, who rule by the same
+    three decisions."""
     ruling = Ruling.objects.create(
         complaint=complaint,
         body=body,
@@ -530,12 +532,41 @@ def _ruling_close(
         decided_by=actor,
         decided_by_label=actor.display_name,
     )
+    language = complaint.complainant_language
+    judged = []
+    criterion_labels = {}
+    for criterion in complaint.procedure_version.spec.criteria_for(complaint.category):
+        criterion_labels[criterion.code] = criterion.label
+        if judgements and criterion.code in judgements:
+            judgement, note = judgements[criterion.code]
+            judged.append(
+                CriterionJudgement.objects.create(
+                    ruling=ruling,
+                    criterion=criterion.code,
+                    label=criterion.label.get(language),
+                    judgement=judgement,
+                    note=(note or "").strip(),
+                )
+            )
     state_move(
         complaint,
         State.SETTLED,
         actor=actor,
         kind=kind,
-        summary=Phrase(summary, decision=label(Ruling.Decision(decision))),
+        summary=Phrase(summary, decision=label(Ruling.Decision(decision)))
+        if not judged
+        else Phrase(
+            "%(ruling)s Per criterium: %(judgements)s.",
+            ruling=Phrase(summary, decision=label(Ruling.Decision(decision))),
+            judgements=[
+                Phrase(
+                    "%(criterion)s: %(judgement)s",
+                    criterion=languages(criterion_labels[j.criterion]),
+                    judgement=label(CriterionJudgement.Judgement(j.judgement), lower=True),
+                )
+                for j in judged
+            ],
+        ),
         outcome=outcome,
         after={"decision": decision, "motivation": motivation},
     )
@@ -548,19 +579,105 @@ def _ruling_input(decision: str, motivation: str) -> str:
     return text_required(motivation, "motivation", _("Motiveer de uitspraak."))
 
 
+def ruling_judgements_check(
+    *, complaint: Complaint, decision: str, judgements: dict[str, tuple[str, str]]
+) -> None:
+    """The director rules by the criteria of LSR-6b (LSR-6e): every criterion of the
+    complaint's category is judged, and the verdict follows from the judgements: unfounded
+    when no criterion is out of order, founded or partly founded when one is."""
+    criteria = complaint.procedure_version.spec.criteria_for(complaint.category)
+    errors: dict[str, str] = {}
+    for criterion in criteria:
+        judgement, _note = judgements.get(criterion.code, ("", ""))
+        if judgement not in CriterionJudgement.Judgement.values:
+            errors[f"criterion_{criterion.code}"] = _("Beoordeel dit criterium.")
+    if errors:
+        raise ValidationError(errors)
+    language = complaint.complainant_language
+    not_in_order = [
+        c.label.get(language)
+        for c in criteria
+        if judgements[c.code][0] == CriterionJudgement.Judgement.NOT_IN_ORDER
+    ]
+    if criteria and not_in_order and decision == Ruling.Decision.UNFOUNDED:
+        raise ValidationError(
+            {
+                "decision": _(
+                    "Ongegrond past niet bij uw oordeel: niet in orde is %(criteria)s. Kies "
+                    "gegrond of deels gegrond, of pas het oordeel per criterium aan."
+                )
+                % {"criteria": "; ".join(not_in_order)}
+            }
+        )
+    if criteria and not not_in_order and decision != Ruling.Decision.UNFOUNDED:
+        raise ValidationError(
+            {
+                "decision": _(
+                    "%(decision)s past niet bij uw oordeel: geen enkel criterium is niet in "
+                    "orde. Kies ongegrond, of pas het oordeel per criterium aan."
+                )
+                % {"decision": Ruling.Decision(decision).label}
+            }
+        )
+
+
+def _inadmissibility_ruling(
+    complaint: Complaint, *, actor: User, inadmissibility: str, motivation: str
+) -> Ruling | Complaint:
+    """The director's ruling on a complaint brought after it was declared inadmissible
+    (LSR-5d): unjustified sends it back for investigation instead of closing it; justified
+    closes it, the ruling sent in writing (LSR-6f)."""
+    if inadmissibility == "unjustified":
+        return _send_back_for_investigation(complaint, actor=actor, motivation=motivation)
+    if inadmissibility != "justified":
+        raise ValidationError(
+            {"inadmissibility": _("Kies of de niet-ontvankelijkverklaring terecht is.")}
+        )
+    ruling = _ruling_close(
+        complaint,
+        actor=actor,
+        body=Ruling.Body.DIRECTOR,
+        decision=Ruling.Decision.UNFOUNDED,
+        motivation=motivation,
+        # The complainant's objection to the inadmissibility is unfounded: the director's
+        # ruling, counted as such in the reports.
+        outcome=Outcome.UNFOUNDED,
+        kind=EventKind.RULING,
+        summary=_(
+            "Uitspraak van de directeur: de niet-ontvankelijkverklaring is terecht; de klacht "
+            "is afgesloten."
+        ),
+    )
+    links_revoke(complaint=complaint)
+    next_step = next_step_for(complaint, "ruling")
+    tell_complainant(complaint, "ruling", ruling=ruling, next_step=next_step)
+    tell_respondent(complaint, "ruling", ruling=ruling, next_step=next_step)
+    return ruling
+
+
 @transaction.atomic
 def director_rule(
     *,
     complaint: Complaint,
     actor: User,
-    decision: str,
     motivation: str,
+    decision: str = "",
     remedy: str = "",
     remedy_due: date | None = None,
-) -> Ruling:
-    """The director rules in writing with a motivation to complainant and respondent (LSR-6f);
-    no appeal, the kantonrechter, mediation costs split (LSR-10). The complaint closes (LSR-6h)."""
+    judgements: dict[str, tuple[str, str]] | None = None,
+    inadmissibility: str = "",
+) -> Ruling | Complaint:
+    """The director rules by the criteria of LSR-6b after studying the complaint and the
+    defence (LSR-6e), in writing with a motivation to complainant and respondent (LSR-6f);
+    no appeal, the kantonrechter, mediation costs split (LSR-10). The complaint closes
+    (LSR-6h), unless the director finds an inadmissibility unjustified: then it goes back
+    for investigation (returns the complaint)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="rule")
+    if complaint.admissible is False:
+        motivation = text_required(motivation, "motivation", _("Motiveer de uitspraak."))
+        return _inadmissibility_ruling(
+            complaint, actor=actor, inadmissibility=inadmissibility, motivation=motivation
+        )
     motivation = _ruling_input(decision, motivation)
     outcome_letter_check(
         complaint=complaint,
@@ -572,6 +689,8 @@ def director_rule(
             "remedy_due": remedy_due,
         },
     )
+    judgements = judgements or {}
+    ruling_judgements_check(complaint=complaint, decision=decision, judgements=judgements)
     ruling = _ruling_close(
         complaint,
         actor=actor,
@@ -581,6 +700,7 @@ def director_rule(
         outcome=RULING_OUTCOMES[decision],
         kind=EventKind.RULING,
         summary=gettext_noop("Uitspraak van de directeur: %(decision)s."),
+        judgements=judgements,
     )
     ruling.remedy, ruling.remedy_due = (remedy or "").strip(), remedy_due
     ruling.save(update_fields=["remedy", "remedy_due"])
@@ -632,16 +752,10 @@ def director_decide(*, complaint: Complaint, actor: User | None, motivation: str
     return complaint
 
 
-@transaction.atomic
-def inadmissibility_overturn(
-    *, complaint: Complaint, actor: User | None, motivation: str
+def _send_back_for_investigation(
+    complaint: Complaint, *, actor: User | None, motivation: str
 ) -> Complaint:
-    """The director finds the inadmissibility unjustified (LSR-5d, LSR-6e): the complaint
-    goes back to the secretariat, to be declared admissible and routed for investigation,
-    instead of being closed. The complainant receives the motivation."""
-    complaint, _t = step_begin(
-        complaint=complaint, actor=actor, action="send_back_for_investigation"
-    )
+    """Shared by the ruling and the step of its own: back to the secretariat for routing."""
     motivation = text_required(motivation, "motivation", _("Motiveer waarom de klacht terug gaat."))
     previous = complaint.handler
     complaint.admissible = None

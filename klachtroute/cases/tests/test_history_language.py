@@ -45,6 +45,7 @@ from klachtroute.cases.services import (
     third_party_appeal,
 )
 from klachtroute.cases.workflow import EventKind, State
+from klachtroute.testing.criteria import criteria_judged
 from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 from klachtroute.testing.pdf import pdf_text
 
@@ -175,6 +176,7 @@ def lsr_complaint(lsr_organisation, secretariat, director):
             actor=director,
             decision="founded",
             motivation="Zo is het.",
+            judgements=criteria_judged(complaint, not_in_order=1, as_form=False),
             **letter_parts("ruling"),
         )
     complaint.refresh_from_db()

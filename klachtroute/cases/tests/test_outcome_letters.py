@@ -108,15 +108,22 @@ def test_lsr_6f_a_ruling_without_what_will_be_done_is_refused(lsr_organisation, 
     complaint = complaint_register(
         **complaint_data(received_at=dt.datetime(2026, 3, 2, 9, tzinfo=AMS))
     )
+    from klachtroute.testing.criteria import criteria_judged
+
     form = DirectorRulingForm(
-        {"decision": "founded", "motivation": "De les viel uit."},
+        {"decision": "founded", "motivation": "De les viel uit.", **criteria_judged(complaint)},
         complaint=complaint,
         user=director,
     )
     assert not form.is_valid()
     assert "wat er gebeurt, wanneer het gebeurt" in " ".join(form.non_field_errors())
     unfounded = DirectorRulingForm(
-        {"decision": "unfounded", "motivation": "Klopt niet.", "remedy": "Geen verdere actie."},
+        {
+            "decision": "unfounded",
+            "motivation": "Klopt niet.",
+            "remedy": "Geen verdere actie.",
+            **criteria_judged(complaint),
+        },
         complaint=complaint,
         user=director,
     )

@@ -15,6 +15,7 @@ from django.test import Client
 from klachtroute.cases.models import Approval, Complaint, Ruling
 from klachtroute.cases.workflow import State
 from klachtroute.notifications.models import OutboxMessage
+from klachtroute.testing.criteria import criteria_judged
 from klachtroute.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -327,6 +328,7 @@ def test_lsr_complete_story_from_the_web_form_to_the_directors_ruling(
             complaint,
             "rule",
             {
+                **criteria_judged(complaint),
                 "decision": "unfounded",
                 "motivation": "De beoordeling was juist.",
                 "remedy": "Geen verdere actie.",

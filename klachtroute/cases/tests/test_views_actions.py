@@ -27,6 +27,7 @@ from klachtroute.cases.services import (
     respondent_set,
 )
 from klachtroute.cases.workflow import State, actions_for
+from klachtroute.testing.criteria import criteria_judged
 from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -578,6 +579,7 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_pages(
     response = boss.post(
         act(lsr_complaint.number, "rule"),
         {
+            **criteria_judged(lsr_complaint, not_in_order=1),
             "decision": "partly_founded",
             "motivation": "Te laat gemeld, wel verklaarbaar.",
             "remedy": "Meldingen worden voortaan dezelfde dag doorgegeven.",

@@ -795,7 +795,7 @@ def test_steps_that_close_the_complaint_sit_apart_from_the_next_step_and_need_a_
     # Without the confirmation nothing happens, and the page says why.
     response = client.post(f"/zaken/{complaint.number}/acties/accept_findings/", {})
     assert response.status_code == 400
-    assert "Vink aan dat u deze stap bevestigt." in response.content.decode()
+    assert "Bevestig deze stap: die sluit de klacht af" in response.content.decode()
     complaint.refresh_from_db()
     assert complaint.state == "findings_shared"
     response = client.post(f"/zaken/{complaint.number}/acties/accept_findings/", {"confirm": "1"})
@@ -900,6 +900,8 @@ def test_refusals_are_the_products_own_translated_pages(
 def test_lsr_5d_a_director_who_finds_the_inadmissibility_unjustified_sends_it_back_for_investigation(
     lsr_organisation, secretariat, director, client
 ):
+    import re
+
     from klachtroute.cases.services import (
         admissible_declare,
         director_escalate,
@@ -919,11 +921,16 @@ def test_lsr_5d_a_director_who_finds_the_inadmissibility_unjustified_sends_it_ba
     director_escalate(complaint=complaint, party="complainant", note="Er zijn nieuwe feiten.")
     OutboxMessage.objects.all().delete()
     client.force_login(director)
-    page = client.get(f"/zaken/{complaint.number}/").content.decode()
-    assert "/acties/send_back_for_investigation/" in page
+    form = _form_html(client.get(f"/zaken/{complaint.number}/").content.decode(), "rule")
+    # The ruling judges the inadmissibility, with no answer chosen in advance.
+    assert 'name="inadmissibility"' in form and "Onterecht: de klacht gaat terug" in form
+    assert not re.search(r'<option value="[a-z_]+"[^>]*selected', form)
     response = client.post(
-        f"/zaken/{complaint.number}/acties/send_back_for_investigation/",
-        {"motivation": "De klager noemt nieuwe feiten; die zijn niet eerder behandeld."},
+        f"/zaken/{complaint.number}/acties/rule/",
+        {
+            "inadmissibility": "unjustified",
+            "motivation": "De klager noemt nieuwe feiten; die zijn niet eerder behandeld.",
+        },
     )
     assert response.status_code == 302
     complaint.refresh_from_db()

@@ -39,7 +39,6 @@ GUARD_SATISFIED = {
     },
     "resume": {"suspended_since": dt.date(2026, 3, 2)},
     "inform_delay": {"settle_due": dt.date(2000, 1, 3)},  # passed, not extended
-    "send_back_for_investigation": {"admissible": False},
 }
 PARTIES = ("complainant", "respondent", "third_party")
 # Steps a version of either procedure may switch on (a progress-update period): switched on
@@ -120,7 +119,6 @@ MAY_ACT = {
     "record_hearing": {"handler"},
     "skip_hearing": {"handler"},
     "decide_outcome": {"handler"},
-    "send_back_for_investigation": {"director"},
 }
 # And which parties act through their private link.
 PARTY_MAY_ACT = {

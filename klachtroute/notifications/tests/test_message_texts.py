@@ -41,6 +41,7 @@ from klachtroute.measures.services import measure_propose
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 from klachtroute.notifications.services import message_render
 from klachtroute.organisation.models import Organisation
+from klachtroute.testing.criteria import criteria_judged
 from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -465,6 +466,7 @@ def test_lsr_10_ruling_says_no_appeal_kantonrechter_and_mediation_costs_split(
         decision="partly_founded",
         motivation="Te laat komen zonder bericht is niet in orde; de lessen zijn ingehaald.",
         **letter_parts("ruling"),
+        judgements=criteria_judged(with_director, not_in_order=1, as_form=False),
     )
     messages = sent("ruling", with_director)
     assert sorted(m.to for m in messages) == ["jan@example.org", "trainer1@example.org"]
@@ -474,15 +476,13 @@ def test_lsr_10_ruling_says_no_appeal_kantonrechter_and_mediation_costs_split(
         assert "Te laat komen zonder bericht is niet in orde; de lessen zijn ingehaald." in body
         assert "Tegen de uitspraak van de directeur is geen beroep mogelijk." in body
         assert "kantonrechter" in body
-        assert (
-            "De kantonrechter beoordeelt alleen of de wettelijke regels over klachtbehandeling "
-            "zijn nageleefd." in body
-        )
+        assert "of de wettelijke regels over klachtbehandeling zijn nageleefd" in body
         assert "Adviseert de kantonrechter mediation" in body
         assert "half om half gedeeld" in body
     complainant, respondent = by_to["jan@example.org"], by_to["trainer1@example.org"]
-    assert "U kunt zich wel wenden tot de kantonrechter." in complainant
-    assert "de helft betaalt Testinstituut, de andere helft betaalt u." in complainant
+    # The complainant's next step is the procedure definition's (next_steps.ruling).
+    assert "U kunt zich wel wenden tot de kantonrechter, die alleen beoordeelt" in complainant
+    assert "U kunt terecht bij: de kantonrechter" in complainant
     assert "De klager kan zich wel wenden tot de kantonrechter." in respondent
     assert "de helft betaalt Testinstituut, de andere helft betaalt de klager." in respondent
     # Where to find the kantonrechter comes from the procedure definition (its next step).
@@ -620,6 +620,7 @@ def test_complainant_without_email_gets_the_ruling_as_a_letter_to_post(
         decision="founded",
         motivation="Terecht.",
         **letter_parts("ruling"),
+        judgements=criteria_judged(complaint, not_in_order=1, as_form=False),
     )
     letter = OutboxMessage.objects.get(kind="ruling", complaint=complaint, to="")
     assert letter.status == OutboxStatus.TO_POST

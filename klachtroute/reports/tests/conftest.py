@@ -203,11 +203,7 @@ def year_2025(db, secretariat, director, trainers, course):
         services.director_escalate(complaint=c.F, actor=secretariat)
     with at(2025, 10, 20):
         services.director_rule(
-            complaint=c.F,
-            actor=director,
-            decision="unfounded",
-            motivation="Geen klant.",
-            **letter_parts("ruling"),
+            complaint=c.F, actor=director, inadmissibility="justified", motivation="Geen klant."
         )
 
     with at(2025, 11, 3):

@@ -273,11 +273,7 @@ def lsr_autumn(db, secretariat, director, trainers, course):
         services.director_escalate(complaint=c.F, actor=secretariat)
     with at(2025, 10, 20):
         services.director_rule(
-            complaint=c.F,
-            actor=director,
-            decision="unfounded",
-            motivation="Geen klant.",
-            **letter_parts("ruling"),
+            complaint=c.F, actor=director, inadmissibility="justified", motivation="Geen klant."
         )
     with at(2025, 11, 15, 12):
         yield c

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_document_channel_and_date_of_receipt'),
+        ('cases', '0011_ruling_judges_each_criterion'),
     ]
 
     operations = [
