@@ -112,6 +112,9 @@ def _notice_claim(*, complaint: Complaint, deadline: DeadlineState, kind: str) -
 # How many complaints one transaction of the watcher handles: a backlog is worked off in
 # short transactions, and the complaints in memory are at most one batch.
 BATCH = 200
+# How many complaints one transaction holds where each needs a step of its own (a letter,
+# a message): the batch commits together, each complaint in a savepoint of its own.
+ACTION_BATCH = 50
 # The most urgent complaints a notice or digest to a director names; the rest are counted
 # and found through the link to the worklist.
 NOTICE_ITEMS = 20
@@ -132,12 +135,12 @@ def _not_noticed(kind: Kind, notice: str) -> Exists:
     )
 
 
-def _in_batches(candidates: Q):
+def _in_batches(candidates: Q, *, size: int = BATCH):
     """The complaints matching `candidates`, a batch at a time in the order of their id:
     one query per batch, and never more than one batch in memory."""
     last = 0
     while True:
-        batch = list(_open_complaints().filter(candidates, pk__gt=last).order_by("pk")[:BATCH])
+        batch = list(_open_complaints().filter(candidates, pk__gt=last).order_by("pk")[:size])
         if not batch:
             return
         yield batch
@@ -171,38 +174,46 @@ def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
         candidates |= (
             kind.watched() & Q(**window) & Q(_not_noticed(kind, DeadlineNotice.Kind.REMINDER))
         )
-    for batch in _in_batches(candidates):
-        for complaint in batch:
-            ahead = complaint.procedure_version.spec.reminder_working_days
-            for deadline in deadlines_watched(complaint, today):
-                if deadline.due < today:
-                    continue
-                days_left = working_days_left(today, deadline.due, calendar)
-                if days_left > ahead:
-                    continue
-                try:
-                    with transaction.atomic():
-                        if not _notice_claim(
-                            complaint=complaint,
-                            deadline=deadline,
-                            kind=DeadlineNotice.Kind.REMINDER,
-                        ):
-                            continue
-                        for person in deadline_recipients(complaint, deadline.key):
-                            tell_user(
-                                complaint,
-                                person,
-                                "deadline_reminder",
-                                deadline_label=deadline.kind.notice_label,
-                                due=deadline.due,
-                                days_left=days_left,
-                            )
-                    sent += 1
-                except Exception:
-                    errors += 1
-                    logger.exception(
-                        "Reminder of %s for complaint %s failed", deadline.key, complaint.number
-                    )
+    for batch in _in_batches(candidates, size=ACTION_BATCH):
+        with transaction.atomic():  # one commit per batch; a savepoint per reminder
+            sent_now, errors_now = _reminders_send_batch(batch, today, calendar)
+        sent, errors = sent + sent_now, errors + errors_now
+    return sent, errors
+
+
+def _reminders_send_batch(batch: list[Complaint], today: date, calendar: WorkCalendar):
+    sent = errors = 0
+    for complaint in batch:
+        ahead = complaint.procedure_version.spec.reminder_working_days
+        for deadline in deadlines_watched(complaint, today):
+            if deadline.due < today:
+                continue
+            days_left = working_days_left(today, deadline.due, calendar)
+            if days_left > ahead:
+                continue
+            try:
+                with transaction.atomic():
+                    if not _notice_claim(
+                        complaint=complaint,
+                        deadline=deadline,
+                        kind=DeadlineNotice.Kind.REMINDER,
+                    ):
+                        continue
+                    for person in deadline_recipients(complaint, deadline.key):
+                        tell_user(
+                            complaint,
+                            person,
+                            "deadline_reminder",
+                            deadline_label=deadline.kind.notice_label,
+                            due=deadline.due,
+                            days_left=days_left,
+                        )
+                sent += 1
+            except Exception:
+                errors += 1
+                logger.exception(
+                    "Reminder of %s for complaint %s failed", deadline.key, complaint.number
+                )
     return sent, errors
 
 
@@ -295,10 +306,12 @@ def directors_tell_missed() -> int:
     return count
 
 
-def missed_deadlines_mark(*, today: date) -> int:
+def missed_deadlines_mark(*, today: date) -> tuple[int, int]:
     """Mark each deadline that passed unmet (an event in the complaint's history, once per
     complaint, deadline and due date), in transactions of one batch of complaints each, and
-    then tell every director in one message (LSR-7b). Returns the number marked."""
+    then tell every director in one message (LSR-7b). A batch that fails is done again one
+    complaint at a time, so that one complaint that cannot be marked keeps none of the
+    others from it. Returns (marked, errors)."""
     candidates = Q(pk__in=[])
     for kind in KINDS:
         candidates |= (
@@ -306,9 +319,21 @@ def missed_deadlines_mark(*, today: date) -> int:
             & Q(**{f"{kind.due_field}__lt": today})
             & Q(_not_noticed(kind, DeadlineNotice.Kind.MISSED))
         )
-    marked = sum(_missed_mark_batch(batch, today) for batch in _in_batches(candidates))
+    marked = errors = 0
+    for batch in _in_batches(candidates):
+        try:
+            marked += _missed_mark_batch(batch, today)
+            continue
+        except Exception:
+            logger.exception("Marking a batch of missed deadlines failed; one at a time")
+        for complaint in batch:
+            try:
+                marked += _missed_mark_batch([complaint], today)
+            except Exception:
+                errors += 1
+                logger.exception("Marking the missed deadlines of %s failed", complaint.number)
     directors_tell_missed()
-    return marked
+    return marked, errors
 
 
 def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
@@ -319,7 +344,6 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
     `missed_deadlines_mark`. Only the complaints not told of yet are read, a batch at a
     time. Returns (told, errors)."""
     told = errors = 0
-    step = TRANSITIONS_BY_ACTION["inform_delay"]
     settle = KINDS_BY_KEY["settle"]
     told_already = Exists(
         DeadlineNotice.objects.filter(
@@ -334,44 +358,51 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
         & Q(**{f"{settle.due_field}__lt": today}, handler__isnull=False)
         & ~Q(told_already)
     )
-    for batch in _in_batches(candidates):
-        for complaint in batch:
-            if not applies_to(step, complaint):
-                continue
-            passed = deadline_state(complaint, "settle", today)
-            if passed is None or not passed.overdue:
-                continue
-            try:
-                with transaction.atomic():
-                    fields = {
-                        "complaint": complaint,
-                        "deadline": "settle:handler",
-                        "due": passed.due,
-                        "kind": DeadlineNotice.Kind.MISSED,
-                    }
-                    if DeadlineNotice.objects.filter(**fields).exists():
-                        continue
-                    with transaction.atomic():  # a run at the same moment loses here
-                        DeadlineNotice.objects.create(**fields)
-                    handler = complaint.handler
-                    if handler.is_active and handler.email:
-                        tell_user(complaint, handler, "settle_missed", due=passed.due)
-                    event_record(
-                        complaint=complaint,
-                        actor=None,
-                        kind=EventKind.HANDLER_TOLD_SETTLE_MISSED,
-                        summary=_(
-                            "%(name)s is gevraagd de klager te informeren over de vertraging."
-                        )
-                        % {"name": handler.display_name},
-                        after={"handler": handler.display_name, "due": passed.due.isoformat()},
-                    )
-                told += 1
-            except IntegrityError:
-                continue
-            except Exception:
-                errors += 1
-                logger.exception("Telling the handler of complaint %s failed", complaint.number)
+    for batch in _in_batches(candidates, size=ACTION_BATCH):
+        with transaction.atomic():  # one commit per batch; a savepoint per complaint
+            told_now, errors_now = _settle_missed_tell_batch(batch, today)
+        told, errors = told + told_now, errors + errors_now
+    return told, errors
+
+
+def _settle_missed_tell_batch(batch: list[Complaint], today: date) -> tuple[int, int]:
+    told = errors = 0
+    step = TRANSITIONS_BY_ACTION["inform_delay"]
+    for complaint in batch:
+        if not applies_to(step, complaint):
+            continue
+        passed = deadline_state(complaint, "settle", today)
+        if passed is None or not passed.overdue:
+            continue
+        try:
+            with transaction.atomic():
+                fields = {
+                    "complaint": complaint,
+                    "deadline": "settle:handler",
+                    "due": passed.due,
+                    "kind": DeadlineNotice.Kind.MISSED,
+                }
+                if DeadlineNotice.objects.filter(**fields).exists():
+                    continue
+                with transaction.atomic():  # a run at the same moment loses here
+                    DeadlineNotice.objects.create(**fields)
+                handler = complaint.handler
+                if handler.is_active and handler.email:
+                    tell_user(complaint, handler, "settle_missed", due=passed.due)
+                event_record(
+                    complaint=complaint,
+                    actor=None,
+                    kind=EventKind.HANDLER_TOLD_SETTLE_MISSED,
+                    summary=_("%(name)s is gevraagd de klager te informeren over de vertraging.")
+                    % {"name": handler.display_name},
+                    after={"handler": handler.display_name, "due": passed.due.isoformat()},
+                )
+            told += 1
+        except IntegrityError:
+            continue
+        except Exception:
+            errors += 1
+            logger.exception("Telling the handler of complaint %s failed", complaint.number)
     return told, errors
 
 
@@ -390,39 +421,51 @@ def _no_agreement_due(today: date) -> Q:
 
 def no_agreement_start(*, today: date) -> tuple[int, int]:
     """LIVP-9: when the deadline the procedure names has passed without an approved solution,
-    the complainant is told in writing of the independent third party. Returns (started,
-    errors)."""
+    the complainant is told in writing of the independent third party. The complaints are
+    taken a batch at a time, locked together and committed together; each one's step runs
+    in a savepoint of its own, so one that fails is undone alone and the rest of its batch
+    stands. Returns (started, errors)."""
     started = errors = 0
     due = _no_agreement_due(today)
-    for complaint in _ids_in_batches(Complaint.objects.filter(due)):
-        try:
-            with transaction.atomic():
-                # Checked again under the lock: another run, or an extension, may have won.
-                locked = Complaint.objects.select_for_update().filter(due, pk=complaint).first()
-                if locked is None or not _handler_had_the_chance(locked, today):
+    calendar = work_calendar_get()
+    for ids in _id_batches(Complaint.objects.filter(due), size=ACTION_BATCH):
+        with transaction.atomic():
+            # Checked again under the lock: another run, or an extension, may have won.
+            locked = (
+                Complaint.objects.select_for_update(of=("self",))
+                .filter(due, pk__in=ids)
+                .select_related("procedure_version__procedure")
+                .order_by("pk")
+            )
+            for complaint in locked:
+                if not _handler_had_the_chance(complaint, today, calendar):
                     continue
-                no_agreement_declare(complaint=locked, actor=None)
-            started += 1
-        except Exception:
-            errors += 1
-            logger.exception("No-agreement for complaint %s failed", complaint)
+                try:
+                    with transaction.atomic():
+                        no_agreement_declare(complaint=complaint, actor=None)
+                    started += 1
+                except Exception:
+                    errors += 1
+                    logger.exception("No-agreement for complaint %s failed", complaint.number)
     return started, errors
 
 
-def _ids_in_batches(qs):
+def _id_batches(qs, *, size: int = BATCH):
+    """The ids of `qs` in lists of at most `size`, in the order of their id (keyset: one
+    query per list, never the whole set in memory)."""
     last = 0
     while True:
-        ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
         if not ids:
             return
-        yield from ids
+        yield ids
         last = ids[-1]
 
 
-def _handler_had_the_chance(complaint: Complaint, today: date) -> bool:
+def _handler_had_the_chance(complaint: Complaint, today: date, calendar: WorkCalendar) -> bool:
     """A complaint registered late does not go to no agreement before the handler had the
     chance the procedure gives (see `no_agreement_earliest`)."""
-    earliest = no_agreement_earliest(complaint, work_calendar_get())
+    earliest = no_agreement_earliest(complaint, calendar)
     return earliest is not None and today >= earliest
 
 
@@ -485,7 +528,8 @@ def deadlines_watch(*, today: date | None = None) -> WatchReport:
     report.reminders, errors = reminders_send(today=today, calendar=calendar)
     report.errors += errors
     try:
-        report.missed = missed_deadlines_mark(today=today)
+        report.missed, errors = missed_deadlines_mark(today=today)
+        report.errors += errors
     except Exception:
         report.errors += 1
         logger.exception("Marking missed deadlines failed")
