@@ -45,7 +45,7 @@ from .deadlines import (
     deadlines_watched,
     no_agreement_earliest,
 )
-from .events import event_record, events_record_many
+from .events import events_record_many
 from .models import Complaint, DeadlineNotice
 from .progress_watch import progress_update_reminders_send
 from .selectors import complaints_overdue, complaints_received_between
@@ -341,14 +341,19 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
     has the handler tell the complainant of the delay (the step `inform_delay`), the handler
     is told to do so, once per complaint and due date (claimed as the notice of the
     deadline "settle:handler"). The directors hear of the missed deadline itself from
-    `missed_deadlines_mark`. Only the complaints not told of yet are read, a batch at a
+    `missed_deadlines_mark`.
+
+    Handler by handler, a batch of their complaints at a time, in one transaction per
+    batch: the claims and the history events are written at once, and the handler gets one
+    message for the batch (the one complaint, or how many, the most overdue by name and a
+    link to their late complaints). A batch that fails is done again one complaint at a
     time. Returns (told, errors)."""
     told = errors = 0
     settle = KINDS_BY_KEY["settle"]
     told_already = Exists(
         DeadlineNotice.objects.filter(
             complaint=OuterRef("pk"),
-            deadline="settle:handler",
+            deadline=SETTLE_HANDLER,
             due=OuterRef(settle.due_field),
             kind=DeadlineNotice.Kind.MISSED,
         )
@@ -358,52 +363,87 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
         & Q(**{f"{settle.due_field}__lt": today}, handler__isnull=False)
         & ~Q(told_already)
     )
-    for batch in _in_batches(candidates, size=ACTION_BATCH):
-        with transaction.atomic():  # one commit per batch; a savepoint per complaint
-            told_now, errors_now = _settle_missed_tell_batch(batch, today)
-        told, errors = told + told_now, errors + errors_now
+    handlers = (
+        Complaint.objects.filter(candidates, state__in=State.open_states())
+        .order_by("handler_id")
+        .values_list("handler_id", flat=True)
+        .distinct()
+    )
+    for handler_id in list(handlers):
+        for batch in _in_batches(candidates & Q(handler_id=handler_id)):
+            try:
+                told += _settle_missed_tell_batch(batch, today)
+                continue
+            except IntegrityError:
+                continue  # a run at the same moment told them
+            except Exception:
+                logger.exception("Telling handler %s of passed settlements failed", handler_id)
+            for complaint in batch:
+                try:
+                    told += _settle_missed_tell_batch([complaint], today)
+                except IntegrityError:
+                    continue
+                except Exception:
+                    errors += 1
+                    logger.exception("Telling the handler of complaint %s failed", complaint.number)
     return told, errors
 
 
-def _settle_missed_tell_batch(batch: list[Complaint], today: date) -> tuple[int, int]:
-    told = errors = 0
+# The claim of telling the handler that the settlement period passed (LSR-7b).
+SETTLE_HANDLER = "settle:handler"
+
+
+@transaction.atomic
+def _settle_missed_tell_batch(batch: list[Complaint], today: date) -> int:
+    """Tell one handler of a batch of their complaints whose settlement passed, in one
+    transaction: the claims, the events and the one message. Returns how many."""
     step = TRANSITIONS_BY_ACTION["inform_delay"]
+    passed = []
     for complaint in batch:
         if not applies_to(step, complaint):
             continue
-        passed = deadline_state(complaint, "settle", today)
-        if passed is None or not passed.overdue:
-            continue
-        try:
-            with transaction.atomic():
-                fields = {
-                    "complaint": complaint,
-                    "deadline": "settle:handler",
-                    "due": passed.due,
-                    "kind": DeadlineNotice.Kind.MISSED,
-                }
-                if DeadlineNotice.objects.filter(**fields).exists():
-                    continue
-                with transaction.atomic():  # a run at the same moment loses here
-                    DeadlineNotice.objects.create(**fields)
-                handler = complaint.handler
-                if handler.is_active and handler.email:
-                    tell_user(complaint, handler, "settle_missed", due=passed.due)
-                event_record(
-                    complaint=complaint,
-                    actor=None,
-                    kind=EventKind.HANDLER_TOLD_SETTLE_MISSED,
-                    summary=_("%(name)s is gevraagd de klager te informeren over de vertraging.")
-                    % {"name": handler.display_name},
-                    after={"handler": handler.display_name, "due": passed.due.isoformat()},
-                )
-            told += 1
-        except IntegrityError:
-            continue
-        except Exception:
-            errors += 1
-            logger.exception("Telling the handler of complaint %s failed", complaint.number)
-    return told, errors
+        state = deadline_state(complaint, "settle", today)
+        if state is not None and state.overdue:
+            passed.append((complaint, state.due))
+    if not passed:
+        return 0
+    # One insert; a run at the same moment makes it fail on the unique key, and then
+    # this batch is that run's.
+    DeadlineNotice.objects.bulk_create(
+        DeadlineNotice(
+            complaint=complaint, deadline=SETTLE_HANDLER, due=due, kind=DeadlineNotice.Kind.MISSED
+        )
+        for complaint, due in passed
+    )
+    handler = passed[0][0].handler
+    events_record_many(
+        items=[
+            (
+                complaint,
+                EventKind.HANDLER_TOLD_SETTLE_MISSED,
+                _("%(name)s is gevraagd de klager te informeren over de vertraging.")
+                % {"name": handler.display_name},
+                {"handler": handler.display_name, "due": due.isoformat()},
+            )
+            for complaint, due in passed
+        ]
+    )
+    if handler.is_active and handler.email:
+        if len(passed) == 1:
+            complaint, due = passed[0]
+            tell_user(complaint, handler, "settle_missed", due=due)
+        else:
+            first = sorted(passed, key=lambda item: (item[1], item[0].number))[:NOTICE_ITEMS]
+            tell_user(
+                None,
+                handler,
+                "settle_missed_many",
+                count=len(passed),
+                items=[{"complaint": complaint, "due": due} for complaint, due in first],
+                more=len(passed) - len(first),
+                full_list=overdue_link(),
+            )
+    return len(passed)
 
 
 def _no_agreement_due(today: date) -> Q:

@@ -525,3 +525,57 @@ def test_lsr_7b_a_complaint_that_cannot_be_marked_keeps_none_of_its_batch_from_t
     assert marked == {c.pk for c in made} - {broken.pk}
     told = messages("deadlines_overdue", to=director.email).get()
     assert told.subject == "4 klachten met een verstreken termijn"
+
+
+def test_lsr_7b_a_handler_with_many_passed_settlements_gets_one_message_naming_the_20_most_overdue(
+    lsr_organisation, course, director
+):
+    """The handlers are told in bulk: one message per handler with the count, the 20 most
+    overdue by number and date, and a link to their late complaints; each complaint still
+    records in its history that its handler was asked to tell the complainant."""
+    from django.utils import timezone
+
+    busy = UserFactory(username="druk", first_name="Dirk", is_staff_member=True)
+    calm = UserFactory(username="rustig", first_name="Ria", is_staff_member=True)
+    version = lsr_organisation.active_procedure.versions.first()
+    now = timezone.now()
+
+    def late(n: int, handler, start: int) -> list[Complaint]:
+        return Complaint.objects.bulk_create(
+            Complaint(
+                number=f"K-2026-{start + i:04d}",
+                channel="post",
+                received_at=now,
+                procedure_version=version,
+                complainant_name=f"Klager {start + i}",
+                complaint_date=now.date(),
+                description="Een klacht.",
+                course=course,
+                state=State.IN_PROGRESS,
+                handler=handler,
+                settle_due=dt.date(2026, 3, 1) + dt.timedelta(days=(i * 7) % 25),
+            )
+            for i in range(n)
+        )
+
+    many = late(25, busy, 1)
+    [one] = late(1, calm, 100)
+    report = deadlines_watch(today=dt.date(2026, 4, 1))
+    assert report.errors == 0
+    [told] = messages("settle_missed_many", to=busy.email)
+    assert told.subject == "25 klachten: de afhandeltermijn is verstreken"
+    by_due = sorted(many, key=lambda c: (c.settle_due, c.number))
+    named = [c.number for c in many if f"- {c.number}:" in told.body]
+    assert sorted(named) == sorted(c.number for c in by_due[:20])
+    assert "- en nog 5 klachten" in told.body and "/werk/?overdue=on" in told.body
+    assert "Klager informeren over de vertraging" in told.body
+    [single] = messages("settle_missed", to=calm.email)
+    assert one.number in single.subject
+    assert not messages("settle_missed", to=busy.email).exists()
+    told_events = Event.objects.filter(kind="handler_told_settle_missed")
+    assert sorted(told_events.values_list("complaint", flat=True)) == sorted(
+        c.pk for c in [*many, one]
+    )
+    # Told once: the next run tells nobody again.
+    deadlines_watch(today=dt.date(2026, 4, 1))
+    assert messages("settle_missed_many").count() == 1 and told_events.count() == 26
