@@ -18,6 +18,7 @@ run last; generate a fresh database to measure them again.
 """
 
 import argparse
+import datetime as dt
 import logging
 import resource
 import statistics
@@ -243,6 +244,7 @@ def _jobs(bench: "Bench") -> None:
     from klachtroute.cases.models import Complaint
     from klachtroute.organisation.selectors import work_calendar_get
     from klachtroute.privacy.selectors import complaints_due_for_purge
+    from klachtroute.privacy.services import retention_purge_due
 
     today = timezone.localdate()
 
@@ -274,6 +276,14 @@ def _jobs(bench: "Bench") -> None:
     # The real purge first, so that the watcher's first run measures the deadlines alone.
     bench.job("purge_expired (everything expired)", quiet_ok("purge_expired"), purge_sql)
     bench.job("purge_expired, again (nothing due)", quiet_ok("purge_expired"), purge_sql)
+    # A generated archive has nothing past five years yet: purge as the day 60 days from
+    # now will, a backlog of about one complaint in thirty.
+    later = today + dt.timedelta(days=60)
+    bench.job(
+        "purge as 60 days later (a backlog)",
+        lambda: retention_purge_due(later),
+        lambda: list(complaints_due_for_purge(today=later).values_list("pk", "number")),
+    )
     # The watcher's steps on the backlog one by one, then the whole command for the rest
     # (the no-agreement procedure, the digest, measures, surveys, the history).
     bench.job(
