@@ -8,11 +8,15 @@ complaints, then measures in process (Django's test client, the real middleware)
 - the worklist for each role, each filter, the first and a deep page;
 - the record page, the API list (first and a deep page) and detail;
 - the annual report and its exports for one year;
-- the periodic commands, with their queries and peak Python memory.
+- the periodic commands (`verify_history`, `purge_expired`, the watcher's steps over the
+  backlog, `watch_deadlines` with nothing due), with their queries and peak memory.
+
+`--only jobs` measures the periodic commands alone, `--only pages` the rest.
 
 The anchor of a page is its own SQL: the very statements the page ran, executed again raw
 (so the ratio is what the page costs above its queries). The anchor of `verify_history` is
-one streamed read of the same events. Times are medians (and the slowest) of `--repeat`
+one streamed read of the same events; of the watcher, the overdue deadlines in set-based
+SQL; of the purge, its one query of the complaints past retention. Times are medians (and the slowest) of `--repeat`
 runs in milliseconds. The periodic commands change the data (they mark and send), so they
 run last; generate a fresh database to measure them again.
 """
