@@ -44,6 +44,8 @@ EVENT_FIELDS = (
     "summary",
     "before",
     "after",
+    "message",
+    "message_args",
     "content_hash",
     "chain_hash",
     "redacted_at",
@@ -98,6 +100,8 @@ def _first_break(event, *, number: str, previous_chain: str) -> str:
             summary=event.summary,
             before=event.before,
             after=event.after,
+            message=event.message,
+            message_args=event.message_args,
         )
         if content != event.content_hash:
             return (
@@ -171,26 +175,28 @@ def checkpoint_write(heads: dict[str, tuple[int, str]], path: Path | None = None
 
 # --- the walk -------------------------------------------------------------------------
 
-_JSON_FIELDS = ("before", "after")
+_JSON_FIELDS = ("before", "after", "message_args")
 _PLAIN_FIELDS = tuple(name for name in EVENT_FIELDS if name not in _JSON_FIELDS)
 _EventRow = namedtuple("_EventRow", (*_PLAIN_FIELDS, *_JSON_FIELDS, "complaint_number"))
 
 
-def _json(text: str | None) -> dict:
-    # Most events have no before or after: skip the decoder for those.
-    return {} if text is None or text == "{}" else json.loads(text)
+def _json(text: str | None):
+    # Most events have an empty before, after or message_args: skip the decoder for those.
+    if text is None:
+        return None
+    return {} if text == "{}" else json.loads(text)
 
 
 def _event_rows(events) -> Iterator[_EventRow]:
-    """The events as plain rows (not model instances), streamed in chunks. `before` and
-    `after` are read as their JSON text and decoded here: Django's conversion of every
-    JSON value cost more than the hashing itself."""
+    """The events as plain rows (not model instances), streamed in chunks. The JSON fields
+    are read as their text and decoded here: Django's conversion of every JSON value cost
+    more than the hashing itself."""
     rows = events.annotate(
-        before_json=Cast("before", TextField()), after_json=Cast("after", TextField())
-    ).values_list(*_PLAIN_FIELDS, "before_json", "after_json", "complaint_number")
+        **{f"{name}_json": Cast(name, TextField()) for name in _JSON_FIELDS}
+    ).values_list(*_PLAIN_FIELDS, *(f"{name}_json" for name in _JSON_FIELDS), "complaint_number")
     n = len(_PLAIN_FIELDS)
     for row in rows.iterator(chunk_size=2000):
-        yield _EventRow(*row[:n], _json(row[n]), _json(row[n + 1]), row[n + 2])
+        yield _EventRow(*row[:n], *map(_json, row[n:-1]), row[-1])
 
 
 def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None) -> VerifyResult:
