@@ -246,6 +246,13 @@ def archive_generate(
         say(f"  {start + len(rows):>9} complaints, {events:>10} events")
     for year, last in counters.items():
         ComplaintCounter.objects.update_or_create(year=year, defaults={"last": last})
+    # Statistics of the bulk-loaded tables, as an archive that grew has them: without them
+    # PostgreSQL guesses about 140 events per complaint and finds a complaint's last event
+    # by scanning every event backwards (70 ms for an old complaint instead of 0.05).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     result = history_checkpoint()
     if not result.ok:
         raise SystemExit(f"The generated history does not verify: {result.problems[:3]}")

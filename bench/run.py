@@ -8,17 +8,23 @@ complaints, then measures in process (Django's test client, the real middleware)
 - the worklist for each role, each filter, the first and a deep page;
 - the record page, the API list (first and a deep page) and detail;
 - the annual report and its exports for one year;
-- the periodic commands, with their queries and peak Python memory.
+- the periodic commands (`verify_history`, `purge_expired`, the watcher's steps over the
+  backlog, `watch_deadlines` with nothing due), with their queries and peak memory.
+
+`--only jobs` measures the periodic commands alone, `--only pages` the rest.
 
 The anchor of a page is its own SQL: the very statements the page ran, executed again raw
 (so the ratio is what the page costs above its queries). The anchor of `verify_history` is
-one streamed read of the same events. Times are medians (and the slowest) of `--repeat`
+one streamed read of the same events; of the watcher, the overdue deadlines in set-based
+SQL; of the purge, its one query of the complaints past retention. Times are medians (and the slowest) of `--repeat`
 runs in milliseconds. The periodic commands change the data (they mark and send), so they
 run last; generate a fresh database to measure them again.
 """
 
 import argparse
+import datetime as dt
 import logging
+import resource
 import statistics
 import sys
 import time
@@ -33,13 +39,19 @@ if str(ROOT) not in sys.path:
 from bench.generate import archive_generate, setup_django  # noqa: E402
 
 
+def _max_rss_mib() -> float:
+    """The largest resident set of this process so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
 class Bench:
-    def __init__(self, repeat: int):
+    def __init__(self, repeat: int, trace_memory: bool = False):
         self.repeat = repeat
+        self.trace_memory = trace_memory
         self.rows: list[tuple] = []
 
     def _times(self, fn, repeat=None) -> list[float]:
@@ -74,6 +86,11 @@ class Bench:
         self._row(name, view, anchor, f"{len(statements)} queries")
 
     def job(self, name: str, fn, anchor_fn=None) -> None:
+        """A periodic command, timed once (it changes the data), with its number of queries
+        and the process's peak memory (resident set size, `getrusage`) after it: a job whose
+        memory grows with the archive moves the peak. With --trace-memory, the job's own
+        peak of Python allocations (tracemalloc, which slows Python down, so its time is
+        then not comparable)."""
         from django.db import connection
 
         count = [0]
@@ -82,16 +99,19 @@ class Bench:
             count[0] += 1
             return execute(sql, params, many, context)
 
-        tracemalloc.start()
+        if self.trace_memory:
+            tracemalloc.start()
         with connection.execute_wrapper(counting):
             started = time.perf_counter()
             fn()
             took = time.perf_counter() - started
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        if self.trace_memory:
+            memory = f"traced peak {tracemalloc.get_traced_memory()[1] / 2**20:.1f} MiB"
+            tracemalloc.stop()
+        else:
+            memory = f"peak RSS {_max_rss_mib():.0f} MiB"
         anchor = self._times(anchor_fn, 1) if anchor_fn else []
-        extra = f"{count[0]} queries, peak {peak / 2**20:.1f} MiB"
-        self._row(name, [took], anchor, extra)
+        self._row(name, [took], anchor, f"{count[0]} queries, {memory}")
 
     def _row(self, name, view, anchor, extra) -> None:
         median = statistics.median(view)
@@ -111,13 +131,22 @@ def main(argv=None) -> None:
     parser.add_argument("--complaints", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--skip-jobs", action="store_true", help="leave the data unchanged")
+    parser.add_argument(
+        "--only",
+        choices=["pages", "jobs"],
+        help="measure only the pages (worklist, record, API, report) or only the periodic jobs",
+    )
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="the jobs' peak of Python allocations (tracemalloc; slows them down)",
+    )
     args = parser.parse_args(argv)
     setup_django()
     logging.disable(logging.INFO)  # WeasyPrint's steps, the watcher's progress
 
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Count
     from django.test import Client
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -136,7 +165,21 @@ def main(argv=None) -> None:
         client.force_login(User.objects.get(username=username))
         return client
 
-    bench = Bench(args.repeat)
+    bench = Bench(args.repeat, trace_memory=args.trace_memory)
+    if args.only != "jobs":
+        _pages(bench, client_for, total)
+    if args.skip_jobs or args.only == "pages":
+        return
+    _jobs(bench)
+
+
+def _pages(bench: "Bench", client_for, total: int) -> None:
+    from django.db.models import Count
+    from django.test import Client
+
+    from klachtroute.accounts.models import User
+    from klachtroute.cases.models import Complaint
+
     secretariat = client_for("bench-secretariaat")
     director = client_for("bench-directeur")
     busiest = (
@@ -191,10 +234,26 @@ def main(argv=None) -> None:
     bench.page(f"annual report {year} XLSX", director, f"/jaarverslag/xlsx/?{period}", 3)
     bench.page(f"annual report {year} PDF", director, f"/jaarverslag/pdf/?{period}", 1)
 
-    if args.skip_jobs:
-        return
+
+def _jobs(bench: "Bench") -> None:
+    """The periodic commands on the generated archive, in the order cron meets them: the
+    history walk and the purge, then the watcher's first run over the backlog (its steps
+    one by one), then a sweep with nothing due."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from klachtroute.cases import watch
+    from klachtroute.cases.deadlines import watched_overdue
+    from klachtroute.cases.models import Complaint
+    from klachtroute.organisation.selectors import work_calendar_get
+    from klachtroute.privacy.selectors import complaints_due_for_purge
+    from klachtroute.privacy.services import retention_purge_due
+
+    today = timezone.localdate()
 
     def stream_events():
+        """One streamed read of every event with its complaint's number."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT e.*, c.number FROM cases_event e JOIN cases_complaint c"
@@ -207,22 +266,28 @@ def main(argv=None) -> None:
         return lambda: call_command(*command, stdout=StringIO(), stderr=StringIO())
 
     def open_deadlines_sql():
-        from django.utils import timezone
+        """The set-based SQL of the same answer: the open complaints with a passed deadline."""
+        list(Complaint.objects.filter(watched_overdue(today)).values_list("pk"))
 
-        from klachtroute.cases.deadlines import watched_overdue
+    def purge_sql():
+        """The complaints past their retention period, in one query."""
+        list(complaints_due_for_purge(today=today).values_list("pk", "number"))
 
-        list(Complaint.objects.filter(watched_overdue(timezone.localdate())).values_list("pk"))
-
+    print(f"(before the jobs: peak RSS {_max_rss_mib():.0f} MiB)")
     bench.job("verify_history", quiet("verify_history"), stream_events)
-    bench.job("purge_expired --dry-run", quiet("purge_expired", "--dry-run"))
+    bench.job("verify_history, again", quiet("verify_history"), stream_events)
+    bench.job("purge_expired --dry-run", quiet("purge_expired", "--dry-run"), purge_sql)
     # The real purge first, so that the watcher's first run measures the deadlines alone.
-    bench.job("purge_expired (everything expired)", quiet("purge_expired"))
-    from django.utils import timezone
-
-    from klachtroute.cases import watch
-    from klachtroute.organisation.selectors import work_calendar_get
-
-    today = timezone.localdate()
+    bench.job("purge_expired (everything expired)", quiet_ok("purge_expired"), purge_sql)
+    bench.job("purge_expired, again (nothing due)", quiet_ok("purge_expired"), purge_sql)
+    # A generated archive has nothing past five years yet: purge as the day 60 days from
+    # now will, a backlog of about one complaint in thirty.
+    later = today + dt.timedelta(days=60)
+    bench.job(
+        "purge as 60 days later (a backlog)",
+        lambda: retention_purge_due(later),
+        lambda: list(complaints_due_for_purge(today=later).values_list("pk", "number")),
+    )
     # The watcher's steps on the backlog one by one, then the whole command for the rest
     # (the no-agreement procedure, the digest, measures, surveys, the history).
     bench.job(
@@ -233,6 +298,16 @@ def main(argv=None) -> None:
     bench.job(
         "  missed deadlines marked, directors told (backlog)",
         lambda: watch.missed_deadlines_mark(today=today),
+        open_deadlines_sql,
+    )
+    bench.job(
+        "  no agreement started (LIVP-9, backlog)",
+        lambda: watch.no_agreement_start(today=today),
+        open_deadlines_sql,
+    )
+    bench.job(
+        "  handlers told of a passed settlement (LSR-7b, backlog)",
+        lambda: watch.settle_missed_tell_handlers(today=today),
         open_deadlines_sql,
     )
     bench.job(

@@ -44,7 +44,7 @@ from .deadlines import (
     deadlines_watched,
     no_agreement_earliest,
 )
-from .events import event_record, events_record_many
+from .events import events_record_many
 from .models import Complaint, DeadlineNotice
 from .phrases import Phrase, day, label, person_name
 from .progress_watch import progress_update_reminders_send
@@ -112,6 +112,9 @@ def _notice_claim(*, complaint: Complaint, deadline: DeadlineState, kind: str) -
 # How many complaints one transaction of the watcher handles: a backlog is worked off in
 # short transactions, and the complaints in memory are at most one batch.
 BATCH = 200
+# How many complaints one transaction holds where each needs a step of its own (a letter,
+# a message): the batch commits together, each complaint in a savepoint of its own.
+ACTION_BATCH = 50
 # The most urgent complaints a notice or digest to a director names; the rest are counted
 # and found through the link to the worklist.
 NOTICE_ITEMS = 20
@@ -132,12 +135,12 @@ def _not_noticed(kind: Kind, notice: str) -> Exists:
     )
 
 
-def _in_batches(candidates: Q):
+def _in_batches(candidates: Q, *, size: int = BATCH):
     """The complaints matching `candidates`, a batch at a time in the order of their id:
     one query per batch, and never more than one batch in memory."""
     last = 0
     while True:
-        batch = list(_open_complaints().filter(candidates, pk__gt=last).order_by("pk")[:BATCH])
+        batch = list(_open_complaints().filter(candidates, pk__gt=last).order_by("pk")[:size])
         if not batch:
             return
         yield batch
@@ -171,38 +174,46 @@ def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
         candidates |= (
             kind.watched() & Q(**window) & Q(_not_noticed(kind, DeadlineNotice.Kind.REMINDER))
         )
-    for batch in _in_batches(candidates):
-        for complaint in batch:
-            ahead = complaint.procedure_version.spec.reminder_working_days
-            for deadline in deadlines_watched(complaint, today):
-                if deadline.due < today:
-                    continue
-                days_left = working_days_left(today, deadline.due, calendar)
-                if days_left > ahead:
-                    continue
-                try:
-                    with transaction.atomic():
-                        if not _notice_claim(
-                            complaint=complaint,
-                            deadline=deadline,
-                            kind=DeadlineNotice.Kind.REMINDER,
-                        ):
-                            continue
-                        for person in deadline_recipients(complaint, deadline.key):
-                            tell_user(
-                                complaint,
-                                person,
-                                "deadline_reminder",
-                                deadline_label=deadline.kind.notice_label,
-                                due=deadline.due,
-                                days_left=days_left,
-                            )
-                    sent += 1
-                except Exception:
-                    errors += 1
-                    logger.exception(
-                        "Reminder of %s for complaint %s failed", deadline.key, complaint.number
-                    )
+    for batch in _in_batches(candidates, size=ACTION_BATCH):
+        with transaction.atomic():  # one commit per batch; a savepoint per reminder
+            sent_now, errors_now = _reminders_send_batch(batch, today, calendar)
+        sent, errors = sent + sent_now, errors + errors_now
+    return sent, errors
+
+
+def _reminders_send_batch(batch: list[Complaint], today: date, calendar: WorkCalendar):
+    sent = errors = 0
+    for complaint in batch:
+        ahead = complaint.procedure_version.spec.reminder_working_days
+        for deadline in deadlines_watched(complaint, today):
+            if deadline.due < today:
+                continue
+            days_left = working_days_left(today, deadline.due, calendar)
+            if days_left > ahead:
+                continue
+            try:
+                with transaction.atomic():
+                    if not _notice_claim(
+                        complaint=complaint,
+                        deadline=deadline,
+                        kind=DeadlineNotice.Kind.REMINDER,
+                    ):
+                        continue
+                    for person in deadline_recipients(complaint, deadline.key):
+                        tell_user(
+                            complaint,
+                            person,
+                            "deadline_reminder",
+                            deadline_label=deadline.kind.notice_label,
+                            due=deadline.due,
+                            days_left=days_left,
+                        )
+                sent += 1
+            except Exception:
+                errors += 1
+                logger.exception(
+                    "Reminder of %s for complaint %s failed", deadline.key, complaint.number
+                )
     return sent, errors
 
 
@@ -296,10 +307,12 @@ def directors_tell_missed() -> int:
     return count
 
 
-def missed_deadlines_mark(*, today: date) -> int:
+def missed_deadlines_mark(*, today: date) -> tuple[int, int]:
     """Mark each deadline that passed unmet (an event in the complaint's history, once per
     complaint, deadline and due date), in transactions of one batch of complaints each, and
-    then tell every director in one message (LSR-7b). Returns the number marked."""
+    then tell every director in one message (LSR-7b). A batch that fails is done again one
+    complaint at a time, so that one complaint that cannot be marked keeps none of the
+    others from it. Returns (marked, errors)."""
     candidates = Q(pk__in=[])
     for kind in KINDS:
         candidates |= (
@@ -307,9 +320,21 @@ def missed_deadlines_mark(*, today: date) -> int:
             & Q(**{f"{kind.due_field}__lt": today})
             & Q(_not_noticed(kind, DeadlineNotice.Kind.MISSED))
         )
-    marked = sum(_missed_mark_batch(batch, today) for batch in _in_batches(candidates))
+    marked = errors = 0
+    for batch in _in_batches(candidates):
+        try:
+            marked += _missed_mark_batch(batch, today)
+            continue
+        except Exception:
+            logger.exception("Marking a batch of missed deadlines failed; one at a time")
+        for complaint in batch:
+            try:
+                marked += _missed_mark_batch([complaint], today)
+            except Exception:
+                errors += 1
+                logger.exception("Marking the missed deadlines of %s failed", complaint.number)
     directors_tell_missed()
-    return marked
+    return marked, errors
 
 
 def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
@@ -317,15 +342,19 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
     has the handler tell the complainant of the delay (the step `inform_delay`), the handler
     is told to do so, once per complaint and due date (claimed as the notice of the
     deadline "settle:handler"). The directors hear of the missed deadline itself from
-    `missed_deadlines_mark`. Only the complaints not told of yet are read, a batch at a
+    `missed_deadlines_mark`.
+
+    Handler by handler, a batch of their complaints at a time, in one transaction per
+    batch: the claims and the history events are written at once, and the handler gets one
+    message for the batch (the one complaint, or how many, the most overdue by name and a
+    link to their late complaints). A batch that fails is done again one complaint at a
     time. Returns (told, errors)."""
     told = errors = 0
-    step = TRANSITIONS_BY_ACTION["inform_delay"]
     settle = KINDS_BY_KEY["settle"]
     told_already = Exists(
         DeadlineNotice.objects.filter(
             complaint=OuterRef("pk"),
-            deadline="settle:handler",
+            deadline=SETTLE_HANDLER,
             due=OuterRef(settle.due_field),
             kind=DeadlineNotice.Kind.MISSED,
         )
@@ -335,45 +364,89 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
         & Q(**{f"{settle.due_field}__lt": today}, handler__isnull=False)
         & ~Q(told_already)
     )
-    for batch in _in_batches(candidates):
-        for complaint in batch:
-            if not applies_to(step, complaint):
-                continue
-            passed = deadline_state(complaint, "settle", today)
-            if passed is None or not passed.overdue:
-                continue
+    handlers = (
+        Complaint.objects.filter(candidates, state__in=State.open_states())
+        .order_by("handler_id")
+        .values_list("handler_id", flat=True)
+        .distinct()
+    )
+    for handler_id in list(handlers):
+        for batch in _in_batches(candidates & Q(handler_id=handler_id)):
             try:
-                with transaction.atomic():
-                    fields = {
-                        "complaint": complaint,
-                        "deadline": "settle:handler",
-                        "due": passed.due,
-                        "kind": DeadlineNotice.Kind.MISSED,
-                    }
-                    if DeadlineNotice.objects.filter(**fields).exists():
-                        continue
-                    with transaction.atomic():  # a run at the same moment loses here
-                        DeadlineNotice.objects.create(**fields)
-                    handler = complaint.handler
-                    if handler.is_active and handler.email:
-                        tell_user(complaint, handler, "settle_missed", due=passed.due)
-                    event_record(
-                        complaint=complaint,
-                        actor=None,
-                        kind=EventKind.HANDLER_TOLD_SETTLE_MISSED,
-                        summary=Phrase(
-                            "%(name)s is gevraagd de klager te informeren over de vertraging.",
-                            name=person_name(handler),
-                        ),
-                        after={"handler": handler.display_name, "due": passed.due.isoformat()},
-                    )
-                told += 1
-            except IntegrityError:
+                told += _settle_missed_tell_batch(batch, today)
                 continue
+            except IntegrityError:
+                continue  # a run at the same moment told them
             except Exception:
-                errors += 1
-                logger.exception("Telling the handler of complaint %s failed", complaint.number)
+                logger.exception("Telling handler %s of passed settlements failed", handler_id)
+            for complaint in batch:
+                try:
+                    told += _settle_missed_tell_batch([complaint], today)
+                except IntegrityError:
+                    continue
+                except Exception:
+                    errors += 1
+                    logger.exception("Telling the handler of complaint %s failed", complaint.number)
     return told, errors
+
+
+# The claim of telling the handler that the settlement period passed (LSR-7b).
+SETTLE_HANDLER = "settle:handler"
+
+
+@transaction.atomic
+def _settle_missed_tell_batch(batch: list[Complaint], today: date) -> int:
+    """Tell one handler of a batch of their complaints whose settlement passed, in one
+    transaction: the claims, the events and the one message. Returns how many."""
+    step = TRANSITIONS_BY_ACTION["inform_delay"]
+    passed = []
+    for complaint in batch:
+        if not applies_to(step, complaint):
+            continue
+        state = deadline_state(complaint, "settle", today)
+        if state is not None and state.overdue:
+            passed.append((complaint, state.due))
+    if not passed:
+        return 0
+    # One insert; a run at the same moment makes it fail on the unique key, and then
+    # this batch is that run's.
+    DeadlineNotice.objects.bulk_create(
+        DeadlineNotice(
+            complaint=complaint, deadline=SETTLE_HANDLER, due=due, kind=DeadlineNotice.Kind.MISSED
+        )
+        for complaint, due in passed
+    )
+    handler = passed[0][0].handler
+    events_record_many(
+        items=[
+            (
+                complaint,
+                EventKind.HANDLER_TOLD_SETTLE_MISSED,
+                Phrase(
+                    "%(name)s is gevraagd de klager te informeren over de vertraging.",
+                    name=person_name(handler),
+                ),
+                {"handler": handler.display_name, "due": due.isoformat()},
+            )
+            for complaint, due in passed
+        ]
+    )
+    if handler.is_active and handler.email:
+        if len(passed) == 1:
+            complaint, due = passed[0]
+            tell_user(complaint, handler, "settle_missed", due=due)
+        else:
+            first = sorted(passed, key=lambda item: (item[1], item[0].number))[:NOTICE_ITEMS]
+            tell_user(
+                None,
+                handler,
+                "settle_missed_many",
+                count=len(passed),
+                items=[{"complaint": complaint, "due": due} for complaint, due in first],
+                more=len(passed) - len(first),
+                full_list=overdue_link(),
+            )
+    return len(passed)
 
 
 def _no_agreement_due(today: date) -> Q:
@@ -391,39 +464,51 @@ def _no_agreement_due(today: date) -> Q:
 
 def no_agreement_start(*, today: date) -> tuple[int, int]:
     """LIVP-9: when the deadline the procedure names has passed without an approved solution,
-    the complainant is told in writing of the independent third party. Returns (started,
-    errors)."""
+    the complainant is told in writing of the independent third party. The complaints are
+    taken a batch at a time, locked together and committed together; each one's step runs
+    in a savepoint of its own, so one that fails is undone alone and the rest of its batch
+    stands. Returns (started, errors)."""
     started = errors = 0
     due = _no_agreement_due(today)
-    for complaint in _ids_in_batches(Complaint.objects.filter(due)):
-        try:
-            with transaction.atomic():
-                # Checked again under the lock: another run, or an extension, may have won.
-                locked = Complaint.objects.select_for_update().filter(due, pk=complaint).first()
-                if locked is None or not _handler_had_the_chance(locked, today):
+    calendar = work_calendar_get()
+    for ids in _id_batches(Complaint.objects.filter(due), size=ACTION_BATCH):
+        with transaction.atomic():
+            # Checked again under the lock: another run, or an extension, may have won.
+            locked = (
+                Complaint.objects.select_for_update(of=("self",))
+                .filter(due, pk__in=ids)
+                .select_related("procedure_version__procedure")
+                .order_by("pk")
+            )
+            for complaint in locked:
+                if not _handler_had_the_chance(complaint, today, calendar):
                     continue
-                no_agreement_declare(complaint=locked, actor=None)
-            started += 1
-        except Exception:
-            errors += 1
-            logger.exception("No-agreement for complaint %s failed", complaint)
+                try:
+                    with transaction.atomic():
+                        no_agreement_declare(complaint=complaint, actor=None)
+                    started += 1
+                except Exception:
+                    errors += 1
+                    logger.exception("No-agreement for complaint %s failed", complaint.number)
     return started, errors
 
 
-def _ids_in_batches(qs):
+def _id_batches(qs, *, size: int = BATCH):
+    """The ids of `qs` in lists of at most `size`, in the order of their id (keyset: one
+    query per list, never the whole set in memory)."""
     last = 0
     while True:
-        ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
         if not ids:
             return
-        yield from ids
+        yield ids
         last = ids[-1]
 
 
-def _handler_had_the_chance(complaint: Complaint, today: date) -> bool:
+def _handler_had_the_chance(complaint: Complaint, today: date, calendar: WorkCalendar) -> bool:
     """A complaint registered late does not go to no agreement before the handler had the
     chance the procedure gives (see `no_agreement_earliest`)."""
-    earliest = no_agreement_earliest(complaint, work_calendar_get())
+    earliest = no_agreement_earliest(complaint, calendar)
     return earliest is not None and today >= earliest
 
 
@@ -486,7 +571,8 @@ def deadlines_watch(*, today: date | None = None) -> WatchReport:
     report.reminders, errors = reminders_send(today=today, calendar=calendar)
     report.errors += errors
     try:
-        report.missed = missed_deadlines_mark(today=today)
+        report.missed, errors = missed_deadlines_mark(today=today)
+        report.errors += errors
     except Exception:
         report.errors += 1
         logger.exception("Marking missed deadlines failed")

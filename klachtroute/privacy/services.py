@@ -223,22 +223,33 @@ def complaint_purge(*, complaint: Complaint, actor: "User | None" = None) -> Com
         return locked
 
 
+# Complaints purged in one transaction: a backlog commits in batches, each complaint in a
+# savepoint of its own (one that fails is undone alone), and at most one batch is read at
+# a time.
+PURGE_BATCH = 50
+
+
 def retention_purge_due(today: date | None = None, *, dry_run: bool = False) -> PurgeReport:
-    """Purge every complaint past its retention period; one transaction per complaint, so
-    one failure does not stop the rest. Idempotent: a purged complaint is not due again."""
+    """Purge every complaint past its retention period, a batch at a time; one failure does
+    not stop the rest. Idempotent: a purged complaint is not due again."""
     today = today or timezone.localdate()
     report = PurgeReport()
-    for complaint in complaints_due_for_purge(today=today).only("pk", "number"):
+    due = complaints_due_for_purge(today=today).order_by("pk").only("pk", "number")
+    last = 0
+    while batch := list(due.filter(pk__gt=last)[:PURGE_BATCH]):
+        last = batch[-1].pk
         if dry_run:
-            report.purged.append(complaint.number)
+            report.purged.extend(complaint.number for complaint in batch)
             continue
-        try:
-            complaint_purge(complaint=complaint)
-        except Exception:  # noqa: BLE001 - logged and counted; the run goes on
-            logger.exception("Retention purge failed for complaint %s", complaint.number)
-            report.errors += 1
-        else:
-            report.purged.append(complaint.number)
+        with transaction.atomic():
+            for complaint in batch:
+                try:
+                    complaint_purge(complaint=complaint)
+                except Exception:  # noqa: BLE001 - logged and counted; the run goes on
+                    logger.exception("Retention purge failed for complaint %s", complaint.number)
+                    report.errors += 1
+                else:
+                    report.purged.append(complaint.number)
     # Mail rejected as not a complaint, or sent by a machine, goes after the same period.
     from klachtroute.intake.mail_services import received_mails_purge_due
 

@@ -255,6 +255,38 @@ def test_verify_streams_the_events_in_a_bounded_number_of_queries(
     assert result.ok
 
 
+def test_verify_finds_an_edited_event_and_a_removed_one_in_as_many_queries_for_22_as_for_2(
+    histories, organisation, course
+):
+    """The walk is one streamed read whatever the size of the archive, and still names the
+    first broken link of each complaint: an edited summary and an event removed from the
+    middle of another history."""
+    from django.test.utils import CaptureQueriesContext
+
+    edited = events_of(histories[0])[2]
+    Event.objects.filter(pk=edited.pk).update(summary="Niets aan de hand.")
+    removed, after_gap = events_of(histories[1])[3:5]
+    Event.objects.filter(pk=removed.pk).delete()
+
+    def walk():
+        with CaptureQueriesContext(connection) as queries:
+            problems = history_verify_result().problems
+        return problems, len(queries)
+
+    problems, with_2 = walk()
+    assert with_2 <= 4
+    found = {p.complaint_number: (p.event_id, p.reason) for p in problems}
+    assert found[histories[0].number][0] == edited.pk
+    assert "content changed" in found[histories[0].number][1]
+    assert found[histories[1].number][0] == after_gap.pk
+    assert "chain broken" in found[histories[1].number][1]
+    for _ in range(20):
+        complaint_register(**complaint_data(course=course))
+    problems, with_22 = walk()
+    assert with_22 == with_2
+    assert sorted(p.event_id for p in problems) == sorted([edited.pk, after_gap.pk])
+
+
 def test_existing_unkeyed_chains_are_rekeyed_and_broken_ones_stay_broken(histories):
     from django.apps import apps
 

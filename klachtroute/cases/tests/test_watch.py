@@ -429,3 +429,158 @@ def test_marking_a_backlog_takes_as_many_queries_for_25_late_complaints_as_for_5
     assert marking_queries(dt.date(2026, 4, 2)) == with_5
     assert Event.objects.filter(kind="deadline_missed").count() == 25 * 3
     assert history_verify_result().ok
+
+
+def test_lsr_7a_weekly_digest_of_a_large_backlog_counts_names_the_first_20_and_links_the_rest(
+    complaints_bulk, director
+):
+    """However many complaints came in or are late, the digest stays readable: the counts,
+    the first 20 of each by number, and a link to the full list in the worklist."""
+    from klachtroute.cases.watch import weekly_digest_send
+
+    def digest_for(n: int, start: int) -> str:
+        made = _overdue_bulk(complaints_bulk, n, start=start)
+        Complaint.objects.filter(pk__in=[c.pk for c in made]).update(
+            received_at=at(2026, 3, 25)  # the week before Monday 30 March
+        )
+        assert weekly_digest_send(today=dt.date(2026, 4, 1))
+        body = messages("weekly_digest", to=director.email).latest("pk").body
+        named = [c.number for c in Complaint.objects.all() if f"{c.number}" in body]
+        return body, named
+
+    body, named = digest_for(60, 1)
+    assert "Nieuw binnengekomen: 60 klachten" in body and "- en nog 40 klachten" in body
+    assert "Termijn verstreken: 60 klachten" in body
+    assert len(named) <= 40 and "/werk/?overdue=on" in body
+    # Three times as many: the same message with other counts, not a longer one.
+    from klachtroute.notifications.models import DigestSent
+
+    DigestSent.objects.all().delete()
+    bigger, named_bigger = digest_for(120, 100)
+    assert "Nieuw binnengekomen: 180 klachten" in bigger and "- en nog 160 klachten" in bigger
+    assert "Termijn verstreken: 180 klachten" in bigger
+    assert len(named_bigger) <= 40
+    assert len(bigger) < len(body) + 200
+
+
+def test_livp_9_a_complaint_that_fails_does_not_undo_the_no_agreement_of_its_batch(
+    organisation, course, trainers, monkeypatch
+):
+    """The no-agreement procedure commits a batch of complaints together; one that fails
+    is undone alone and counted, the others are in no agreement with their letter."""
+    from klachtroute.cases import watch
+
+    made = []
+    for _ in range(3):
+        with time_machine.travel(at(2026, 3, 2), tick=False):
+            complaint = complaint_register(**complaint_data(course=course))
+        with time_machine.travel(at(2026, 3, 4), tick=False):
+            made.append(
+                first_contact_record(
+                    complaint=complaint,
+                    actor=complaint.handler,
+                    method="phone",
+                    contacted_at=at(2026, 3, 4, 9),
+                )
+            )
+    failing = made[1]
+    real = watch.no_agreement_declare
+
+    def declare(*, complaint, actor):
+        result = real(complaint=complaint, actor=actor)  # its writes happen, then it fails
+        if complaint.pk == failing.pk:
+            raise RuntimeError("the letter could not be made")
+        return result
+
+    monkeypatch.setattr(watch, "no_agreement_declare", declare)
+    report = watch_on(at(2026, 3, 31))
+    assert (report.no_agreement, report.errors) == (2, 1)
+    states = dict(Complaint.objects.values_list("pk", "state"))
+    assert states[made[0].pk] == states[made[2].pk] == State.NO_AGREEMENT
+    assert states[failing.pk] == State.IN_PROGRESS
+    assert not Event.objects.filter(complaint=failing, kind="no_agreement").exists()
+    assert not messages("no_agreement_notice").filter(complaint=failing).exists()
+    for complaint in (made[0], made[2]):
+        assert Event.objects.filter(complaint=complaint, kind="no_agreement").count() == 1
+        assert messages("no_agreement_notice").filter(complaint=complaint).count() == 1
+    # The next run takes the one that failed, once.
+    monkeypatch.undo()
+    assert watch_on(at(2026, 3, 31)).no_agreement == 1
+    assert Complaint.objects.get(pk=failing.pk).state == State.NO_AGREEMENT
+
+
+def test_lsr_7b_a_complaint_that_cannot_be_marked_keeps_none_of_its_batch_from_the_mark(
+    complaints_bulk, director, monkeypatch
+):
+    from klachtroute.cases import watch
+
+    made = _overdue_bulk(complaints_bulk, 5)
+    broken = made[2]
+    real = watch.deadlines_watched
+
+    def watched(complaint, today):
+        if complaint.pk == broken.pk:
+            raise RuntimeError("a corrupt definition")
+        return real(complaint, today)
+
+    monkeypatch.setattr(watch, "deadlines_watched", watched)
+    report = deadlines_watch(today=dt.date(2026, 4, 1))
+    assert (report.missed, report.errors) == (4, 1)
+    marked = set(Event.objects.filter(kind="deadline_missed").values_list("complaint", flat=True))
+    assert marked == {c.pk for c in made} - {broken.pk}
+    told = messages("deadlines_overdue", to=director.email).get()
+    assert told.subject == "4 klachten met een verstreken termijn"
+
+
+def test_lsr_7b_a_handler_with_many_passed_settlements_gets_one_message_naming_the_20_most_overdue(
+    lsr_organisation, course, director
+):
+    """The handlers are told in bulk: one message per handler with the count, the 20 most
+    overdue by number and date, and a link to their late complaints; each complaint still
+    records in its history that its handler was asked to tell the complainant."""
+    from django.utils import timezone
+
+    busy = UserFactory(username="druk", first_name="Dirk", is_staff_member=True)
+    calm = UserFactory(username="rustig", first_name="Ria", is_staff_member=True)
+    version = lsr_organisation.active_procedure.versions.first()
+    now = timezone.now()
+
+    def late(n: int, handler, start: int) -> list[Complaint]:
+        return Complaint.objects.bulk_create(
+            Complaint(
+                number=f"K-2026-{start + i:04d}",
+                channel="post",
+                received_at=now,
+                procedure_version=version,
+                complainant_name=f"Klager {start + i}",
+                complaint_date=now.date(),
+                description="Een klacht.",
+                course=course,
+                state=State.IN_PROGRESS,
+                handler=handler,
+                settle_due=dt.date(2026, 3, 1) + dt.timedelta(days=(i * 7) % 25),
+            )
+            for i in range(n)
+        )
+
+    many = late(25, busy, 1)
+    [one] = late(1, calm, 100)
+    report = deadlines_watch(today=dt.date(2026, 4, 1))
+    assert report.errors == 0
+    [told] = messages("settle_missed_many", to=busy.email)
+    assert told.subject == "25 klachten: de afhandeltermijn is verstreken"
+    by_due = sorted(many, key=lambda c: (c.settle_due, c.number))
+    named = [c.number for c in many if f"- {c.number}:" in told.body]
+    assert sorted(named) == sorted(c.number for c in by_due[:20])
+    assert "- en nog 5 klachten" in told.body and "/werk/?overdue=on" in told.body
+    assert "Klager informeren over de vertraging" in told.body
+    [single] = messages("settle_missed", to=calm.email)
+    assert one.number in single.subject
+    assert not messages("settle_missed", to=busy.email).exists()
+    told_events = Event.objects.filter(kind="handler_told_settle_missed")
+    assert sorted(told_events.values_list("complaint", flat=True)) == sorted(
+        c.pk for c in [*many, one]
+    )
+    # Told once: the next run tells nobody again.
+    deadlines_watch(today=dt.date(2026, 4, 1))
+    assert messages("settle_missed_many").count() == 1 and told_events.count() == 26

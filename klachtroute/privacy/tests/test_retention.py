@@ -452,3 +452,36 @@ def test_livp_10_annual_report_still_counts_a_purged_complaint(old, purge_on):
         except StopIteration:
             continue
         assert rows_after == rows_before
+
+
+def test_livp_10_a_complaint_whose_purge_fails_leaves_the_others_of_its_batch_purged(
+    organisation, course, secretariat, trainers, settings, monkeypatch, purge_on
+):
+    """The purge commits a batch of complaints together; one that fails is undone alone
+    (its data and its file stay, its history verifies) and is counted as an error."""
+    from klachtroute.privacy import services as retention
+
+    made = [
+        closed_complaint(2021, course=course, secretariat=secretariat, trainers=trainers)
+        for _ in range(3)
+    ]
+    failing = made[1]
+    failing_file = settings.MEDIA_ROOT / failing.documents.get().file.name
+    real = retention.event_record
+
+    def record(**kwargs):
+        if kwargs["complaint"].pk == failing.pk:
+            raise RuntimeError("database went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr(retention, "event_record", record)
+    report = purge_on(at(2026, 3, 2, 3))
+    assert report.errors == 1
+    assert sorted(report.purged) == sorted([made[0].number, made[2].number])
+    for complaint in (made[0], made[2]):
+        assert Complaint.objects.get(pk=complaint.pk).purged_at is not None
+        assert not Document.objects.filter(complaint=complaint).exists()
+    kept = Complaint.objects.get(pk=failing.pk)
+    assert kept.purged_at is None and kept.complainant_name == NAME
+    assert kept.documents.count() == 1 and failing_file.exists()
+    assert history_verify() == []
