@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .models import Complaint, Event, event_chain_hash
+from .signals import history_appended
 from .workflow import EventKind
 
 
@@ -60,6 +61,7 @@ def event_record(
             previous=previous or "", content_hash=event.content_hash
         )
         event.save()
+        history_appended.send(sender=Event, complaint_ids=[complaint.pk])
         return event
 
 
@@ -107,4 +109,5 @@ def events_record_many(*, items: list[tuple[Complaint, str, str, dict | None]]) 
             )
             heads[complaint.pk] = event.chain_hash
             events.append(event)
+        history_appended.send(sender=Event, complaint_ids=ids)
         return Event.objects.bulk_create(events)
