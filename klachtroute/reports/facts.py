@@ -104,6 +104,13 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
             complaint_id__in=ids, answered_at__isnull=False
         ).values_list("complaint_id", "handling_score", "taken_seriously_score", "informed_on_time")
     }
+    workdays: dict[tuple[date, date], int] = {}  # many complaints share their two dates
+
+    def working_days(start: date, end: date) -> int:
+        if (start, end) not in workdays:
+            workdays[start, end] = working_days_left(start, end, calendar)
+        return workdays[start, end]
+
     now = timezone.now()
     facts = []
     for (
@@ -160,10 +167,10 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
                 closed=closed,
                 first_end=first_end,
                 first_days=(
-                    working_days_left(received_on, first_end, calendar) if first_end else None
+                    working_days(received_on, first_end) if first_end else None
                 ),
                 escalation_days=(
-                    working_days_left(escalated_on, settled_on, calendar)
+                    working_days(escalated_on, settled_on)
                     if escalated_on and closed and settled_on
                     else None
                 ),
