@@ -19,7 +19,7 @@ complaints themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -83,7 +83,7 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
         original_due.setdefault(complaint_id, previous_due)
     director_events: set[int] = set()
     third_party: set[int] = set()
-    escalated_at: dict[int, object] = {}
+    escalated_at: dict[int, datetime] = {}
     for complaint_id, kind, at in (
         Event.objects.filter(complaint_id__in=ids, kind__in=ESCALATION_KINDS)
         .order_by("complaint_id", "at")
@@ -166,9 +166,7 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
                 escalated_on=escalated_on,
                 closed=closed,
                 first_end=first_end,
-                first_days=(
-                    working_days(received_on, first_end) if first_end else None
-                ),
+                first_days=(working_days(received_on, first_end) if first_end else None),
                 escalation_days=(
                     working_days(escalated_on, settled_on)
                     if escalated_on and closed and settled_on
@@ -193,7 +191,7 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
     return len(facts)
 
 
-def _refresh(pending: list[tuple[int, object]], calendar) -> int:
+def _refresh(pending: list[tuple[int, datetime]], calendar) -> int:
     """Compute the facts of these queued complaints and take them off the queue, unless a
     change queued them again meanwhile (their `queued_at` moved on)."""
     with transaction.atomic():
