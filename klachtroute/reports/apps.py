@@ -6,7 +6,7 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from klachtroute.cases.signals import history_appended
         from klachtroute.organisation.models import ClosingDay
@@ -18,3 +18,6 @@ class ReportsConfig(AppConfig):
             signal.connect(
                 receivers.closing_day_changed, sender=ClosingDay, dispatch_uid="reports-facts"
             )
+        pre_save.connect(
+            receivers.closing_day_moving, sender=ClosingDay, dispatch_uid="reports-facts"
+        )

@@ -9,4 +9,15 @@ def history_appended(sender, complaint_ids, **kwargs) -> None:
 
 
 def closing_day_changed(sender, instance, **kwargs) -> None:
+    """A closing day added or removed: the stages around it count one working day more or
+    fewer."""
     facts_queue_around(instance.date)
+
+
+def closing_day_moving(sender, instance, **kwargs) -> None:
+    """A closing day saved with another date: the stages around its old date change too."""
+    if instance.pk is None:
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("date", flat=True).first()
+    if old is not None and old != instance.date:
+        facts_queue_around(old)

@@ -100,9 +100,15 @@ def test_lsr_8a_a_closing_day_changes_the_working_days_of_the_stages_around_it(
 ):
     before = annual_report(start=START, end=END).indicators.overall.stage("first").days
     # A (received Monday 3 Feb, settled 17 Feb): one working day fewer.
-    ClosingDay.objects.create(date=dt.date(2025, 2, 5), description="Studiedag")
+    day = ClosingDay.objects.create(date=dt.date(2025, 2, 5), description="Studiedag")
     after = annual_report(start=START, end=END).indicators.overall.stage("first").days
     assert sum(after) == sum(before) - 1
+    assert_rollup_equals_computation()
+    # Moved to a day in no complaint's stages: A counts its day again.
+    day.date = dt.date(2025, 8, 5)
+    day.save()
+    moved = annual_report(start=START, end=END).indicators.overall.stage("first").days
+    assert sum(moved) == sum(before)
     assert_rollup_equals_computation()
 
 
