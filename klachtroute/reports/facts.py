@@ -196,9 +196,12 @@ def _refresh(pending: list[tuple[int, datetime]], calendar) -> int:
     change queued them again meanwhile (their `queued_at` moved on)."""
     with transaction.atomic():
         facts_compute([pk for pk, _queued in pending], calendar=calendar)
-        done = Q(pk__in=[])
+        by_moment: dict[datetime, list[int]] = {}  # queued together, mostly
         for pk, queued_at in pending:
-            done |= Q(complaint_id=pk, queued_at=queued_at)
+            by_moment.setdefault(queued_at, []).append(pk)
+        done = Q(pk__in=[])
+        for queued_at, ids in by_moment.items():
+            done |= Q(complaint_id__in=ids, queued_at=queued_at)
         FactsPending.objects.filter(done).delete()
     return len(pending)
 

@@ -198,3 +198,14 @@ def test_periodic_run_works_off_the_queue_and_rebuild_computes_every_complaint(
         assert_rollup_equals_computation()
     call_command("report_figures_rebuild", stdout=io.StringIO())
     assert_rollup_equals_computation()
+
+
+def test_a_change_queued_while_a_refresh_ran_leaves_the_complaint_queued(year_2025, report_day):
+    from klachtroute.organisation.selectors import work_calendar_get
+    from klachtroute.reports.facts import _refresh, facts_queue
+
+    snapshot = list(FactsPending.objects.order_by("pk").values_list("complaint_id", "queued_at"))
+    with at(2026, 2, 15, 12, 1):
+        facts_queue([year_2025.A.pk])  # a change after the refresh read the queue
+    _refresh(snapshot, work_calendar_get())
+    assert list(FactsPending.objects.values_list("complaint_id", flat=True)) == [year_2025.A.pk]
