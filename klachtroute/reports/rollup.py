@@ -73,11 +73,21 @@ def _course_names(ids) -> dict[int, str]:
     return dict(Course.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
 
 
-def report_from_facts(*, start: date, end: date, indicators: bool = True) -> Report:
+def report_from_facts(
+    *,
+    start: date,
+    end: date,
+    indicators: bool = True,
+    channels: tuple[str, ...] | None = None,
+    anonymous: bool = False,
+) -> Report:
     """The annual report over the complaints received from `start` to `end` (inclusive),
-    with the indicators against the previous period (`indicators`)."""
+    with the indicators against the previous period (`indicators`); only those that came
+    in through `channels` when given. `anonymous` as in `report_build`."""
     facts_refresh_period(start=previous_period(start, end)[0] if indicators else start, end=end)
     facts = facts_in_period(start=start, end=end)
+    if channels is not None:
+        facts = facts.filter(channel__in=channels)
     closed_states = State.closed_states()
 
     by_category = _count_by(facts, "procedure_version_id", "category")
@@ -102,7 +112,7 @@ def report_from_facts(*, start: date, end: date, indicators: bool = True) -> Rep
     courses: dict[str, int] = {}
     for row in by_course:
         name = names.get(row["course_id"]) if row["course_id"] else None
-        _add(courses, _course_label(name, row["course_other"], False), row["n"])
+        _add(courses, _course_label(name, row["course_other"], anonymous), row["n"])
 
     respondents: dict[str, int] = {}
     for row in _count_by(facts, "respondent_type"):

@@ -656,9 +656,13 @@ def yearly_register(*, year: int) -> Register:
     """The written complaints received in `year`, anonymised so that the register can be
     published as it is: the counts of the annual report (without typed-in course names) and
     one line per complaint with its month, the staff's anonymised summary and its outcome."""
+    from .rollup import report_from_facts
+
     start, end = date(year, 1, 1), date(year, 12, 31)
     complaints = complaints_in_period(start=start, end=end).filter(channel__in=WRITTEN_CHANNELS)
-    report = report_build(complaints, start=start, end=end, anonymous=True)
+    report = report_from_facts(
+        start=start, end=end, indicators=False, channels=WRITTEN_CHANNELS, anonymous=True
+    )
     judgements = {
         ruling.complaint_id: ruling.get_decision_display()
         for ruling in Ruling.objects.filter(complaint__in=complaints).order_by("decided_at", "id")

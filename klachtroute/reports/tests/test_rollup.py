@@ -209,3 +209,22 @@ def test_a_change_queued_while_a_refresh_ran_leaves_the_complaint_queued(year_20
         facts_queue([year_2025.A.pk])  # a change after the refresh read the queue
     _refresh(snapshot, work_calendar_get())
     assert list(FactsPending.objects.values_list("complaint_id", flat=True)) == [year_2025.A.pk]
+
+
+def test_awb_9_12a_register_counts_from_the_rollup_equal_the_computation(
+    year_2025, secretariat, report_day
+):
+    from klachtroute.reports.selectors import (
+        WRITTEN_CHANNELS,
+        complaints_in_period,
+        report_build,
+        yearly_register,
+    )
+
+    _withdrawn(secretariat)
+    written = complaints_in_period(start=START, end=END).filter(channel__in=WRITTEN_CHANNELS)
+    computed = report_build(written, start=START, end=END, anonymous=True)
+    register = yearly_register(year=2025)
+    assert register.report.total == 7  # D came in by phone
+    assert ("Opleiding", "Andere opleiding", 1) in report_rows(register.report)  # B's own text
+    assert report_rows(register.report) == report_rows(computed)
