@@ -24,5 +24,5 @@ def periodic_run(*, today: date | None = None) -> complaints_watch.WatchReport:
     sent, errors = measures_watch.run(today)  # owners of measures (LIVP-8, LSR-8c)
     report.reminders, report.errors = report.reminders + sent, report.errors + errors
     satisfaction_invitations_send(today)  # survey invitation, once per complaint
-    facts_refresh_pending()  # the annual report's roll-up: complaints changed since
+    facts_refresh_pending(limit=20_000)  # the annual report's roll-up (bounded per run)
     return report
