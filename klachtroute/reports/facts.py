@@ -196,6 +196,13 @@ def _refresh(pending: list[tuple[int, datetime]], calendar) -> int:
     change queued them again meanwhile (their `queued_at` moved on)."""
     with transaction.atomic():
         facts_compute([pk for pk, _queued in pending], calendar=calendar)
+        _unqueue(pending)
+    return len(pending)
+
+
+def _unqueue(pending: list[tuple[int, datetime]]) -> None:
+    """Take these complaints off the queue where they are still queued as read."""
+    if pending:
         by_moment: dict[datetime, list[int]] = {}  # queued together, mostly
         for pk, queued_at in pending:
             by_moment.setdefault(queued_at, []).append(pk)
@@ -203,7 +210,6 @@ def _refresh(pending: list[tuple[int, datetime]], calendar) -> int:
         for queued_at, ids in by_moment.items():
             done |= Q(complaint_id__in=ids, queued_at=queued_at)
         FactsPending.objects.filter(done).delete()
-    return len(pending)
 
 
 def facts_refresh_pending(*, batch: int = BATCH, limit: int | None = None) -> int:
@@ -252,8 +258,8 @@ def facts_refresh_period(*, start: date, end: date) -> int:
 
 
 def facts_rebuild(*, batch: int = BATCH, say=None) -> int:
-    """Compute the facts of every complaint again, in batches; drop rows of complaints that
-    are gone (none should be: a row goes with its complaint)."""
+    """Compute the facts of every complaint again, in batches (one transaction each), and
+    take them off the queue unless a change queued them again meanwhile."""
     calendar = work_calendar_get()
     done = 0
     last = 0
@@ -265,9 +271,14 @@ def facts_rebuild(*, batch: int = BATCH, say=None) -> int:
         )
         if not ids:
             break
+        pending = list(
+            FactsPending.objects.filter(complaint_id__in=ids).values_list(
+                "complaint_id", "queued_at"
+            )
+        )
         with transaction.atomic():
             facts_compute(ids, calendar=calendar)
-            FactsPending.objects.filter(complaint_id__in=ids).delete()
+            _unqueue(pending)
         done += len(ids)
         last = ids[-1]
         if say:
