@@ -3,7 +3,8 @@
 Every shipped procedure (every preset) in turn, 200 trainers, 25 courses, about 10%
 open (the most recent), about eight history events per closed complaint, written through
 bulk inserts with the real keyed hash chain of `klachtroute.cases.models` (so that
-`verify_history` finds every chain sound) and a signed checkpoint at the end.
+`verify_history` finds every chain sound) and a signed checkpoint at the end. The annual
+report's roll-up (one row of facts per complaint) is written per batch as well.
 
     python bench/generate.py --complaints 20000      # into the database of DATABASE_URL
 
@@ -161,6 +162,7 @@ def archive_generate(
     from klachtroute.cases.models import Complaint, ComplaintCounter, Event, Outcome
     from klachtroute.cases.workflow import State
     from klachtroute.organisation.selectors import work_calendar_get
+    from klachtroute.reports.facts import facts_compute
 
     if Complaint.objects.exists():
         raise SystemExit("This database already holds complaints: use an empty one.")
@@ -243,6 +245,8 @@ def archive_generate(
             batch = [event for chain in chains for event in chain.rows]
             Event.objects.bulk_create(batch, batch_size=5000)
             events += len(batch)
+            # The annual report's roll-up, in bulk as well (what the services queue).
+            facts_compute([c.pk for c in rows], calendar=calendar)
         say(f"  {start + len(rows):>9} complaints, {events:>10} events")
     for year, last in counters.items():
         ComplaintCounter.objects.update_or_create(year=year, defaults={"last": last})

@@ -7,7 +7,9 @@ complaints, then measures in process (Django's test client, the real middleware)
 
 - the worklist for each role, each filter, the first and a deep page;
 - the record page, the API list (first and a deep page) and detail;
-- the annual report and its exports for one year;
+- the annual report and its exports for one year (read from the roll-up; anchor: the raw
+  SQL of the same figures over the complaints), the indicators API, the compliance
+  overview, and keeping the roll-up in step (a queue of changed complaints, a rebuild);
 - the periodic commands (`verify_history`, `purge_expired`, the watcher's steps over the
   backlog, `watch_deadlines` with nothing due), with their queries and peak memory.
 
@@ -42,6 +44,28 @@ from bench.generate import archive_generate, setup_django  # noqa: E402
 def _max_rss_mib() -> float:
     """The largest resident set of this process so far (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def statements_of(fn) -> list[str]:
+    """The SQL statements `fn` runs, with their parameters in."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def replay(statements: list[str]):
+    """A function that runs the reading statements among these again, raw."""
+    from django.db import connection
+
+    def raw():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    cursor.execute(sql)
+                    cursor.fetchall()
+
+    return raw
 
 
 def _ms(seconds: float) -> float:
@@ -62,27 +86,17 @@ class Bench:
             times.append(time.perf_counter() - started)
         return times
 
-    def page(self, name: str, client, url: str, repeat=None) -> None:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+    def page(self, name: str, client, url: str, repeat=None, anchor_statements=None) -> None:
+        """A page against its own SQL replayed raw, or against `anchor_statements` (the raw
+        SQL of the same answer computed another way)."""
 
         response = client.get(url)  # warm: caches, the token's first use
         if response.status_code != 200:
             print(f"{name:<52} HTTP {response.status_code} {url}")
             return
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        statements = [q["sql"] for q in captured.captured_queries]
-
-        def raw():
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    if sql.lstrip().upper().startswith(("SELECT", "WITH")):
-                        cursor.execute(sql)
-                        cursor.fetchall()
-
+        statements = statements_of(lambda: client.get(url))
         view = self._times(lambda: client.get(url), repeat)
-        anchor = self._times(raw, repeat)
+        anchor = self._times(replay(anchor_statements or statements), repeat)
         self._row(name, view, anchor, f"{len(statements)} queries")
 
     def job(self, name: str, fn, anchor_fn=None) -> None:
@@ -226,13 +240,46 @@ def _pages(bench: "Bench", client_for, total: int) -> None:
     bench.page(f"API list, page at complaint {position}", api, _api_deep(position))
     bench.page("API detail", api, f"/api/v1/complaints/{some.number}")
 
-    # The annual report of the last full year, and its exports.
+    # The annual report of the last full year, and its exports, read from the roll-up. Their
+    # anchor: the raw SQL of the same figures computed over the complaints and their
+    # histories (the GROUP BY counts and narrow rows of `annual_report_compute`), replayed.
+    import datetime as dt
+
+    from klachtroute.reports.facts import facts_queue, facts_rebuild, facts_refresh_pending
+    from klachtroute.reports.selectors import annual_report, annual_report_compute
+
     year = some.received_at.year - 1
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     period = f"start={year}-01-01&end={year}-12-31"
-    bench.page(f"annual report {year} (HTML)", director, f"/jaarverslag/?{period}", 3)
-    bench.page(f"annual report {year} CSV", director, f"/jaarverslag/csv/?{period}", 3)
-    bench.page(f"annual report {year} XLSX", director, f"/jaarverslag/xlsx/?{period}", 3)
-    bench.page(f"annual report {year} PDF", director, f"/jaarverslag/pdf/?{period}", 1)
+    computed = statements_of(lambda: annual_report_compute(start=start, end=end))
+    bench.job(
+        f"annual report {year} computed over complaints",
+        lambda: annual_report_compute(start=start, end=end),
+        replay(computed),
+    )
+    for label, url, repeat in [
+        ("(HTML)", f"/jaarverslag/?{period}", 3),
+        ("CSV", f"/jaarverslag/csv/?{period}", 3),
+        ("XLSX", f"/jaarverslag/xlsx/?{period}", 3),
+        ("PDF", f"/jaarverslag/pdf/?{period}", 1),
+    ]:
+        bench.page(f"annual report {year} {label}", director, url, repeat, computed)
+    bench.page(f"indicators API {year}", api, f"/api/v1/reports/indicators?{period}", 3, computed)
+    bench.page(f"compliance overview {year}", director, f"/naleving/?{period}", 1)
+    # The roll-up kept in step: a report with 1,000 changed complaints of its year queued
+    # (it refreshes them first), the periodic job's part, and a rebuild of everything.
+    changed = list(
+        Complaint.objects.filter(received_at__year=year).values_list("pk", flat=True)[:1000]
+    )
+    facts_queue(changed)
+    bench.job(
+        f"annual report {year}, {len(changed)} changed complaints queued",
+        lambda: annual_report(start=start, end=end),
+        replay(computed),
+    )
+    facts_queue(changed)
+    bench.job(f"facts refresh of {len(changed)} queued (periodic job)", facts_refresh_pending)
+    bench.job(f"report_figures_rebuild ({total} complaints)", facts_rebuild)
 
 
 def _jobs(bench: "Bench") -> None:

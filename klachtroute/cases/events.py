@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from .models import Complaint, Event, event_chain_hash
 from .phrases import Phrase
+from .signals import history_appended
 from .workflow import EventKind
 
 
@@ -78,6 +79,7 @@ def event_record(
             previous=previous or "", content_hash=event.content_hash
         )
         event.save()
+        history_appended.send(sender=Event, complaint_ids=[complaint.pk])
         return event
 
 
@@ -125,4 +127,5 @@ def events_record_many(*, items: list[tuple[Complaint, str, Phrase, dict | None]
             )
             heads[complaint.pk] = event.chain_hash
             events.append(event)
+        history_appended.send(sender=Event, complaint_ids=ids)
         return Event.objects.bulk_create(events)

@@ -13,6 +13,7 @@ from klachtroute.cases import watch as complaints_watch
 from klachtroute.measures import watch as measures_watch
 from klachtroute.portal.services import satisfaction_invitations_send
 from klachtroute.privacy import watch as privacy_watch
+from klachtroute.reports.facts import facts_refresh_pending
 
 
 def periodic_run(*, today: date | None = None) -> complaints_watch.WatchReport:
@@ -23,4 +24,5 @@ def periodic_run(*, today: date | None = None) -> complaints_watch.WatchReport:
     sent, errors = measures_watch.run(today)  # owners of measures (LIVP-8, LSR-8c)
     report.reminders, report.errors = report.reminders + sent, report.errors + errors
     satisfaction_invitations_send(today)  # survey invitation, once per complaint
+    facts_refresh_pending(limit=20_000)  # the annual report's roll-up (bounded per run)
     return report

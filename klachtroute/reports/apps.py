@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "klachtroute.reports"
     label = "reports"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from klachtroute.cases.signals import history_appended
+        from klachtroute.organisation.models import ClosingDay
+
+        from . import receivers
+
+        history_appended.connect(receivers.history_appended, dispatch_uid="reports-facts")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receivers.closing_day_changed, sender=ClosingDay, dispatch_uid="reports-facts"
+            )
+        pre_save.connect(
+            receivers.closing_day_moving, sender=ClosingDay, dispatch_uid="reports-facts"
+        )

@@ -478,10 +478,14 @@ def _complaints(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
 def compliance_overview(*, user, start: date, end: date) -> ComplianceOverview:
     """Per procedure version, every rule over the complaints received from `start` to `end`."""
     today = timezone.localdate()
-    visible = set(complaints_visible_to(user).values_list("pk", flat=True))
-    complaints = _complaints(complaints_in_period(start=start, end=end)).order_by(
-        "received_at", "pk"
+    in_period = complaints_in_period(start=start, end=end)
+    # Who may see which: asked of the period's complaints only, never of the whole archive.
+    visible = set(
+        complaints_visible_to(user)
+        .filter(pk__in=in_period.values("pk"))
+        .values_list("pk", flat=True)
     )
+    complaints = _complaints(in_period).order_by("received_at", "pk")
     by_version: dict[int, list[Complaint]] = {}
     for complaint in complaints:
         by_version.setdefault(complaint.procedure_version_id, []).append(complaint)
