@@ -288,6 +288,9 @@ def events_page(
         moment = Subquery(Event.objects.filter(complaint=complaint, pk=older_than).values("at")[:1])
         events = events.filter(Q(at__lt=moment) | Q(at=moment, id__lt=older_than))
     rows = list(events[: size + 1])
+    if older_than is not None and not rows:
+        # Not an event of this complaint with older ones (the page gives no such link).
+        return events_page(complaint=complaint, size=size)
     shown = rows[:size][::-1]
     return HistoryPage(
         events=shown,

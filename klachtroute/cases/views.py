@@ -200,9 +200,10 @@ def _first_contact(complaint: Complaint, today: date) -> dict | None:
 def _event_id(value: str | None) -> int | None:
     # A value the page did not give shows the newest events.
     try:
-        return max(1, min(int(value), 2**63 - 1)) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and 1 <= number < 2**63 else None
 
 
 def _detail_context(

@@ -346,3 +346,39 @@ def test_record_page_makes_as_many_queries_with_40_complaints_and_a_longer_histo
         )
     assert Complaint.objects.count() == 40
     assert _queries_for(client, url) == with_5
+
+
+def test_record_shows_the_newest_50_events_and_pages_back_through_older_ones(
+    login, posted_complaint, secretariat
+):
+    import re
+
+    from klachtroute.cases.events import event_record
+
+    for i in range(1, 121):
+        event_record(
+            complaint=posted_complaint, actor=secretariat, kind="note", summary=f"Notitie {i}."
+        )
+    client = login(secretariat)
+    url = record(posted_complaint.number)
+
+    def notes(html: str) -> list[int]:
+        return [int(n) for n in re.findall(r"Notitie (\d+)\.", html)]
+
+    def older(html: str) -> str | None:
+        found = re.search(r'href="(\?ouder=\d+)#history-title"', html)
+        return found.group(1) if found else None
+
+    newest = client.get(url).content.decode()
+    # The newest 50 of 121 events (registration first), oldest of them first.
+    assert notes(newest) == list(range(71, 121))
+    assert "Nieuwste gebeurtenissen" not in newest
+    middle = client.get(url + older(newest)).content.decode()
+    assert notes(middle) == list(range(21, 71))
+    assert f'href="{url}#history-title"' in middle  # back to the newest
+    oldest = client.get(url + older(middle)).content.decode()
+    assert notes(oldest) == list(range(1, 21)) and "geregistreerd" in oldest
+    assert older(oldest) is None
+    # A value the page did not give shows the newest events.
+    for nonsense in ["abc", "-5", "99999999999999999999999"]:
+        assert notes(client.get(url, {"ouder": nonsense}).content.decode()) == notes(newest)
