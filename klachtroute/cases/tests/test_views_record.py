@@ -382,3 +382,32 @@ def test_record_shows_the_newest_50_events_and_pages_back_through_older_ones(
     # A value the page did not give shows the newest events.
     for nonsense in ["abc", "-5", "99999999999999999999999"]:
         assert notes(client.get(url, {"ouder": nonsense}).content.decode()) == notes(newest)
+
+
+def test_record_lists_of_people_are_the_lists_django_would_write(
+    posted_complaint, secretariat, trainers
+):
+    """The one-pass <select> of the record's forms says what Django's widget says: the same
+    options, the chosen one selected, required, aria-describedby and aria-invalid."""
+    import re
+
+    from django import forms
+
+    from klachtroute.cases.templatetags.select_options import select
+    from klachtroute.cases.views import _form_for
+    from klachtroute.cases.workflow import actions_for
+
+    def same(html: str) -> str:
+        return re.sub(r">\s+<", "><", html)
+
+    compared = 0
+    for transition in actions_for(secretariat, posted_complaint):
+        for data in (None, {"handler": str(trainers[2].pk), "respondent": "nobody"}):
+            form = _form_for(transition.action, posted_complaint, secretariat, data)
+            if form.is_bound:
+                form.is_valid()
+            for field in form:
+                if type(field.field.widget) is forms.Select:
+                    assert same(select(field)) == same(field.as_widget())
+                    compared += 1
+    assert compared >= 4
