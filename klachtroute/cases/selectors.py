@@ -42,7 +42,8 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
     # A respondent asked for a defence reads the complaint to answer it (LSR-6e). Asked as
     # EXISTS rather than through a join, so that no complaint comes twice and the list
     # needs no DISTINCT (which would sort every visible complaint before the first page).
-    involved |= Q(respondent=user) & Exists(DefenceRequest.objects.filter(complaint=OuterRef("pk")))
+    asked = DefenceRequest.objects.filter(complaint=OuterRef("pk"))
+    involved |= Q(Exists(asked), respondent=user)
     return qs.filter(involved)
 
 
