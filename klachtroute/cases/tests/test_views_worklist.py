@@ -204,6 +204,9 @@ def test_livp_3_worklist_marks_overdue_complaints(login, organisation, course, s
             **complaint_data(actor=secretariat, channel="phone", complainant_name="Nieuw")
         )
         html = login(secretariat).get(WORKLIST).content.decode()
+        # The filter "only with a passed deadline" shows the late one alone.
+        only_late = login(secretariat).get(WORKLIST, {"overdue": "on"})
+    assert numbers_on(only_late) == [late.number]
     found = re.findall(r'<tr class="([^"]*)">\s*<th scope="row"><a href="/zaken/([^/]+)/', html)
     rows = {number: cls for cls, number in found}
     assert late.acknowledge_due == dt.date(2026, 3, 9)
@@ -290,8 +293,10 @@ def test_worklist_counts_exactly_up_to_the_cap_and_says_more_than_beyond_it(
     second = client.get(WORKLIST + link(first, "next"))
     assert len(numbers_on(second)) == 6
     assert 'rel="next"' not in second.content.decode()
-    # Beyond the cap the last page is a full page: the last 25 of the list.
+    # Beyond the cap the last page is a full page: the last 25 of the list; back from it
+    # lie fewer than a page, so "previous" shows the first page.
     last = client.get(WORKLIST + link(first, "last"))
     assert numbers_on(last) == (numbers_on(first) + numbers_on(second))[-25:]
+    assert numbers_on(client.get(WORKLIST + link(last, "prev"))) == numbers_on(first)
     with_english = client.get("/en" + WORKLIST).content.decode()
     assert "more than 30 complaints" in with_english
