@@ -5,10 +5,13 @@
 Migrates the database, generates the archive (`bench/generate.py`) when it holds no
 complaints, then measures in process (Django's test client, the real middleware):
 
-- the worklist for each role, each filter, the first and a deep page;
-- the record page, the API list (first and a deep page) and detail;
-- the annual report and its exports for one year;
-- the periodic commands, with their queries and peak Python memory.
+- the worklist for each role and each filter, its first and last page (`worklist`);
+- the record page, also of the longest history and its older events (`record`);
+- the API list (first page, by state, a deep page by cursor) and detail (`api`);
+- the annual report and its exports for one year (`report`);
+- the periodic commands, with their queries and peak Python memory (`jobs`).
+
+`--only GROUP` (repeatable) measures those groups alone.
 
 The anchor of a page is its own SQL: the very statements the page ran, executed again raw
 (so the ratio is what the page costs above its queries). The anchor of `verify_history` is
