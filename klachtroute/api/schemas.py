@@ -323,7 +323,11 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_actor(event) -> str:
-        return event.actor_label
+        return event.actor_text
+
+    @staticmethod
+    def resolve_summary(event) -> str:
+        return event.text
 
 
 class ApprovalOut(Schema):

@@ -2,15 +2,19 @@
 
 Every event is hashed and chained to the previous event of its complaint, so that
 `manage.py verify_history` can show that no row was edited, removed or reordered.
+
+What happened is given as a `Phrase` (cases/phrases.py), never as a finished sentence:
+the history is read in the reader's language, whoever wrote it in whichever language.
 """
 
 import json
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Complaint, Event, event_chain_hash
+from .phrases import Phrase
 from .workflow import EventKind
 
 
@@ -25,17 +29,31 @@ def _as_stored(value: dict | None) -> dict:
     return json.loads(json.dumps(value or {}))
 
 
+def _phrase_fields(phrase: Phrase, complaint: Complaint) -> dict:
+    """The event's message, its arguments and its summary (the sentence in Dutch)."""
+    if not isinstance(phrase, Phrase):
+        raise TypeError(
+            "An event's text is a Phrase (klachtroute.cases.phrases), not a finished "
+            f"sentence: got {type(phrase).__name__}."
+        )
+    message, args = phrase.stored()
+    with translation.override("nl"):
+        summary = phrase.render(complaint=complaint)
+    return {"message": message, "message_args": _as_stored(args), "summary": summary[:500]}
+
+
 def event_record(
     *,
     complaint: Complaint,
     actor,
     kind: EventKind,
-    summary: str,
+    summary: Phrase,
     before: dict | None = None,
     after: dict | None = None,
     actor_label_override: str = "",
 ) -> Event:
     """Add one event. Call inside the transaction of the change it records."""
+    text = _phrase_fields(summary, complaint)
     with transaction.atomic():
         # Writers of one complaint's history queue up here, so the chain cannot fork.
         locked = Complaint.objects.select_for_update().filter(pk=complaint.pk).first()
@@ -51,7 +69,7 @@ def event_record(
             actor=actor,
             actor_label=actor_label_override or actor_label(actor),
             kind=str(kind),
-            summary=str(summary)[:500],
+            **text,
             before=_as_stored(before),
             after=_as_stored(after),
         )
@@ -63,8 +81,8 @@ def event_record(
         return event
 
 
-def events_record_many(*, items: list[tuple[Complaint, str, str, dict | None]]) -> list[Event]:
-    """Add one event by the system (no actor) per item (complaint, kind, summary, after),
+def events_record_many(*, items: list[tuple[Complaint, str, Phrase, dict | None]]) -> list[Event]:
+    """Add one event by the system (no actor) per item (complaint, kind, phrase, after),
     hashed and chained exactly as `event_record` does, in four queries however many: the
     complaints are locked together, their chain heads read at once, the events inserted
     at once (in the order given, so several events of one complaint chain in that order).
@@ -97,7 +115,7 @@ def events_record_many(*, items: list[tuple[Complaint, str, str, dict | None]]) 
                 actor=None,
                 actor_label=actor_label(None),
                 kind=kind,
-                summary=str(summary)[:500],
+                **_phrase_fields(summary, complaint),
                 before={},
                 after=_as_stored(after),
             )

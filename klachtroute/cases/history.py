@@ -41,6 +41,8 @@ EVENT_FIELDS = (
     "summary",
     "before",
     "after",
+    "message",
+    "message_args",
     "content_hash",
     "chain_hash",
     "redacted_at",
@@ -95,6 +97,8 @@ def _first_break(event, *, number: str, previous_chain: str) -> str:
             summary=event.summary,
             before=event.before,
             after=event.after,
+            message=event.message,
+            message_args=event.message_args,
         )
         if content != event.content_hash:
             return (

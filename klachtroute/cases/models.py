@@ -293,6 +293,11 @@ class Event(models.Model):
     actor_label = models.CharField(_("door (omschrijving)"), max_length=200)
     kind = models.CharField(_("soort"), max_length=50)
     summary = models.CharField(_("omschrijving"), max_length=500)
+    # The sentence as a gettext message id and its arguments (cases/phrases.py), written
+    # in the reader's language when shown; empty for events from before phrases, which
+    # show their summary. The summary keeps the Dutch sentence of a phrase.
+    message = models.CharField(_("bericht"), max_length=500, blank=True)
+    message_args = models.JSONField(_("gegevens van het bericht"), default=dict, blank=True)
     before = models.JSONField(_("voor"), default=dict, blank=True)
     after = models.JSONField(_("na"), default=dict, blank=True)
     # Tamper evidence: a hash of this row's content, chained to the previous event of
@@ -333,7 +338,50 @@ class Event(models.Model):
             summary=self.summary,
             before=self.before,
             after=self.after,
+            message=self.message,
+            message_args=self.message_args,
         )
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language."""
+        if self.message and self.redacted_at is None:
+            from .phrases import phrase_render
+
+            return phrase_render(self.message, self.message_args, complaint=self.complaint)
+        if self.redacted_at is not None:
+            return actor_text(self.summary)
+        return self.summary
+
+    @property
+    def actor_text(self) -> str:
+        """Who did it, in the active language: "Systeem" and the private-link parties are
+        stored in the language of the moment; names stay as they are."""
+        return actor_text(self.actor_label, has_actor=self.actor_id is not None)
+
+
+# The stored labels of actors that are not a person, in every language they were written in.
+ACTOR_LABELS = (
+    _("Systeem"),
+    _("Klager (via privélink)"),
+    _("Beklaagde (via privélink)"),
+    _("Onafhankelijke derde (via privélink)"),
+    _("Klager (webformulier)"),
+    _("De organisatie"),
+    _("[verwijderd]"),
+)
+
+
+def actor_text(stored: str, *, has_actor: bool = False) -> str:
+    if has_actor or not stored:
+        return stored
+    for lazy in ACTOR_LABELS:
+        for language in ("nl", "en"):
+            with translation.override(language):
+                written = str(lazy)
+            if written == stored:
+                return str(lazy)
+    return stored
 
 
 def _history_key() -> bytes:
@@ -341,8 +389,26 @@ def _history_key() -> bytes:
     return settings.HISTORY_KEY.encode("utf-8")
 
 
+def event_phrase_hashed(message: str, message_args: dict | None) -> dict:
+    """The phrase's share of an event's hashed content: nothing for an event without one,
+    so that every event written before phrases still hashes exactly as it did."""
+    if not message:
+        return {}
+    return {"message": message, "message_args": message_args or {}}
+
+
 def event_content_hash(
-    *, complaint_number, at, actor_id, actor_label, kind, summary, before, after
+    *,
+    complaint_number,
+    at,
+    actor_id,
+    actor_label,
+    kind,
+    summary,
+    before,
+    after,
+    message: str = "",
+    message_args: dict | None = None,
 ) -> str:
     """The HMAC-SHA256 (key: settings.HISTORY_KEY) of an event's content in canonical JSON
     (migration cases/0004 keeps a frozen unkeyed copy, 0007 moves to the keyed one)."""
@@ -355,6 +421,7 @@ def event_content_hash(
         "summary": summary,
         "before": before,
         "after": after,
+        **event_phrase_hashed(message, message_args),
     }
     canonical = json.dumps(
         payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str

@@ -7,6 +7,7 @@ from klachtroute.notifications import complaints as outbox
 from klachtroute.notifications.models import OutboxMessage
 
 from .events import event_record
+from .phrases import Phrase
 from .selectors import complaints_visible_to
 from .workflow import EventKind
 
@@ -27,7 +28,8 @@ def history_note(
     message: OutboxMessage,
     actor,
     outcome: str,
-    summary: str,
+    text: str,
+    text_args: dict | None = None,
     before: dict | None = None,
     after: dict | None = None,
 ) -> None:
@@ -38,7 +40,7 @@ def history_note(
         complaint=message.complaint,
         actor=actor,
         kind=OUTCOME_KINDS[outcome],
-        summary=summary,
+        summary=Phrase(text, **(text_args or {})),
         before=before,
         after=after,
     )

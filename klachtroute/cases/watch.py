@@ -29,7 +29,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from klachtroute.deadlines import WorkCalendar, add_working_days, working_days_left
 from klachtroute.notifications.models import DigestSent
@@ -47,6 +46,7 @@ from .deadlines import (
 )
 from .events import event_record, events_record_many
 from .models import Complaint, DeadlineNotice
+from .phrases import Phrase, day, label, person_name
 from .progress_watch import progress_update_reminders_send
 from .selectors import complaints_overdue, complaints_received_between
 from .services import no_agreement_declare
@@ -236,10 +236,11 @@ def _missed_mark_batch(batch: list[Complaint], today: date) -> int:
                         directors_told=False,
                     )
                 )
-                summary = _("Termijn verstreken: %(deadline)s (uiterlijk %(due)s).") % {
-                    "deadline": deadline.kind.notice_label,
-                    "due": deadline.due.strftime("%d-%m-%Y"),
-                }
+                summary = Phrase(
+                    "Termijn verstreken: %(deadline)s (uiterlijk %(due)s).",
+                    deadline=label(deadline.kind.notice_label),
+                    due=day(deadline.due),
+                )
                 after = {"deadline": deadline.key, "due": deadline.due.isoformat()}
                 events.append((complaint, EventKind.DEADLINE_MISSED, summary, after))
         DeadlineNotice.objects.bulk_create(notices)
@@ -360,10 +361,10 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
                         complaint=complaint,
                         actor=None,
                         kind=EventKind.HANDLER_TOLD_SETTLE_MISSED,
-                        summary=_(
-                            "%(name)s is gevraagd de klager te informeren over de vertraging."
-                        )
-                        % {"name": handler.display_name},
+                        summary=Phrase(
+                            "%(name)s is gevraagd de klager te informeren over de vertraging.",
+                            name=person_name(handler),
+                        ),
                         after={"handler": handler.display_name, "due": passed.due.isoformat()},
                     )
                 told += 1

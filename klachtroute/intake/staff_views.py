@@ -49,7 +49,7 @@ def register(request: HttpRequest) -> HttpResponse:
                             "Let op, deze klacht is laat geregistreerd. %(passed)s De "
                             "ontvangstbevestiging zegt de klager wat er nu gebeurt."
                         )
-                        % {"passed": late.summary},
+                        % {"passed": late.text},
                     )
                 return redirect("cases:detail", number=complaint.number)
         status = 400

@@ -4,9 +4,9 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from klachtroute.cases.events import event_record
+from klachtroute.cases.phrases import Phrase
 from klachtroute.cases.workflow import EventKind
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 
@@ -31,7 +31,7 @@ def letter_mark_posted(*, message: OutboxMessage, actor: "User | None") -> bool:
             complaint=message.complaint,
             actor=actor,
             kind=EventKind.LETTER_POSTED,
-            summary=_("Brief per post verstuurd: %(subject)s") % {"subject": message.subject},
+            summary=Phrase("Brief per post verstuurd: %(subject)s", subject=message.subject),
             before={"message": message.pk, "status": OutboxStatus.TO_POST},
             after={
                 "message": message.pk,

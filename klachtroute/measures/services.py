@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from klachtroute.cases.events import event_record
 from klachtroute.cases.models import Complaint, FollowUp
+from klachtroute.cases.phrases import Phrase, day, label, person_name
 from klachtroute.cases.services.common import record, step_begin, tell_user
 from klachtroute.cases.workflow import EventKind
 
@@ -59,12 +60,12 @@ def measure_propose(
         actor=actor,
         party=None,
         kind=EventKind.MEASURE_PROPOSED,
-        summary=_("Maatregel voorgesteld (%(owner)s, uiterlijk %(due)s): %(text)s")
-        % {
-            "owner": owner.display_name,
-            "due": due_date.strftime("%d-%m-%Y"),
-            "text": measure.description[:200],
-        },
+        summary=Phrase(
+            "Maatregel voorgesteld (%(owner)s, uiterlijk %(due)s): %(text)s",
+            owner=person_name(owner),
+            due=day(due_date),
+            text=measure.description[:200],
+        ),
         after={
             "measure": measure.pk,
             "owner": owner.display_name,
@@ -104,12 +105,17 @@ def measure_update(
     measure.status = status
     measure.evaluation = evaluation
     measure.save(update_fields=["status", "evaluation"])
-    summary = _("Maatregel bijgewerkt (%(status)s): %(text)s") % {
-        "status": measure.get_status_display(),
-        "text": measure.description[:150],
-    }
+    summary = Phrase(
+        "Maatregel bijgewerkt (%(status)s): %(text)s",
+        status=label(Measure.Status(status)),
+        text=measure.description[:150],
+    )
     if evaluation and evaluation != before["evaluation"]:
-        summary += " " + _("Evaluatie: %(text)s") % {"text": evaluation[:200]}
+        summary = Phrase(
+            "%(first)s %(then)s",
+            first=summary,
+            then=Phrase("Evaluatie: %(text)s", text=evaluation[:200]),
+        )
     for complaint in measure.complaints.order_by("pk"):
         event_record(
             complaint=complaint,
@@ -157,12 +163,12 @@ def follow_up_plan(
         actor=actor,
         party=None,
         kind=EventKind.FOLLOW_UP_PLANNED,
-        summary=_("Uitvoering van het advies: %(owner)s, uiterlijk %(due)s: %(item)s")
-        % {
-            "owner": owner.display_name,
-            "due": due_date.strftime("%d-%m-%Y"),
-            "item": item.description[:200],
-        },
+        summary=Phrase(
+            "Uitvoering van het advies: %(owner)s, uiterlijk %(due)s: %(item)s",
+            owner=person_name(owner),
+            due=day(due_date),
+            item=item.description[:200],
+        ),
         after={
             "follow_up": item.description,
             "owner": owner.display_name,

@@ -21,7 +21,8 @@ SENT, FAILED, RETRIED = "sent", "failed", "retried"
 class ComplaintLink:
     # (user, complaint ids) -> the ids among them that the user may see
     visible_ids: Callable[[Any, Iterable[int]], set[int]]
-    # (message, actor, outcome, summary, before, after) -> None; inside the transaction
+    # (message, actor, outcome, text, text_args, before, after) -> None; inside the
+    # transaction; text is an untranslated message id (gettext_noop), text_args its values
     history_note: Callable[..., None]
 
 

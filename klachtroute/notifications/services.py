@@ -30,7 +30,7 @@ from django.db.models import F
 from django.template import Context, Template
 from django.template.loader import select_template
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from . import complaints
 from .models import MessageTemplate, OutboxMessage, OutboxStatus
@@ -198,13 +198,15 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
-def _complaint_event(message: OutboxMessage, *, outcome: str, summary: str, after: dict) -> None:
-    """Note a delivery outcome in the complaint's history, so the complaint shows it."""
+def _complaint_event(message: OutboxMessage, *, outcome: str, text: str, after: dict) -> None:
+    """Note a delivery outcome in the complaint's history, so the complaint shows it; `text`
+    is the untranslated message id (gettext_noop), written in the reader's language."""
     complaints.complaint_link().history_note(
         message=message,
         actor=None,
         outcome=outcome,
-        summary=summary % {"to": message.to, "subject": message.subject},
+        text=text,
+        text_args={"to": message.to, "subject": message.subject},
         after={"message": message.pk, "kind": message.kind, "to": message.to, **after},
     )
 
@@ -241,7 +243,7 @@ def message_deliver(*, message_id: int) -> str:
                 _complaint_event(
                     message,
                     outcome=complaints.FAILED,
-                    summary=gettext("E-mail aan %(to)s kon niet worden verzonden: %(subject)s"),
+                    text=gettext_noop("E-mail aan %(to)s kon niet worden verzonden: %(subject)s"),
                     after={"status": status, "attempts": message.attempts, "error": error},
                 )
         logger.warning(
@@ -262,7 +264,7 @@ def message_deliver(*, message_id: int) -> str:
         _complaint_event(
             message,
             outcome=complaints.SENT,
-            summary=gettext("E-mail verzonden aan %(to)s: %(subject)s"),
+            text=gettext_noop("E-mail verzonden aan %(to)s: %(subject)s"),
             after={"status": OutboxStatus.SENT, "attempts": message.attempts},
         )
     logger.info("Outbox message %s sent to %s", message.pk, message.to)
@@ -326,8 +328,8 @@ def message_retry(*, message: OutboxMessage, actor: "User | None") -> bool:
         message=message,
         actor=actor,
         outcome=complaints.RETRIED,
-        summary=gettext("E-mail opnieuw aangeboden voor verzending: %(subject)s")
-        % {"subject": message.subject},
+        text=gettext_noop("E-mail opnieuw aangeboden voor verzending: %(subject)s"),
+        text_args={"subject": message.subject},
         before={"message": message.pk, "status": OutboxStatus.FAILED},
         after={"message": message.pk, "status": OutboxStatus.PENDING, "to": message.to},
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from klachtroute.cases.events import event_record
 from klachtroute.cases.models import Complaint, Party
+from klachtroute.cases.phrases import Phrase, label
 from klachtroute.cases.services.common import PARTY_LABELS, tell_complainant
 from klachtroute.cases.workflow import EventKind, State
 from klachtroute.links.models import PrivateLink, Purpose
@@ -56,7 +57,9 @@ def status_link_resend(*, email: str, number: str) -> bool:
             actor=None,
             actor_label_override=str(PARTY_LABELS["complainant"]),
             kind=EventKind.STATUS_LINK_RESENT,
-            summary=_("Nieuwe statuslink gevraagd en naar het e-mailadres van de klager gestuurd."),
+            summary=Phrase(
+                "Nieuwe statuslink gevraagd en naar het e-mailadres van de klager gestuurd."
+            ),
         )
     return True
 
@@ -105,7 +108,7 @@ def satisfaction_invitations_send(today: date | None = None) -> int:
                     complaint=complaint,
                     actor=None,
                     kind=EventKind.SATISFACTION_INVITED,
-                    summary=_("Klager uitgenodigd voor het tevredenheidsonderzoek."),
+                    summary=Phrase("Klager uitgenodigd voor het tevredenheidsonderzoek."),
                 )
         except IntegrityError:
             continue  # another run invited this complainant
@@ -158,7 +161,7 @@ def satisfaction_answer(
             actor=None,
             actor_label_override=str(PARTY_LABELS["complainant"]),
             kind=EventKind.SATISFACTION_ANSWERED,
-            summary=_("De klager heeft het tevredenheidsonderzoek ingevuld."),
+            summary=Phrase("De klager heeft het tevredenheidsonderzoek ingevuld."),
         )
     return response
 
@@ -178,11 +181,11 @@ def link_revoke(*, link: PrivateLink, actor: "User | None") -> bool:
             complaint=link.complaint,
             actor=actor,
             kind=EventKind.LINK_REVOKED,
-            summary=_("Privélink ingetrokken (%(party)s, %(purpose)s).")
-            % {
-                "party": PARTY_NAMES.get(link.party, link.party),
-                "purpose": link.get_purpose_display(),
-            },
+            summary=Phrase(
+                "Privélink ingetrokken (%(party)s, %(purpose)s).",
+                party=label(PARTY_NAMES[link.party]) if link.party in PARTY_NAMES else link.party,
+                purpose=label(Purpose(link.purpose)),
+            ),
             after={"link": link.pk, "party": link.party, "purpose": link.purpose},
         )
     return bool(revoked)

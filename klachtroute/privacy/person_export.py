@@ -189,8 +189,8 @@ def complainant_export(query: PersonQuery) -> dict:
                 "events": [
                     {
                         "at": _iso(e.at),
-                        "by": _blank(e.actor_label, marks),
-                        "what": _blank(e.summary, marks),
+                        "by": _blank(e.actor_text, marks),
+                        "what": _blank(e.text, marks),
                     }
                     for e in complaint.events.order_by("at", "id")
                 ],
@@ -233,7 +233,11 @@ def respondent_export(user) -> dict:
     ]
     defences = DefenceRequest.objects.filter(complaint__respondent=user).select_related("complaint")
     measures = Measure.objects.filter(owner=user).prefetch_related("complaints")
-    events = Event.objects.filter(actor=user).select_related("complaint").order_by("at", "id")
+    events = (
+        Event.objects.filter(actor=user)
+        .select_related("complaint__procedure_version")
+        .order_by("at", "id")
+    )
     messages = (
         OutboxMessage.objects.filter(to__iexact=user.email)
         .select_related("complaint")
@@ -292,7 +296,7 @@ def respondent_export(user) -> dict:
             {
                 "complaint": e.complaint.number,
                 "at": _iso(e.at),
-                "what": _blank(e.summary, marks(e.complaint_id)),
+                "what": _blank(e.text, marks(e.complaint_id)),
             }
             for e in events
         ],

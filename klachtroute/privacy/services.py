@@ -42,6 +42,7 @@ from klachtroute.cases.models import (
     Ruling,
     Solution,
 )
+from klachtroute.cases.phrases import Phrase
 from klachtroute.cases.workflow import CLOSED, EventKind
 
 from .anonymity import party_data_found
@@ -198,7 +199,9 @@ def complaint_purge(*, complaint: Complaint, actor: "User | None" = None) -> Com
 
         # The history: its content goes, the chain of hashes stays verifiable.
         events = Event.objects.filter(complaint=locked, redacted_at__isnull=True)
-        redacted = events.update(before={}, after={}, summary=REMOVED, redacted_at=now)
+        redacted = events.update(
+            before={}, after={}, summary=REMOVED, message="", message_args={}, redacted_at=now
+        )
         if names:
             # Staff actors keep their label; a label naming the complainant does not stay.
             Event.objects.filter(complaint=locked, actor__isnull=True).filter(
@@ -211,7 +214,7 @@ def complaint_purge(*, complaint: Complaint, actor: "User | None" = None) -> Com
             complaint=locked,
             actor=actor,
             kind=EventKind.PURGED,
-            summary=_(
+            summary=Phrase(
                 "Bewaartermijn verstreken: persoonsgegevens, vrije teksten, documenten en "
                 "berichtinhoud verwijderd."
             ),
@@ -272,9 +275,9 @@ def complaint_legal_hold_set(
         actor=actor,
         kind=EventKind.LEGAL_HOLD_SET if hold else EventKind.LEGAL_HOLD_LIFTED,
         summary=(
-            _("Bewaarplicht ingesteld: %(reason)s") % {"reason": reason}
+            Phrase("Bewaarplicht ingesteld: %(reason)s", reason=reason)
             if hold
-            else _("Bewaarplicht opgeheven.")
+            else Phrase("Bewaarplicht opgeheven.")
         ),
         before=before,
         after={"legal_hold": hold},
@@ -313,6 +316,6 @@ def anonymised_summary_set(
             complaint=locked,
             actor=actor,
             kind=EventKind.ANONYMISED_SUMMARY_SET,
-            summary=_("Geanonimiseerde samenvatting bijgewerkt."),
+            summary=Phrase("Geanonimiseerde samenvatting bijgewerkt."),
         )
     return locked

@@ -17,6 +17,7 @@ from klachtroute.organisation.selectors import organisation_get
 from ..deadlines import next_due
 from ..events import event_record
 from ..models import Complaint, Party, RespondentType
+from ..phrases import Phrase
 from ..selectors import complaints_visible_to
 from ..workflow import (
     CLOSED,
@@ -77,7 +78,7 @@ def record(
     actor: User | None,
     party: str | None,
     kind: EventKind,
-    summary: str,
+    summary: Phrase,
     before: dict | None = None,
     after: dict | None = None,
     actor_label: str = "",
@@ -100,7 +101,7 @@ def state_move(
     actor: User | None,
     party: str | None = None,
     kind: EventKind,
-    summary: str,
+    summary: Phrase,
     outcome: str = "",
     after: dict | None = None,
 ) -> None:

@@ -14,6 +14,7 @@ from klachtroute.organisation.selectors import work_calendar_get
 
 from ..deadlines import deadlines_shift, next_due, progress_update_next
 from ..models import Complaint, Extension, Outcome, RespondentType
+from ..phrases import Phrase, day, respondent_arg
 from ..workflow import EventKind, State
 from .common import (
     record,
@@ -76,13 +77,16 @@ def settlement_extend(
         party=None,
         kind=EventKind.EXTENDED,
         summary=(
-            _(
-                "Termijn verlengd tot %(date)s met schriftelijke instemming van de klager: %(reason)s"
+            Phrase(
+                "Termijn verlengd tot %(date)s met schriftelijke instemming van de klager: %(reason)s",
+                date=day(new_due),
+                reason=reason,
             )
             if consent
-            else _("Termijn verlengd tot %(date)s: %(reason)s")
-        )
-        % {"date": new_due.strftime("%d-%m-%Y"), "reason": reason},
+            else Phrase(
+                "Termijn verlengd tot %(date)s: %(reason)s", date=day(new_due), reason=reason
+            )
+        ),
         before={"settle_due": before.isoformat()},
         after={
             "settle_due": new_due.isoformat(),
@@ -151,7 +155,7 @@ def complaint_withdraw(
         actor=actor,
         party=party,
         kind=EventKind.WITHDRAWN,
-        summary=_("De klager heeft de klacht ingetrokken."),
+        summary=Phrase("De klager heeft de klacht ingetrokken."),
         outcome=Outcome.WITHDRAWN,
         after={"reason": (reason or "").strip()},
     )
@@ -193,8 +197,9 @@ def complaint_reopen(*, complaint: Complaint, actor: User | None, new_facts: str
         actor=actor,
         party=None,
         kind=EventKind.REOPENS,
-        summary=_("Nieuwe klacht op grond van nieuwe feiten bij %(number)s.")
-        % {"number": complaint.number},
+        summary=Phrase(
+            "Nieuwe klacht op grond van nieuwe feiten bij %(number)s.", number=complaint.number
+        ),
         after={"reopens": complaint.number},
     )
     record(
@@ -202,7 +207,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User | None, new_facts: str
         actor=actor,
         party=None,
         kind=EventKind.REOPENED,
-        summary=_("Heropend met nieuwe feiten als %(number)s.") % {"number": new.number},
+        summary=Phrase("Heropend met nieuwe feiten als %(number)s.", number=new.number),
         after={"new_complaint": new.number},
     )
     return new
@@ -241,7 +246,7 @@ def respondent_set(
         actor=actor,
         party=None,
         kind=EventKind.RESPONDENT_SET,
-        summary=_("Beklaagde: %(who)s.") % {"who": complaint.respondent_label},
+        summary=Phrase("Beklaagde: %(who)s.", who=respondent_arg(complaint)),
         before=before,
         after={"respondent": complaint.respondent_label},
     )
@@ -266,7 +271,7 @@ def progress_update_send(*, complaint: Complaint, actor: User | None, text: str)
         actor=actor,
         party=None,
         kind=EventKind.PROGRESS_UPDATE_SENT,
-        summary=_("Voortgangsbericht aan de klager: %(text)s") % {"text": text[:300]},
+        summary=Phrase("Voortgangsbericht aan de klager: %(text)s", text=text[:300]),
         before={"progress_update_due": before.isoformat() if before else None},
         after={
             "progress_update_due": complaint.progress_update_due.isoformat()
@@ -295,7 +300,7 @@ def settlement_suspend(*, complaint: Complaint, actor: User | None, reason: str)
         actor=actor,
         party=None,
         kind=EventKind.SUSPENDED,
-        summary=_("Afhandeltermijn opgeschort: %(reason)s") % {"reason": reason},
+        summary=Phrase("Afhandeltermijn opgeschort: %(reason)s", reason=reason),
         after={"suspended_since": complaint.suspended_since.isoformat(), "reason": reason},
     )
     tell_complainant(complaint, "suspension_notice", reason=reason)
@@ -315,10 +320,12 @@ def settlement_resume(*, complaint: Complaint, actor: User | None) -> Complaint:
     reason, complaint.suspension_reason = complaint.suspension_reason, ""
     moved = deadlines_shift(complaint, days, calendar)
     complaint.save()
-    summary = _(
+    summary = Phrase(
         "Afhandeltermijn hervat na %(days)s werkdagen opschorting (sinds %(since)s); de "
-        "termijnen schuiven evenveel werkdagen op."
-    ) % {"days": days, "since": since.strftime("%d-%m-%Y")}
+        "termijnen schuiven evenveel werkdagen op.",
+        days=days,
+        since=day(since),
+    )
     record(
         complaint,
         actor=actor,

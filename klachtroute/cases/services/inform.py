@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from klachtroute.accounts.models import User
 
 from ..models import Complaint
+from ..phrases import Phrase, day
 from ..workflow import EventKind
 from .common import record, step_begin, tell_complainant, tell_involved, text_required
 
@@ -32,15 +33,13 @@ def delay_inform(
         actor=actor,
         party=None,
         kind=EventKind.DELAY_NOTIFIED,
-        summary=_(
+        summary=Phrase(
             "De klager is geïnformeerd dat de afhandeltermijn (%(due)s) is verstreken; "
-            "verwachte beslissing uiterlijk %(date)s: %(reason)s"
-        )
-        % {
-            "due": complaint.settle_due.strftime("%d-%m-%Y"),
-            "date": expected.strftime("%d-%m-%Y"),
-            "reason": reason,
-        },
+            "verwachte beslissing uiterlijk %(date)s: %(reason)s",
+            due=day(complaint.settle_due),
+            date=day(expected),
+            reason=reason,
+        ),
         after={
             "settle_due": complaint.settle_due.isoformat(),
             "expected": expected.isoformat(),

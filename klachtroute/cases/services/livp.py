@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from klachtroute.deadlines import local_date
 from klachtroute.links.models import Purpose
@@ -21,6 +20,7 @@ from klachtroute.organisation.selectors import organisation_get
 from ..deadlines import next_due
 from ..models import Approval, Complaint, ContactMethod, FollowUp, Outcome, Party, Ruling, Solution
 from ..outcome_letters import next_step_for
+from ..phrases import Phrase, label, plural
 from ..workflow import EventKind, State
 from .common import (
     context_for,
@@ -73,11 +73,16 @@ def first_contact_record(
         party=None,
         kind=EventKind.FIRST_CONTACT,
         summary=(
-            _("Eerste persoonlijk contact (%(how)s), binnen de termijn.")
+            Phrase(
+                "Eerste persoonlijk contact (%(how)s), binnen de termijn.",
+                how=label(ContactMethod(method), lower=True),
+            )
             if on_time
-            else _("Eerste persoonlijk contact (%(how)s), na de termijn.")
-        )
-        % {"how": ContactMethod(method).label},
+            else Phrase(
+                "Eerste persoonlijk contact (%(how)s), na de termijn.",
+                how=label(ContactMethod(method), lower=True),
+            )
+        ),
         after={"at": contacted_at.isoformat(), "method": method, "on_time": on_time},
     )
     return complaint
@@ -113,7 +118,7 @@ def solution_propose(
         State.AWAITING_APPROVAL,
         actor=actor,
         kind=EventKind.SOLUTION_PROPOSED,
-        summary=_("Oplossing vastgelegd en ter fiattering gestuurd aan klager en beklaagde."),
+        summary=Phrase("Oplossing vastgelegd en ter fiattering gestuurd aan klager en beklaagde."),
         after={"solution": text},
     )
     tell_complainant(
@@ -170,7 +175,8 @@ def solution_decide(
         decided_at=timezone.now(),
         recorded_by=None if via_link else actor,
     )
-    label = Party(party).label
+    label_text = Party(party).label
+    party_label = label(Party(party))
     link_party = party if via_link else None
     if not approve:
         solution.status = Solution.Status.REJECTED
@@ -182,13 +188,20 @@ def solution_decide(
             actor=None if via_link else actor,
             party=link_party,
             kind=EventKind.SOLUTION_REJECTED,
-            summary=_("%(party)s gaat niet akkoord met de oplossing: %(reason)s")
-            % {"party": label, "reason": reason.strip()},
+            summary=Phrase(
+                "%(party)s gaat niet akkoord met de oplossing: %(reason)s",
+                party=party_label,
+                reason=reason.strip(),
+            ),
             after={"party": party, "reason": reason.strip()},
         )
         if complaint.handler_id:
             tell_user(
-                complaint, complaint.handler, "solution_rejected", party_label=label, reason=reason
+                complaint,
+                complaint.handler,
+                "solution_rejected",
+                party_label=label_text,
+                reason=reason,
             )
         if party == Party.COMPLAINANT:
             tell_involved(
@@ -214,10 +227,10 @@ def solution_decide(
             actor=None if via_link else actor,
             party=link_party,
             kind=EventKind.SOLUTION_APPROVED,
-            summary=_(
-                "%(party)s gaat akkoord; beide partijen hebben de oplossing goedgekeurd. De klacht is afgehandeld."
-            )
-            % {"party": label},
+            summary=Phrase(
+                "%(party)s gaat akkoord; beide partijen hebben de oplossing goedgekeurd. De klacht is afgehandeld.",
+                party=party_label,
+            ),
             outcome=Outcome.SOLUTION_APPROVED,
             after={"party": party},
         )
@@ -239,7 +252,7 @@ def solution_decide(
             actor=None if via_link else actor,
             party=link_party,
             kind=EventKind.SOLUTION_APPROVED_BY_PARTY,
-            summary=_("%(party)s gaat akkoord met de oplossing.") % {"party": label},
+            summary=Phrase("%(party)s gaat akkoord met de oplossing.", party=party_label),
             after={"party": party},
         )
         if party == Party.COMPLAINANT:
@@ -262,11 +275,11 @@ def no_agreement_declare(
     links_revoke(complaint=complaint, purpose=Purpose.APPROVE_SOLUTION)
     complaint.no_agreement_notified_at = timezone.now()
     summary = (
-        _("Geen overeenstemming: %(reason)s") % {"reason": reason.strip()}
+        Phrase("Geen overeenstemming: %(reason)s", reason=reason.strip())
         if reason.strip()
-        else _("De afhandeltermijn is verstreken zonder goedgekeurde oplossing.")
+        else Phrase("De afhandeltermijn is verstreken zonder goedgekeurde oplossing.")
         if actor is None
-        else _("Geen overeenstemming.")
+        else Phrase("Geen overeenstemming.")
     )
     state_move(
         complaint,
@@ -296,7 +309,7 @@ def third_party_appeal(
         actor=actor,
         party=party,
         kind=EventKind.APPEAL_TO_THIRD_PARTY,
-        summary=_("De klager legt de klacht voor aan de onafhankelijke derde."),
+        summary=Phrase("De klager legt de klacht voor aan de onafhankelijke derde."),
         after={"note": note.strip()},
     )
     tell_involved(
@@ -369,12 +382,12 @@ def binding_advice_record(
             actor=actor,
             party=party,
             kind=EventKind.BINDING_ADVICE,
-            summary=ngettext(
+            summary=plural(
                 "Bindend advies vastgelegd; %(n)s punt voor de organisatie.",
                 "Bindend advies vastgelegd; %(n)s punten voor de organisatie.",
                 len(items),
-            )
-            % {"n": len(items)},
+                n=len(items),
+            ),
             after={"advice": advice, "follow_ups": items},
         )
     else:
@@ -384,7 +397,7 @@ def binding_advice_record(
             actor=actor,
             party=party,
             kind=EventKind.BINDING_ADVICE,
-            summary=_("Bindend advies vastgelegd; de klacht is afgehandeld."),
+            summary=Phrase("Bindend advies vastgelegd; de klacht is afgehandeld."),
             outcome=Outcome.BINDING_ADVICE,
             after={"advice": advice},
         )
@@ -430,7 +443,7 @@ def follow_up_complete(
         actor=actor,
         party=None,
         kind=EventKind.FOLLOW_UP_DONE,
-        summary=_("Uitgevoerd: %(item)s") % {"item": item.description[:200]},
+        summary=Phrase("Uitgevoerd: %(item)s", item=item.description[:200]),
         after={"note": item.note},
     )
     if not FollowUp.objects.filter(ruling__complaint=complaint, done_at__isnull=True).exists():
@@ -439,7 +452,7 @@ def follow_up_complete(
             State.SETTLED,
             actor=actor,
             kind=EventKind.ADVICE_CARRIED_OUT,
-            summary=_("Het bindend advies is volledig uitgevoerd; de klacht is afgehandeld."),
+            summary=Phrase("Het bindend advies is volledig uitgevoerd; de klacht is afgehandeld."),
             outcome=Outcome.BINDING_ADVICE,
         )
     return complaint
@@ -453,7 +466,9 @@ def no_appeal_close(*, complaint: Complaint, actor: "User | None", note: str = "
         State.SETTLED,
         actor=actor,
         kind=EventKind.CLOSED_WITHOUT_APPEAL,
-        summary=_("Afgesloten: geen overeenstemming en geen beroep bij de onafhankelijke derde."),
+        summary=Phrase(
+            "Afgesloten: geen overeenstemming en geen beroep bij de onafhankelijke derde."
+        ),
         outcome=Outcome.NO_AGREEMENT,
         after={"note": note.strip()},
     )

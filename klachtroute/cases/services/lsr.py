@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from klachtroute.accounts.models import User
 from klachtroute.deadlines import deadline
@@ -24,6 +25,7 @@ from ..models import (
     Ruling,
 )
 from ..outcome_letters import next_step_for
+from ..phrases import Phrase, category_name, day, label, languages, person_name
 from ..workflow import EventKind, State
 from .common import (
     directors,
@@ -123,11 +125,15 @@ def admissible_declare(
         target,
         actor=actor,
         kind=EventKind.ADMISSIBLE,
-        summary=_("Ontvankelijk; categorie: %(category)s; doorgeleid naar %(to)s.")
-        % {
-            "category": version.spec.category_label(category),
-            "to": complaint.handler.display_name if complaint.handler else _("de examencommissie"),
-        },
+        summary=Phrase(
+            "Ontvankelijk; categorie: %(category)s; doorgeleid naar %(to)s.",
+            category=category_name(category),
+            to=(
+                person_name(complaint.handler)
+                if complaint.handler
+                else label(gettext_lazy("de examencommissie"))
+            ),
+        ),
         after={
             "category": category,
             "handler": complaint.handler.display_name if complaint.handler else None,
@@ -174,8 +180,12 @@ def inadmissible_declare(
         State.INADMISSIBLE,
         actor=actor,
         kind=EventKind.INADMISSIBLE,
-        summary=_("Niet ontvankelijk: %(reason)s. %(person)s beantwoordt de klager.")
-        % {"reason": complaint.admissibility_reason, "person": complaint.handler.display_name},
+        summary=Phrase(
+            "Niet ontvankelijk: %(ground)s: %(reason)s. %(person)s beantwoordt de klager.",
+            ground=languages(ground_def.label),
+            reason=reason,
+            person=person_name(complaint.handler),
+        ),
         after={"ground": ground, "reason": reason, "handler": complaint.handler.display_name},
     )
     tell_user(complaint, complaint.handler, "answer_inadmissible_request")
@@ -195,7 +205,7 @@ def inadmissible_answer(*, complaint: Complaint, actor: User | None, answer: str
         actor=actor,
         party=None,
         kind=EventKind.INADMISSIBLE_ANSWERED,
-        summary=_("De klager heeft antwoord gekregen."),
+        summary=Phrase("De klager heeft antwoord gekregen."),
         after={"answer": complaint.inadmissible_answer},
     )
     tell_complainant(complaint, "inadmissible_answer", purpose=Purpose.STATUS)
@@ -210,7 +220,7 @@ def inadmissible_close(*, complaint: Complaint, actor: User | None) -> Complaint
         State.SETTLED,
         actor=actor,
         kind=EventKind.CLOSED_INADMISSIBLE,
-        summary=_("Afgesloten: niet ontvankelijk, beantwoord door de betrokkene."),
+        summary=Phrase("Afgesloten: niet ontvankelijk, beantwoord door de betrokkene."),
         outcome=Outcome.INADMISSIBLE,
     )
     links_revoke(complaint=complaint)
@@ -264,9 +274,9 @@ def findings_share(
         actor=actor,
         kind=EventKind.FINDINGS_SHARED,
         summary=(
-            _("Bevindingen en mogelijke oplossing gedeeld met de klager, binnen de termijn.")
+            Phrase("Bevindingen en mogelijke oplossing gedeeld met de klager, binnen de termijn.")
             if on_time
-            else _("Bevindingen en mogelijke oplossing gedeeld met de klager, na de termijn.")
+            else Phrase("Bevindingen en mogelijke oplossing gedeeld met de klager, na de termijn.")
         ),
         after={
             "summary": summary,
@@ -313,7 +323,9 @@ def findings_respond(
             actor=actor,
             party=party,
             kind=EventKind.FINDINGS_ACCEPTED,
-            summary=_("De klager gaat akkoord met de bevindingen; het onderzoek is afgesloten."),
+            summary=Phrase(
+                "De klager gaat akkoord met de bevindingen; het onderzoek is afgesloten."
+            ),
             outcome=Outcome.FINDINGS_ACCEPTED,
         )
         tell_involved(complaint, "complainant_step", actor=actor, step="agreed_findings")
@@ -324,8 +336,9 @@ def findings_respond(
             actor=actor,
             party=party,
             kind=EventKind.FINDINGS_REJECTED,
-            summary=_("De klager gaat niet akkoord: %(reason)s")
-            % {"reason": findings.response_reason},
+            summary=Phrase(
+                "De klager gaat niet akkoord: %(reason)s", reason=findings.response_reason
+            ),
             after={"reason": findings.response_reason},
         )
         for person in secretariat():
@@ -352,7 +365,7 @@ def procedure_send(*, complaint: Complaint, actor: User | None, note: str = "") 
         State.NOT_SOLVED,
         actor=actor,
         kind=EventKind.PROCEDURE_SENT,
-        summary=_(
+        summary=Phrase(
             "De klager heeft de klachtenprocedure ontvangen, met de mogelijkheid zich tot de directeur te wenden."
         ),
         after={"note": note.strip()},
@@ -375,7 +388,7 @@ def director_escalate(
         actor=actor,
         party=party,
         kind=EventKind.ESCALATED_TO_DIRECTOR,
-        summary=_("De klacht is voorgelegd aan de directeur."),
+        summary=Phrase("De klacht is voorgelegd aan de directeur."),
         after={"note": (note or "").strip()},
     )
     for person in directors():
@@ -434,13 +447,19 @@ def defence_request(
         actor=actor,
         kind=EventKind.DEFENCE_REQUESTED,
         summary=(
-            _("Verweer gevraagd aan %(name)s, uiterlijk %(due)s.")
-            % {"name": complaint.respondent.display_name, "due": due.strftime("%d-%m-%Y")}
-        )
-        + (
-            " " + _("Reden voor deze datum: %(reason)s") % {"reason": due_reason}
+            Phrase(
+                "Verweer gevraagd aan %(name)s, uiterlijk %(due)s. Reden voor deze datum: "
+                "%(reason)s",
+                name=person_name(complaint.respondent),
+                due=day(due),
+                reason=due_reason,
+            )
             if due_reason
-            else ""
+            else Phrase(
+                "Verweer gevraagd aan %(name)s, uiterlijk %(due)s.",
+                name=person_name(complaint.respondent),
+                due=day(due),
+            )
         ),
         after={"due": due.isoformat(), **({"due_reason": due_reason} if due_reason else {})},
     )
@@ -471,7 +490,7 @@ def defence_submit(
         actor=actor,
         party=party,
         kind=EventKind.DEFENCE_SUBMITTED,
-        summary=_("Verweer ontvangen."),
+        summary=Phrase("Verweer ontvangen."),
         after={"defence": defence},
     )
     for person in directors():
@@ -488,7 +507,7 @@ def _ruling_close(
     motivation: str,
     outcome: str,
     kind: EventKind,
-    summary,
+    summary: str,
 ) -> Ruling:
     """Record a ruling and close the complaint with it; shared by the director and the exam
     committee, who rule by the same three decisions."""
@@ -506,7 +525,7 @@ def _ruling_close(
         State.SETTLED,
         actor=actor,
         kind=kind,
-        summary=summary % {"decision": Ruling.Decision(decision).label},
+        summary=Phrase(summary, decision=label(Ruling.Decision(decision))),
         outcome=outcome,
         after={"decision": decision, "motivation": motivation},
     )
@@ -541,7 +560,7 @@ def director_rule(
         motivation=motivation,
         outcome=RULING_OUTCOMES[decision],
         kind=EventKind.RULING,
-        summary=_("Uitspraak van de directeur: %(decision)s."),
+        summary=gettext_noop("Uitspraak van de directeur: %(decision)s."),
     )
     ruling.remedy, ruling.remedy_due = (remedy or "").strip(), remedy_due
     ruling.save(update_fields=["remedy", "remedy_due"])
@@ -567,7 +586,7 @@ def exam_ruling_record(
         motivation=motivation,
         outcome=Outcome.EXAM_RULING,
         kind=EventKind.EXAM_RULING,
-        summary=_("Uitspraak van de examencommissie: %(decision)s."),
+        summary=gettext_noop("Uitspraak van de examencommissie: %(decision)s."),
     )
     tell_complainant(complaint, "exam_ruling", ruling=ruling)
     return ruling
@@ -584,7 +603,7 @@ def director_decide(*, complaint: Complaint, actor: User | None, motivation: str
         State.SETTLED,
         actor=actor,
         kind=EventKind.DIRECTOR_DECISION,
-        summary=_("Besluit van de directeur waar de regeling niet voorziet."),
+        summary=Phrase("Besluit van de directeur waar de regeling niet voorziet."),
         outcome=Outcome.DIRECTOR_DECISION,
         after={"motivation": motivation},
     )
@@ -612,11 +631,11 @@ def inadmissibility_overturn(
         State.NEW,
         actor=actor,
         kind=EventKind.INADMISSIBILITY_OVERTURNED,
-        summary=_(
+        summary=Phrase(
             "De directeur vindt de niet-ontvankelijkverklaring onterecht; de klacht gaat terug "
-            "voor onderzoek: %(motivation)s"
-        )
-        % {"motivation": motivation},
+            "voor onderzoek: %(motivation)s",
+            motivation=motivation,
+        ),
         after={"motivation": motivation},
     )
     tell_complainant(

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ..models import Complaint, InformationAdded, Party
+from ..phrases import Phrase, plural
 from ..uploads import files_removed_on_failure, upload_check, upload_quota_check
 from ..workflow import EventKind
 from .common import record, secretariat, tell_involved, tell_user
@@ -80,19 +80,18 @@ def complainant_information_add(
     return added
 
 
-def _information_summary(text: str, names: list[str]) -> str:
+def _information_summary(text: str, names: list[str]) -> Phrase:
     """The history's words for what the complainant added: the text itself (shortened only
     where the history's line ends; the record and the dossier show it in full) and the
     documents by name."""
-    parts = []
     if text:
         shown = text if len(text) <= 300 else text[:300].rstrip() + "…"
-        parts.append(_("De klager heeft informatie toegevoegd: “%(text)s”") % {"text": shown})
+        said = Phrase("De klager heeft informatie toegevoegd: “%(text)s”", text=shown)
     else:
-        parts.append(_("De klager heeft informatie toegevoegd."))
-    if names:
-        parts.append(
-            ngettext("Document: %(names)s.", "Documenten: %(names)s.", len(names))
-            % {"names": ", ".join(names)}
-        )
-    return " ".join(parts)[:500]
+        said = Phrase("De klager heeft informatie toegevoegd.")
+    if not names:
+        return said
+    documents = plural(
+        "Document: %(names)s.", "Documenten: %(names)s.", len(names), names=", ".join(names)
+    )
+    return Phrase("%(first)s %(then)s", first=said, then=documents)

@@ -25,6 +25,7 @@ from klachtroute.procedures.selectors import procedure_version_in_force
 from ..deadlines import deadlines_compute, deadlines_passed, deadlines_snapshot, next_due
 from ..events import event_record
 from ..models import Channel, Complaint, ComplaintCounter, Document, Outcome, Party, RespondentType
+from ..phrases import Phrase, day, label, moment, person_name
 from ..selectors import handler_pick_automatic, handlers_eligible
 from ..uploads import (
     UploadCheck,
@@ -173,7 +174,9 @@ def _complaint_register(
         actor=actor,
         actor_label_override="" if actor else _("Klager (webformulier)"),
         kind=EventKind.REGISTERED,
-        summary=_("Klacht geregistreerd via %(channel)s.") % {"channel": Channel(channel).label},
+        summary=Phrase(
+            "Klacht geregistreerd via %(channel)s.", channel=label(Channel(channel), lower=True)
+        ),
         after={
             "number": complaint.number,
             "channel": channel,
@@ -190,13 +193,17 @@ def _complaint_register(
             complaint=complaint,
             actor=actor,
             kind=EventKind.REGISTERED_LATE,
-            summary=_("Bij registratie al verstreken: %(deadlines)s.")
-            % {
-                "deadlines": ", ".join(
-                    f"{state.kind.notice_label} ({state.due.strftime('%d-%m-%Y')})"
+            summary=Phrase(
+                "Bij registratie al verstreken: %(deadlines)s.",
+                deadlines=[
+                    Phrase(
+                        "%(deadline)s (%(due)s)",
+                        deadline=label(state.kind.notice_label),
+                        due=day(state.due),
+                    )
                     for state in passed
-                )
-            },
+                ],
+            ),
             after={"passed": {state.key: state.due.isoformat() for state in passed}},
         )
 
@@ -210,7 +217,7 @@ def _complaint_register(
             complaint=complaint,
             actor=actor,
             kind=EventKind.SETTLED_ON_THE_SPOT,
-            summary=_("Mondelinge klacht direct afgehandeld; geen ontvangstbevestiging."),
+            summary=Phrase("Mondelinge klacht direct afgehandeld; geen ontvangstbevestiging."),
             before={"state": State.NEW},
             after={"state": State.SETTLED, "outcome": complaint.outcome},
         )
@@ -269,9 +276,9 @@ def _settled_at_once_confirm(*, complaint: Complaint, actor: "User | None") -> N
         actor=actor,
         kind=EventKind.SETTLED_AT_ONCE_CONFIRMED,
         summary=(
-            _("Schriftelijke bevestiging van de afhandeling per e-mail klaargezet.")
+            Phrase("Schriftelijke bevestiging van de afhandeling per e-mail klaargezet.")
             if complaint.complainant_email
-            else _("Schriftelijke bevestiging van de afhandeling als brief klaargezet.")
+            else Phrase("Schriftelijke bevestiging van de afhandeling als brief klaargezet.")
         ),
         after={"by_letter": not complaint.complainant_email},
     )
@@ -307,7 +314,7 @@ def document_add(
         actor=actor,
         actor_label_override=actor_label,
         kind=EventKind.DOCUMENT_ADDED,
-        summary=_("Document toegevoegd: %(name)s") % {"name": checked.clean_name},
+        summary=Phrase("Document toegevoegd: %(name)s", name=checked.clean_name),
         after={"name": checked.clean_name, "type": checked.content_type, "size": checked.size},
     )
     return document
@@ -354,9 +361,10 @@ def _assign(
         actor=actor,
         kind=EventKind.HANDLER_ASSIGNED,
         summary=(
-            _("Automatisch toegewezen aan %(name)s.") if automatic else _("Behandelaar: %(name)s.")
-        )
-        % {"name": handler.display_name},
+            Phrase("Automatisch toegewezen aan %(name)s.", name=person_name(handler))
+            if automatic
+            else Phrase("Behandelaar: %(name)s.", name=person_name(handler))
+        ),
         before=before,
         after={"handler": handler.display_name, "state": complaint.state},
     )
@@ -397,8 +405,10 @@ def _handler_change_tell(complaint: Complaint, *, previous, automatic: bool) -> 
             complaint=complaint,
             actor=None,
             kind=EventKind.COMPLAINANT_TOLD_HANDLER,
-            summary=_("De klager heeft bericht gekregen dat %(name)s de klacht behandelt.")
-            % {"name": handler.display_name},
+            summary=Phrase(
+                "De klager heeft bericht gekregen dat %(name)s de klacht behandelt.",
+                name=person_name(handler),
+            ),
             after={"handler": handler.display_name},
         )
 
@@ -440,9 +450,11 @@ def complaint_acknowledge(*, complaint: Complaint, actor: "User | None") -> None
         language=complaint.complainant_language,
     )
     if complaint.complainant_email:
-        summary = _("Ontvangstbevestiging per e-mail klaargezet voor verzending.")
+        summary = Phrase("Ontvangstbevestiging per e-mail klaargezet voor verzending.")
     else:
-        summary = _("Geen e-mailadres: ontvangstbevestiging als brief klaargezet om te versturen.")
+        summary = Phrase(
+            "Geen e-mailadres: ontvangstbevestiging als brief klaargezet om te versturen."
+        )
     event_record(
         complaint=complaint,
         actor=actor,
@@ -502,23 +514,20 @@ def complaint_correct_received_at(
         complaint.procedure_version = version
     deadlines_compute(complaint, work_calendar_get())
     complaint.save()
-    dates = {
-        "before": previous.strftime("%d-%m-%Y %H:%M"),
-        "after": timezone.localtime(received_at).strftime("%d-%m-%Y %H:%M"),
-        "reason": reason,
-    }
+    dates = {"before": moment(previous), "after": moment(received_at), "reason": reason}
     if complaint.procedure_version_id != old_version.pk:
-        summary = _(
+        summary = Phrase(
             "Ontvangstdatum gecorrigeerd van %(before)s naar %(after)s; de klacht valt nu onder "
-            "%(version)s (was %(old)s); termijnen opnieuw berekend. Reden: %(reason)s"
-        ) % {**dates, "version": complaint.procedure_version, "old": old_version}
+            "%(version)s (was %(old)s); termijnen opnieuw berekend. Reden: %(reason)s",
+            **dates,
+            version=_version_name(complaint.procedure_version),
+            old=_version_name(old_version),
+        )
     else:
-        summary = (
-            _(
-                "Ontvangstdatum gecorrigeerd van %(before)s naar %(after)s; termijnen opnieuw "
-                "berekend. Reden: %(reason)s"
-            )
-            % dates
+        summary = Phrase(
+            "Ontvangstdatum gecorrigeerd van %(before)s naar %(after)s; termijnen opnieuw "
+            "berekend. Reden: %(reason)s",
+            **dates,
         )
     event_record(
         complaint=complaint,
@@ -535,6 +544,20 @@ def complaint_correct_received_at(
     )
     _letters_waiting_renew(complaint, actor=actor)
     return complaint
+
+
+def _version_name(version) -> Phrase:
+    """The procedure's name, its version's label (unless that is just the date) and the date
+    it took effect."""
+    effective = {"from": day(version.effective_from)}
+    if version.label == version.effective_from.isoformat():
+        return Phrase("%(procedure)s (%(from)s)", procedure=version.procedure.name, **effective)
+    return Phrase(
+        "%(procedure)s %(version)s (%(from)s)",
+        procedure=version.procedure.name,
+        version=version.label,
+        **effective,
+    )
 
 
 def _letters_waiting_renew(complaint: Complaint, *, actor: "User | None") -> None:
@@ -563,7 +586,7 @@ def _letters_waiting_renew(complaint: Complaint, *, actor: "User | None") -> Non
             complaint=complaint,
             actor=actor,
             kind=EventKind.LETTER_RENEWED,
-            summary=_(
+            summary=Phrase(
                 "De ontvangstbevestiging in de lijst met te versturen post is opnieuw "
                 "opgesteld met de gecorrigeerde termijnen."
             ),
@@ -603,13 +626,13 @@ def document_record(
             complaint=complaint,
             actor=actor,
             kind=EventKind.DOCUMENT_RECEIVED,
-            summary=_("%(name)s ontvangen via %(channel)s op %(date)s: %(description)s")
-            % {
-                "name": stored.original_name,
-                "channel": Channel(channel).label,
-                "date": received_on.strftime("%d-%m-%Y"),
-                "description": stored.description,
-            },
+            summary=Phrase(
+                "%(name)s ontvangen via %(channel)s op %(date)s: %(description)s",
+                name=stored.original_name,
+                channel=label(Channel(channel), lower=True),
+                date=day(received_on),
+                description=stored.description,
+            ),
             after={"name": stored.original_name, "channel": channel, "at": received_on.isoformat()},
         )
     return stored

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachtroute.accounts.models import User
@@ -18,6 +18,7 @@ from klachtroute.organisation.selectors import work_calendar_get
 
 from ..deadlines import next_due
 from ..models import Complaint, Outcome, Party, RespondentType, Ruling
+from ..phrases import Phrase, day, label, languages, person_name
 from ..workflow import EventKind, State
 from .common import (
     context_for,
@@ -63,8 +64,15 @@ def involved_record(
         actor=actor,
         party=None,
         kind=EventKind.INVOLVED_RECORDED,
-        summary=_("Betrokken bij de gedraging: %(name)s.") % {"name": person.display_name}
-        + (f" {note}" if note else ""),
+        summary=(
+            Phrase(
+                "Betrokken bij de gedraging: %(name)s. %(note)s",
+                name=person_name(person),
+                note=note,
+            )
+            if note
+            else Phrase("Betrokken bij de gedraging: %(name)s.", name=person_name(person))
+        ),
         after={"involved": person.display_name, "note": note},
     )
     return complaint
@@ -89,8 +97,9 @@ def complaint_set_aside(
         State.SETTLED,
         actor=actor,
         kind=EventKind.SET_ASIDE,
-        summary=_("Niet in behandeling genomen: %(ground)s.")
-        % {"ground": ground_def.label.get(translation.get_language() or "nl")},
+        summary=Phrase(
+            "Niet in behandeling genomen: %(ground)s.", ground=languages(ground_def.label)
+        ),
         outcome=Outcome.SET_ASIDE,
         after={"ground": ground, "reason": reason},
     )
@@ -140,18 +149,25 @@ def respondent_copy_send(
     _handling_decided(complaint)
     complaint.next_due = next_due(complaint)
     complaint.save()
-    names = ", ".join(p.display_name for p in people)
+    names = [person_name(p) for p in people]
     record(
         complaint,
         actor=actor,
         party=None,
         kind=EventKind.RESPONDENT_COPY_SENT,
         summary=(
-            _("Afschrift van de klacht en %(count)s stuk(ken) per post klaargezet voor %(who)s.")
+            Phrase(
+                "Afschrift van de klacht en %(count)s stuk(ken) per post klaargezet voor %(who)s.",
+                count=len(documents),
+                who=names,
+            )
             if by_post
-            else _("Afschrift van de klacht en %(count)s stuk(ken) via een privélink aan %(who)s.")
-        )
-        % {"count": len(documents), "who": names},
+            else Phrase(
+                "Afschrift van de klacht en %(count)s stuk(ken) via een privélink aan %(who)s.",
+                count=len(documents),
+                who=names,
+            )
+        ),
         after={"by_post": bool(by_post), "documents": documents},
     )
     return complaint
@@ -174,10 +190,10 @@ def hearing_offer(*, complaint: Complaint, actor: User | None, proposal: str) ->
         actor=actor,
         party=None,
         kind=EventKind.HEARING_OFFERED,
-        summary=_(
-            "Klager en beklaagde uitgenodigd om te worden gehoord; reactie uiterlijk %(date)s."
-        )
-        % {"date": complaint.hearing_reply_due.strftime("%d-%m-%Y")},
+        summary=Phrase(
+            "Klager en beklaagde uitgenodigd om te worden gehoord; reactie uiterlijk %(date)s.",
+            date=day(complaint.hearing_reply_due),
+        ),
         after={"proposal": proposal, "reply_due": complaint.hearing_reply_due.isoformat()},
     )
     tell_complainant(complaint, "hearing_offer", proposal=proposal)
@@ -211,8 +227,9 @@ def hearing_record(
         actor=actor,
         party=None,
         kind=EventKind.HEARING_HELD,
-        summary=_("Klager en beklaagde gehoord op %(date)s; verslag vastgelegd.")
-        % {"date": held_on.strftime("%d-%m-%Y")},
+        summary=Phrase(
+            "Klager en beklaagde gehoord op %(date)s; verslag vastgelegd.", date=day(held_on)
+        ),
         after={"held_on": held_on.isoformat(), "report": complaint.hearing_report},
     )
     return complaint
@@ -251,9 +268,15 @@ def hearing_skip(
         actor=actor,
         party=None,
         kind=EventKind.HEARING_SKIPPED,
-        summary=_("Afgezien van horen: %(reason)s.")
-        % {"reason": reason_def.label.get(translation.get_language() or "nl")}
-        + (f" {note}" if note else ""),
+        summary=(
+            Phrase(
+                "Afgezien van horen: %(reason)s. %(note)s",
+                reason=languages(reason_def.label),
+                note=note,
+            )
+            if note
+            else Phrase("Afgezien van horen: %(reason)s.", reason=languages(reason_def.label))
+        ),
         after={"reason": reason, "note": note},
     )
     return complaint
@@ -281,7 +304,7 @@ def outcome_decide(
         errors["motivation"] = _("Motiveer het oordeel.")
     if errors:
         raise ValidationError(errors)
-    label = actor.display_name if actor else ""
+    by_label = actor.display_name if actor else ""
     ruling = Ruling.objects.create(
         complaint=complaint,
         body=Ruling.Body.HANDLER,
@@ -291,7 +314,7 @@ def outcome_decide(
         conclusions=(conclusions or "").strip(),
         decided_at=timezone.now(),
         decided_by=actor,
-        decided_by_label=label,
+        decided_by_label=by_label,
     )
     _handling_decided(complaint)
     state_move(
@@ -299,8 +322,10 @@ def outcome_decide(
         State.SETTLED,
         actor=actor,
         kind=EventKind.OUTCOME,
-        summary=_("Klacht afgehandeld; oordeel: %(decision)s.")
-        % {"decision": ruling.get_decision_display().lower()},
+        summary=Phrase(
+            "Klacht afgehandeld; oordeel: %(decision)s.",
+            decision=label(Ruling.Decision(decision), lower=True),
+        ),
         outcome=Outcome.REASONED,
         after={"decision": decision},
     )

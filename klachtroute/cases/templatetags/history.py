@@ -1,17 +1,30 @@
 """Showing an event's before and after values as readable rows."""
 
+import re
+from datetime import date
+
 from django import template
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from klachtroute.cases.models import Channel, ContactMethod, Outcome, Party, Ruling
+from klachtroute.cases.models import (
+    Channel,
+    ContactMethod,
+    Outcome,
+    Party,
+    Ruling,
+    actor_text,
+)
+from klachtroute.cases.templatetags.dates import short_date
 from klachtroute.cases.workflow import State
 
 register = template.Library()
+
+# A procedure version as stored: "<name> <label> (dd-mm-yyyy)", the date it took effect.
+VERSION = re.compile(r"^(?P<name>.+?) (?P<label>\S+) \((?P<d>\d{2})-(?P<m>\d{2})-(?P<y>\d{4})\)$")
 
 LABELS = {
     "number": gettext_lazy("Klachtnummer"),
@@ -73,6 +86,17 @@ def _flatten(values: dict, prefix: str = "") -> dict[str, object]:
     return flat
 
 
+def _version_text(value: str) -> str:
+    """A version with its date the page's way; a label that is that same date only once."""
+    found = VERSION.match(value)
+    if found is None:
+        return value
+    effective = date(int(found["y"]), int(found["m"]), int(found["d"]))
+    if found["label"] == effective.isoformat():
+        return f"{found['name']} ({short_date(effective)})"
+    return f"{found['name']} {found['label']} ({short_date(effective)})"
+
+
 def _show(value, key: str = "", event=None) -> str:
     if value is None or value == "":
         return "—"
@@ -81,6 +105,10 @@ def _show(value, key: str = "", event=None) -> str:
     if key == "category" and event is not None:
         language = translation.get_language() or "nl"
         return event.complaint.procedure_version.spec.category_label(value, language)
+    if key == "respondent" and isinstance(value, str):
+        return actor_text(value)
+    if key == "procedure" and isinstance(value, str):
+        return _version_text(value)
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
     if key in CHOICE_LABELS and value in CHOICE_LABELS[key]:
@@ -88,10 +116,10 @@ def _show(value, key: str = "", event=None) -> str:
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-":
         moment = parse_datetime(value) if "T" in value else None
         if moment is not None and moment.tzinfo is not None:
-            return date_format(localtime(moment), "j F Y, H:i")
+            return short_date(localtime(moment), "time")
         day = parse_date(value) if len(value) == 10 else None
         if day is not None:
-            return date_format(day, "j F Y")
+            return short_date(day)
     return str(value)
 
 

@@ -61,7 +61,7 @@ def test_corrected_date_of_receipt_shows_old_and_new_date_and_reason_in_history(
     )
     assert response.status_code == 302
     event = complaint.events.get(kind="received_at_corrected")
-    assert "02-03-2026 09:00" in event.summary and "26-02-2026 09:00" in event.summary
+    assert "2 mrt. 2026, 09:00" in event.summary and "26 feb. 2026, 09:00" in event.summary
     assert "De brief lag bij de receptie." in event.summary
     assert event.after["reason"] == "De brief lag bij de receptie."
     page = client.get(reverse("cases:detail", args=[complaint.number])).content.decode()
@@ -119,5 +119,5 @@ def test_lsr_6e_another_defence_date_needs_a_reason_shown_in_history(with_direct
         due_reason="De trainer is twee weken op vakantie.",
     )
     event = with_director.events.get(kind="defence_requested")
-    assert "27-03-2026" in event.summary
+    assert "27 mrt. 2026" in event.summary
     assert "De trainer is twee weken op vakantie." in event.summary

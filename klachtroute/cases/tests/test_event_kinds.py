@@ -7,6 +7,7 @@ import pytest
 
 from klachtroute.cases.events import event_record
 from klachtroute.cases.models import Event
+from klachtroute.cases.phrases import Phrase as Note
 from klachtroute.cases.workflow import EventKind
 
 PACKAGE = Path(__file__).resolve().parents[2]
@@ -68,7 +69,7 @@ def test_an_event_recorded_by_kind_name_keeps_its_value_and_its_hash(posted_comp
         complaint=posted_complaint,
         actor=None,
         kind=EventKind.DOCUMENT_ADDED,
-        summary="Document toegevoegd: brief.pdf",
+        summary=Note("Document toegevoegd: %(name)s", name="brief.pdf"),
     )
     stored = Event.objects.get(pk=event.pk)
     assert stored.kind == "document_added"

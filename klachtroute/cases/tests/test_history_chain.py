@@ -24,6 +24,7 @@ from django.utils import timezone
 from klachtroute.cases.events import event_record
 from klachtroute.cases.history import history_verify, history_verify_result
 from klachtroute.cases.models import Complaint, Event
+from klachtroute.cases.phrases import Phrase as Note
 from klachtroute.cases.services import complaint_register
 from klachtroute.testing.factories import complaint_data
 
@@ -45,7 +46,7 @@ def histories(organisation, course, secretariat):
                 complaint=complaint,
                 actor=secretariat,
                 kind=f"note_{i}",
-                summary=f"Notitie {i} over {name}",
+                summary=Note(f"Notitie {i} over {name}"),
                 before={"state": "new", "n": i},
                 after={"state": "new", "n": i + 1, "remark": "één € twee"},
             )
@@ -126,7 +127,8 @@ def test_a_changed_time_is_found(histories):
 def test_two_events_swapped_with_their_hashes_are_found(histories):
     events = events_of(histories[0])
     first, second = events[2], events[3]
-    columns = ["at", "actor", "actor_label", "kind", "summary", "before", "after"]
+    columns = ["at", "actor", "actor_label", "kind", "summary", "message", "message_args"]
+    columns += ["before", "after"]
     columns += ["content_hash", "chain_hash"]
     for target, source in [(first, second), (second, first)]:
         Event.objects.filter(pk=target.pk).update(**{c: getattr(source, c) for c in columns})
@@ -209,7 +211,7 @@ def test_a_last_event_replaced_by_another_is_found_against_the_anchored_head(his
     complaint = histories[0]
     last = events_of(complaint)[-1]
     Event.objects.filter(pk=last.pk).delete()
-    event_record(complaint=complaint, actor=None, kind="other", summary="Iets anders.")
+    event_record(complaint=complaint, actor=None, kind="other", summary=Note("Iets anders."))
 
     problems = history_verify()
 
@@ -259,13 +261,16 @@ def test_existing_unkeyed_chains_are_rekeyed_and_broken_ones_stay_broken(histori
     rekey = importlib.import_module(
         "klachtroute.cases.migrations.0007_event_keyed_hash_chain"
     ).rekey_chains
-    # Put both histories back as the unkeyed chain of before, the second one tampered with.
+    # Put both histories back as the unkeyed chain of before (when events kept only their
+    # summary, no phrase), the second one tampered with.
     for complaint in histories:
         previous = ""
         for event in events_of(complaint):
             content = _unkeyed_content_hash(event, complaint.number)
             chain = hashlib.sha256((previous + content).encode()).hexdigest()
-            Event.objects.filter(pk=event.pk).update(content_hash=content, chain_hash=chain)
+            Event.objects.filter(pk=event.pk).update(
+                content_hash=content, chain_hash=chain, message="", message_args={}
+            )
             previous = chain
     tampered = events_of(histories[1])[3]
     Event.objects.filter(pk=tampered.pk).update(summary="Later aangepast.")
@@ -299,7 +304,7 @@ def test_new_events_continue_the_chain_after_a_redaction(histories):
     complaint = histories[0]
     redacted = events_of(complaint)[-1]
     Event.objects.filter(pk=redacted.pk).update(redacted_at=timezone.now(), before={}, after={})
-    event_record(complaint=complaint, actor=None, kind="later", summary="Later.")
+    event_record(complaint=complaint, actor=None, kind="later", summary=Note("Later."))
 
     assert history_verify() == []
 
@@ -355,7 +360,7 @@ def test_concurrent_writers_to_one_complaint_keep_a_single_chain(organisation, c
             for i in range(rounds):
                 with transaction.atomic():
                     event_record(
-                        complaint=complaint, actor=None, kind="parallel", summary=f"{n}.{i}"
+                        complaint=complaint, actor=None, kind="parallel", summary=Note(f"{n}.{i}")
                     )
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from klachtroute.cases.models import Complaint, Event
+from klachtroute.cases.phrases import Phrase as Note
 from klachtroute.cases.services import complaint_assign_handler, complaint_register
 from klachtroute.cases.workflow import State
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
@@ -50,7 +51,7 @@ def test_lsr_4a_record_shows_every_registered_fact(login, posted_complaint, secr
         "Een excuus.",
         "Nog niet bekend",  # respondent
         "Sanne Secretaris",  # registered by
-        "Klacht geregistreerd via Post.",  # history
+        "Klacht geregistreerd via post.",  # history
         "Afdrukken",
     ]:
         assert text in html, text
@@ -190,7 +191,7 @@ def test_correcting_the_date_of_receipt_recomputes_deadlines_and_records_before_
         html = client.get(response.url).content.decode()
     assert "dinsdag 7 april 2026" in html
     assert "termijnen opnieuw berekend. Reden: Poststempel." in html
-    assert "<del>8 april 2026</del> → <ins>7 april 2026</ins>" in html
+    assert "<del>8 apr. 2026</del> → <ins>7 apr. 2026</ins>" in html
 
 
 def test_date_of_receipt_cannot_be_corrected_into_the_future(login, posted_complaint, secretariat):
@@ -342,7 +343,10 @@ def test_record_page_makes_as_many_queries_with_40_complaints_and_a_longer_histo
     complaints_bulk(35, start=201)
     for i in range(10):
         event_record(
-            complaint=posted_complaint, actor=secretariat, kind="note", summary=f"Notitie {i}."
+            complaint=posted_complaint,
+            actor=secretariat,
+            kind="note",
+            summary=Note(f"Notitie {i}."),
         )
     assert Complaint.objects.count() == 40
     assert _queries_for(client, url) == with_5
