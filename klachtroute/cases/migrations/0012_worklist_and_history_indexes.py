@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_document_channel_and_date_of_receipt'),
+        ('cases', '0013_event_message_phrase'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

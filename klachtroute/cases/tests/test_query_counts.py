@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from klachtroute.cases.models import Complaint, DefenceRequest, Event
+from klachtroute.cases.phrases import Phrase, category_name, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -40,22 +41,30 @@ def _link(html: str, rel: str) -> str | None:
 
 
 def _history(complaints, n: int) -> None:
-    """`n` events more for each complaint (bulk: the count matters here, not the chain)."""
+    """`n` events more for each complaint (bulk: the count matters here, not the chain),
+    each a phrase with a category and a moment, shown in the reader's language."""
     now = timezone.now()
+
+    def event(complaint, i: int) -> Event:
+        message, args = Phrase(
+            "Notitie %(n)s over %(category)s, %(at)s.",
+            n=i,
+            category=category_name(complaint.category or "onderwijs"),
+            at=moment(now),
+        ).stored()
+        return Event(
+            complaint=complaint,
+            at=now - dt.timedelta(minutes=i),
+            actor_label="Systeem",
+            kind="note",
+            summary=f"Notitie {i}.",
+            message=message,
+            message_args=args,
+            after={"note": f"Gesprek {i}", "category": complaint.category or "onderwijs"},
+        )
+
     Event.objects.bulk_create(
-        [
-            Event(
-                complaint=complaint,
-                at=now - dt.timedelta(minutes=i),
-                actor_label="Systeem",
-                kind="note",
-                summary=f"Notitie {i}.",
-                after={"note": f"Gesprek {i}"},
-            )
-            for complaint in complaints
-            for i in range(n)
-        ],
-        batch_size=500,
+        [event(complaint, i) for complaint in complaints for i in range(n)], batch_size=500
     )
 
 
@@ -139,6 +148,7 @@ def test_record_page_costs_as_many_queries_with_a_history_of_500_as_with_a_short
     _history([posted_complaint], 500)
     with_long, html = _get(client, url)
     assert with_long == with_short
+    assert "Notitie 1 over" in html  # the events' phrases are rendered, without a query each
     older, _html = _get(client, url + _link(html, "prev"))
     assert older == with_short
 

@@ -361,7 +361,10 @@ def test_record_shows_the_newest_50_events_and_pages_back_through_older_ones(
 
     for i in range(1, 121):
         event_record(
-            complaint=posted_complaint, actor=secretariat, kind="note", summary=f"Notitie {i}."
+            complaint=posted_complaint,
+            actor=secretariat,
+            kind="note",
+            summary=Note(f"Notitie {i}."),
         )
     client = login(secretariat)
     url = record(posted_complaint.number)
