@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from klachtroute.accounts.models import ApiToken
 from klachtroute.cases.models import Complaint, Outcome
@@ -105,6 +106,7 @@ def test_awb_9_story_from_the_english_form_to_the_reasoned_outcome(
                 "decision": "partly_founded",
                 "motivation": "Closing was right; not telling students was not.",
                 "conclusions": "Closures are announced a week ahead.",
+                "remedy_due": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
             }
         ),
         content_type="application/json",

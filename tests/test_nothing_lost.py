@@ -34,7 +34,7 @@ from klachtroute.cases.services import (
 )
 from klachtroute.cases.workflow import State
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.testing.factories import complaint_data
+from klachtroute.testing.factories import complaint_data, letter_parts
 
 AMS = ZoneInfo("Europe/Amsterdam")
 REFUSED = "Iemand anders heeft deze klacht intussen gewijzigd"
@@ -226,7 +226,12 @@ def test_both_parties_approving_at_the_same_moment_are_serialised(handled, secre
     respondent_set(
         complaint=handled, actor=trainers[2], respondent_type="person", respondent=trainers[0]
     )
-    solution_propose(complaint=handled, actor=trainers[2], text="Excuses en een extra les.")
+    solution_propose(
+        complaint=handled,
+        actor=trainers[2],
+        text="Excuses en een extra les.",
+        **letter_parts("solution"),
+    )
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 

@@ -4,7 +4,7 @@ validate with the same forms; a link page may only give a field another label or
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -305,23 +305,6 @@ class HearingSkipForm(ActionForm):
         self.fields["reason"].choices = _grounds(hearing.skip_reasons if hearing else [])
 
 
-class OutcomeForm(ActionForm):
-    findings = _text(_("Bevindingen van het onderzoek"), max_length=50_000)
-    decision = forms.ChoiceField(
-        label=_("Oordeel"),
-        choices=[
-            (d.value, d.label)
-            for d in (
-                Ruling.Decision.FOUNDED,
-                Ruling.Decision.PARTLY_FOUNDED,
-                Ruling.Decision.UNFOUNDED,
-            )
-        ],
-    )
-    motivation = _text(_("Motivering van het oordeel"))
-    conclusions = _text(_("Conclusies (bijvoorbeeld maatregelen)"), required=False)
-
-
 class ProcedureNoteForm(ActionForm):
     """The note that goes with the procedure to the complainant (LSR-6d)."""
 
@@ -343,43 +326,26 @@ class FirstContactForm(ActionForm):
 
 
 class OutcomeLetterForm(ActionForm):
-    """An outcome letter: it goes only when it states every part (see outcome_letters).
-    `parts` names, per part, the fields that hold it; the form says what is missing."""
+    """An outcome letter: it goes only when it states every part. The one check in
+    outcome_letters says what is missing (the service calls it too); the form shows it."""
 
     letter = ""
 
-    def parts(self) -> list[tuple[str, tuple[str, ...]]]:
-        raise NotImplementedError
+    def letter_values(self, cleaned: dict) -> dict:
+        return cleaned
 
     def clean(self):
-        from django.utils import timezone
-
-        from .outcome_letters import next_step_for
+        from .outcome_letters import outcome_letter_missing
 
         cleaned = super().clean()
-        missing = []
-        for part, names in self.parts():
-            empty = [n for n in names if n in self.errors or not cleaned.get(n)]
-            for name in empty:
-                if name not in self.errors:
-                    self.add_error(name, _("Dit deel van de brief ontbreekt nog."))
-            if empty:
-                missing.append(part)
-        due = cleaned.get("remedy_due")
-        if due and due < timezone.localdate():
-            self.add_error("remedy_due", _("Kies een datum vanaf vandaag."))
-        if next_step_for(self.complaint, self.letter) is None:
-            missing.append(
-                _(
-                    "de vervolgstap voor de klager (de procedure noemt er geen; vul die aan in /beheer/)"
-                )
-            )
-        if missing:
-            self.add_error(
-                None,
-                _("Deze brief kan nog niet worden verstuurd. Ontbreekt: %(parts)s.")
-                % {"parts": ", ".join(str(p) for p in missing)},
-            )
+        values = {n: v for n, v in self.letter_values(cleaned).items() if n not in self.errors}
+        for name, message in outcome_letter_missing(
+            complaint=self.complaint, letter=self.letter, values=values
+        ).items():
+            if name == NON_FIELD_ERRORS:
+                self.add_error(None, message)
+            elif name not in self.errors:
+                self.add_error(name if name in self.fields else None, message)
         return cleaned
 
 
@@ -398,13 +364,6 @@ class SolutionForm(OutcomeLetterForm):
     )
     reasons = _text(_("Motivering"), required=False, help_text=_("Waarom deze oplossing."))
     remedy_due = _remedy_due()
-
-    def parts(self):
-        return [
-            (_("het besluit en wat er gebeurt"), ("text",)),
-            (_("de motivering"), ("reasons",)),
-            (_("wanneer het gebeurt"), ("remedy_due",)),
-        ]
 
 
 class PartyDecisionForm(ActionForm):
@@ -436,12 +395,6 @@ class BindingAdviceForm(OutcomeLetterForm):
         widget=forms.Textarea(attrs=TEXT),
     )
     remedy_due = _remedy_due()
-
-    def parts(self):
-        parts = [(_("het besluit en de motivering"), ("advice",))]
-        if self.cleaned_data.get("follow_ups"):
-            parts.append((_("wanneer het gebeurt"), ("remedy_due",)))
-        return parts
 
     def clean_follow_ups(self):
         value = self.cleaned_data["follow_ups"]
@@ -565,14 +518,6 @@ class FindingsForm(OutcomeLetterForm):
     proposed_solution = _text(_("Mogelijke oplossing"), required=False, help_text=TO_COMPLAINANT)
     remedy_due = _remedy_due()
 
-    def parts(self):
-        return [
-            (_("het oordeel per criterium"), tuple(f"criterion_{c.code}" for c in self.criteria)),
-            (_("de motivering (de bevindingen)"), ("summary",)),
-            (_("wat er gebeurt (de oplossing)"), ("proposed_solution",)),
-            (_("wanneer het gebeurt"), ("remedy_due",)),
-        ]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = self.complaint.procedure_version.spec.criteria_for(self.complaint.category)
@@ -597,6 +542,9 @@ class FindingsForm(OutcomeLetterForm):
             "remedy_due": self.cleaned_data.get("remedy_due"),
             "judgements": self.judgements(),
         }
+
+    def letter_values(self, cleaned: dict) -> dict:
+        return {**cleaned, "judgements": self.judgements()}
 
     def judgements(self) -> dict:
         return {
@@ -661,16 +609,31 @@ class DirectorRulingForm(OutcomeLetterForm, RulingForm):
     )
     remedy_due = _remedy_due()
 
-    def parts(self):
-        parts = [
-            (_("het besluit"), ("decision",)),
-            (_("de motivering"), ("motivation",)),
-            (_("wat er gebeurt"), ("remedy",)),
-        ]
-        if self.cleaned_data.get("decision") != Ruling.Decision.UNFOUNDED:
-            parts.append((_("wanneer het gebeurt"), ("remedy_due",)))
-        return parts
-
 
 class MotivationForm(ActionForm):
     motivation = _text(_("Motivering"), help_text=TO_COMPLAINANT)
+
+
+class OutcomeForm(OutcomeLetterForm):
+    """The written, reasoned outcome (AWB-9:12): an outcome letter, complete before it goes."""
+
+    letter = "outcome"
+    findings = _text(_("Bevindingen van het onderzoek"), max_length=50_000)
+    decision = forms.ChoiceField(
+        label=_("Oordeel"),
+        choices=[
+            (d.value, d.label)
+            for d in (
+                Ruling.Decision.FOUNDED,
+                Ruling.Decision.PARTLY_FOUNDED,
+                Ruling.Decision.UNFOUNDED,
+            )
+        ],
+    )
+    motivation = _text(_("Motivering van het oordeel"))
+    conclusions = _text(
+        _("Conclusies: wat er gebeurt"),
+        required=False,
+        help_text=_("Wat de organisatie met het oordeel doet (of dat er niets gebeurt)."),
+    )
+    remedy_due = _remedy_due()

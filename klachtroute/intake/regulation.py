@@ -2,7 +2,8 @@
 
 Nothing here is a text per procedure: every sentence follows from the definition (its
 deadlines, handler policy, categories and routes, admissibility and grounds, settlement,
-escalation, defence period, retention and texts), from the organisation's contact details
+escalation or the next step after the outcome, setting aside, the copy to the respondent,
+the hearing, defence period, retention and texts), from the organisation's contact details
 and those of the independent third party, and from the fields of the public form. When the
 administrator makes a new version, the page follows on the day it takes effect.
 """
@@ -116,6 +117,19 @@ def _steps(spec: Definition, language: str) -> list[str]:
         steps.append(
             _("Het secretariaat wijst een behandelaar aan die niet bij uw klacht betrokken is.")
         )
+    if spec.respondent_copy:
+        steps.append(
+            _("De persoon over wie u klaagt, krijgt een afschrift van uw klacht en de stukken.")
+        )
+    reply = spec.period("hearing_reply")
+    if reply is not None:
+        steps.append(
+            _(
+                "U en de beklaagde krijgen de gelegenheid om te worden gehoord; op dat aanbod "
+                "kunt u binnen %(period)s reageren. Van het horen wordt een verslag gemaakt."
+            )
+            % {"period": period_words(reply)}
+        )
     first_contact = spec.period("first_contact")
     if first_contact is not None:
         steps.append(
@@ -127,6 +141,13 @@ def _steps(spec: Definition, language: str) -> list[str]:
             _(
                 "De behandelaar zoekt met u en de beklaagde naar een oplossing. Die wordt "
                 "vastgelegd en u en de beklaagde krijgen haar ter goedkeuring."
+            )
+        )
+    elif spec.settlement == "reasoned_outcome":
+        steps.append(
+            _(
+                "De behandelaar onderzoekt uw klacht. U en de beklaagde krijgen schriftelijk en "
+                "met redenen te horen wat is gevonden, het oordeel, wat er gebeurt en wanneer."
             )
         )
     else:
@@ -147,6 +168,31 @@ def _steps(spec: Definition, language: str) -> list[str]:
             % {"period": period_words(settle)}
         )
     return steps
+
+
+def _next_step_words(
+    section: Section, spec: Definition, organisation: Organisation | None, language: str
+) -> None:
+    """Without an escalation, the next step the last outcome letter names (an ombudsman, a
+    court): its text, contact details and period, as the definition gives them."""
+    letters = spec.outcome_letters()
+    step = spec.next_steps.get(letters[-1]) if letters else None  # type: ignore[call-overload]
+    if step is None:
+        section.paragraphs.append(_("Met de afhandeling van uw klacht eindigt de procedure."))
+        return
+    section.paragraphs.append(step.text.get(language))
+    if step.contact == "listed" and step.details is not None:
+        section.contact = [(_("Contact"), step.details.get(language))]
+    elif step.contact in ("organisation", "third_party"):
+        prefix = "third_party_" if step.contact == "third_party" else ""
+        section.contact = _contact(organisation, prefix=prefix)
+    period = (
+        period_words(spec.period_of(step.period))
+        if step.period
+        else (step.period_words.get(language) if step.period_words else "")
+    )
+    if period:
+        section.paragraphs.append(_("Termijn: %(period)s") % {"period": period})
 
 
 def regulation_build(
@@ -198,8 +244,19 @@ def regulation_build(
         grounds.items = [g.label.get(language) for g in spec.inadmissibility_grounds]
         sections.append(grounds)
 
+    if spec.set_aside is not None:
+        aside = Section("set_aside", _("Wanneer nemen wij een klacht niet in behandeling?"))
+        aside.items = [g.label.get(language) for g in spec.set_aside.grounds]
+        aside.paragraphs.append(
+            _("Dan hoort u dat binnen %(period)s na ontvangst schriftelijk, met de grond.")
+            % {"period": period_words(spec.period_of(spec.set_aside.deadline))}
+        )
+        sections.append(aside)
+
     escalation = Section("escalation", _("Bent u het niet eens met de afhandeling?"))
-    if spec.escalation == "third_party":
+    if spec.escalation == "none":
+        _next_step_words(escalation, spec, organisation, language)
+    elif spec.escalation == "third_party":
         escalation.paragraphs.append(
             _(
                 "Komt u samen niet tot overeenstemming, dan kunt u in beroep gaan bij een "

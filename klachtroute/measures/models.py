@@ -29,6 +29,9 @@ class Measure(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
     )
     evaluation = models.TextField(_("evaluatie"), blank=True)
+    # The day it was recorded as carried out, so that "by when" can be proven kept (LSR-8c);
+    # empty for a measure not done, and for one done before the day was recorded.
+    done_on = models.DateField(_("uitgevoerd op"), null=True, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

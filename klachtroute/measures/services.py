@@ -104,7 +104,11 @@ def measure_update(
         return measure
     measure.status = status
     measure.evaluation = evaluation
-    measure.save(update_fields=["status", "evaluation"])
+    if status == Measure.Status.DONE and before["status"] != Measure.Status.DONE:
+        measure.done_on = timezone.localdate()
+    elif status != Measure.Status.DONE:
+        measure.done_on = None
+    measure.save(update_fields=["status", "evaluation", "done_on"])
     summary = Phrase(
         "Maatregel bijgewerkt (%(status)s): %(text)s",
         status=label(Measure.Status(status)),

@@ -252,6 +252,17 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
                 effective += timedelta(days=1)
             definition = copy.deepcopy(version.definition)
             definition["effective_from"] = effective.isoformat()
+            try:
+                # A copy takes effect unless edited: it must be one that could be published.
+                validate_definition(definition, source=version.label)
+            except PresetError as exc:
+                self.message_user(
+                    request,
+                    _("Versie %(label)s is niet gekopieerd. Instelling ‘%(key)s’: %(problem)s")
+                    % {"label": version.label, "key": exc.key, "problem": exc.problem},
+                    messages.ERROR,
+                )
+                continue
             new = ProcedureVersion.objects.create(
                 procedure=version.procedure,
                 label=f"{version.label}-nieuw",

@@ -111,17 +111,25 @@ class Periods(_Strict):
         return value
 
 
-OutcomeLetter = Literal["solution", "findings", "ruling", "binding_advice"]
+OutcomeLetter = Literal["solution", "findings", "ruling", "binding_advice", "outcome"]
 
 
 class NextStep(_Strict):
     """The next step open to the complainant after an outcome letter: the body they can
     turn to, whose contact details the letter gives, and the period, if the procedure sets
-    one."""
+    one.
+
+    `contact` says where the contact details come from: the third party's or the
+    organisation's as configured, `listed` for the details written here (`details`, for a
+    body outside the organisation such as an ombudsman or a court), or `none` when there is
+    no further body (the procedure ends: a binding advice)."""
 
     body: Label
-    contact: Literal["third_party", "organisation", "none"]
+    contact: Literal["third_party", "organisation", "listed", "none"]
+    details: Label | None = None
     period: str | None
+    # A period not counted in days or weeks ("within a year of this outcome"), in words.
+    period_words: Label | None = None
     text: Label
 
     @field_validator("period")
@@ -129,6 +137,14 @@ class NextStep(_Strict):
     def _parses(cls, value: str | None) -> str | None:
         _period(value)
         return value
+
+    @model_validator(mode="after")
+    def _details_when_listed(self) -> NextStep:
+        if (self.contact == "listed") != (self.details is not None):
+            raise ValueError("details are given exactly when contact is 'listed'")
+        if self.period and self.period_words:
+            raise ValueError("give period or period_words, not both")
+        return self
 
 
 class SetAside(_Strict):
@@ -266,6 +282,41 @@ class Definition(_Strict):
         return self
 
     # -- What the application asks ----------------------------------------------------
+
+    def outcome_letters(self) -> list[str]:
+        """The outcome letters this procedure sends, by its settlement and escalation."""
+        letters = {
+            "two_party_approval": ["solution"],
+            "complainant_agrees": ["findings"],
+            "reasoned_outcome": ["outcome"],
+        }[self.settlement]
+        if self.escalation == "third_party":
+            letters.append("binding_advice")
+        elif self.escalation == "director":
+            letters.append("ruling")
+        return letters
+
+    def outcome_gaps(self) -> list[tuple[str, str]]:
+        """(key, problem) for every outcome letter of this procedure that could not be
+        complete: it names no next step, or a next step to a body without contact details.
+        A version with a gap cannot be published (see presets.validate_definition)."""
+        gaps = []
+        letters = self.outcome_letters()
+        for letter in letters:
+            step = self.next_steps.get(letter)  # type: ignore[call-overload]
+            if step is None:
+                gaps.append((f"next_steps.{letter}", "is required: the letter names the next step"))
+            elif step.contact == "none" and letter != letters[-1]:
+                # Only the last letter may end the procedure; before it the complainant can
+                # still turn to someone, whose contact details the letter must give.
+                gaps.append(
+                    (
+                        f"next_steps.{letter}.contact",
+                        "must give contact details: the complainant can still turn to "
+                        f"{step.body.nl}",
+                    )
+                )
+        return gaps
 
     def period(self, key: str) -> Period | None:
         """A deadline ("acknowledge", "first_contact", "settle", "set_aside") or a period

@@ -15,8 +15,11 @@ PresetError = DefinitionError
 
 
 def validate_definition(definition: object, source: str) -> dict:
-    """Check a procedure definition and return it as given; raise PresetError on a problem."""
-    definition_parse(definition, source)
+    """Check a procedure definition and return it as given; raise PresetError on a problem,
+    including an outcome letter that could not be complete (`Definition.outcome_gaps`)."""
+    spec = definition_parse(definition, source)
+    for key, problem in spec.outcome_gaps():
+        raise PresetError(source, key, problem)
     assert isinstance(definition, dict)  # noqa: S101 -- definition_parse refuses anything else
     return definition
 

@@ -28,7 +28,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from klachtroute.cases.deadlines import FROM_RECEIPT, KINDS_BY_KEY, Status, deadline_state
-from klachtroute.cases.models import Approval, Complaint, Findings, Outcome, Ruling
+from klachtroute.cases.models import (
+    Approval,
+    Complaint,
+    Findings,
+    Outcome,
+    RespondentType,
+    Ruling,
+)
 from klachtroute.cases.selectors import complaints_visible_to
 from klachtroute.cases.workflow import SETTLEMENT_OVER, State
 from klachtroute.deadlines import local_date
@@ -183,25 +190,63 @@ def _defence_before_ruling(c: Complaint, today: date) -> Verdict:
 
 
 def _letters_complete(c: Complaint, today: date) -> Verdict:
-    """Every outcome letter sent stated what will be done and by when (and its reasons)."""
+    """Every outcome letter sent stated what will be done and by when (and its reasons); a
+    ruling or outcome that finds the complaint unfounded needs no date."""
     judged: list[bool] = []
     for solution in c.solutions.all():
         judged.append(bool(solution.reasons.strip()) and solution.remedy_due is not None)
     for findings in c.findings.all():
         judged.append(bool(findings.proposed_solution.strip()) and findings.remedy_due is not None)
     for ruling in c.rulings.all():
+        dated = ruling.remedy_due is not None or ruling.decision == Ruling.Decision.UNFOUNDED
         if ruling.body == Ruling.Body.DIRECTOR:
-            judged.append(bool(ruling.remedy.strip()))
+            judged.append(bool(ruling.remedy.strip()) and dated)
+        elif ruling.body == Ruling.Body.HANDLER:
+            judged.append(bool(ruling.conclusions.strip()) and dated)
         elif ruling.body == Ruling.Body.THIRD_PARTY and ruling.remedy.strip():
             judged.append(ruling.remedy_due is not None)
     return all(judged) if judged else None
 
 
+def _set_aside_told_in_time(c: Complaint, today: date) -> Verdict:
+    if c.outcome != Outcome.SET_ASIDE or c.set_aside_due is None or c.settled_at is None:
+        return None
+    return _local(c.settled_at) <= c.set_aside_due
+
+
+def _handled(c: Complaint) -> bool:
+    """Handled to the end with a reasoned outcome (not set aside, withdrawn or settled at once)."""
+    return c.outcome == Outcome.REASONED
+
+
+def _respondent_copy_sent(c: Complaint, today: date) -> Verdict:
+    if not _handled(c) or c.respondent_type == RespondentType.UNKNOWN:
+        return None
+    return c.respondent_copy_sent_at is not None
+
+
+def _heard_or_skipped(c: Complaint, today: date) -> Verdict:
+    if not _handled(c):
+        return None
+    return c.hearing_held_on is not None or bool(c.hearing_skip_reason)
+
+
+def _reasoned_outcome(c: Complaint, today: date) -> Verdict:
+    if not _handled(c):
+        return None
+    rulings = [r for r in c.rulings.all() if r.body == Ruling.Body.HANDLER]
+    return bool(rulings) and all(r.findings.strip() and r.motivation.strip() for r in rulings)
+
+
 def _measures_carried_out(c: Complaint, today: date) -> Verdict:
+    """Each agreed measure carried out by its date (LIVP-8, LSR-8c): done on or before the
+    day it was due, or still open past it. A measure done before the day was recorded
+    (`done_on` empty) cannot prove when, and is not judged."""
     judged: list[bool] = []
     for measure in c.measures.all():
         if measure.status == Measure.Status.DONE:
-            judged.append(True)
+            if measure.done_on is not None:
+                judged.append(measure.done_on <= measure.due_date)
         elif measure.status != Measure.Status.CANCELLED and measure.due_date < today:
             judged.append(False)
     return all(judged) if judged else None
@@ -257,6 +302,13 @@ def rules_of(spec: Definition) -> list[Rule]:
             _("Ontvangstbevestiging met de procedure en de termijn verstuurd"),
             _acknowledgement_sent,
         )
+    if spec.set_aside is not None:
+        add(
+            "set_aside",
+            _("Niet in behandeling genomen: de klager binnen %(period)s schriftelijk bericht")
+            % {"period": period_words(spec.period_of(spec.set_aside.deadline))},
+            _set_aside_told_in_time,
+        )
     if spec.handler_policy == "trainer_not_teaching_course":
         add(
             "handler_policy",
@@ -275,25 +327,45 @@ def rules_of(spec: Definition) -> list[Rule]:
             _("Ontvankelijkheid beoordeeld en klacht ingedeeld (of niet-ontvankelijk met reden)"),
             _admissibility_judged,
         )
+    if spec.respondent_copy:
+        add(
+            "respondent_copy",
+            _("Afschrift van de klacht en de stukken naar de beklaagde"),
+            _respondent_copy_sent,
+        )
+    if spec.hearing is not None:
+        add(
+            "hearing",
+            _("Klager en beklaagde gehoord, of met een reden van horen afgezien"),
+            _heard_or_skipped,
+        )
     if spec.settlement == "two_party_approval":
         add(
             "settlement",
             _("Oplossing door klager en beklaagde goedgekeurd"),
             _two_party_approval,
         )
-    else:
+    elif spec.settlement == "complainant_agrees":
         add(
             "settlement",
             _("Afgesloten met het vastgelegde akkoord van de klager"),
             _complainant_agrees,
         )
+    else:
+        add(
+            "settlement",
+            _("Schriftelijk afgehandeld met bevindingen, oordeel en motivering"),
+            _reasoned_outcome,
+        )
+    # The rows of an escalation only where the definition has one: a procedure without
+    # (the Awb preset) shows no row for a step it does not have.
     if spec.escalation == "third_party":
         add(
             "escalation",
             _("Bij geen overeenstemming op de onafhankelijke derde gewezen"),
             _third_party_offered,
         )
-    else:
+    elif spec.escalation == "director":
         add(
             "escalation",
             _("Uitspraak van de directeur met motivering"),
@@ -313,7 +385,7 @@ def rules_of(spec: Definition) -> list[Rule]:
         )
     add(
         "measures",
-        _("Afgesproken maatregelen uitgevoerd (die over hun datum zijn)"),
+        _("Afgesproken maatregelen op tijd uitgevoerd"),
         _measures_carried_out,
     )
     add(
@@ -326,6 +398,16 @@ def rules_of(spec: Definition) -> list[Rule]:
         % {"n": spec.retention_years},
         _kept_for_retention,
     )
+    if spec.yearly_register:
+        add(
+            "yearly_register",
+            _("Register van de schriftelijke klachten jaarlijks gepubliceerd"),
+            None,
+            _(
+                "Niet uit de gegevens te bewijzen: het systeem maakt het register (Rapportage, "
+                "Klachtenregister); of het is gepubliceerd, staat in geen enkel gegeven."
+            ),
+        )
     add(
         "confidentiality",
         _("Vertrouwelijke behandeling"),

@@ -1,4 +1,5 @@
-"""The period of a report: a start and an end date, by default the previous calendar year."""
+"""The period of a report: a start and an end date, by default the previous calendar year
+(the compliance overview: this year to date)."""
 
 from datetime import date
 
@@ -17,6 +18,19 @@ def previous_year() -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def year_to_date() -> tuple[date, date]:
+    today = timezone.localdate()
+    return date(today.year, 1, 1), today
+
+
+def quick_periods() -> list[tuple[str, date, date]]:
+    """The periods offered with one click: this year to date and the previous year."""
+    return [
+        (str(_("Dit jaar tot nu")), *year_to_date()),
+        (str(_("Vorig jaar")), *previous_year()),
+    ]
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(
         label=_("Van"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,10 +39,10 @@ class PeriodForm(forms.Form):
         label=_("Tot en met"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, data=None, **kwargs):
-        start, end = previous_year()
+    def __init__(self, data=None, *, default=previous_year, **kwargs):
+        start, end = default()
         if data is not None and not (data.get("start") or data.get("end")):
-            data = None  # no period chosen yet: show the previous year
+            data = None  # no period chosen yet: show the default one
         super().__init__(data, initial={"start": start, "end": end}, **kwargs)
 
     def clean(self):

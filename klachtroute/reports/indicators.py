@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from klachtroute.cases.models import Complaint, Event, Extension, Outcome
+from klachtroute.cases.models import Complaint, Event, Extension, Outcome, Ruling
 from klachtroute.cases.workflow import State
 from klachtroute.deadlines import local_date, working_days_left
 from klachtroute.organisation.selectors import work_calendar_get
@@ -177,6 +177,18 @@ def _sets_over(qs: QuerySet[Complaint], keys) -> dict[object, IndicatorSet]:
         .values_list("complaint_id", "at")
     ):
         escalated_at.setdefault(complaint_id, at)
+    # A reasoned outcome (Awb) holds its judgement on the handler's ruling: it counts in the
+    # group of that judgement (well-founded, partly, unfounded), not as "other".
+    reasoned = [c.pk for c in complaints if c.outcome == Outcome.REASONED]
+    judged = (
+        dict(
+            Ruling.objects.filter(complaint_id__in=reasoned, body=Ruling.Body.HANDLER).values_list(
+                "complaint_id", "decision"
+            )
+        )
+        if reasoned
+        else {}
+    )
     extended = set(
         Extension.objects.filter(complaint_id__in=ids).values_list("complaint_id", flat=True)
     )
@@ -205,7 +217,9 @@ def _sets_over(qs: QuerySet[Complaint], keys) -> dict[object, IndicatorSet]:
             if closed:
                 s.closed += 1
                 s.first_stage_closed += escalated_on is None
-                group = _group_of(c.outcome)
+                group = _group_of(
+                    judged.get(c.pk, c.outcome) if c.outcome == Outcome.REASONED else c.outcome
+                )
                 s.outcomes[group] = s.outcomes.get(group, 0) + 1
             first_end = escalated_on or settled_on
             if first_end is not None:

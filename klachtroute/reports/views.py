@@ -20,7 +20,7 @@ from klachtroute.organisation.selectors import active_version_in_force, organisa
 from .compliance import compliance_overview
 from .exports import compliance_csv as compliance_csv_bytes
 from .exports import pdf_render, report_csv, report_xlsx
-from .forms import PeriodForm
+from .forms import PeriodForm, previous_year, quick_periods, year_to_date
 from .selectors import annual_report, trainers_review, yearly_register
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,8 +41,8 @@ def report_access_required(view):
     return wrapped
 
 
-def _period_or_400(request: HttpRequest):
-    form = PeriodForm(request.GET)
+def _period_or_400(request: HttpRequest, default=previous_year):
+    form = PeriodForm(request.GET, default=default)
     period = form.period()
     if period is None:
         errors = "; ".join(e for errs in form.errors.values() for e in errs)
@@ -171,16 +171,30 @@ def register(request: HttpRequest) -> HttpResponse:
 @report_access_required
 @report_access_required
 def compliance(request: HttpRequest) -> HttpResponse:
-    form = PeriodForm(request.GET)
+    form = PeriodForm(request.GET, default=year_to_date)
     period = form.period()
     overview = (
         compliance_overview(user=request.user, start=period[0], end=period[1]) if period else None
     )
     query = f"start={period[0]:%Y-%m-%d}&end={period[1]:%Y-%m-%d}" if period else ""
+    quick = [
+        {
+            "label": label,
+            "query": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
+            "current": period == (start, end),
+        }
+        for label, start, end in quick_periods()
+    ]
     return render(
         request,
         "reports/compliance.html",
-        {"form": form, "overview": overview, "query": query, "generated_at": timezone.now()},
+        {
+            "form": form,
+            "overview": overview,
+            "query": query,
+            "quick": quick,
+            "generated_at": timezone.now(),
+        },
     )
 
 
@@ -196,7 +210,7 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
 
 @report_access_required
 def compliance_csv(request: HttpRequest) -> HttpResponse:
-    period, error = _period_or_400(request)
+    period, error = _period_or_400(request, default=year_to_date)
     if error:
         return error
     overview = compliance_overview(user=request.user, start=period[0], end=period[1])
@@ -209,7 +223,7 @@ def compliance_csv(request: HttpRequest) -> HttpResponse:
 
 @report_access_required
 def compliance_pdf(request: HttpRequest) -> HttpResponse:
-    period, error = _period_or_400(request)
+    period, error = _period_or_400(request, default=year_to_date)
     if error:
         return error
     overview = compliance_overview(user=request.user, start=period[0], end=period[1])

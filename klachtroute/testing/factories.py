@@ -64,3 +64,21 @@ def complaint_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def letter_parts(letter: str, **given) -> dict:
+    """What a complete outcome letter needs that a test does not state itself: the reasons,
+    what will be done and by when (two weeks from the test's today). `given` names the
+    arguments the call already passes; those are left out."""
+    soon = timezone.localdate() + dt.timedelta(days=14)
+    parts = {
+        "solution": {"reasons": "Zo wordt het gemis hersteld.", "remedy_due": soon},
+        "findings": {"remedy_due": soon},
+        "ruling": {"remedy": "Een gesprek met de klager.", "remedy_due": soon},
+        "binding_advice": {"remedy_due": soon},
+        "outcome": {
+            "conclusions": "Het rooster wordt voortaan vooraf gedeeld.",
+            "remedy_due": soon,
+        },
+    }[letter]
+    return {k: v for k, v in parts.items() if k not in given}

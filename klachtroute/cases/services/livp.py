@@ -19,7 +19,7 @@ from klachtroute.organisation.selectors import organisation_get
 
 from ..deadlines import next_due
 from ..models import Approval, Complaint, ContactMethod, FollowUp, Outcome, Party, Ruling, Solution
-from ..outcome_letters import next_step_for
+from ..outcome_letters import next_step_for, outcome_letter_check
 from ..phrases import Phrase, label, plural
 from ..workflow import EventKind, State
 from .common import (
@@ -101,6 +101,11 @@ def solution_propose(
     get it for approval (LIVP-6), with the next step open to the complainant."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="propose_solution")
     text = text_required(text, "text", _("Beschrijf de oplossing."))
+    outcome_letter_check(
+        complaint=complaint,
+        letter="solution",
+        values={"text": text, "reasons": reasons, "remedy_due": remedy_due},
+    )
     complaint.solutions.filter(status=Solution.Status.PENDING).update(
         status=Solution.Status.WITHDRAWN
     )
@@ -357,6 +362,11 @@ def binding_advice_record(
     )
     advice = text_required(advice, "advice", _("Vul het bindend advies in."))
     items = [item.strip() for item in follow_ups if item and item.strip()]
+    outcome_letter_check(
+        complaint=complaint,
+        letter="binding_advice",
+        values={"advice": advice, "follow_ups": items, "remedy_due": remedy_due},
+    )
     organisation = organisation_get()
     assert organisation is not None  # a complaint exists only once the organisation is set up
     ruling = Ruling.objects.create(
@@ -437,7 +447,8 @@ def follow_up_complete(
     item.save()
     if item.measure is not None:  # the point was tracked as a measure: it is done too
         item.measure.status = item.measure.Status.DONE
-        item.measure.save(update_fields=["status"])
+        item.measure.done_on = timezone.localdate()
+        item.measure.save(update_fields=["status", "done_on"])
     record(
         complaint,
         actor=actor,

@@ -24,7 +24,7 @@ from ..models import (
     RespondentType,
     Ruling,
 )
-from ..outcome_letters import next_step_for
+from ..outcome_letters import next_step_for, outcome_letter_check
 from ..phrases import Phrase, category_name, day, label, languages, person_name
 from ..workflow import EventKind, State
 from .common import (
@@ -249,6 +249,16 @@ def findings_share(
             errors[f"criterion_{criterion.code}"] = _("Beoordeel dit criterium.")
     if errors:
         raise ValidationError(errors)
+    outcome_letter_check(
+        complaint=complaint,
+        letter="findings",
+        values={
+            "judgements": judgements,
+            "summary": summary,
+            "proposed_solution": proposed_solution,
+            "remedy_due": remedy_due,
+        },
+    )
     findings = Findings.objects.create(
         complaint=complaint,
         summary=summary,
@@ -552,6 +562,16 @@ def director_rule(
     no appeal, the kantonrechter, mediation costs split (LSR-10). The complaint closes (LSR-6h)."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="rule")
     motivation = _ruling_input(decision, motivation)
+    outcome_letter_check(
+        complaint=complaint,
+        letter="ruling",
+        values={
+            "decision": decision,
+            "motivation": motivation,
+            "remedy": remedy,
+            "remedy_due": remedy_due,
+        },
+    )
     ruling = _ruling_close(
         complaint,
         actor=actor,

@@ -18,6 +18,7 @@ from klachtroute.organisation.selectors import work_calendar_get
 
 from ..deadlines import next_due
 from ..models import Complaint, Outcome, Party, RespondentType, Ruling
+from ..outcome_letters import next_step_for, outcome_letter_check
 from ..phrases import Phrase, day, label, languages, person_name
 from ..workflow import EventKind, State
 from .common import (
@@ -291,9 +292,11 @@ def outcome_decide(
     decision: str,
     motivation: str,
     conclusions: str = "",
+    remedy_due: date | None = None,
 ) -> Ruling:
     """The written, reasoned outcome to complainant and respondent: the findings, the
-    judgement, any conclusions, and the next instance with its period (AWB-9:12)."""
+    judgement, the conclusions (what will be done and by when), and the next instance with
+    its contact details and period (AWB-9:12); a complete outcome letter."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="decide_outcome")
     errors = {}
     if decision not in RULING_OUTCOMES:
@@ -304,6 +307,17 @@ def outcome_decide(
         errors["motivation"] = _("Motiveer het oordeel.")
     if errors:
         raise ValidationError(errors)
+    outcome_letter_check(
+        complaint=complaint,
+        letter="outcome",
+        values={
+            "findings": findings,
+            "decision": decision,
+            "motivation": motivation,
+            "conclusions": conclusions,
+            "remedy_due": remedy_due,
+        },
+    )
     by_label = actor.display_name if actor else ""
     ruling = Ruling.objects.create(
         complaint=complaint,
@@ -312,6 +326,8 @@ def outcome_decide(
         findings=findings.strip(),
         motivation=motivation.strip(),
         conclusions=(conclusions or "").strip(),
+        remedy=(conclusions or "").strip(),
+        remedy_due=remedy_due,
         decided_at=timezone.now(),
         decided_by=actor,
         decided_by_label=by_label,
@@ -330,8 +346,8 @@ def outcome_decide(
         after={"decision": decision},
     )
     links_revoke(complaint=complaint)
-    next_instance = complaint.procedure_version.spec.next_instance
-    tell_complainant(complaint, "outcome", ruling=ruling, next_instance=next_instance)
+    next_step = next_step_for(complaint, "outcome")
+    tell_complainant(complaint, "outcome", ruling=ruling, next_step=next_step)
     if complaint.respondent_type != RespondentType.UNKNOWN:
-        tell_respondent(complaint, "outcome", ruling=ruling, next_instance=next_instance)
+        tell_respondent(complaint, "outcome", ruling=ruling, next_step=next_step)
     return ruling

@@ -34,7 +34,12 @@ from klachtroute.cases.workflow import State, TransitionError, actions_for
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.procedures.models import ProcedureVersion
 from klachtroute.procedures.presets import load_presets
-from klachtroute.testing.factories import UserFactory, complaint_data, organisation_create
+from klachtroute.testing.factories import (
+    UserFactory,
+    complaint_data,
+    letter_parts,
+    organisation_create,
+)
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -335,6 +340,7 @@ def test_awb_9_10_no_outcome_before_the_hearing_is_held_or_skipped(
             findings="f",
             decision="founded",
             motivation="m",
+            **letter_parts("outcome"),
         )
     hearing_skip(
         complaint=complaint,
@@ -348,6 +354,7 @@ def test_awb_9_10_no_outcome_before_the_hearing_is_held_or_skipped(
         findings="f",
         decision="founded",
         motivation="m",
+        **letter_parts("outcome"),
     )
 
 
@@ -426,6 +433,7 @@ def test_awb_9_12_reasoned_outcome_names_judgement_and_the_next_instance(
         decision="partly_founded",
         motivation="Twee keer was er een goede reden.",
         conclusions="Het rooster wordt voortaan vooraf gedeeld.",
+        **letter_parts("outcome", conclusions=None),
     )
     complaint.refresh_from_db()
     assert complaint.state == State.SETTLED
@@ -452,6 +460,7 @@ def test_awb_9_12_the_outcome_in_english_names_the_national_ombudsman(
         findings="f",
         decision="unfounded",
         motivation="m",
+        **letter_parts("outcome"),
     )
     message = _messages(complaint, "outcome")[0]
     assert "National Ombudsman" in message.body
@@ -511,6 +520,7 @@ def test_awb_9_12a_yearly_register_lists_written_complaints_anonymised_html_and_
             findings="f",
             decision="founded",
             motivation="m",
+            **letter_parts("outcome"),
         )
         complaint_register(**complaint_data(actor=secretariat, channel="phone"))  # oral
     with time_machine.travel(at(2026, 2, 2, 10), tick=False):
@@ -586,3 +596,66 @@ def test_a_hearing_and_extension_limits_switched_on_in_an_lsr_like_regulation(
                 new_due=dt.date(2026, 4, 10),
             )
     assert "maar 1 keer" in excinfo.value.message_dict["new_due"][0]
+
+
+def test_awb_9_12_an_outcome_without_what_will_be_done_and_by_when_is_refused(
+    awb_organisation, secretariat, staff
+):
+    complaint = _in_progress(secretariat, staff)
+    respondent_copy_send(complaint=complaint, actor=staff["handler"])
+    hearing_skip(complaint=complaint, actor=staff["handler"], reason="evidently_unfounded")
+    with pytest.raises(ValidationError) as excinfo:
+        outcome_decide(
+            complaint=complaint,
+            actor=staff["handler"],
+            findings="De les begon later.",
+            decision="founded",
+            motivation="Zonder bericht.",
+        )
+    errors = excinfo.value.message_dict
+    assert "wat er gebeurt (de conclusies), wanneer het gebeurt" in errors["__all__"][0]
+    assert {"conclusions", "remedy_due"} <= set(errors)
+    complaint.refresh_from_db()
+    assert complaint.state == State.IN_PROGRESS
+    assert not _messages(complaint, "outcome")
+    # Through the form (staff page and API alike) the same parts are named.
+    with pytest.raises(ValidationError) as excinfo:
+        action_perform(
+            complaint=complaint,
+            action="decide_outcome",
+            actor=staff["handler"],
+            data={"findings": "De les begon later.", "decision": "founded", "motivation": "Ja."},
+        )
+    assert "wanneer het gebeurt" in " ".join(excinfo.value.message_dict["__all__"])
+
+
+def test_awb_9_12_the_outcome_letter_shows_each_part_under_its_heading(
+    awb_organisation, secretariat, staff
+):
+    with time_machine.travel(at(2026, 3, 10, 12), tick=False):
+        complaint = _in_progress(secretariat, staff)
+        respondent_copy_send(complaint=complaint, actor=staff["handler"])
+        hearing_skip(complaint=complaint, actor=staff["handler"], reason="evidently_unfounded")
+        outcome_decide(
+            complaint=complaint,
+            actor=staff["handler"],
+            findings="De les begon drie keer later.",
+            decision="founded",
+            motivation="Er was geen bericht.",
+            conclusions="Het rooster wordt voortaan vooraf gedeeld.",
+            remedy_due=dt.date(2026, 3, 31),
+        )
+    body = _messages(complaint, "outcome")[0].body
+    parts = [
+        "Bevindingen\nDe les begon drie keer later.",
+        "Besluit\nOordeel: de klacht is gegrond.",
+        "Motivering\nEr was geen bericht.",
+        "Wat er gebeurt en wanneer\nHet rooster wordt voortaan vooraf gedeeld.",
+        "Uiterlijk dinsdag 31 maart 2026 uitgevoerd.",
+        "Vervolgstap\n",
+        "U kunt terecht bij: de Nationale ombudsman",
+        "Postbus 93122",
+        "Termijn: binnen een jaar na deze uitkomst",
+    ]
+    positions = [body.index(part) for part in parts]
+    assert positions == sorted(positions)

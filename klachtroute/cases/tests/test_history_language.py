@@ -45,7 +45,7 @@ from klachtroute.cases.services import (
     third_party_appeal,
 )
 from klachtroute.cases.workflow import EventKind, State
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 from klachtroute.testing.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,12 @@ def livp_complaint(organisation, secretariat, trainers, course):
                 respondent_type="person",
                 respondent=trainers[0],
             )
-            solution_propose(complaint=complaint, actor=handler, text="Excuses en een gesprek.")
+            solution_propose(
+                complaint=complaint,
+                actor=handler,
+                text="Excuses en een gesprek.",
+                **letter_parts("solution"),
+            )
         solution_decide(
             complaint=complaint,
             actor=None,
@@ -127,6 +132,7 @@ def livp_complaint(organisation, secretariat, trainers, course):
             advice="Bied schriftelijk excuses aan.",
             follow_ups=["Schriftelijke excuses", "Evaluatie van de les"],
             remedy_due=dt.date(2026, 4, 1),
+            **letter_parts("binding_advice", remedy_due=True),
         )
     complaint.refresh_from_db()
     assert complaint.state == State.ADVICE_FOLLOW_UP
@@ -156,6 +162,7 @@ def lsr_complaint(lsr_organisation, secretariat, director):
             summary="Onderzocht.",
             proposed_solution="Een gesprek.",
             judgements={c.code: ("in_order", "") for c in criteria},
+            **letter_parts("findings"),
         )
         findings_respond(complaint=complaint, party="complainant", agree=False, reason="Oneens.")
         procedure_send(complaint=complaint, actor=secretariat)
@@ -164,7 +171,11 @@ def lsr_complaint(lsr_organisation, secretariat, director):
             defence_request(complaint=complaint, actor=director, question="Uw kant?")
         defence_submit(complaint=complaint, party="respondent", defence="Mijn kant.")
         director_rule(
-            complaint=complaint, actor=director, decision="founded", motivation="Zo is het."
+            complaint=complaint,
+            actor=director,
+            decision="founded",
+            motivation="Zo is het.",
+            **letter_parts("ruling"),
         )
     complaint.refresh_from_db()
     assert complaint.state == State.SETTLED

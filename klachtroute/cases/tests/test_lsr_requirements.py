@@ -16,7 +16,7 @@ from klachtroute.cases.services import (
 )
 from klachtroute.cases.workflow import State, TransitionError
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -127,8 +127,9 @@ def test_lsr_6b_every_criterion_is_judged_and_trainers_get_the_educational_ones(
             complaint=complaint,
             actor=people["trainer"],
             summary="Onderzocht.",
-            proposed_solution="",
+            proposed_solution="Een gesprek.",
             judgements=partial,
+            **letter_parts("findings"),
         )
     assert f"criterion_{criteria[-1]}" in excinfo.value.message_dict
     complaint.refresh_from_db()
@@ -143,6 +144,7 @@ def test_lsr_6b_every_criterion_is_judged_and_trainers_get_the_educational_ones(
         summary="Onderzocht.",
         proposed_solution="Excuses.",
         judgements=judgements,
+        **letter_parts("findings"),
     )
     assert findings.judgements.get(criterion="treatment").judgement == "not_in_order"
     assert findings.judgements.count() == len(criteria)
@@ -167,8 +169,9 @@ def test_lsr_6g_the_dossier_with_its_documents_reaches_the_director(
         complaint=complaint,
         actor=people["trainer"],
         summary="Onderzocht.",
-        proposed_solution="",
+        proposed_solution="Een gesprek.",
         judgements={c.code: ("in_order", "") for c in criteria},
+        **letter_parts("findings"),
     )
     findings_respond(complaint=complaint, party="complainant", agree=False, reason="Niet eens.")
     procedure_send(complaint=complaint, actor=secretariat)

@@ -14,7 +14,7 @@ from klachtroute.cases.models import Solution
 from klachtroute.cases.services import complaint_assign_handler, complaint_register
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.procedures.models import ProcedureVersion
-from klachtroute.testing.factories import complaint_data
+from klachtroute.testing.factories import complaint_data, letter_parts
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
@@ -150,6 +150,7 @@ def test_livp_11_binding_advice_with_actions_needs_a_date_and_names_the_next_ste
         advice=data["advice"],
         follow_ups=["Les inhalen"],
         remedy_due=dt.date(2026, 3, 27),
+        **letter_parts("binding_advice", remedy_due=None),
     )
     body = OutboxMessage.objects.get(kind="binding_advice").body
     parts = [
@@ -161,3 +162,53 @@ def test_livp_11_binding_advice_with_actions_needs_a_date_and_names_the_next_ste
     ]
     positions = [body.index(part) for part in parts]
     assert positions == sorted(positions)
+
+
+def test_livp_6_the_solution_service_refuses_an_incomplete_letter_whoever_calls_it(
+    in_progress, trainers
+):
+    from django.core.exceptions import ValidationError
+
+    from klachtroute.cases.services import solution_propose
+
+    with pytest.raises(ValidationError) as excinfo:
+        solution_propose(complaint=in_progress, actor=trainers[2], text="Een extra les.")
+    errors = excinfo.value.message_dict
+    assert set(errors) == {"reasons", "remedy_due", "__all__"}
+    assert "Ontbreekt: de motivering, wanneer het gebeurt." in errors["__all__"][0]
+    assert not Solution.objects.exists()
+    assert not OutboxMessage.objects.filter(kind="solution_for_approval").exists()
+
+
+def test_livp_11_the_binding_advice_service_refuses_points_without_a_date(in_progress, secretariat):
+    from django.core.exceptions import ValidationError
+
+    from klachtroute.cases.models import Ruling
+    from klachtroute.cases.services import (
+        binding_advice_record,
+        no_agreement_declare,
+        third_party_appeal,
+    )
+
+    no_agreement_declare(complaint=in_progress, actor=secretariat, reason="Geen akkoord.")
+    third_party_appeal(complaint=in_progress, actor=secretariat)
+    with pytest.raises(ValidationError) as excinfo:
+        binding_advice_record(
+            complaint=in_progress, party="third_party", advice="Gegrond.", follow_ups=["Les"]
+        )
+    assert "Ontbreekt: wanneer het gebeurt." in excinfo.value.message_dict["__all__"][0]
+    assert not Ruling.objects.exists()
+
+
+def test_livp_6_a_next_step_whose_contact_details_are_not_configured_cannot_go(in_progress, client):
+    from klachtroute.organisation.models import Organisation
+
+    Organisation.objects.update(
+        third_party_name="", third_party_email="", third_party_phone="", third_party_address=""
+    )
+    response = propose(
+        client, in_progress, text="Een extra les.", reasons="Uitval.", remedy_due="2026-03-20"
+    )
+    assert response.status_code == 400
+    assert "de contactgegevens van de onafhankelijke derde" in response.content.decode()
+    assert not Solution.objects.exists()

@@ -19,7 +19,7 @@ from klachtroute.cases.models import Approval, Complaint, Party
 from klachtroute.cases.workflow import CLOSED, TransitionError, actions_for
 from klachtroute.organisation.models import Organisation
 from klachtroute.procedures.services import procedure_install_preset
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -181,7 +181,11 @@ def act_as_party(action: str, complaint: Complaint, party: str):
             complaint=complaint, party=party, defence=text
         ),
         "record_binding_advice": lambda: services.binding_advice_record(
-            complaint=complaint, party=party, advice=text, follow_ups=["Excuses"]
+            complaint=complaint,
+            party=party,
+            advice=text,
+            follow_ups=["Excuses"],
+            **letter_parts("binding_advice"),
         ),
     }
     return calls[action]()

@@ -27,7 +27,7 @@ from klachtroute.cases.services import (
     respondent_set,
 )
 from klachtroute.cases.workflow import State, actions_for
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
@@ -137,11 +137,12 @@ def test_lsr_6f_the_director_is_offered_a_ruling_only_when_the_complaint_is_with
         complaint=lsr_complaint,
         actor=director,
         summary="Roosterwijzigingen zijn niet gemeld.",
-        proposed_solution="",
+        proposed_solution="Een gesprek.",
         judgements={
             c: ("not_in_order", "")
             for c in ("delivery_conditions", "individual_agreements", "follow_up", "treatment")
         },
+        **letter_parts("findings"),
     )
     findings_respond(complaint=lsr_complaint, actor=secretariat, agree=False, reason="Niet genoeg.")
     procedure_send(complaint=lsr_complaint, actor=secretariat)
@@ -548,11 +549,12 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_pages(
         complaint=lsr_complaint,
         actor=staff_member,
         summary="Niet gemeld.",
-        proposed_solution="",
+        proposed_solution="Een gesprek.",
         judgements={
             c: ("in_order", "")
             for c in ("delivery_conditions", "individual_agreements", "follow_up", "treatment")
         },
+        **letter_parts("findings"),
     )
     findings_respond(complaint=lsr_complaint, actor=secretariat, agree=False, reason="Oneens.")
     procedure_send(complaint=lsr_complaint, actor=secretariat)

@@ -13,7 +13,7 @@ from klachtroute.cases.services import (
     procedure_send,
 )
 from klachtroute.cases.workflow import State
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,9 @@ def test_lsr_6e_respondent_sees_the_complaint_only_once_asked_for_a_defence(
         complaint=complaint,
         actor=director,
         summary="Onderzocht.",
-        proposed_solution="",
+        proposed_solution="Een gesprek.",
         judgements={c.code: ("in_order", "") for c in criteria},
+        **letter_parts("findings"),
     )
     findings_respond(complaint=complaint, party="complainant", agree=False, reason="Niet eens.")
     procedure_send(complaint=complaint, actor=secretariat)

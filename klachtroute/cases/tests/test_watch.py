@@ -23,7 +23,7 @@ from klachtroute.cases.services import (
 from klachtroute.cases.watch import deadlines_watch
 from klachtroute.cases.workflow import State
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
@@ -188,7 +188,12 @@ def test_livp_9_also_when_a_solution_still_awaits_approval(contacted, trainers):
         respondent_set(
             complaint=contacted, actor=trainers[2], respondent_type=RespondentType.ORGANISATION
         )
-        solution_propose(complaint=contacted, actor=trainers[2], text="Excuses en een gesprek.")
+        solution_propose(
+            complaint=contacted,
+            actor=trainers[2],
+            text="Excuses en een gesprek.",
+            **letter_parts("solution"),
+        )
     assert Complaint.objects.get(pk=contacted.pk).state == State.AWAITING_APPROVAL
     watch_on(at(2026, 3, 31))
     assert Complaint.objects.get(pk=contacted.pk).state == State.NO_AGREEMENT

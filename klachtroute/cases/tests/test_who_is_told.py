@@ -6,7 +6,7 @@ from django.conf import settings
 
 from klachtroute.cases.services import complaint_assign_handler, complaint_register
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,12 @@ def test_livp_6_handler_and_respondent_are_told_when_the_complainant_agrees(
     from klachtroute.cases.services import solution_decide, solution_propose
 
     handler, respondent = trainers[2], trainers[0]
-    solution_propose(complaint=livp_complaint, actor=handler, text="Excuses en inhaallessen.")
+    solution_propose(
+        complaint=livp_complaint,
+        actor=handler,
+        text="Excuses en inhaallessen.",
+        **letter_parts("solution"),
+    )
     OutboxMessage.objects.all().delete()
     solution_decide(
         complaint=livp_complaint, actor=None, party="complainant", approve=True, via_link=True
@@ -133,7 +138,9 @@ def test_livp_6_handler_and_respondent_are_told_when_the_complainant_agrees(
 def test_livp_6_respondent_is_told_when_the_complainant_disagrees(livp_complaint, trainers):
     from klachtroute.cases.services import solution_decide, solution_propose
 
-    solution_propose(complaint=livp_complaint, actor=trainers[2], text="Excuses.")
+    solution_propose(
+        complaint=livp_complaint, actor=trainers[2], text="Excuses.", **letter_parts("solution")
+    )
     OutboxMessage.objects.all().delete()
     solution_decide(
         complaint=livp_complaint,
@@ -221,6 +228,7 @@ def _share(complaint, actor):
         summary="Het rooster is te laat gewijzigd.",
         proposed_solution="Voortaan een week vooraf.",
         judgements={c.code: ("in_order", "") for c in criteria},
+        **letter_parts("findings"),
     )
     OutboxMessage.objects.all().delete()
 
@@ -415,6 +423,7 @@ def test_livp_11_after_a_binding_advice_secretariat_handler_and_director_are_tol
         party="third_party",
         advice="De organisatie biedt excuses aan.",
         follow_ups=["Excuses per brief", "Lesrooster herzien"],
+        **letter_parts("binding_advice"),
     )
     for person in (secretariat, trainers[2], director):
         [message] = _to(person, livp_complaint)
@@ -449,6 +458,7 @@ def test_livp_11_each_point_of_the_advice_gets_an_owner_and_a_date_and_is_tracke
         party="third_party",
         advice="Excuses en een nieuw rooster.",
         follow_ups=["Lesrooster herzien"],
+        **letter_parts("binding_advice"),
     )
     item = ruling.follow_ups.get()
     OutboxMessage.objects.all().delete()
@@ -477,6 +487,7 @@ def test_livp_11_each_point_of_the_advice_gets_an_owner_and_a_date_and_is_tracke
     follow_up_complete(complaint=livp_complaint, actor=secretariat, follow_up_id=item.pk)
     measure.refresh_from_db()
     assert measure.status == Measure.Status.DONE
+    assert measure.done_on == timezone.localdate()  # when, so "by when" can be proven kept
     livp_complaint.refresh_from_db()
     assert livp_complaint.state == "settled"
 
@@ -977,7 +988,7 @@ def test_staff_add_a_document_at_any_time_with_its_channel_and_date_of_receipt(
     document = livp_complaint.documents.get()
     assert (document.channel, document.received_on) == ("post", yesterday)
     event = livp_complaint.events.get(kind="document_received")
-    assert "akkoord.pdf ontvangen via Post" in event.summary
+    assert "akkoord.pdf ontvangen via post" in event.summary
     page = client.get(f"/zaken/{livp_complaint.number}/").content.decode()
     assert "Getekende goedkeuring van de beklaagde" in page
     assert "Ontvangen via Post op" in page

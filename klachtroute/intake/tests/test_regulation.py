@@ -114,3 +114,25 @@ def test_lsr_12_regulation_follows_a_new_version_on_the_day_it_takes_effect(orga
         text = page()
         assert "binnen 6 weken na ontvangst afgehandeld" in text
         assert "versie 2, geldig vanaf 3 maart 2026" in text
+
+
+def test_awb_9_regulation_tells_the_copy_the_hearing_setting_aside_and_the_ombudsman(
+    awb_organisation,
+):
+    text = page()
+    assert "krijgt een afschrift van uw klacht en de stukken" in text  # AWB-9:9
+    assert "gelegenheid om te worden gehoord" in text and "binnen 2 weken" in text  # AWB-9:10
+    assert "binnen 6 weken na ontvangst afgehandeld" in text  # AWB-9:11
+    assert "schriftelijk en met redenen" in text  # AWB-9:12
+    # AWB-9:8: the grounds for not handling a complaint, and the period to say so.
+    assert "Wanneer nemen wij een klacht niet in behandeling?" in text
+    assert "meer dan een jaar voor het indienen van de klacht" in text
+    assert "binnen 4 weken na ontvangst schriftelijk, met de grond" in text
+    # The next instance is the Nationale ombudsman, with contact details and period, from
+    # the definition; the Awb procedure has no director to turn to and nothing to approve.
+    assert "Nationale ombudsman" in text and "Postbus 93122" in text
+    assert "binnen een jaar na deze uitkomst" in text
+    assert "wenden tot de directeur" not in text
+    assert "ter goedkeuring" not in text
+    english = page("/en/klachtenregeling/")
+    assert "National Ombudsman" in english and "within one year of this outcome" in english

@@ -13,6 +13,7 @@ from klachtroute.cases.services import respondent_set, solution_propose
 from klachtroute.links.models import PrivateLink, Purpose
 from klachtroute.links.tokens import links_revoke
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
+from klachtroute.testing.factories import letter_parts
 
 from .conftest import AMSTERDAM, pdf_text
 
@@ -40,6 +41,7 @@ def approval_letter(by_post):
             text="Excuses en twee inhaallessen.",
             reasons="De lessen zijn uitgevallen zonder bericht.",
             remedy_due=dt.date(2026, 4, 1),
+            **letter_parts("solution", reasons=None, remedy_due=None),
         )
     return OutboxMessage.objects.get(
         complaint=by_post, kind="solution_for_approval", status=OutboxStatus.TO_POST

@@ -41,7 +41,7 @@ from klachtroute.measures.services import measure_propose
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 from klachtroute.notifications.services import message_render
 from klachtroute.organisation.models import Organisation
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
@@ -157,6 +157,7 @@ def test_livp_6_solution_goes_to_both_parties_with_private_links(livp_complaint,
         complaint=livp_complaint,
         actor=trainers[2],
         text="Tom biedt excuses aan en de gemiste lessen worden kosteloos ingehaald.",
+        **letter_parts("solution"),
     )
     messages = sent("solution_for_approval", livp_complaint)
     assert sorted(m.to for m in messages) == ["jan@example.org", "trainer1@example.org"]
@@ -187,7 +188,9 @@ def test_livp_6_solution_goes_to_both_parties_with_private_links(livp_complaint,
 
 
 def test_livp_6_a_rejected_solution_tells_the_handler_who_and_why(livp_complaint, trainers):
-    solution_propose(complaint=livp_complaint, actor=trainers[2], text="Een excuus.")
+    solution_propose(
+        complaint=livp_complaint, actor=trainers[2], text="Een excuus.", **letter_parts("solution")
+    )
     solution_decide(
         complaint=livp_complaint,
         actor=None,
@@ -204,7 +207,12 @@ def test_livp_6_a_rejected_solution_tells_the_handler_who_and_why(livp_complaint
 
 
 def test_livp_7_both_approvals_settle_and_both_parties_hear_it(livp_complaint, trainers):
-    solution_propose(complaint=livp_complaint, actor=trainers[2], text="Lessen worden ingehaald.")
+    solution_propose(
+        complaint=livp_complaint,
+        actor=trainers[2],
+        text="Lessen worden ingehaald.",
+        **letter_parts("solution"),
+    )
     for party in ("complainant", "respondent"):
         solution_decide(
             complaint=livp_complaint, actor=None, party=party, approve=True, via_link=True
@@ -273,6 +281,7 @@ def test_livp_11_binding_advice_tells_the_complainant_what_the_organisation_will
         party="third_party",
         advice="De klacht is terecht; de organisatie moet de lessen vergoeden.",
         follow_ups=["Lesgeld van drie lessen terugbetalen", "Excuusbrief sturen"],
+        **letter_parts("binding_advice"),
     )
     message = only("binding_advice", livp_complaint)
     body = flat(message.body)
@@ -350,6 +359,7 @@ def share_findings(complaint, actor):
         summary="De trainer was drie keer te laat zonder bericht.",
         proposed_solution="Een gesprek met de trainer en een extra les.",
         judgements=judgements,
+        **letter_parts("findings"),
     )
 
 
@@ -454,6 +464,7 @@ def test_lsr_10_ruling_says_no_appeal_kantonrechter_and_mediation_costs_split(
         actor=director,
         decision="partly_founded",
         motivation="Te laat komen zonder bericht is niet in orde; de lessen zijn ingehaald.",
+        **letter_parts("ruling"),
     )
     messages = sent("ruling", with_director)
     assert sorted(m.to for m in messages) == ["jan@example.org", "trainer1@example.org"]
@@ -474,6 +485,47 @@ def test_lsr_10_ruling_says_no_appeal_kantonrechter_and_mediation_costs_split(
     assert "de helft betaalt Testinstituut, de andere helft betaalt u." in complainant
     assert "De klager kan zich wel wenden tot de kantonrechter." in respondent
     assert "de helft betaalt Testinstituut, de andere helft betaalt de klager." in respondent
+    # Where to find the kantonrechter comes from the procedure definition (its next step).
+    assert "Contact: de kantonrechter bij de rechtbank" in complainant
+    assert "www.rechtspraak.nl" in complainant
+
+
+def test_lsr_6f_the_ruling_service_refuses_a_ruling_that_does_not_say_what_will_be_done(
+    with_director, director
+):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as excinfo:
+        director_rule(
+            complaint=with_director, actor=director, decision="founded", motivation="Terecht."
+        )
+    assert (
+        "Ontbreekt: wat er gebeurt, wanneer het gebeurt."
+        in (excinfo.value.message_dict["__all__"][0])
+    )
+    assert not sent("ruling", with_director)
+    assert not with_director.rulings.exists()
+
+
+def test_lsr_6c_the_findings_service_refuses_findings_without_a_solution_and_its_date(
+    about_tom, trainers
+):
+    from django.core.exceptions import ValidationError
+
+    criteria = about_tom.procedure_version.spec.criteria_for("trainer")
+    with pytest.raises(ValidationError) as excinfo:
+        findings_share(
+            complaint=about_tom,
+            actor=trainers[0],
+            summary="Onderzocht.",
+            proposed_solution="",
+            judgements={c.code: ("in_order", "") for c in criteria},
+        )
+    assert (
+        "wat er gebeurt (de oplossing), wanneer het gebeurt"
+        in (excinfo.value.message_dict["__all__"][0])
+    )
+    assert not sent("findings", about_tom)
 
 
 def test_lsr_9_exam_ruling_says_no_appeal(lsr_complaint, secretariat):
@@ -562,7 +614,13 @@ def test_complainant_without_email_gets_the_ruling_as_a_letter_to_post(
     )
     procedure_send(complaint=complaint, actor=secretariat)
     director_escalate(complaint=complaint, actor=secretariat)
-    director_rule(complaint=complaint, actor=director, decision="founded", motivation="Terecht.")
+    director_rule(
+        complaint=complaint,
+        actor=director,
+        decision="founded",
+        motivation="Terecht.",
+        **letter_parts("ruling"),
+    )
     letter = OutboxMessage.objects.get(kind="ruling", complaint=complaint, to="")
     assert letter.status == OutboxStatus.TO_POST
     assert letter.postal_address == "Dorpsstraat 1\n1234 AB Ergens"

@@ -24,7 +24,7 @@ from klachtroute.cases.services import (
 from klachtroute.notifications.models import OutboxMessage
 from klachtroute.operations.backup import backup_models
 from klachtroute.organisation.models import ClosingDay, Course
-from klachtroute.testing.factories import UserFactory, complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
 
 # flush needs real commits; the restore opens its own transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,7 +72,12 @@ def populated(organisation, course, secretariat, director, trainers, media_root)
         contacted_at=timezone.now() - dt.timedelta(minutes=5),
         note="Gebeld; klager wil een gesprek. Ça va — één €.",
     )
-    solution_propose(complaint=posted, actor=posted.handler, text="Excuses en een extra les.")
+    solution_propose(
+        complaint=posted,
+        actor=posted.handler,
+        text="Excuses en een extra les.",
+        **letter_parts("solution"),
+    )
     complaint_register(
         **complaint_data(channel="web", course=course, complainant_name="Karel de Vries")
     )

@@ -24,7 +24,7 @@ from klachtroute.cases.services import (
     solution_propose,
 )
 from klachtroute.notifications.models import OutboxMessage
-from klachtroute.testing.factories import complaint_data
+from klachtroute.testing.factories import complaint_data, letter_parts
 
 LINK_RE = re.compile(re.escape(settings.SITE_URL) + r"(/(?:en/)?p/[^/\s]+/)")
 
@@ -78,6 +78,7 @@ def proposed(livp):
         complaint=livp.complaint,
         actor=livp.handler,
         text="De trainer biedt excuses aan en geeft een extra les op 12 mei.",
+        **letter_parts("solution"),
     )
     livp.solution = solution
     livp.complainant_url = link_in_message(
@@ -124,6 +125,7 @@ def findings_shared(lsr):
         summary="De trainer is drie keer te laat gekomen zonder uitleg.",
         proposed_solution="De trainer biedt excuses aan en de gemiste tijd wordt ingehaald.",
         judgements=judgements,
+        **letter_parts("findings"),
     )
     lsr.url = link_in_message(lsr.complaint, to="jan@example.org", kind="findings")
     return lsr

@@ -14,6 +14,7 @@ from klachtroute.cases.services import solution_propose
 from klachtroute.cases.workflow import State
 from klachtroute.links.models import PrivateLink
 from klachtroute.links.tokens import link_create, links_revoke
+from klachtroute.testing.factories import letter_parts
 
 from .conftest import link_in_message, path_of
 
@@ -85,7 +86,9 @@ def test_a_link_for_complaint_a_cannot_act_on_complaint_b(client, proposed, orga
         respondent_type="person",
         respondent=proposed.respondent,
     )
-    other_solution = solution_propose(complaint=other, actor=other.handler, text="Iets anders.")
+    other_solution = solution_propose(
+        complaint=other, actor=other.handler, text="Iets anders.", **letter_parts("solution")
+    )
 
     client.post(
         proposed.complainant_url,
@@ -113,8 +116,9 @@ def test_a_complainant_link_cannot_take_a_respondents_step(client, lsr, director
         complaint=lsr.complaint,
         actor=lsr.handler,
         summary="Bevindingen.",
-        proposed_solution="",
+        proposed_solution="Een gesprek.",
         judgements={c.code: ("in_order", "") for c in criteria},
+        **letter_parts("findings"),
     )
     findings_respond(complaint=lsr.complaint, party="complainant", agree=False, reason="Nee.")
     procedure_send(complaint=lsr.complaint, actor=lsr.secretariat)

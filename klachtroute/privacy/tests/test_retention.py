@@ -37,7 +37,7 @@ from klachtroute.privacy.services import (
     retention_purge_due,
 )
 from klachtroute.reports.selectors import annual_report
-from klachtroute.testing.factories import complaint_data
+from klachtroute.testing.factories import complaint_data, letter_parts
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,10 @@ def closed_complaint(year: int, *, course, secretariat, trainers) -> Complaint:
         )
     with time_machine.travel(at(year, 2, 22), tick=False):
         solution_propose(
-            complaint=Complaint.objects.get(pk=complaint.pk), actor=handler, text=SOLUTION
+            complaint=Complaint.objects.get(pk=complaint.pk),
+            actor=handler,
+            text=SOLUTION,
+            **letter_parts("solution"),
         )
     with time_machine.travel(at(year, 3, 1), tick=False):
         complaint = complaint_withdraw(

@@ -14,7 +14,7 @@ from django.test import Client
 
 from klachtroute.cases import services
 from klachtroute.measures.services import measure_propose
-from klachtroute.testing.factories import complaint_data, organisation_create
+from klachtroute.testing.factories import complaint_data, letter_parts, organisation_create
 
 AMS = ZoneInfo("Europe/Amsterdam")
 # The moment the report is made: after the period, so open deadlines have passed.
@@ -100,7 +100,9 @@ def year_2025(db, secretariat, director, trainers, course):
             )
         )
     with at(2025, 2, 10):
-        services.solution_propose(complaint=c.A, actor=theo, text="Tom geeft extra uitleg.")
+        services.solution_propose(
+            complaint=c.A, actor=theo, text="Tom geeft extra uitleg.", **letter_parts("solution")
+        )
     with at(2025, 2, 17):
         for party in ("complainant", "respondent"):
             services.solution_decide(complaint=c.A, actor=secretariat, party=party, approve=True)
@@ -127,7 +129,9 @@ def year_2025(db, secretariat, director, trainers, course):
         )
         services.respondent_set(complaint=c.B, actor=secretariat, respondent_type="organisation")
     with at(2025, 4, 8):
-        services.solution_propose(complaint=c.B, actor=theo, text="Nieuwe roosterafspraken.")
+        services.solution_propose(
+            complaint=c.B, actor=theo, text="Nieuwe roosterafspraken.", **letter_parts("solution")
+        )
     with at(2025, 4, 15):
         for party in ("complainant", "respondent"):
             services.solution_decide(complaint=c.B, actor=secretariat, party=party, approve=True)
@@ -171,6 +175,7 @@ def year_2025(db, secretariat, director, trainers, course):
             summary="Bevinding: Sophie heeft de feedback inderdaad niet gekregen.",
             proposed_solution="Een gesprek met Sophie in Amsterdam.",
             judgements={cr.code: ("not_in_order", "Sophie is niet gehoord.") for cr in criteria},
+            **letter_parts("findings"),
         )
         c.measure = measure_propose(
             complaint=c.E,
@@ -198,7 +203,11 @@ def year_2025(db, secretariat, director, trainers, course):
         services.director_escalate(complaint=c.F, actor=secretariat)
     with at(2025, 10, 20):
         services.director_rule(
-            complaint=c.F, actor=director, decision="unfounded", motivation="Geen klant."
+            complaint=c.F,
+            actor=director,
+            decision="unfounded",
+            motivation="Geen klant.",
+            **letter_parts("ruling"),
         )
 
     with at(2025, 11, 3):

@@ -16,7 +16,7 @@ from klachtroute.cases.models import Complaint
 from klachtroute.procedures.definition import definition_parse
 from klachtroute.procedures.presets import PRESET_DIR, load_presets
 from klachtroute.reports.compliance import compliance_overview, rules_of
-from klachtroute.testing.factories import complaint_data, organisation_create
+from klachtroute.testing.factories import complaint_data, letter_parts, organisation_create
 
 from .conftest import at, now
 
@@ -69,7 +69,9 @@ def livp_march(db, secretariat, director, trainers, course):
     with at(2025, 3, 6):
         services.complaint_assign_handler(complaint=c.B, handler=theo, actor=secretariat)
     with at(2025, 3, 10):
-        services.solution_propose(complaint=c.A, actor=theo, text="Extra uitleg.")
+        services.solution_propose(
+            complaint=c.A, actor=theo, text="Extra uitleg.", **letter_parts("solution")
+        )
     with at(2025, 3, 14):
         for party in ("complainant", "respondent"):
             services.solution_decide(complaint=c.A, actor=secretariat, party=party, approve=True)
@@ -77,7 +79,9 @@ def livp_march(db, secretariat, director, trainers, course):
         services.first_contact_record(
             complaint=c.B, actor=theo, method="phone", contacted_at=now() - dt.timedelta(hours=1)
         )
-        services.solution_propose(complaint=c.B, actor=theo, text="Nieuw rooster.")
+        services.solution_propose(
+            complaint=c.B, actor=theo, text="Nieuw rooster.", **letter_parts("solution")
+        )
     with at(2025, 3, 25):
         services.no_agreement_declare(complaint=c.C, actor=secretariat, reason="Geen akkoord.")
     with at(2025, 4, 1):
@@ -251,6 +255,7 @@ def lsr_autumn(db, secretariat, director, trainers, course):
             summary="De feedback ontbrak.",
             proposed_solution="Een gesprek.",
             judgements={cr.code: ("not_in_order", "Niet gehoord.") for cr in criteria},
+            **letter_parts("findings"),
         )
     with at(2025, 10, 13):
         services.findings_respond(complaint=c.G, actor=secretariat, agree=True)
@@ -268,7 +273,11 @@ def lsr_autumn(db, secretariat, director, trainers, course):
         services.director_escalate(complaint=c.F, actor=secretariat)
     with at(2025, 10, 20):
         services.director_rule(
-            complaint=c.F, actor=director, decision="unfounded", motivation="Geen klant."
+            complaint=c.F,
+            actor=director,
+            decision="unfounded",
+            motivation="Geen klant.",
+            **letter_parts("ruling"),
         )
     with at(2025, 11, 15, 12):
         yield c
@@ -307,6 +316,225 @@ def test_livp_6_outcome_letters_state_reasons_and_by_when(livp_march, secretaria
     Solution.objects.filter(complaint=c.A).update(
         reasons="De les viel uit.", remedy_due=dt.date(2025, 3, 21)
     )
+    Solution.objects.filter(complaint=c.B).update(reasons="", remedy_due=None)
     rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
     assert rows["outcome_letters"].rule.requirement == "LIVP-6"
     assert figures(rows["outcome_letters"]) == (1, 1, {c.B.number})
+
+
+def test_livp_8_measures_count_as_kept_only_when_done_by_their_date(
+    livp_march, secretariat, trainers
+):
+    """A's measure was done before its date, B's after it, C's is still open past it, D's was
+    done before the day was recorded (it cannot prove when) and is not counted."""
+    from klachtroute.measures.models import Measure
+    from klachtroute.measures.services import measure_propose, measure_update
+
+    c = livp_march
+    theo = trainers[2]
+    measures = {}
+    with at(2025, 3, 20):
+        for name in ("A", "B", "C", "D"):
+            measures[name] = measure_propose(
+                complaint=getattr(c, name),
+                actor=secretariat,
+                description=f"Maatregel {name}",
+                owner=theo,
+                due_date=dt.date(2025, 4, 30),
+            )
+    with at(2025, 4, 29):
+        measure_update(measure=measures["A"], actor=theo, status="done", evaluation="Gedaan.")
+    with at(2025, 5, 2):
+        done_late = measure_update(
+            measure=measures["B"], actor=theo, status="done", evaluation="Laat gedaan."
+        )
+    assert done_late.done_on == dt.date(2025, 5, 2)
+    Measure.objects.filter(pk=measures["D"].pk).update(status="done", done_on=None)
+    rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+    assert rows["measures"].rule.requirement == "LIVP-8"
+    assert figures(rows["measures"]) == (1, 2, {c.B.number, c.C.number})
+
+
+def test_compliance_defaults_to_this_year_to_date_with_quick_choices(
+    livp_march, secretariat, login
+):
+    # Judged on 15 May 2025: the default is 1 January to 15 May 2025, which holds all five.
+    client = login(secretariat)
+    page = client.get("/naleving/").content.decode()
+    assert "Periode: 1 januari 2025 tot en met 15 mei 2025" in page
+    assert "5 klachten ontvangen in deze periode." in page
+    assert 'href="?start=2025-01-01&amp;end=2025-05-15" aria-current="true">Dit jaar tot nu' in page
+    assert 'href="?start=2024-01-01&amp;end=2024-12-31">Vorig jaar' in page
+    last_year = client.get("/naleving/", {"start": "2024-01-01", "end": "2024-12-31"})
+    assert "Geen klachten in deze periode." in last_year.content.decode()
+    # The downloads without a period cover the same year to date.
+    csv_response = client.get("/naleving/csv/")
+    assert csv_response["Content-Disposition"].endswith('naleving-20250101-20250515.csv"')
+
+
+@pytest.fixture
+def awb_march(db, secretariat, director):
+    """Four Awb complaints received by post in March 2025, judged on 15 May 2025.
+
+    H Mon 3 Mar: respondent Rob, handler Hannah; copy to Rob, hearing skipped, reasoned
+      outcome Fri 4 Apr (settlement due Mon 14 Apr) stating what is done and by when.
+    I Tue 4 Mar: the same steps, outcome Thu 24 Apr (due Tue 15 Apr: late); afterwards the
+      data shows no copy to the respondent and an outcome without conclusions (as from
+      before letters had to be complete).
+    J Wed 5 Mar: set aside Mon 10 Mar (the complainant is to be told within four weeks: by
+      Wed 2 Apr).
+    K Thu 6 Mar: set aside Tue 8 Apr (due Thu 3 Apr: late).
+    """
+    from klachtroute.cases.models import Ruling
+    from klachtroute.testing.factories import UserFactory
+
+    hannah = UserFactory(username="hannah", first_name="Hannah", is_staff_member=True)
+    rob = UserFactory(username="rob", first_name="Rob", is_staff_member=True)
+    organisation_create(preset="awb9", auto_assign=False)
+    c = SimpleNamespace()
+
+    def register(name):
+        return services.complaint_register(
+            **complaint_data(
+                actor=secretariat,
+                channel="post",
+                received_at=now(),
+                complainant_name=name,
+                complainant_address="Stationsweg 1\n1234 AB Utrecht",
+            )
+        )
+
+    def take_up(complaint):
+        services.respondent_set(
+            complaint=complaint, actor=secretariat, respondent_type="person", respondent=rob
+        )
+        services.complaint_assign_handler(complaint=complaint, handler=hannah, actor=secretariat)
+        services.respondent_copy_send(complaint=complaint, actor=hannah)
+        services.hearing_skip(complaint=complaint, actor=hannah, reason="complainant_waived")
+
+    def decide(complaint):
+        services.outcome_decide(
+            complaint=complaint,
+            actor=hannah,
+            findings="De brief kwam te laat.",
+            decision="partly_founded",
+            motivation="Er was een reden, maar geen bericht.",
+            **letter_parts("outcome"),
+        )
+
+    with at(2025, 3, 3):
+        c.H = register("Hans Hoek")
+        take_up(c.H)
+    with at(2025, 3, 4):
+        c.I = register("Ilse Ivens")
+        take_up(c.I)
+    with at(2025, 3, 5):
+        c.J = register("Jan Jansen")
+    with at(2025, 3, 6):
+        c.K = register("Kees Kok")
+    with at(2025, 3, 10):
+        services.complaint_set_aside(
+            complaint=c.J, actor=secretariat, ground="more_than_a_year", reason="Uit 2022."
+        )
+    with at(2025, 4, 4):
+        decide(c.H)
+    with at(2025, 4, 8):
+        services.complaint_set_aside(
+            complaint=c.K, actor=secretariat, ground="handled_before", reason="Al behandeld."
+        )
+    with at(2025, 4, 24):
+        decide(c.I)
+    Complaint.objects.filter(pk=c.I.pk).update(respondent_copy_sent_at=None)
+    Ruling.objects.filter(complaint=c.I).update(conclusions="", remedy="")
+    with at(2025, 5, 15, 12):
+        yield c
+
+
+def test_awb_9_compliance_figures_match_complaints_set_up_by_hand(awb_march, secretariat):
+    c = awb_march
+    overview = compliance_overview(user=secretariat, start=START, end=END)
+    assert overview.versions[0].complaints == 4
+    rows = rows_by_key(overview)
+    assert figures(rows["settle"]) == (3, 1, {c.I.number})
+    assert figures(rows["set_aside"]) == (1, 1, {c.K.number})
+    assert figures(rows["handler_policy"]) == (2, 0, set())
+    assert figures(rows["respondent_copy"]) == (1, 1, {c.I.number})
+    assert figures(rows["hearing"]) == (2, 0, set())
+    assert figures(rows["settlement"]) == (2, 0, set())
+    assert figures(rows["outcome_letters"]) == (1, 1, {c.I.number})
+    assert figures(rows["retention"]) == (4, 0, set())
+    assert not rows["yearly_register"].rule.provable
+    ids = {key: row.rule.requirement for key, row in rows.items()}
+    assert ids["settle"] == "AWB-9:11" and ids["respondent_copy"] == "AWB-9:9"
+    assert ids["set_aside"] == "AWB-9:8" and ids["hearing"] == "AWB-9:10"
+
+
+def test_awb_9_the_overview_lists_no_row_for_a_step_the_procedure_does_not_have(
+    awb_march, secretariat, login
+):
+    rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+    # The Awb procedure has no director's ruling, no defence, no third party, no approval.
+    assert not {"escalation", "defence", "admissibility", "first_contact"} & set(rows)
+    page = login(secretariat).get("/naleving/", MARCH).content.decode()
+    assert "Uitspraak van de directeur" not in page
+    assert "onafhankelijke derde" not in page
+    assert "Oplossing door klager en beklaagde goedgekeurd" not in page
+
+
+def test_awb_9_page_csv_and_pdf_give_the_same_figures(awb_march, secretariat, login):
+    c = awb_march
+    client = login(secretariat)
+    page = client.get("/naleving/", MARCH).content.decode()
+    assert f'href="/zaken/{c.I.number}/"' in page and "AWB-9:12a" in page
+    text = client.get("/naleving/csv/", MARCH).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    by_id = {row[1]: row for row in rows[1:] if row[1] in ("AWB-9:11", "AWB-9:8", "AWB-9:12a")}
+    assert by_id["AWB-9:11"][3:7] == ["3", "1", "75,0", c.I.number]
+    assert by_id["AWB-9:8"][3:7] == ["1", "1", "50,0", c.K.number]
+    assert by_id["AWB-9:12a"][3:6] == ["", "", ""]
+    pdf = client.get("/naleving/pdf/", MARCH)
+    reader = PdfReader(io.BytesIO(pdf.content))
+    pdf_text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "AWB-9:9" in pdf_text and c.I.number in pdf_text and c.K.number in pdf_text
+
+
+def test_lsr_8c_measures_and_the_csv_agree_with_complaints_set_up_by_hand(
+    lsr_autumn, director, trainers, login
+):
+    """G's measure (due Fri 31 Oct) was done on Thu 30 Oct; F's (due Fri 7 Nov) is still
+    open on 15 November: LSR-8c is kept once and broken once."""
+    from klachtroute.measures.services import measure_propose, measure_update
+
+    c = lsr_autumn
+    tom = trainers[0]
+    with at(2025, 10, 21):
+        on_time = measure_propose(
+            complaint=c.G,
+            actor=director,
+            description="Feedback binnen twee weken.",
+            owner=tom,
+            due_date=dt.date(2025, 10, 31),
+        )
+        measure_propose(
+            complaint=c.F,
+            actor=director,
+            description="Toelatingseisen op de website.",
+            owner=director,
+            due_date=dt.date(2025, 11, 7),
+        )
+    with at(2025, 10, 30):
+        measure_update(measure=on_time, actor=tom, status="done", evaluation="Werkt.")
+    period = {"start": "2025-09-01", "end": "2025-10-31"}
+    rows = rows_by_key(
+        compliance_overview(user=director, start=dt.date(2025, 9, 1), end=dt.date(2025, 10, 31))
+    )
+    assert rows["measures"].rule.requirement == "LSR-8c"
+    assert figures(rows["measures"]) == (1, 1, {c.F.number})
+    # No row for a step the LSR regulation does not have.
+    assert not {"first_contact", "acknowledge_names_handler", "hearing", "set_aside"} & set(rows)
+    text = login(director).get("/naleving/csv/", period).content.decode("utf-8-sig")
+    csv_rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    measures = next(row for row in csv_rows[1:] if row[1] == "LSR-8c")
+    assert measures[3:7] == ["1", "1", "50,0", c.F.number]
+    defence = next(row for row in csv_rows[1:] if row[1] == "LSR-6e")
+    assert defence[3:7] == ["0", "1", "0,0", c.F.number]

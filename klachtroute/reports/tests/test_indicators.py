@@ -12,6 +12,8 @@ from klachtroute.reports.exports import report_rows
 from klachtroute.reports.indicators import indicators_build, previous_period
 from klachtroute.reports.selectors import annual_report
 
+from .test_compliance import awb_march  # noqa: F401 -- the Awb complaints set up by hand
+
 START, END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 
 
@@ -130,3 +132,11 @@ def test_indicators_api_refuses_a_period_outside_the_calendar_of_complaints(
     response = api_as(director).get("/reports/indicators", start=start, end=end)
     assert response.status_code == 422
     assert "Kies een datum tussen 1900 en 2999." in str(response.json())
+
+
+@pytest.mark.usefixtures("awb_march")
+def test_awb_9_12_a_reasoned_outcome_counts_by_its_judgement():
+    """H and I were judged partly founded in a reasoned outcome; J and K were set aside."""
+    ind = indicators_build(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
+    assert ind.overall.outcomes.get("partly_founded") == 2
+    assert ind.overall.outcomes.get("other") == 2
