@@ -25,6 +25,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 BATCH = 2000
+# One complaint in this many gets a long history (LONG_HISTORY more events), so that the
+# record page is measured where it has to fold its history.
+LONG_EVERY = 2500
+LONG_HISTORY = 500
 PASSWORD = "bench-wachtwoord-1"  # noqa: S105 (generated test people only)
 
 
@@ -241,7 +245,15 @@ def archive_generate(
             rows.append(complaint)
         with transaction.atomic():
             Complaint.objects.bulk_create(rows)
-            chains = [_history(c, secretariat_user, rng) for c in rows]
+            chains = [
+                _history(
+                    c,
+                    secretariat_user,
+                    rng,
+                    extra=LONG_HISTORY if (start + n) % LONG_EVERY == LONG_EVERY // 2 else 0,
+                )
+                for n, c in enumerate(rows)
+            ]
             batch = [event for chain in chains for event in chain.rows]
             Event.objects.bulk_create(batch, batch_size=5000)
             events += len(batch)
@@ -272,8 +284,9 @@ def archive_generate(
     return made
 
 
-def _history(complaint, secretariat_user, rng: random.Random) -> _Chain:
-    """About eight events for a closed complaint, fewer for an open one."""
+def _history(complaint, secretariat_user, rng: random.Random, *, extra: int = 0) -> _Chain:
+    """About eight events for a closed complaint, fewer for an open one; `extra` notes more
+    (a long history) from the day after receipt on, ten minutes apart."""
     chain = _Chain(complaint)
     at = complaint.received_at
     chain.add(
@@ -283,6 +296,14 @@ def _history(complaint, secretariat_user, rng: random.Random) -> _Chain:
         actor=secretariat_user,
         after={"deadlines": {"settle": str(complaint.settle_due)}},
     )
+    for n in range(extra):
+        chain.add(
+            at + dt.timedelta(days=1, minutes=10 * n),
+            "note",
+            f"Notitie {n + 1}: contact gehad en vastgelegd.",
+            actor=secretariat_user,
+            after={"note": f"Gesprek {n + 1}"},
+        )
     if complaint.acknowledged_at:
         chain.add(complaint.acknowledged_at, "acknowledged", "Ontvangst bevestigd.")
     if complaint.handler_id:

@@ -40,6 +40,9 @@ if str(ROOT) not in sys.path:
 
 from bench.generate import archive_generate, setup_django  # noqa: E402
 
+# What can be measured alone (`--only GROUP`); the jobs change the data.
+GROUPS = ("worklist", "record", "api", "report", "jobs")
+
 
 def _max_rss_mib() -> float:
     """The largest resident set of this process so far (Linux reports kilobytes)."""
@@ -208,37 +211,49 @@ def _pages(bench: "Bench", client_for, total: int) -> None:
     exam = client_for("bench-examen")
     some = Complaint.objects.filter(handler__isnull=False).order_by("-received_at").first()
 
-    # The worklist: each role, each filter, the first and a deep page.
-    deep = 40  # the 40th page: the last one the count names exactly (1,000 complaints)
-    for label, client in [("secretariat", secretariat), ("director", director)]:
-        bench.page(f"worklist {label}, first page", client, "/werk/")
-    bench.page("worklist secretariat, page 40", secretariat, f"/werk/?pagina={deep}")
-    bench.page("worklist secretariat, page 400", secretariat, "/werk/?pagina=400")
-    bench.page("worklist filter state=in_progress", secretariat, "/werk/?state=in_progress")
-    bench.page("worklist filter course", secretariat, f"/werk/?course={some.course_id}")
-    bench.page("worklist filter handler", secretariat, f"/werk/?handler={some.handler_id}")
-    bench.page("worklist filter handler, last page", secretariat, _last(some.handler_id))
-    bench.page("worklist search q=Klager 12", secretariat, "/werk/?q=Klager+12")
-    bench.page("worklist filter overdue", secretariat, "/werk/?overdue=on")
-    bench.page(f"worklist trainer ({busiest['n']} complaints)", trainer, "/werk/")
-    bench.page("worklist exam committee", exam, "/werk/")
+    if "worklist" in only:
+        # The worklist: each role, each filter, its first and last page (and the next page).
+        for label, client, params in [
+            ("secretariat", secretariat, ""),
+            ("director", director, ""),
+            (f"trainer ({busiest['n']} complaints)", trainer, ""),
+            ("exam committee", exam, ""),
+            ("filter state=in_progress", secretariat, "state=in_progress"),
+            ("filter course", secretariat, f"course={some.course_id}"),
+            ("filter handler", secretariat, f"handler={some.handler_id}"),
+            ("search q=Klager 12", secretariat, "q=Klager+12"),
+            ("filter overdue", secretariat, "overdue=on"),
+        ]:
+            bench.page(f"worklist {label}, first page", client, f"/werk/?{params}")
+            bench.page(f"worklist {label}, last page", client, _last(client, params))
+        bench.page("worklist secretariat, next page", secretariat, _next(secretariat))
 
-    # The record page.
-    closed = Complaint.objects.filter(settled_at__isnull=False).order_by("received_at").first()
-    bench.page("record page, open complaint", secretariat, f"/zaken/{some.number}/")
-    bench.page("record page, closed complaint", secretariat, f"/zaken/{closed.number}/")
+    if "record" in only:
+        closed = Complaint.objects.filter(settled_at__isnull=False).order_by("received_at").first()
+        bench.page("record page, open complaint", secretariat, f"/zaken/{some.number}/")
+        bench.page("record page, closed complaint", secretariat, f"/zaken/{closed.number}/")
+        long = _longest_history()
+        if long:
+            number, events = long
+            url = f"/zaken/{number}/"
+            bench.page(f"record page, {events} events", secretariat, url)
+            bench.page(f"record page, {events} events, older ones", secretariat, _older(url))
 
-    # The API.
-    from klachtroute.accounts.models import ApiToken
+    if "api" in only:
+        from klachtroute.accounts.models import ApiToken
 
-    _token, raw = ApiToken.objects.create_token(
-        user=User.objects.get(username="bench-secretariaat"), name="bench"
-    )
-    api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {raw}")
-    bench.page("API list, first page", api, "/api/v1/complaints")
-    position = min(total - 1, total * 9 // 10)
-    bench.page(f"API list, page at complaint {position}", api, _api_deep(position))
-    bench.page("API detail", api, f"/api/v1/complaints/{some.number}")
+        _token, raw = ApiToken.objects.create_token(
+            user=User.objects.get(username="bench-secretariaat"), name="bench"
+        )
+        api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        bench.page("API list, first page", api, "/api/v1/complaints")
+        bench.page("API list, state=in_progress", api, "/api/v1/complaints?state=in_progress")
+        position = min(total - 1, total * 9 // 10)
+        bench.page(f"API list, page at complaint {position}", api, _api_deep(position))
+        bench.page("API detail", api, f"/api/v1/complaints/{some.number}")
+        long = _longest_history()
+        if long:
+            bench.page(f"API detail, {long[1]} events", api, f"/api/v1/complaints/{long[0]}")
 
     # The annual report of the last full year, and its exports, read from the roll-up. Their
     # anchor: the raw SQL of the same figures computed over the complaints and their
@@ -380,11 +395,69 @@ def quiet_ok(*command):
     return run
 
 
-def _last(handler_id: int) -> str:
-    from klachtroute.cases.models import Complaint
+def _last(client, params: str) -> str:
+    """The worklist's last page: `laatste=1` where it pages by key, the page number (by
+    offset, for a version before that) from the same count of what the person sees."""
+    from klachtroute.cases.selectors import complaints_worklist
 
-    n = Complaint.objects.filter(handler_id=handler_id).count()
-    return f"/werk/?handler={handler_id}&pagina={max(1, -(-n // 25))}"
+    user = _user_of(client)
+    query = dict(p.split("=", 1) for p in params.split("&") if p)
+    filters = {
+        "state": query.get("state", ""),
+        "course_id": int(query["course"]) if "course" in query else None,
+        "handler_id": int(query["handler"]) if "handler" in query else None,
+        "query": query.get("q", "").replace("+", " "),
+        "overdue": "overdue" in query,
+    }
+    n = complaints_worklist(user=user, **filters).count()
+    extra = f"{params}&" if params else ""
+    return f"/werk/?{extra}laatste=1&pagina={max(1, -(-n // 25))}"
+
+
+def _user_of(client):
+    from django.contrib.auth import SESSION_KEY
+
+    from klachtroute.accounts.models import User
+
+    return User.objects.get(pk=client.session[SESSION_KEY])
+
+
+def _next(client) -> str:
+    """The second page, as the first page's link gives it (or by number before keys)."""
+    import re
+
+    html = client.get("/werk/").content.decode()
+    found = re.search(r'rel="next" href="\?([^"]+)"', html)
+    return "/werk/?" + found.group(1).replace("&amp;", "&") if found else "/werk/?pagina=2"
+
+
+def _longest_history() -> tuple[str, int] | None:
+    """The complaint with the longest history, and its number of events."""
+    from django.db.models import Count
+
+    from klachtroute.cases.models import Event
+
+    row = Event.objects.values("complaint__number").annotate(n=Count("id")).order_by("-n").first()
+    return (row["complaint__number"], row["n"]) if row and row["n"] > 50 else None
+
+
+def _older(url: str) -> str:
+    """The record page's older events, as its own link gives it."""
+    import re
+
+    client = _secretariat_client()
+    found = re.search(r'href="\?(ouder=[^"]+)"', client.get(url).content.decode())
+    return f"{url}?{found.group(1)}" if found else url
+
+
+def _secretariat_client():
+    from django.test import Client
+
+    from klachtroute.accounts.models import User
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username="bench-secretariaat"))
+    return client
 
 
 def _api_deep(position: int) -> str:

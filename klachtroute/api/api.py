@@ -7,6 +7,7 @@ decide what a caller may see, the workflow table says which actions are open, an
 
 import json
 import uuid
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -182,13 +183,18 @@ def complaint_list(request, filters: Query[ComplaintListQuery]):
     qs = complaints_worklist(user=user, state=filters.state or "")
     if filters.cursor:
         qs = complaints_after(qs, cursor_decode(filters.cursor))
+    start = filters.offset or 0  # the deprecated way of older clients
     # One row more than asked tells whether there is a next page, without counting.
-    rows = list(qs[: filters.limit + 1])
+    rows = list(qs[start : start + filters.limit + 1])
     page = rows[: filters.limit]
-    more = len(rows) > filters.limit
+    cursor = cursor_encode(WorklistKey.of(page[-1])) if len(rows) > filters.limit else None
+    following = {"state": filters.state, "limit": filters.limit, "cursor": cursor}
+    query = urlencode({key: value for key, value in following.items() if value})
     return {
         "limit": filters.limit,
-        "next_cursor": cursor_encode(WorklistKey.of(page[-1])) if more else None,
+        "next_cursor": cursor,
+        "next": request.build_absolute_uri(f"{request.path}?{query}") if cursor else None,
+        "offset": filters.offset,
         "items": page,
     }
 

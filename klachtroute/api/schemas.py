@@ -5,10 +5,7 @@ dates); checks that need the database (does the course exist?) are in the views,
 and the rules of the procedure stay in the services.
 """
 
-import base64
-import binascii
 import datetime as dt
-import json
 from typing import Annotated, Literal
 
 import phonenumbers
@@ -143,29 +140,18 @@ class ComplaintIn(InputSchema):
 
 
 def cursor_encode(key: WorklistKey) -> str:
-    """An opaque cursor: the position of the last complaint of a page in the list's order."""
-    raw = json.dumps(
-        [key.next_due.isoformat() if key.next_due else None, key.received_at.isoformat(), key.id]
-    )
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    """An opaque cursor: the position of the last complaint of a page in the list's order
+    (the same cursor the worklist's links carry)."""
+    return key.token()
 
 
 def cursor_decode(cursor: str) -> WorklistKey:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        due, received, pk = json.loads(raw)
-        key = WorklistKey(
-            dt.date.fromisoformat(due) if due is not None else None,
-            dt.datetime.fromisoformat(received),
-            int(pk),
-        )
-        if key.received_at.tzinfo is None or not 1 <= key.id <= MAX_ID:
-            raise ValueError
-    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
+        return WorklistKey.from_token(cursor)
+    except ValueError:
         raise ValueError(
             _("Deze cursor is ongeldig: gebruik de waarde 'next_cursor' van de vorige pagina.")
         ) from None
-    return key
 
 
 def _cursor(value: str) -> str:
@@ -181,6 +167,23 @@ class ComplaintListQuery(Schema):
         max_length=200,
         description="The next_cursor of the previous page; empty for the first page.",
     )
+    offset: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_ID,
+        json_schema_extra={"deprecated": True},
+        description=(
+            "Deprecated, kept for clients written before cursors: skip this many complaints. "
+            "A deep offset costs what it skips; follow `next` (or pass `next_cursor` as "
+            "`cursor`) instead. Not together with `cursor`."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _one_way_of_paging(self):
+        if self.cursor and self.offset is not None:
+            raise ValueError(_("Geef cursor of offset, niet allebei."))
+        return self
 
 
 # Responses ----------------------------------------------------------------------------
@@ -596,6 +599,15 @@ class ComplaintListOut(Schema):
     limit: int
     next_cursor: str | None = Field(
         description="Pass as cursor for the next page; null on the last page."
+    )
+    next: str | None = Field(
+        description="The address of the next page (same filters and limit, with its "
+        "cursor); null on the last page."
+    )
+    offset: int | None = Field(
+        None,
+        json_schema_extra={"deprecated": True},
+        description="The offset asked for (deprecated); null when paging by cursor.",
     )
     items: list[ComplaintSummaryOut]
 

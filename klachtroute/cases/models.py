@@ -311,6 +311,8 @@ class Event(models.Model):
         verbose_name = _("gebeurtenis")
         verbose_name_plural = _("gebeurtenissen")
         ordering = ["at", "id"]
+        # The record page reads a history backwards from its newest event, a page at a time.
+        indexes = [models.Index(fields=["complaint", "at", "id"], name="event_history")]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -1,11 +1,15 @@
 """Reads of complaints. `complaints_visible_to` is the one place that decides who sees what."""
 
+import base64
+import binascii
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -13,7 +17,7 @@ from klachtroute.procedures.definition import Category
 from klachtroute.procedures.models import ProcedureVersion
 
 from .deadlines import watched_overdue
-from .models import WORKLIST_ORDER, Complaint
+from .models import WORKLIST_ORDER, Complaint, DefenceRequest, Event
 from .workflow import State
 
 User = get_user_model()
@@ -35,9 +39,12 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
     if user.is_exam_committee:
         # Complaints in a category routed to the exam committee (LSR-9).
         involved |= routed_to_exam_committee()
-    # A respondent asked for a defence reads the complaint to answer it (LSR-6e).
-    involved |= Q(respondent=user, defence_requests__isnull=False)
-    return qs.filter(involved).distinct()
+    # A respondent asked for a defence reads the complaint to answer it (LSR-6e). Asked as
+    # EXISTS rather than through a join, so that no complaint comes twice and the list
+    # needs no DISTINCT (which would sort every visible complaint before the first page).
+    asked = DefenceRequest.objects.filter(complaint=OuterRef("pk"))
+    involved |= Q(Exists(asked), respondent=user)
+    return qs.filter(involved)
 
 
 def in_categories(predicate: Callable[[Category], bool]) -> Q:
@@ -96,7 +103,10 @@ def complaints_worklist(
     if overdue:
         from django.utils import timezone
 
-        qs = qs.filter(watched_overdue(timezone.localdate()))
+        today = timezone.localdate()
+        # `next_due` is the nearest deadline still watched, so an overdue complaint has it
+        # before today: said alone, it lets the worklist's index read only those.
+        qs = qs.filter(watched_overdue(today), next_due__lt=today)
     if state:
         qs = qs.filter(state=state)
     if course_id:
@@ -112,64 +122,13 @@ def complaints_worklist(
 def worklist_handler_choices() -> QuerySet:
     """The people the worklist can be filtered on: everyone who may handle a complaint under
     some procedure (trainers, staff members, directors), read from the people table alone."""
-    return User.objects.filter(
-        Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True), is_active=True
-    ).order_by("first_name", "last_name", "username")
-
-
-@dataclass
-class WorklistPage:
-    """One page of a list whose total is counted only up to `cap`: beyond it the page says
-    "more than cap" and pages on by "next" without a total."""
-
-    object_list: list
-    number: int
-    per_page: int
-    count: int  # exact when not `capped`, else cap
-    capped: bool
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def num_pages(self) -> int | None:
-        if self.capped:
-            return None
-        return max(1, -(-self.count // self.per_page))
-
-
-def page_capped(qs: QuerySet, *, number, per_page: int, cap: int) -> WorklistPage:
-    """Two queries whatever the size of the list: a count that stops at `cap` + 1 rows
-    (COUNT over a LIMIT subquery), and the rows of the page plus one to know if there is a
-    next. A page number past the end shows the last page when the total is known."""
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
-    counted = qs.order_by()[: cap + 1].count()
-    capped = counted > cap
-    if not capped:
-        last = max(1, -(-counted // per_page))
-        number = min(number, last)
-    start = (number - 1) * per_page
-    rows = list(qs[start : start + per_page + 1])
-    return WorklistPage(
-        object_list=rows[:per_page],
-        number=number,
-        per_page=per_page,
-        count=min(counted, cap),
-        capped=capped,
-        has_next=len(rows) > per_page,
+    return (
+        User.objects.filter(
+            Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True), is_active=True
+        )
+        # What a name is made of (`display_name`): a list of hundreds reads nothing more.
+        .only("id", "first_name", "last_name", "username")
+        .order_by("first_name", "last_name", "username")
     )
 
 
@@ -185,6 +144,34 @@ class WorklistKey:
     def of(cls, complaint: Complaint) -> "WorklistKey":
         return cls(complaint.next_due, complaint.received_at, complaint.pk)
 
+    def token(self) -> str:
+        """An opaque cursor for an address: this position, as URL-safe text."""
+        raw = json.dumps(
+            [
+                self.next_due.isoformat() if self.next_due else None,
+                self.received_at.isoformat(),
+                self.id,
+            ]
+        )
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def from_token(cls, token: str) -> "WorklistKey":
+        """The position `token` names; ValueError for anything `token()` did not give."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            due, received, pk = json.loads(raw)
+            key = cls(
+                date.fromisoformat(due) if due is not None else None,
+                datetime.fromisoformat(received),
+                int(pk),
+            )
+        except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
+            raise ValueError(token) from None
+        if key.received_at.tzinfo is None or not 1 <= key.id <= 2**63 - 1:
+            raise ValueError(token)
+        return key
+
 
 def complaints_after(qs: QuerySet[Complaint], key: WorklistKey) -> QuerySet[Complaint]:
     """Of a worklist (`complaints_worklist`), the complaints after `key` in its order
@@ -198,6 +185,125 @@ def complaints_after(qs: QuerySet[Complaint], key: WorklistKey) -> QuerySet[Comp
         return qs.filter(Q(next_due__isnull=True) & later)
     return qs.filter(
         Q(next_due__gt=key.next_due) | Q(next_due__isnull=True) | (Q(next_due=key.next_due) & later)
+    )
+
+
+def complaints_before(qs: QuerySet[Complaint], key: WorklistKey) -> QuerySet[Complaint]:
+    """Of a worklist, the complaints before `key` in its order, nearest to `key` first
+    (the order reversed): the previous page, read backwards from where the index enters."""
+    earlier = Q(received_at__gte=key.received_at) & (
+        Q(received_at__gt=key.received_at) | Q(id__gt=key.id)
+    )
+    if key.next_due is None:
+        found = Q(next_due__isnull=False) | (Q(next_due__isnull=True) & earlier)
+    else:
+        found = Q(next_due__lt=key.next_due) | (Q(next_due=key.next_due) & earlier)
+    return qs.filter(found).order_by(*WORKLIST_ORDER_REVERSED)
+
+
+# The worklist's order read from its end: the last page and the pages before a key.
+WORKLIST_ORDER_REVERSED = (
+    F("next_due").desc(nulls_first=True),
+    F("received_at").asc(),
+    F("id").asc(),
+)
+
+
+@dataclass
+class WorklistPage:
+    """One page of a list paged by key: it knows its neighbours, not its number. The total
+    is counted only up to `cap`: beyond it the page says "more than cap"."""
+
+    object_list: list
+    count: int  # exact when not `capped`, else cap
+    capped: bool
+    has_previous: bool
+    has_next: bool
+
+    @property
+    def first_token(self) -> str:
+        """The cursor of the page before this one (`voor`)."""
+        return WorklistKey.of(self.object_list[0]).token() if self.object_list else ""
+
+    @property
+    def last_token(self) -> str:
+        """The cursor of the page after this one (`na`)."""
+        return WorklistKey.of(self.object_list[-1]).token() if self.object_list else ""
+
+
+def worklist_page(
+    qs: QuerySet[Complaint],
+    *,
+    per_page: int,
+    cap: int,
+    after: WorklistKey | None = None,
+    before: WorklistKey | None = None,
+    last: bool = False,
+) -> WorklistPage:
+    """A page of a worklist (`complaints_worklist`) by key: the first page, the page after
+    `after`, the page before `before`, or the `last` page. Two queries whatever the size of
+    the list and however deep the page: a count that stops at `cap` + 1 rows (COUNT over a
+    LIMIT subquery), and the rows, read from the index at the key (one row more tells
+    whether there is a page beyond). Only a page before the first full one, whose rows do
+    not fill it, reads the first page instead (a third query)."""
+    counted = qs.order_by()[: cap + 1].count()
+    capped = counted > cap
+    page = partial(WorklistPage, count=min(counted, cap), capped=capped)
+    if last:
+        # Known total: the last page holds what forward paging leaves for it, so that going
+        # back from it meets the same pages as going forward.
+        size = (counted - 1) % per_page + 1 if counted and not capped else per_page
+        rows = list(qs.order_by(*WORKLIST_ORDER_REVERSED)[:size])[::-1]
+        return page(object_list=rows, has_previous=counted > len(rows), has_next=False)
+    if before is not None:
+        rows = list(complaints_before(qs, before)[: per_page + 1])
+        if len(rows) > per_page:
+            return page(object_list=rows[:per_page][::-1], has_previous=True, has_next=True)
+        if len(rows) == per_page:
+            return page(object_list=rows[::-1], has_previous=False, has_next=True)
+        after = None  # less than a page before it: show the first page
+    if after is not None:
+        qs = complaints_after(qs, after)
+    rows = list(qs[: per_page + 1])
+    return page(
+        object_list=rows[:per_page], has_previous=after is not None, has_next=len(rows) > per_page
+    )
+
+
+# The record page shows this many events of a history at a time, the newest.
+HISTORY_PAGE = 50
+
+
+@dataclass
+class HistoryPage:
+    """A stretch of a complaint's history, oldest first: the newest `HISTORY_PAGE` events,
+    or those before an event (`older_than`). `older_than` of the next stretch back is the
+    id of the first event shown; None when the history begins here."""
+
+    events: list
+    older: int | None
+    newest: bool
+
+
+def events_page(
+    *, complaint: Complaint, older_than: int | None = None, size: int = HISTORY_PAGE
+) -> HistoryPage:
+    """One query whatever the length of the history: the events before `older_than` (an
+    event of this complaint; None: the newest), read backwards from the index of the
+    history's order, one more than shown to know whether older ones exist."""
+    events = complaint.events.select_related("actor").order_by("-at", "-id")
+    if older_than is not None:
+        moment = Subquery(Event.objects.filter(complaint=complaint, pk=older_than).values("at")[:1])
+        events = events.filter(Q(at__lt=moment) | Q(at=moment, id__lt=older_than))
+    rows = list(events[: size + 1])
+    if older_than is not None and not rows:
+        # Not an event of this complaint with older ones (the page gives no such link).
+        return events_page(complaint=complaint, size=size)
+    shown = rows[:size][::-1]
+    return HistoryPage(
+        events=shown,
+        older=shown[0].pk if len(rows) > size else None,
+        newest=older_than is None,
     )
 
 

@@ -25,12 +25,14 @@ from .deadlines import deadline_state, deadline_states
 from .forms import DATETIME_LOCAL, WorklistFilterForm
 from .models import Complaint, Outcome
 from .selectors import (
+    WorklistKey,
     complaint_get_visible,
     complaint_get_visible_or_404,
     complaints_earlier_of_complainant,
     complaints_visible_to,
     complaints_worklist,
-    page_capped,
+    events_page,
+    worklist_page,
 )
 from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_blocked, actions_for
 
@@ -43,17 +45,36 @@ def _complaint_or_404(request: HttpRequest, number: str) -> Complaint:
     return complaint_get_visible_or_404(user=request.user, number=number)
 
 
+def _worklist_key(value: str | None) -> WorklistKey | None:
+    # A cursor the worklist did not give (edited, truncated) shows the first page.
+    try:
+        return WorklistKey.from_token(value) if value else None
+    except ValueError:
+        return None
+
+
+# The worklist's paging parameters: after a key, before a key, the last page (`pagina`, the
+# page number of old links, is dropped: the list pages by key).
+PAGING_PARAMETERS = ("na", "voor", "laatste", "pagina")
+
+
 @login_required
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     sees_all = request.user.sees_all_complaints
     form = WorklistFilterForm(request.GET or None, show_handler=sees_all)
     complaints = complaints_worklist(user=request.user, **form.filters())
-    page = page_capped(
-        complaints, number=request.GET.get("pagina"), per_page=PAGE_SIZE, cap=COUNT_CAP
+    page = worklist_page(
+        complaints,
+        per_page=PAGE_SIZE,
+        cap=COUNT_CAP,
+        after=_worklist_key(request.GET.get("na")),
+        before=_worklist_key(request.GET.get("voor")),
+        last=request.GET.get("laatste") == "1",
     )
     query = request.GET.copy()
-    query.pop("pagina", None)
+    for name in PAGING_PARAMETERS:
+        query.pop(name, None)
     return render(
         request,
         "cases/worklist.html",
@@ -178,6 +199,15 @@ def _first_contact(complaint: Complaint, today: date) -> dict | None:
     }
 
 
+def _event_id(value: str | None) -> int | None:
+    # A value the page did not give shows the newest events.
+    try:
+        number = int(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and 1 <= number < 2**63 else None
+
+
 def _detail_context(
     request: HttpRequest,
     complaint: Complaint,
@@ -252,7 +282,7 @@ def _detail_context(
             complaint.information_added.order_by("added_at", "id").prefetch_related("documents")
         ),
         "outbox": complaint.messages.order_by("created_at", "id"),
-        "events": complaint.events.select_related("actor"),
+        "history": events_page(complaint=complaint, older_than=_event_id(request.GET.get("ouder"))),
         "settled_on_the_spot": complaint.outcome == Outcome.SETTLED_ON_THE_SPOT,
         "private_links": (
             complaint.links.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).order_by(

@@ -310,6 +310,62 @@ def test_list_pages_by_cursor_through_every_complaint_once_in_worklist_order(
     assert seen == expected and len(expected) == 7
 
 
+def test_list_next_link_is_the_next_page_with_the_same_filters_and_limit(
+    organisation, secretariat, course, api_as
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    for _ in range(3):
+        _register(course=course)  # in progress
+    _register(channel="post", actor=secretariat)  # new
+    client = api_as(secretariat)
+    first = client.get("/complaints", state="in_progress", limit=2).json()
+    address = urlsplit(first["next"])
+    assert address.path == "/api/v1/complaints"
+    assert parse_qs(address.query) == {
+        "state": ["in_progress"],
+        "limit": ["2"],
+        "cursor": [first["next_cursor"]],
+    }
+    following = client.client.get(first["next"], **client.headers).json()
+    assert [c["state"] for c in following["items"]] == ["in_progress"]
+    assert (following["next"], following["next_cursor"]) == (None, None)
+
+
+def test_list_still_pages_by_offset_for_clients_written_before_cursors(
+    organisation, secretariat, course, api_as
+):
+    """The deprecated `offset` of version 1 keeps its meaning: a client that pages by it
+    meets every complaint once and ends on an empty page."""
+    for _ in range(5):
+        _register(course=course)
+    client = api_as(secretariat)
+    seen, offset = [], 0
+    while True:
+        page = client.get("/complaints", limit=2, offset=offset).json()
+        if not page["items"]:
+            break
+        assert page["offset"] == offset
+        seen += [c["number"] for c in page["items"]]
+        offset += 2
+    by_cursor = client.get("/complaints", limit=100).json()
+    assert seen == [c["number"] for c in by_cursor["items"]] and len(seen) == 5
+    # Its answer also names the cursor, to go on the cheap way.
+    third = client.get("/complaints", limit=2, offset=2).json()
+    rest = client.get("/complaints", limit=2, cursor=third["next_cursor"]).json()
+    assert [c["number"] for c in rest["items"]] == seen[4:]
+
+
+def test_list_refuses_a_cursor_and_an_offset_together(organisation, secretariat, api_as):
+    from klachtroute.cases.selectors import WorklistKey
+
+    cursor = WorklistKey(None, NOW, 1).token()
+    assert api_as(secretariat).get("/complaints", cursor=cursor).status_code == 200
+    response = api_as(secretariat).get("/complaints", cursor=cursor, offset=3)
+    assert response.status_code == 422
+    assert "niet allebei" in response.json()["errors"][0]["message"]
+
+
 def test_list_refuses_a_cursor_it_did_not_give(organisation, secretariat, api_as):
     response = api_as(secretariat).get("/complaints", cursor="not-a-cursor")
     assert response.status_code == 422
@@ -319,7 +375,12 @@ def test_list_refuses_a_cursor_it_did_not_give(organisation, secretariat, api_as
 
 @pytest.mark.parametrize(
     "params, field",
-    [({"state": "lost"}, "state"), ({"limit": 0}, "limit"), ({"cursor": "x" * 201}, "cursor")],
+    [
+        ({"state": "lost"}, "state"),
+        ({"limit": 0}, "limit"),
+        ({"cursor": "x" * 201}, "cursor"),
+        ({"offset": -1}, "offset"),
+    ],
 )
 def test_list_refuses_bad_query_parameters(organisation, secretariat, api_as, params, field):
     response = api_as(secretariat).get("/complaints", **params)

@@ -5,6 +5,7 @@ so that a long list does not query the closing days once per row.
 """
 
 from datetime import date
+from functools import lru_cache
 
 from django import template
 from django.utils import timezone
@@ -20,6 +21,13 @@ def _today() -> date:
     return timezone.localdate()
 
 
+@lru_cache(maxsize=4096)
+def _left(today: date, due: date, calendar: WorkCalendar) -> int:
+    # A list shows many rows with the same few due dates, counted day by day: once each.
+    # The calendar is frozen (hashable), so changed closing days are another key.
+    return working_days_left(today, due, calendar)
+
+
 @register.filter
 def days_left(due: date | None, calendar: WorkCalendar | None) -> str:
     """'nog 3 werkdagen', 'vandaag', '2 werkdagen te laat'; empty without a due date."""
@@ -28,7 +36,7 @@ def days_left(due: date | None, calendar: WorkCalendar | None) -> str:
     today = _today()
     if due == today:
         return _("vandaag")
-    left = working_days_left(today, due, calendar or WorkCalendar())
+    left = _left(today, due, calendar or WorkCalendar())
     if due > today:
         return ngettext("nog %(n)s werkdag", "nog %(n)s werkdagen", left) % {"n": left}
     # On a weekend right after the due date no working day has passed yet, but it is late.
@@ -48,4 +56,4 @@ def is_soon(due: date | None, calendar: WorkCalendar | None) -> bool:
     """Due today or on the next working day: worth a warning."""
     if not due or due < _today():
         return False
-    return working_days_left(_today(), due, calendar or WorkCalendar()) <= 1
+    return _left(_today(), due, calendar or WorkCalendar()) <= 1

@@ -2,8 +2,9 @@
 through a template of its own, which made the worklist's list of people (hundreds of
 trainers) cost more than all of the page's SQL."""
 
-from django import template
-from django.utils.html import format_html_join
+from django import forms, template
+from django.forms.models import ModelChoiceIterator
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -11,16 +12,72 @@ register = template.Library()
 SELECTED = mark_safe(" selected")  # noqa: S308 (a constant)
 
 
+def _choices(choices) -> list:
+    """A field's choices as a list. A model's are read as its iterator gives them, but in
+    one plain query: the iterator opens a server-side cursor on PostgreSQL (declare, fetch,
+    close), three round trips for a list this short."""
+    if not isinstance(choices, ModelChoiceIterator):
+        return list(choices)
+    field = choices.field
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    return empty + [choices.choice(obj) for obj in choices.queryset.all()]
+
+
 @register.filter
 def options(bound_field) -> SafeString:
     """`{{ form.field|options }}` inside `<select>`: the field's choices, its value selected."""
     value = bound_field.value()
     chosen = "" if value is None else str(value)
+    return mark_safe(  # noqa: S308 (every value and label escaped)
+        "".join(
+            f'<option value="{escape(key)}"{SELECTED if str(key) == chosen else ""}>'
+            f"{conditional_escape(label)}</option>"
+            for key, label in _choices(bound_field.field.choices)
+        )
+    )
+
+
+def _attributes(attrs: dict) -> SafeString:
+    # As Django's widgets/attrs.html: True alone, False left out, anything else as text.
     return format_html_join(
         "",
-        '<option value="{}"{}>{}</option>',
+        "{}",
         (
-            (str(key), SELECTED if str(key) == chosen else "", label)
-            for key, label in bound_field.field.choices
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False and value is not None
         ),
+    )
+
+
+@register.filter
+def select(bound_field) -> SafeString:
+    """`{{ field|select }}`: a single-choice `<select>` with the attributes and options
+    Django's widget gives it (id, required, aria-describedby, aria-invalid, its own attrs),
+    written in one pass: the record page's people lists went through a template per
+    option, which cost more than all of the page's SQL. Anything else (several choices,
+    option groups, another widget) is rendered by its own widget."""
+    widget = bound_field.field.widget
+    if type(widget) is not forms.Select:
+        return bound_field.as_widget()
+    choices = _choices(widget.choices)
+    if any(isinstance(label, list | tuple) for _key, label in choices):
+        return bound_field.as_widget()  # option groups
+    attrs = bound_field.build_widget_attrs({}, widget)
+    if bound_field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound_field.auto_id)
+    attrs = widget.build_attrs(widget.attrs, attrs)
+    chosen = widget.format_value(bound_field.value())
+    selected = chosen[0] if chosen else None
+    # Escaped once per value and joined (format_html per option costs several times this).
+    options = "".join(
+        f'<option value="{escape(key)}"{SELECTED if str(key) == selected else ""}>'
+        f"{conditional_escape(label)}</option>"
+        for key, label in choices
+    )
+    return format_html(
+        '<select name="{}"{}>{}</select>',
+        bound_field.html_name,
+        _attributes(attrs),
+        mark_safe(options),  # noqa: S308 (every part escaped above)
     )

@@ -350,3 +350,71 @@ def test_record_page_makes_as_many_queries_with_40_complaints_and_a_longer_histo
         )
     assert Complaint.objects.count() == 40
     assert _queries_for(client, url) == with_5
+
+
+def test_record_shows_the_newest_50_events_and_pages_back_through_older_ones(
+    login, posted_complaint, secretariat
+):
+    import re
+
+    from klachtroute.cases.events import event_record
+
+    for i in range(1, 121):
+        event_record(
+            complaint=posted_complaint,
+            actor=secretariat,
+            kind="note",
+            summary=Note(f"Notitie {i}."),
+        )
+    client = login(secretariat)
+    url = record(posted_complaint.number)
+
+    def notes(html: str) -> list[int]:
+        return [int(n) for n in re.findall(r"Notitie (\d+)\.", html)]
+
+    def older(html: str) -> str | None:
+        found = re.search(r'href="(\?ouder=\d+)#history-title"', html)
+        return found.group(1) if found else None
+
+    newest = client.get(url).content.decode()
+    # The newest 50 of 121 events (registration first), oldest of them first.
+    assert notes(newest) == list(range(71, 121))
+    assert "Nieuwste gebeurtenissen" not in newest
+    middle = client.get(url + older(newest)).content.decode()
+    assert notes(middle) == list(range(21, 71))
+    assert f'href="{url}#history-title"' in middle  # back to the newest
+    oldest = client.get(url + older(middle)).content.decode()
+    assert notes(oldest) == list(range(1, 21)) and "geregistreerd" in oldest
+    assert older(oldest) is None
+    # A value the page did not give shows the newest events.
+    for nonsense in ["abc", "-5", "99999999999999999999999"]:
+        assert notes(client.get(url, {"ouder": nonsense}).content.decode()) == notes(newest)
+
+
+def test_record_lists_of_people_are_the_lists_django_would_write(
+    posted_complaint, secretariat, trainers
+):
+    """The one-pass <select> of the record's forms says what Django's widget says: the same
+    options, the chosen one selected, required, aria-describedby and aria-invalid."""
+    import re
+
+    from django import forms
+
+    from klachtroute.cases.templatetags.select_options import select
+    from klachtroute.cases.views import _form_for
+    from klachtroute.cases.workflow import actions_for
+
+    def same(html: str) -> str:
+        return re.sub(r">\s+<", "><", html)
+
+    compared = 0
+    for transition in actions_for(secretariat, posted_complaint):
+        for data in (None, {"handler": str(trainers[2].pk), "respondent": "nobody"}):
+            form = _form_for(transition.action, posted_complaint, secretariat, data)
+            if form.is_bound:
+                form.is_valid()
+            for field in form:
+                if type(field.field.widget) is forms.Select:
+                    assert same(select(field)) == same(field.as_widget())
+                    compared += 1
+    assert compared >= 4

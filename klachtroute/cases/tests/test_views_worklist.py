@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from klachtroute.cases.models import Complaint
+from klachtroute.cases.models import WORKLIST_ORDER, Complaint
 from klachtroute.cases.services import complaint_register
 from klachtroute.cases.templatetags.deadlines import days_left
 from klachtroute.cases.workflow import State
@@ -114,25 +114,55 @@ def test_worklist_search_stays_within_what_the_handler_may_see(login, complaints
     assert numbers_on(login(trainers[2]).get(WORKLIST, {"q": "K-2026-0002"})) == []
 
 
-def test_worklist_is_paginated_by_25_and_keeps_filters_in_page_links(
+def link(response, rel: str) -> str | None:
+    """The address of the page link `rel` (first, prev, next, last), or None."""
+    found = re.search(rf'rel="{rel}" href="([^"]*)"', response.content.decode())
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_worklist_is_paged_by_25_with_first_previous_next_and_last_keeping_the_filters(
     login, complaints_bulk, secretariat
 ):
-    complaints_bulk(30, state=State.NEW)
+    complaints_bulk(60, state=State.NEW)
+    complaints_bulk(3, start=101, state=State.IN_PROGRESS)
     client = login(secretariat)
     first = client.get(WORKLIST, {"state": "new"})
-    assert len(numbers_on(first)) == 25
-    assert "pagina 1 van 2" in first.content.decode()
-    assert 'href="?state=new&amp;pagina=2"' in first.content.decode()
-    second = client.get(WORKLIST, {"state": "new", "pagina": 2})
-    assert len(numbers_on(second)) == 5
-    assert not set(numbers_on(first)) & set(numbers_on(second))
-    # A page number past the end shows the last page instead of an error.
-    assert numbers_on(client.get(WORKLIST, {"state": "new", "pagina": 99})) == numbers_on(second)
+    assert len(numbers_on(first)) == 25 and "60 klachten" in first.content.decode()
+    assert link(first, "prev") is None and link(first, "first") is None
+    assert link(first, "next").startswith("?state=new&na=")
+    assert link(first, "last") == "?state=new&laatste=1"
+    second = client.get(WORKLIST + link(first, "next"))
+    third = client.get(WORKLIST + link(second, "next"))
+    assert (len(numbers_on(second)), len(numbers_on(third))) == (25, 10)
+    assert link(third, "next") is None and link(third, "last") is None
+    pages = numbers_on(first) + numbers_on(second) + numbers_on(third)
+    # Every complaint of the filter once, in the worklist's order.
+    expected = Complaint.objects.filter(state=State.NEW).order_by(*WORKLIST_ORDER)
+    assert pages == [c.number for c in expected]
+    # The last page is the one paging forward ends on; back from it, the same pages.
+    last = client.get(WORKLIST + link(first, "last"))
+    assert numbers_on(last) == numbers_on(third)
+    back = client.get(WORKLIST + link(last, "prev"))
+    assert numbers_on(back) == numbers_on(second)
+    assert numbers_on(client.get(WORKLIST + link(back, "prev"))) == numbers_on(first)
+    assert link(back, "first") == "?state=new"
+
+
+def test_worklist_ignores_a_cursor_it_did_not_give(login, complaints_bulk, secretariat):
+    complaints_bulk(30)
+    client = login(secretariat)
+    first = numbers_on(client.get(WORKLIST))
+    for cursor in ["x", "bm90IGpzb24", "WzEsMiwzXQ", "W251bGwsIjIwMjYtMDEtMDEiLDFd"]:
+        assert numbers_on(client.get(WORKLIST, {"na": cursor})) == first
+        assert numbers_on(client.get(WORKLIST, {"voor": cursor})) == first
 
 
 def _queries_for_worklist(client, params=None) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(WORKLIST, params or {})
+        if isinstance(params, str):  # a page link: "?q=...&na=..."
+            response = client.get(WORKLIST + params)
+        else:
+            response = client.get(WORKLIST, params or {})
     assert response.status_code == 200
     return len(queries)
 
@@ -143,11 +173,13 @@ def test_worklist_makes_as_many_queries_for_500_complaints_as_for_10(
     client = login(secretariat)
     complaints_bulk(10, start=1, handler=trainers[2])
     with_10 = _queries_for_worklist(client)
-    filtered_10 = _queries_for_worklist(client, {"q": "Klager", "pagina": 1})
+    filtered_10 = _queries_for_worklist(client, {"q": "Klager"})
     complaints_bulk(490, start=11, handler=trainers[0])
     assert Complaint.objects.count() == 500
     assert _queries_for_worklist(client) == with_10
-    assert _queries_for_worklist(client, {"q": "Klager", "pagina": 2}) == filtered_10
+    assert _queries_for_worklist(client, {"q": "Klager"}) == filtered_10
+    second = link(client.get(WORKLIST, {"q": "Klager"}), "next")
+    assert _queries_for_worklist(client, second) == filtered_10
 
 
 def test_worklist_of_a_handler_makes_as_many_queries_for_500_as_for_10(
@@ -172,6 +204,9 @@ def test_livp_3_worklist_marks_overdue_complaints(login, organisation, course, s
             **complaint_data(actor=secretariat, channel="phone", complainant_name="Nieuw")
         )
         html = login(secretariat).get(WORKLIST).content.decode()
+        # The filter "only with a passed deadline" shows the late one alone.
+        only_late = login(secretariat).get(WORKLIST, {"overdue": "on"})
+    assert numbers_on(only_late) == [late.number]
     found = re.findall(r'<tr class="([^"]*)">\s*<th scope="row"><a href="/zaken/([^/]+)/', html)
     rows = {number: cls for cls, number in found}
     assert late.acknowledge_due == dt.date(2026, 3, 9)
@@ -251,13 +286,17 @@ def test_worklist_counts_exactly_up_to_the_cap_and_says_more_than_beyond_it(
     monkeypatch.setattr(views, "COUNT_CAP", 30)
     complaints_bulk(30)
     client = login(secretariat)
-    assert "30 klachten · pagina 1 van 2" in client.get(WORKLIST).content.decode()
+    assert "30 klachten" in client.get(WORKLIST).content.decode()
     complaints_bulk(1, start=31)
-    first = client.get(WORKLIST).content.decode()
-    assert "meer dan 30 klachten · pagina 1" in first
-    assert 'href="?pagina=2"' in first
-    second = client.get(WORKLIST, {"pagina": 2})
+    first = client.get(WORKLIST)
+    assert "meer dan 30 klachten" in first.content.decode()
+    second = client.get(WORKLIST + link(first, "next"))
     assert len(numbers_on(second)) == 6
     assert 'rel="next"' not in second.content.decode()
+    # Beyond the cap the last page is a full page: the last 25 of the list; back from it
+    # lie fewer than a page, so "previous" shows the first page.
+    last = client.get(WORKLIST + link(first, "last"))
+    assert numbers_on(last) == (numbers_on(first) + numbers_on(second))[-25:]
+    assert numbers_on(client.get(WORKLIST + link(last, "prev"))) == numbers_on(first)
     with_english = client.get("/en" + WORKLIST).content.decode()
     assert "more than 30 complaints" in with_english

@@ -1,0 +1,176 @@
+"""What a page costs does not grow with the archive: the worklist of every role under every
+filter on its first, next, last and previous page, the record page with a long history and
+its older events, and the API list each make as many queries with 60 complaints of long
+histories as with 5 complaints of short ones."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from klachtroute.cases.models import Complaint, DefenceRequest, Event
+from klachtroute.cases.phrases import Phrase, category_name, moment
+
+pytestmark = pytest.mark.django_db
+# A note of the test's own (a name, so that the catalogue does not collect it).
+NOTE = "Notitie %(n)s over %(category)s, %(at)s."
+
+WORKLIST = "/werk/"
+ROLES = ["secretariat", "director", "handler", "exam_committee", "staff_member", "respondent"]
+FILTERS = [
+    {},
+    {"state": "new"},
+    {"course": "COURSE"},
+    {"handler": "HANDLER"},
+    {"q": "Klager"},
+    {"overdue": "on"},
+]
+
+
+def _get(client, url: str, params: dict | None = None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200, url
+    return len(queries), response.content.decode()
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'rel="{rel}" href="([^"]*)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def _history(complaints, n: int) -> None:
+    """`n` events more for each complaint (bulk: the count matters here, not the chain),
+    each a phrase with a category and a moment, shown in the reader's language."""
+    now = timezone.now()
+
+    def event(complaint, i: int) -> Event:
+        message, args = Phrase(
+            NOTE,
+            n=i,
+            category=category_name(complaint.category or "onderwijs"),
+            at=moment(now),
+        ).stored()
+        return Event(
+            complaint=complaint,
+            at=now - dt.timedelta(minutes=i),
+            actor_label="Systeem",
+            kind="note",
+            summary=f"Notitie {i}.",
+            message=message,
+            message_args=args,
+            after={"note": f"Gesprek {i}", "category": complaint.category or "onderwijs"},
+        )
+
+    Event.objects.bulk_create(
+        [event(complaint, i) for complaint in complaints for i in range(n)], batch_size=500
+    )
+
+
+def _worklist_costs(client, params: dict) -> list[int]:
+    """Queries of the first, next, last and previous page (25 to a page, 2 here)."""
+    first, html = _get(client, WORKLIST, params)
+    costs = [first]
+    following = _link(html, "next")
+    costs.append(_get(client, WORKLIST + following)[0] if following else None)
+    last, html = _get(client, WORKLIST, {**params, "laatste": "1"})
+    costs.append(last)
+    before = _link(html, "prev")
+    costs.append(_get(client, WORKLIST + before)[0] if before else None)
+    return costs
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    # Two complaints to a page, so that a few complaints already make a next and last page.
+    from klachtroute.cases import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_worklist_of_each_role_under_each_filter_costs_as_many_queries_for_60_as_for_5(
+    login, complaints_bulk, people, course, role, small_pages
+):
+    handler = people["handler"]
+    in_view = {"respondent": {"respondent": people["respondent"]}}.get(role, {})
+
+    def make(n: int, start: int) -> list[Complaint]:
+        made = complaints_bulk(n, start=start, handler=handler, **in_view)
+        if role == "respondent":
+            DefenceRequest.objects.bulk_create(
+                [
+                    DefenceRequest(
+                        complaint=c,
+                        requested_at=timezone.now(),
+                        question="Uw reactie?",
+                        due=timezone.localdate(),
+                    )
+                    for c in made
+                ]
+            )
+        return made
+
+    client = login(people[role])
+    filters = [
+        {
+            key: str(course.pk)
+            if value == "COURSE"
+            else str(handler.pk)
+            if value == "HANDLER"
+            else value
+            for key, value in f.items()
+        }
+        for f in FILTERS
+    ]
+    _history(make(5, 1), 2)
+    with_5 = [_worklist_costs(client, f) for f in filters]
+    _history(make(55, 6), 30)
+    assert Complaint.objects.count() == 60
+    with_60 = [_worklist_costs(client, f) for f in filters]
+    # Where a page exists at both sizes, it costs the same; the first and last always do.
+    for small, large in zip(with_5, with_60, strict=True):
+        assert [s for s, _l in zip(small, large, strict=True) if s is not None] == [
+            lg for s, lg in zip(small, large, strict=True) if s is not None
+        ]
+
+
+def test_record_page_costs_as_many_queries_with_a_history_of_500_as_with_a_short_one(
+    login, posted_complaint, complaints_bulk, secretariat
+):
+    url = f"/zaken/{posted_complaint.number}/"
+    client = login(secretariat)
+    _history(complaints_bulk(4, start=101), 3)
+    with_short, html = _get(client, url)
+    assert _link(html, "prev") is None  # the whole history on one page
+    _history(complaints_bulk(55, start=201), 20)
+    _history([posted_complaint], 500)
+    with_long, html = _get(client, url)
+    assert with_long == with_short
+    assert "Notitie 1 over" in html  # the events' phrases are rendered, without a query each
+    older, _html = _get(client, url + _link(html, "prev"))
+    assert older == with_short
+
+
+@pytest.mark.parametrize("who", ["secretariat", "handler"])
+def test_api_list_costs_as_many_queries_for_60_complaints_as_for_5(people, complaints_bulk, who):
+    from django.test import Client
+
+    from klachtroute.accounts.models import ApiToken
+
+    _token, raw = ApiToken.objects.create_token(user=people[who], name="test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.get("/api/v1/complaints")  # a token's first use is recorded once
+
+    def costs() -> list[int]:
+        first, body = _get(client, "/api/v1/complaints", {"limit": 2})
+        following = re.search(r'"next": "([^"]+)"', body).group(1)
+        return [first, _get(client, following)[0]]
+
+    _history(complaints_bulk(5, start=1, handler=people["handler"]), 2)
+    with_5 = costs()
+    _history(complaints_bulk(55, start=6, handler=people["handler"]), 30)
+    assert costs() == with_5
