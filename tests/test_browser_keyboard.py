@@ -49,7 +49,7 @@ def press_and_wait(page, key: str) -> None:
     """Press `key` on a link or submit button and wait for the next page."""
     page.evaluate("window.__before = true")
     page.keyboard.press(key)
-    page.wait_for_function("window.__before === undefined")
+    page.wait_for_function("() => window.__before === undefined")
     page.wait_for_load_state()
 
 

@@ -44,7 +44,7 @@ class Person:
         """Press a submit button and wait until the next page has loaded."""
         self.page.evaluate("window.__before_submit = true")
         button.click()
-        self.page.wait_for_function("window.__before_submit === undefined")
+        self.page.wait_for_function("() => window.__before_submit === undefined")
         self.page.wait_for_load_state()
 
     def open_complaint(self, number: str) -> None:
