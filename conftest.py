@@ -1,10 +1,23 @@
-"""Fixtures for every test: an organisation on a preset, people in each role, courses."""
+"""Fixtures for every test: an organisation on a preset, people in each role, courses, and
+the session's one browser."""
 
 import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
 
 from klachtroute.testing.factories import CourseFactory, UserFactory, organisation_create
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The one headless Chromium of the session (see klachtroute/testing/browser.py)."""
+    from klachtroute.testing.browser import CHROMIUM, browser_start
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    chromium, stop = browser_start()
+    yield chromium
+    stop()
 
 
 @pytest.fixture

@@ -1,16 +1,10 @@
-"""Fixtures for the cross-cutting security tests: a complaint, a headless browser."""
-
-import os
-from pathlib import Path
+"""Fixtures for the cross-cutting tests: a complaint, a browser context on the live server."""
 
 import pytest
-from django.db import connections
 
 from klachtroute.cases.services import complaint_register
+from klachtroute.testing.browser import context_open
 from klachtroute.testing.factories import complaint_data
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -19,20 +13,8 @@ def complaint(organisation, course, secretariat):
 
 
 @pytest.fixture
-def browser_context(live_server, transactional_db, monkeypatch):
-    """A Chromium browser context (Dutch locale) driven through Playwright's sync API."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
-        context.set_default_timeout(15_000)
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+def browser_context(browser, live_server, transactional_db):
+    """A fresh Chromium context (Dutch locale, desktop size) of the session's browser."""
+    context = context_open(browser)
+    yield context
+    context.close()

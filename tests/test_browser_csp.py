@@ -2,18 +2,10 @@
 and a complaint record load without a single CSP violation, and htmx is configured for it."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
+
+from klachtroute.testing.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(context, live_server, user) -> None:
-    """Give the browser a session of `user` (the login page itself is tested elsewhere)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def visit(context, url: str, *, htmx: bool = True) -> list[str]:

@@ -88,10 +88,10 @@ INSTALLED_APPS = [
     "klachtroute.operations",
     # After the notifications app: its `db_worker` (recovering mail of dead workers) wins.
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "klachtroute.operations.library_apps.TasksConfig",  # django_tasks_db, under a Dutch name
+    "klachtroute.operations.library_apps.AxesConfig",  # axes, under a Dutch name
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "klachtroute.operations.library_apps.TotpConfig",  # otp_totp, under a Dutch name
 ]
 
 MIDDLEWARE = [

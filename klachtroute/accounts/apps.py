@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "klachtroute.accounts"
     label = "accounts"
+    verbose_name = _("Personen en toegang")
 
     def ready(self):
         from axes.signals import user_locked_out

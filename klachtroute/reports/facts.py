@@ -93,6 +93,11 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
         (director_events if kind == EventKind.ESCALATED_TO_DIRECTOR else third_party).add(
             complaint_id
         )
+    reasoned_judged = dict(
+        Ruling.objects.filter(
+            complaint_id__in=ids, body=Ruling.Body.HANDLER, complaint__outcome=Outcome.REASONED
+        ).values_list("complaint_id", "decision")
+    )
     director_rulings = set(
         Ruling.objects.filter(complaint_id__in=ids, body=Ruling.Body.DIRECTOR).values_list(
             "complaint_id", flat=True
@@ -150,6 +155,9 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
                 respondent_type=respondent_type,
                 state=state,
                 outcome=outcome,
+                judged_outcome=reasoned_judged.get(pk, outcome)
+                if outcome == Outcome.REASONED
+                else outcome,
                 admissible=admissible,
                 acknowledge_due=(
                     acknowledge_due if outcome != Outcome.SETTLED_ON_THE_SPOT else None

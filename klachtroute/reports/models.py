@@ -30,6 +30,9 @@ class ComplaintFacts(models.Model):
     respondent_type = models.CharField(max_length=20, blank=True)
     state = models.CharField(max_length=40)
     outcome = models.CharField(max_length=40, blank=True)
+    # What the indicators count it as: a reasoned outcome (Awb) by the judgement of its
+    # ruling (founded, partly, unfounded); any other outcome as itself.
+    judged_outcome = models.CharField(max_length=40, blank=True)
     admissible = models.BooleanField(null=True)
     # Timeliness (the report: calendar days; "on time" against the dates below).
     acknowledge_due = models.DateField(null=True)  # left empty when settled on the spot

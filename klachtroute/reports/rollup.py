@@ -279,9 +279,9 @@ def _sets_from_facts(
     named = [outcome for group in OUTCOME_GROUPS.values() for outcome in group]
     for group, group_outcomes in OUTCOME_GROUPS.items():
         counts[f"n_outcome_{group}"] = Count(
-            "pk", filter=Q(closed=True, outcome__in=group_outcomes)
+            "pk", filter=Q(closed=True, judged_outcome__in=group_outcomes)
         )
-    counts["n_outcome_other"] = Count("pk", filter=Q(closed=True) & ~Q(outcome__in=named))
+    counts["n_outcome_other"] = Count("pk", filter=Q(closed=True) & ~Q(judged_outcome__in=named))
     if dims:
         rows = list(facts.values(*dims).annotate(**counts).order_by(*dims))
     else:

@@ -1,23 +1,13 @@
 """Fixtures for the intake tests: valid form data, an HTML reader, a headless browser."""
 
 import datetime as dt
-import os
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from klachtroute.testing.browser import context_open
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
@@ -140,31 +130,11 @@ def form_data(organisation, course):
 
 
 @pytest.fixture
-def browser_page(live_server, transactional_db, monkeypatch):
-    """A Chromium page (Dutch locale, desktop size) driven through Playwright's sync API."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    # Playwright's sync API keeps an event loop running in this thread; the ORM calls that
-    # the test itself makes are still synchronous and safe.
-    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            # While Playwright's loop runs, Django keeps this thread's connections in a
-            # separate (context-local) slot; close them here or they outlive the test
-            # database.
-            connections.close_all()
+def browser_page(browser, live_server, transactional_db):
+    """A Chromium page (Dutch locale, desktop size) of the session's one browser."""
+    context = context_open(browser)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,11 @@
 and a helper that finds the links in the messages the people received."""
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.utils import timezone, translation
 
 from klachtroute.cases.services import (
@@ -24,6 +21,7 @@ from klachtroute.cases.services import (
     solution_propose,
 )
 from klachtroute.notifications.models import OutboxMessage
+from klachtroute.testing.browser import context_open
 from klachtroute.testing.factories import complaint_data, letter_parts
 
 LINK_RE = re.compile(re.escape(settings.SITE_URL) + r"(/(?:en/)?p/[^/\s]+/)")
@@ -131,35 +129,12 @@ def findings_shared(lsr):
     return lsr
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
 @pytest.fixture
-def browser_page(live_server, transactional_db, monkeypatch):
-    """A Chromium page (Dutch locale, desktop size) driven through Playwright's sync API."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    # Playwright's sync API keeps an event loop running in this thread; the ORM calls that
-    # the test itself makes are still synchronous and safe.
-    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+def browser_page(browser, live_server, transactional_db):
+    """A Chromium page (Dutch locale, desktop size) of the session's one browser."""
+    context = context_open(browser)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture

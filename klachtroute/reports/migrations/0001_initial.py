@@ -68,6 +68,7 @@ class Migration(migrations.Migration):
                 ("respondent_type", models.CharField(blank=True, max_length=20)),
                 ("state", models.CharField(max_length=40)),
                 ("outcome", models.CharField(blank=True, max_length=40)),
+                ("judged_outcome", models.CharField(blank=True, max_length=40)),
                 ("admissible", models.BooleanField(null=True)),
                 ("acknowledge_due", models.DateField(null=True)),
                 ("acknowledged_on", models.DateField(null=True)),
