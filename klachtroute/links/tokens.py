@@ -21,7 +21,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import PrivateLink
+from .models import PrivateLink, Purpose
 
 # Named after the app the links began in: the links already sent are signed with it.
 _SIGNER_SALT = "klachtroute.portal.link"
@@ -109,6 +109,18 @@ def links_revoke(*, complaint, party: str | None = None, purpose: str | None = N
     if purpose:
         qs = qs.filter(purpose=purpose)
     return qs.update(revoked_at=timezone.now())
+
+
+def links_close(*, complaint) -> int:
+    """A complaint is closed: every link that asks something of someone stops (approving,
+    responding, a defence, the third party's advice, a copy); the complainant's status link
+    stays until it expires, so the complainant can read the outcome (as under every
+    procedure)."""
+    return (
+        PrivateLink.objects.filter(complaint=complaint, revoked_at__isnull=True)
+        .exclude(party="complainant", purpose=Purpose.STATUS)
+        .update(revoked_at=timezone.now())
+    )
 
 
 def link_short_url(url: str, *, language: str = "nl") -> tuple[PrivateLink, str] | None:

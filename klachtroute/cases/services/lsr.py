@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from klachtroute.accounts.models import User
 from klachtroute.deadlines import deadline
 from klachtroute.links.models import Purpose
-from klachtroute.links.tokens import links_revoke
+from klachtroute.links.tokens import links_close, links_revoke
 from klachtroute.organisation.selectors import work_calendar_get
 
 from ..models import (
@@ -223,7 +223,7 @@ def inadmissible_close(*, complaint: Complaint, actor: User | None) -> Complaint
         summary=Phrase("Afgesloten: niet ontvankelijk, beantwoord door de betrokkene."),
         outcome=Outcome.INADMISSIBLE,
     )
-    links_revoke(complaint=complaint)
+    links_close(complaint=complaint)
     return complaint
 
 
@@ -648,7 +648,7 @@ def _inadmissibility_ruling(
             "is afgesloten."
         ),
     )
-    links_revoke(complaint=complaint)
+    links_close(complaint=complaint)
     next_step = next_step_for(complaint, "ruling")
     tell_complainant(complaint, "ruling", ruling=ruling, next_step=next_step)
     tell_respondent(complaint, "ruling", ruling=ruling, next_step=next_step)
@@ -704,7 +704,7 @@ def director_rule(
     )
     ruling.remedy, ruling.remedy_due = (remedy or "").strip(), remedy_due
     ruling.save(update_fields=["remedy", "remedy_due"])
-    links_revoke(complaint=complaint)
+    links_close(complaint=complaint)
     next_step = next_step_for(complaint, "ruling")
     tell_complainant(complaint, "ruling", ruling=ruling, next_step=next_step)
     tell_respondent(complaint, "ruling", ruling=ruling, next_step=next_step)
@@ -747,7 +747,7 @@ def director_decide(*, complaint: Complaint, actor: User | None, motivation: str
         outcome=Outcome.DIRECTOR_DECISION,
         after={"motivation": motivation},
     )
-    links_revoke(complaint=complaint)
+    links_close(complaint=complaint)
     tell_complainant(complaint, "director_decision", motivation=motivation)
     return complaint
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from klachtroute.accounts.models import User
 from klachtroute.deadlines import deadline
 from klachtroute.links.models import Purpose
-from klachtroute.links.tokens import links_revoke
+from klachtroute.links.tokens import links_close
 from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.selectors import work_calendar_get
 
@@ -104,7 +104,7 @@ def complaint_set_aside(
         outcome=Outcome.SET_ASIDE,
         after={"ground": ground, "reason": reason},
     )
-    links_revoke(complaint=complaint)
+    links_close(complaint=complaint)
     tell_complainant(
         complaint,
         "set_aside",
@@ -345,7 +345,7 @@ def outcome_decide(
         outcome=Outcome.REASONED,
         after={"decision": decision},
     )
-    links_revoke(complaint=complaint)
+    links_close(complaint=complaint)
     next_step = next_step_for(complaint, "outcome")
     tell_complainant(complaint, "outcome", ruling=ruling, next_step=next_step)
     if complaint.respondent_type != RespondentType.UNKNOWN:

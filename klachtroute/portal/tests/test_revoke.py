@@ -34,3 +34,31 @@ def test_only_the_secretariat_revokes_links(client, livp):
     link.refresh_from_db()
     assert link.revoked_at is None
     assert "Privélinks" not in client.get(f"/zaken/{livp.complaint.number}/").content.decode()
+
+
+def test_lsr_6h_after_the_directors_ruling_the_status_link_shows_the_outcome_and_asks_nothing(
+    client, awaiting_defence
+):
+    """Closing stops every link that asks something (here the defence), under every
+    procedure alike; the complainant's status link keeps showing how it ended."""
+    from klachtroute.cases.services import defence_submit, director_rule
+    from klachtroute.testing.criteria import criteria_judged
+    from klachtroute.testing.factories import letter_parts
+
+    lsr = awaiting_defence
+    defence_submit(complaint=lsr.complaint, party="respondent", defence="Het klopt.")
+    status_url = link_create(complaint=lsr.complaint, party="complainant", purpose="status")
+    copy_url = link_create(complaint=lsr.complaint, party="respondent", purpose="complaint_copy")
+    assert client.get(path_of(copy_url)).status_code == 200
+    director_rule(
+        complaint=lsr.complaint,
+        actor=lsr.director,
+        decision="partly_founded",
+        motivation="De toon was niet in orde; de lestijd is ingehaald.",
+        judgements=criteria_judged(lsr.complaint, not_in_order=1, as_form=False),
+        **letter_parts("ruling"),
+    )
+    assert client.get(path_of(copy_url)).status_code == 404
+    status = client.get(path_of(status_url))
+    assert status.status_code == 200
+    assert "deels gegrond" in status.content.decode().lower()
