@@ -17,8 +17,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from klachtroute.cases.models import Channel, Complaint, Outcome, RespondentType
-from klachtroute.cases.workflow import State
+from klachtroute.cases.models import Channel, Complaint
 from klachtroute.organisation.models import Course
 from klachtroute.portal.models import SatisfactionResponse
 from klachtroute.procedures.models import ProcedureVersion
@@ -49,6 +48,7 @@ from .selectors import (
     _median_p90,
     _open_label,
     _rows,
+    respondent_outcome_admissibility_counts,
 )
 
 
@@ -88,7 +88,6 @@ def report_from_facts(
     facts = facts_in_period(start=start, end=end)
     if channels is not None:
         facts = facts.filter(channel__in=channels)
-    closed_states = State.closed_states()
 
     by_category = _count_by(facts, "procedure_version_id", "category")
     versions = ProcedureVersion.objects.in_bulk(
@@ -114,27 +113,7 @@ def report_from_facts(
         name = names.get(row["course_id"]) if row["course_id"] else None
         _add(courses, _course_label(name, row["course_other"], anonymous), row["n"])
 
-    respondents: dict[str, int] = {}
-    for row in _count_by(facts, "respondent_type"):
-        label = _choice_label(RespondentType, row["respondent_type"], _("Onbekend"))
-        _add(respondents, label, row["n"])
-
-    outcomes: dict[str, int] = {}
-    for row in _count_by(facts, "state", "outcome"):
-        if row["state"] not in closed_states:
-            label = _open_label()
-        else:
-            label = _choice_label(Outcome, row["outcome"], _("Zonder uitkomst"))
-        _add(outcomes, label, row["n"])
-
-    admissibility_labels = {
-        True: _("Ontvankelijk"),
-        False: _("Niet ontvankelijk"),
-        None: _("Niet beoordeeld"),
-    }
-    admissibility: dict[str, int] = {}
-    for row in _count_by(facts, "admissible"):
-        _add(admissibility, admissibility_labels[row["admissible"]], row["n"])
+    respondents, outcomes, admissibility = respondent_outcome_admissibility_counts(facts)
 
     total = sum(categories.values())
     closed = sum(n for label, n in outcomes.items() if label != _open_label())

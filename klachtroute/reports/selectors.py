@@ -336,33 +336,13 @@ def _choice_label(choices, code: str, fallback: str) -> str:
     return str(choices(code).label) if code in choices.values else (code or fallback)
 
 
-def report_build(
-    qs: QuerySet[Complaint], *, start: date, end: date, anonymous: bool = False
-) -> Report:
-    """The report over the complaints in `qs` (already restricted to the period).
-
-    `anonymous` leaves out the one free text the counts would otherwise show: the course
-    name a complainant typed in (`course_other`), which becomes "Andere opleiding".
-    """
-    qs = qs.order_by()
+def respondent_outcome_admissibility_counts(
+    qs: QuerySet,
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Three of the report's breakdowns, by label: whom the complaints were about, how they
+    ended (open ones as one group) and their admissibility. `qs` is the complaints or their
+    roll-up facts: both have these fields under the same names."""
     closed_states = State.closed_states()
-
-    # Categories: labels come from the procedure version each complaint was handled under.
-    by_category = _count_by(qs, "procedure_version", "category")
-    versions = ProcedureVersion.objects.in_bulk({row["procedure_version"] for row in by_category})
-    categories: dict[str, int] = {}
-    for row in by_category:
-        version = versions.get(row["procedure_version"])
-        _add(categories, _category_label(version, row["category"]), row["n"])
-
-    channels: dict[str, int] = {}
-    for row in _count_by(qs, "channel"):
-        _add(channels, _choice_label(Channel, row["channel"], _("Onbekend")), row["n"])
-
-    courses: dict[str, int] = {}
-    for row in _count_by(qs, "course__name", "course_other"):
-        _add(courses, _course_label(row["course__name"], row["course_other"], anonymous), row["n"])
-
     respondents: dict[str, int] = {}
     for row in _count_by(qs, "respondent_type"):
         label = _choice_label(RespondentType, row["respondent_type"], _("Onbekend"))
@@ -384,6 +364,36 @@ def report_build(
     admissibility: dict[str, int] = {}
     for row in _count_by(qs, "admissible"):
         _add(admissibility, admissibility_labels[row["admissible"]], row["n"])
+    return respondents, outcomes, admissibility
+
+
+def report_build(
+    qs: QuerySet[Complaint], *, start: date, end: date, anonymous: bool = False
+) -> Report:
+    """The report over the complaints in `qs` (already restricted to the period).
+
+    `anonymous` leaves out the one free text the counts would otherwise show: the course
+    name a complainant typed in (`course_other`), which becomes "Andere opleiding".
+    """
+    qs = qs.order_by()
+
+    # Categories: labels come from the procedure version each complaint was handled under.
+    by_category = _count_by(qs, "procedure_version", "category")
+    versions = ProcedureVersion.objects.in_bulk({row["procedure_version"] for row in by_category})
+    categories: dict[str, int] = {}
+    for row in by_category:
+        version = versions.get(row["procedure_version"])
+        _add(categories, _category_label(version, row["category"]), row["n"])
+
+    channels: dict[str, int] = {}
+    for row in _count_by(qs, "channel"):
+        _add(channels, _choice_label(Channel, row["channel"], _("Onbekend")), row["n"])
+
+    courses: dict[str, int] = {}
+    for row in _count_by(qs, "course__name", "course_other"):
+        _add(courses, _course_label(row["course__name"], row["course_other"], anonymous), row["n"])
+
+    respondents, outcomes, admissibility = respondent_outcome_admissibility_counts(qs)
 
     total = sum(categories.values())
     closed = sum(n for label, n in outcomes.items() if label != _open_label())

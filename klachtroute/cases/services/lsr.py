@@ -267,16 +267,7 @@ def findings_share(
         shared_at=timezone.now(),
         shared_by=actor,
     )
-    language = complaint.complainant_language
-    for criterion in criteria:
-        judgement, note = judgements[criterion.code]
-        CriterionJudgement.objects.create(
-            findings=findings,
-            criterion=criterion.code,
-            label=criterion.label.get(language),
-            judgement=judgement,
-            note=(note or "").strip(),
-        )
+    _judgements_save(complaint, judgements, findings=findings)
     on_time = complaint.settle_due is None or timezone.localdate() <= complaint.settle_due
     state_move(
         complaint,
@@ -508,6 +499,26 @@ def defence_submit(
     return complaint
 
 
+def _judgements_save(
+    complaint: Complaint, judgements: dict[str, tuple[str, str]], **owner
+) -> list[CriterionJudgement]:
+    """Keep the judgement of each criterion of the complaint's category that was judged, on
+    its findings or its ruling (`owner`), with the criterion's label in the complainant's
+    language as the letter shows it."""
+    language = complaint.complainant_language
+    return [
+        CriterionJudgement.objects.create(
+            **owner,
+            criterion=criterion.code,
+            label=criterion.label.get(language),
+            judgement=judgements[criterion.code][0],
+            note=(judgements[criterion.code][1] or "").strip(),
+        )
+        for criterion in complaint.procedure_version.spec.criteria_for(complaint.category)
+        if criterion.code in judgements
+    ]
+
+
 def _ruling_close(
     complaint: Complaint,
     *,
@@ -532,22 +543,10 @@ def _ruling_close(
         decided_by=actor,
         decided_by_label=actor.display_name,
     )
-    language = complaint.complainant_language
-    judged = []
-    criterion_labels = {}
-    for criterion in complaint.procedure_version.spec.criteria_for(complaint.category):
-        criterion_labels[criterion.code] = criterion.label
-        if judgements and criterion.code in judgements:
-            judgement, note = judgements[criterion.code]
-            judged.append(
-                CriterionJudgement.objects.create(
-                    ruling=ruling,
-                    criterion=criterion.code,
-                    label=criterion.label.get(language),
-                    judgement=judgement,
-                    note=(note or "").strip(),
-                )
-            )
+    judged = _judgements_save(complaint, judgements or {}, ruling=ruling)
+    criterion_labels = {
+        c.code: c.label for c in complaint.procedure_version.spec.criteria_for(complaint.category)
+    }
     state_move(
         complaint,
         State.SETTLED,
