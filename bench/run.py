@@ -3,24 +3,29 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kr_bench python bench/run.py --complaints 20000
 
 Migrates the database, generates the archive (`bench/generate.py`) when it holds no
-complaints, then measures in process (Django's test client, the real middleware):
+complaints, then measures in process (Django's test client, the real middleware), in groups:
 
-- the worklist for each role, each filter, the first and a deep page;
-- the record page, the API list (first and a deep page) and detail;
-- the annual report and its exports for one year (read from the roll-up; anchor: the raw
-  SQL of the same figures over the complaints), the indicators API, the compliance
+- `worklist`: the worklist for each role and each filter, its first and last page and the
+  next page, by the keyset links the pages give;
+- `record`: the record page, also of the longest history and its older events (`?ouder=`);
+- `api`: the API list (first page, by state, a deep page by cursor) and detail;
+- `report`: the annual report and its exports for one year (read from the roll-up; anchor:
+  the raw SQL of the same figures over the complaints), the indicators API, the compliance
   overview, and keeping the roll-up in step (a queue of changed complaints, a rebuild);
-- the periodic commands (`verify_history`, `purge_expired`, the watcher's steps over the
-  backlog, `watch_deadlines` with nothing due), with their queries and peak memory.
+- `jobs`: the periodic commands (`verify_history`, `purge_expired`, the watcher's steps
+  over the backlog, `watch_deadlines` with nothing due), with their queries and peak
+  memory (resident set size; `--trace-memory` for the peak of Python allocations).
 
-`--only jobs` measures the periodic commands alone, `--only pages` the rest.
+`--only GROUP` (repeatable) measures those groups alone; `--only pages` stands for every
+group but `jobs`. `--skip-jobs` leaves the data unchanged.
 
 The anchor of a page is its own SQL: the very statements the page ran, executed again raw
-(so the ratio is what the page costs above its queries). The anchor of `verify_history` is
-one streamed read of the same events; of the watcher, the overdue deadlines in set-based
-SQL; of the purge, its one query of the complaints past retention. Times are medians (and the slowest) of `--repeat`
-runs in milliseconds. The periodic commands change the data (they mark and send), so they
-run last; generate a fresh database to measure them again.
+(so the ratio is what the page costs above its queries); the report's pages are anchored to
+the raw SQL of `annual_report_compute` instead. The anchor of `verify_history` is one
+streamed read of the same events; of the watcher, the overdue deadlines in set-based SQL; of
+the purge, its one query of the complaints past retention. Times are medians (and the
+slowest) of `--repeat` runs in milliseconds. The periodic commands change the data (they
+mark and send), so they run last; generate a fresh database to measure them again.
 """
 
 import argparse
@@ -47,6 +52,8 @@ GROUPS = ("worklist", "record", "api", "report", "jobs")
 def _max_rss_mib() -> float:
     """The largest resident set of this process so far (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def statements_of(fn) -> list[str]:
     """The SQL statements `fn` runs, with their parameters in."""
     from django.db import connection
@@ -150,8 +157,10 @@ def main(argv=None) -> None:
     parser.add_argument("--skip-jobs", action="store_true", help="leave the data unchanged")
     parser.add_argument(
         "--only",
-        choices=["pages", "jobs"],
-        help="measure only the pages (worklist, record, API, report) or only the periodic jobs",
+        action="append",
+        choices=(*GROUPS, "pages"),
+        metavar="GROUP",
+        help=f"measure only this group (again for more): {', '.join(GROUPS)}; pages: all but jobs",
     )
     parser.add_argument(
         "--trace-memory",
@@ -183,14 +192,17 @@ def main(argv=None) -> None:
         return client
 
     bench = Bench(args.repeat, trace_memory=args.trace_memory)
-    if args.only != "jobs":
-        _pages(bench, client_for, total)
-    if args.skip_jobs or args.only == "pages":
+    only = set(args.only or GROUPS)
+    if "pages" in only:
+        only = (only - {"pages"}) | (set(GROUPS) - {"jobs"})
+    if only - {"jobs"}:
+        _pages(bench, client_for, total, only)
+    if args.skip_jobs or "jobs" not in only:
         return
     _jobs(bench)
 
 
-def _pages(bench: "Bench", client_for, total: int) -> None:
+def _pages(bench: "Bench", client_for, total: int, only: set[str]) -> None:
     from django.db.models import Count
     from django.test import Client
 
@@ -239,13 +251,14 @@ def _pages(bench: "Bench", client_for, total: int) -> None:
             bench.page(f"record page, {events} events", secretariat, url)
             bench.page(f"record page, {events} events, older ones", secretariat, _older(url))
 
-    if "api" in only:
-        from klachtroute.accounts.models import ApiToken
+    from klachtroute.accounts.models import ApiToken
 
-        _token, raw = ApiToken.objects.create_token(
-            user=User.objects.get(username="bench-secretariaat"), name="bench"
-        )
-        api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    _token, raw = ApiToken.objects.create_token(
+        user=User.objects.get(username="bench-secretariaat"), name="bench"
+    )
+    api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    if "api" in only:
         bench.page("API list, first page", api, "/api/v1/complaints")
         bench.page("API list, state=in_progress", api, "/api/v1/complaints?state=in_progress")
         position = min(total - 1, total * 9 // 10)
@@ -255,46 +268,47 @@ def _pages(bench: "Bench", client_for, total: int) -> None:
         if long:
             bench.page(f"API detail, {long[1]} events", api, f"/api/v1/complaints/{long[0]}")
 
-    # The annual report of the last full year, and its exports, read from the roll-up. Their
-    # anchor: the raw SQL of the same figures computed over the complaints and their
-    # histories (the GROUP BY counts and narrow rows of `annual_report_compute`), replayed.
-    import datetime as dt
+    if "report" in only:
+        # The annual report of the last full year, and its exports, read from the roll-up. Their
+        # anchor: the raw SQL of the same figures computed over the complaints and their
+        # histories (the GROUP BY counts and narrow rows of `annual_report_compute`), replayed.
+        from klachtroute.reports.facts import facts_queue, facts_rebuild, facts_refresh_pending
+        from klachtroute.reports.selectors import annual_report, annual_report_compute
 
-    from klachtroute.reports.facts import facts_queue, facts_rebuild, facts_refresh_pending
-    from klachtroute.reports.selectors import annual_report, annual_report_compute
-
-    year = some.received_at.year - 1
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    period = f"start={year}-01-01&end={year}-12-31"
-    computed = statements_of(lambda: annual_report_compute(start=start, end=end))
-    bench.job(
-        f"annual report {year} computed over complaints",
-        lambda: annual_report_compute(start=start, end=end),
-        replay(computed),
-    )
-    for label, url, repeat in [
-        ("(HTML)", f"/jaarverslag/?{period}", 3),
-        ("CSV", f"/jaarverslag/csv/?{period}", 3),
-        ("XLSX", f"/jaarverslag/xlsx/?{period}", 3),
-        ("PDF", f"/jaarverslag/pdf/?{period}", 1),
-    ]:
-        bench.page(f"annual report {year} {label}", director, url, repeat, computed)
-    bench.page(f"indicators API {year}", api, f"/api/v1/reports/indicators?{period}", 3, computed)
-    bench.page(f"compliance overview {year}", director, f"/naleving/?{period}", 1)
-    # The roll-up kept in step: a report with 1,000 changed complaints of its year queued
-    # (it refreshes them first), the periodic job's part, and a rebuild of everything.
-    changed = list(
-        Complaint.objects.filter(received_at__year=year).values_list("pk", flat=True)[:1000]
-    )
-    facts_queue(changed)
-    bench.job(
-        f"annual report {year}, {len(changed)} changed complaints queued",
-        lambda: annual_report(start=start, end=end),
-        replay(computed),
-    )
-    facts_queue(changed)
-    bench.job(f"facts refresh of {len(changed)} queued (periodic job)", facts_refresh_pending)
-    bench.job(f"report_figures_rebuild ({total} complaints)", facts_rebuild)
+        year = some.received_at.year - 1
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        period = f"start={year}-01-01&end={year}-12-31"
+        computed = statements_of(lambda: annual_report_compute(start=start, end=end))
+        bench.job(
+            f"annual report {year} computed over complaints",
+            lambda: annual_report_compute(start=start, end=end),
+            replay(computed),
+        )
+        for label, url, repeat in [
+            ("(HTML)", f"/jaarverslag/?{period}", 3),
+            ("CSV", f"/jaarverslag/csv/?{period}", 3),
+            ("XLSX", f"/jaarverslag/xlsx/?{period}", 3),
+            ("PDF", f"/jaarverslag/pdf/?{period}", 1),
+        ]:
+            bench.page(f"annual report {year} {label}", director, url, repeat, computed)
+        bench.page(
+            f"indicators API {year}", api, f"/api/v1/reports/indicators?{period}", 3, computed
+        )
+        bench.page(f"compliance overview {year}", director, f"/naleving/?{period}", 1)
+        # The roll-up kept in step: a report with 1,000 changed complaints of its year queued
+        # (it refreshes them first), the periodic job's part, and a rebuild of everything.
+        changed = list(
+            Complaint.objects.filter(received_at__year=year).values_list("pk", flat=True)[:1000]
+        )
+        facts_queue(changed)
+        bench.job(
+            f"annual report {year}, {len(changed)} changed complaints queued",
+            lambda: annual_report(start=start, end=end),
+            replay(computed),
+        )
+        facts_queue(changed)
+        bench.job(f"facts refresh of {len(changed)} queued (periodic job)", facts_refresh_pending)
+        bench.job(f"report_figures_rebuild ({total} complaints)", facts_rebuild)
 
 
 def _jobs(bench: "Bench") -> None:
