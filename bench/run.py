@@ -31,6 +31,7 @@ mark and send), so they run last; generate a fresh database to measure them agai
 import argparse
 import datetime as dt
 import logging
+import os
 import resource
 import statistics
 import sys
@@ -150,6 +151,20 @@ class Bench:
         self.rows.append((name, median, slowest, anchor_median, extra))
 
 
+def _database_create_if_missing(url: str) -> None:
+    """`make bench` on a fresh machine: create the benchmark's PostgreSQL database when it is
+    not there yet (it is the benchmark's own, never the suite's or an installation's)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"Creating the database {name} ...", flush=True)
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Klachtroute benchmarks")
     parser.add_argument("--complaints", type=int, default=100_000)
@@ -168,6 +183,7 @@ def main(argv=None) -> None:
         help="the jobs' peak of Python allocations (tracemalloc; slows them down)",
     )
     args = parser.parse_args(argv)
+    _database_create_if_missing(os.environ.get("DATABASE_URL", ""))
     setup_django()
     logging.disable(logging.INFO)  # WeasyPrint's steps, the watcher's progress
 
