@@ -34,7 +34,6 @@ from .indicators import (
 from .models import ComplaintFacts
 from .selectors import (
     Breakdown,
-    LeadTime,
     Report,
     Row,
     Satisfaction,
@@ -45,9 +44,9 @@ from .selectors import (
     _count_by,
     _course_label,
     _measures,
-    _median_p90,
     _open_label,
     _rows,
+    lead_times_of,
     respondent_outcome_admissibility_counts,
 )
 
@@ -142,8 +141,6 @@ def report_from_facts(
     )
     to_acknowledge = _histogram(facts, "acknowledge_days")
     to_settle = _histogram(facts, "settle_days")
-    ack_median, ack_p90 = _median_p90(to_acknowledge)
-    settle_median, settle_p90 = _median_p90(to_settle)
 
     satisfaction = Satisfaction()
     if sums["responses"]:
@@ -186,22 +183,7 @@ def report_from_facts(
             Breakdown("outcome", _("Uitkomst"), _rows(outcomes)),
             Breakdown("admissibility", _("Ontvankelijkheid"), _rows(admissibility)),
         ],
-        lead_times=[
-            LeadTime(
-                "acknowledge",
-                _("Van ontvangst tot ontvangstbevestiging"),
-                len(to_acknowledge),
-                ack_median,
-                ack_p90,
-            ),
-            LeadTime(
-                "settle",
-                _("Van ontvangst tot afhandeling (afgesloten klachten)"),
-                len(to_settle),
-                settle_median,
-                settle_p90,
-            ),
-        ],
+        lead_times=lead_times_of(to_acknowledge, to_settle),
         shares=[
             Share(
                 "acknowledged_on_time", _("Op tijd bevestigd"), sums["ack_met"], sums["ack_counted"]

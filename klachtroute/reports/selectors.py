@@ -336,6 +336,29 @@ def _choice_label(choices, code: str, fallback: str) -> str:
     return str(choices(code).label) if code in choices.values else (code or fallback)
 
 
+def lead_times_of(to_acknowledge: list[int], to_settle: list[int]) -> list[LeadTime]:
+    """The report's two lead times (median and 90th percentile in days) from the days each
+    complaint took to be acknowledged and to be settled."""
+    ack_median, ack_p90 = _median_p90(to_acknowledge)
+    settle_median, settle_p90 = _median_p90(to_settle)
+    return [
+        LeadTime(
+            "acknowledge",
+            _("Van ontvangst tot ontvangstbevestiging"),
+            len(to_acknowledge),
+            ack_median,
+            ack_p90,
+        ),
+        LeadTime(
+            "settle",
+            _("Van ontvangst tot afhandeling (afgesloten klachten)"),
+            len(to_settle),
+            settle_median,
+            settle_p90,
+        ),
+    ]
+
+
 def respondent_outcome_admissibility_counts(
     qs: QuerySet,
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
@@ -521,24 +544,7 @@ def _timeliness(qs: QuerySet[Complaint]) -> tuple[list[LeadTime], list[Share], i
             elif due < today:
                 settle_counted += 1
 
-    ack_median, ack_p90 = _median_p90(to_acknowledge)
-    settle_median, settle_p90 = _median_p90(to_settle)
-    lead_times = [
-        LeadTime(
-            "acknowledge",
-            _("Van ontvangst tot ontvangstbevestiging"),
-            len(to_acknowledge),
-            ack_median,
-            ack_p90,
-        ),
-        LeadTime(
-            "settle",
-            _("Van ontvangst tot afhandeling (afgesloten klachten)"),
-            len(to_settle),
-            settle_median,
-            settle_p90,
-        ),
-    ]
+    lead_times = lead_times_of(to_acknowledge, to_settle)
     shares = [
         Share("acknowledged_on_time", _("Op tijd bevestigd"), ack_met, ack_counted),
         Share(
