@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from klachtroute.procedures.definition import Category
 from klachtroute.procedures.models import ProcedureVersion
 
-from .deadlines import watched_overdue
+from .deadlines import deadline_state, watched_overdue
 from .models import WORKLIST_ORDER, Complaint, DefenceRequest, Event
 from .workflow import State
 
@@ -305,6 +305,21 @@ def events_page(
         older=shown[0].pk if len(rows) > size else None,
         newest=older_than is None,
     )
+
+
+def first_contact_summary(complaint: Complaint, today: date) -> dict | None:
+    """The first personal contact as recorded (when, how, the handler's note) and how it
+    stands against its deadline; None when the procedure has no first contact."""
+    if not (complaint.first_contact_due or complaint.first_contact_at):
+        return None
+    state = deadline_state(complaint, "first_contact", today)
+    return {
+        "at": complaint.first_contact_at,
+        "method": complaint.get_first_contact_method_display(),
+        "note": complaint.first_contact_note,
+        "due": state.due if state else None,
+        "status": state.status if state else "",
+    }
 
 
 def handlers_eligible(*, complaint: Complaint) -> QuerySet:

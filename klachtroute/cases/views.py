@@ -5,7 +5,7 @@ a person may not see answers 404, as if it did not exist.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +21,7 @@ from klachtroute.organisation.selectors import work_calendar_get
 
 from .action_forms import ActionForm, form_with_errors
 from .actions import ACTIONS, CONFIRM_FIELD, CONFIRM_MESSAGE, action_form, action_perform
-from .deadlines import deadline_state, deadline_states
+from .deadlines import deadline_states
 from .forms import DATETIME_LOCAL, WorklistFilterForm
 from .models import Complaint, Outcome
 from .selectors import (
@@ -32,6 +32,7 @@ from .selectors import (
     complaints_visible_to,
     complaints_worklist,
     events_page,
+    first_contact_summary,
     worklist_page,
 )
 from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_blocked, actions_for
@@ -184,21 +185,6 @@ def _earlier_complaints(complaint: Complaint, user) -> list[dict]:
     return [{**row, "visible": row["complaint"].pk in visible} for row in rows]
 
 
-def _first_contact(complaint: Complaint, today: date) -> dict | None:
-    if not (complaint.first_contact_due or complaint.first_contact_at):
-        return None
-    state = deadline_state(complaint, "first_contact", today)
-    due = state.due if state else None
-    status = state.status if state else ""
-    return {
-        "at": complaint.first_contact_at,
-        "method": complaint.get_first_contact_method_display(),
-        "note": complaint.first_contact_note,
-        "due": due,
-        "status": status,
-    }
-
-
 def _event_id(value: str | None) -> int | None:
     # A value the page did not give shows the newest events.
     try:
@@ -263,7 +249,7 @@ def _detail_context(
         "overdue": [d for d in deadlines if d.overdue] if complaint.is_open else [],
         "calendar": work_calendar_get(),
         "today": today,
-        "first_contact": _first_contact(complaint, today),
+        "first_contact": first_contact_summary(complaint, today),
         "solutions": list(
             complaint.solutions.select_related("proposed_by").prefetch_related(
                 "approvals__recorded_by"
