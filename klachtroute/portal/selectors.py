@@ -6,11 +6,13 @@ from django.utils import timezone
 from klachtroute.cases.models import (
     Complaint,
     DefenceRequest,
+    Event,
     Findings,
     InformationAdded,
     Ruling,
     Solution,
 )
+from klachtroute.cases.workflow import EventKind
 from klachtroute.links.models import PrivateLink
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 
@@ -55,6 +57,12 @@ def binding_advice_latest(complaint: Complaint) -> Ruling | None:
     return (
         complaint.rulings.filter(body=Ruling.Body.THIRD_PARTY).order_by("decided_at", "id").last()
     )
+
+
+def third_party_appeal_latest(complaint: Complaint) -> Event | None:
+    """The complainant's appeal to the independent third party; its `after["note"]` holds
+    what the complainant wrote for the third party."""
+    return complaint.events.filter(kind=EventKind.APPEAL_TO_THIRD_PARTY).order_by("at", "id").last()
 
 
 def messages_to_complainant(complaint: Complaint) -> QuerySet[OutboxMessage]:

@@ -32,10 +32,12 @@ from klachtroute.cases.action_forms import ActionForm, errors_onto_form, form_wi
 from klachtroute.cases.actions import action_form, action_perform
 from klachtroute.cases.deadlines import deadlines_watched
 from klachtroute.cases.models import Approval, Findings, Party, Solution
+from klachtroute.cases.selectors import first_contact_summary
 from klachtroute.cases.workflow import State, TransitionError, actions_for
 from klachtroute.intake.ratelimit import client_address, rate_limit_hit
 from klachtroute.links.models import PrivateLink, Purpose
 from klachtroute.links.tokens import link_resolve
+from klachtroute.organisation.selectors import work_calendar_get
 
 from . import selectors
 from . import services as portal_services
@@ -323,6 +325,29 @@ def _when(moment) -> str:
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
+
+
+def _document_download(request, documents) -> HttpResponse | None:
+    """The document asked for with `?document=<id>`, as an attachment, when it is one of
+    `documents` (the link's complaint's); 404 for any other; None when none is asked for."""
+    wanted = request.GET.get("document")
+    if not wanted:
+        return None
+    document = next((d for d in documents if str(d.pk) == wanted), None)
+    if document is None:
+        return render(request, "portal/not_found.html", status=404)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        return render(request, "portal/not_found.html", status=404)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # -- Approving a solution (LIVP-6, LIVP-7) -----------------------------------------------
@@ -670,6 +695,11 @@ def third_party_page(request, private_link):
         if ruling is not None:
             return _advice_received(request, private_link, ruling)
         return _gone(request, private_link)
+    # What the third party needs to advise: the complaint's documents, through this link.
+    documents = list(complaint.documents.all())
+    download = _document_download(request, documents)
+    if download is not None:
+        return download
     wording = _Wording(
         labels={"follow_ups": _("Wat moet de organisatie doen?")},
         help_texts={
@@ -691,11 +721,21 @@ def third_party_page(request, private_link):
         if refused is None:
             return _advice_received(request, private_link, ruling)
         form = refused
+    appeal = selectors.third_party_appeal_latest(complaint)
     return _page(
         request,
         private_link,
         "portal/third_party.html",
-        {"form": form, "solutions": selectors.solutions_with_approvals(complaint)},
+        {
+            "form": form,
+            "appeal": appeal,
+            "appeal_note": (appeal.after or {}).get("note", "") if appeal else "",
+            "first_contact": first_contact_summary(complaint, timezone.localdate()),
+            "calendar": work_calendar_get(),
+            "solutions": selectors.solutions_with_approvals(complaint),
+            "information": selectors.information_added(complaint),
+            "documents": documents,
+        },
     )
 
 
@@ -703,25 +743,10 @@ def third_party_page(request, private_link):
 
 
 def complaint_copy_page(request, private_link):
-    complaint = private_link.complaint
-    documents = list(complaint.documents.all())
-    wanted = request.GET.get("document")
-    if wanted:
-        document = next((d for d in documents if str(d.pk) == wanted), None)
-        if document is None:
-            return render(request, "portal/not_found.html", status=404)
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            return render(request, "portal/not_found.html", status=404)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+    documents = list(private_link.complaint.documents.all())
+    download = _document_download(request, documents)
+    if download is not None:
+        return download
     return _page(request, private_link, "portal/complaint_copy.html", {"documents": documents})
 
 
