@@ -2,7 +2,7 @@
 
 Each live private link in a letter's text is printed as a short address to type and a
 QR code to scan, with the organisation's phone number as the way without a computer,
-and, where the link asks for an answer, a reply slip to send back by post.
+and, where the link or the letter asks for an answer, a reply slip to send back by post.
 """
 
 from dataclasses import dataclass
@@ -30,6 +30,25 @@ REPLY_CHOICES = {
     Purpose.DEFENCE: (_("Mijn reactie op de klacht (verweer):"),),
 }
 
+# A status link asks nothing by itself; a letter that sends it to offer the complainant
+# the next step asks for an answer: the choices the letter gives (take the step through
+# the status page, with its note, or, where the letter offers it, not).
+LETTER_REPLY_CHOICES = {
+    "no_agreement_notice": (
+        _("Ik wil geen beroep instellen; u kunt mijn klacht afsluiten."),
+        _("Ik leg mijn klacht voor aan de onafhankelijke derde. Mijn toelichting:"),
+    ),
+    "director_procedure": (_("Ik leg mijn klacht voor aan de directeur. Mijn toelichting:"),),
+}
+
+
+def reply_choices(purpose: str, kind: str) -> tuple:
+    """What the reply slip offers for a link of `purpose` in a letter of `kind`; empty:
+    the letter asks no answer and has no slip."""
+    if purpose == Purpose.STATUS:
+        return LETTER_REPLY_CHOICES.get(kind, ())
+    return REPLY_CHOICES.get(purpose, ())
+
 
 @dataclass(frozen=True)
 class PaperLink:
@@ -49,8 +68,9 @@ def _qr_svg(url: str) -> SafeString:
     return mark_safe(buffer.getvalue().decode())  # noqa: S308 (segno's own SVG)
 
 
-def paper_links(body: str, *, language: str) -> list[PaperLink]:
-    """The live private links in a letter's text, as they are printed on paper."""
+def paper_links(body: str, *, language: str, kind: str = "") -> list[PaperLink]:
+    """The live private links in a letter's text (a message of `kind`), as they are
+    printed on paper."""
     found = []
     for url in dict.fromkeys(private_link_urls(body)):
         short = link_short_url(url, language=language)
@@ -63,7 +83,7 @@ def paper_links(body: str, *, language: str) -> list[PaperLink]:
                 short_address=address,
                 qr_svg=_qr_svg(url),
                 purpose=link.purpose,
-                reply_choices=REPLY_CHOICES.get(link.purpose, ()),
+                reply_choices=reply_choices(link.purpose, kind),
             )
         )
     return found

@@ -59,7 +59,9 @@ def letter_context(message: OutboxMessage, *, for_post: bool = False) -> dict:
     address_lines = _lines(organisation.address) if organisation else []
     links = []
     if for_post and message.status in POSTAL_STATUSES:
-        links = paper_links(message.body, language=message.language or settings.LANGUAGE_CODE)
+        links = paper_links(
+            message.body, language=message.language or settings.LANGUAGE_CODE, kind=message.kind
+        )
         body = body_for_paper(message.body, links)
     else:
         body = link_tokens_redacted(message.body)

@@ -9,13 +9,22 @@ import pytest
 import time_machine
 
 from klachtroute.cases.models import RespondentType
-from klachtroute.cases.services import respondent_set, solution_propose
+from klachtroute.cases.services import (
+    admissible_declare,
+    complaint_register,
+    findings_respond,
+    findings_share,
+    no_agreement_declare,
+    procedure_send,
+    respondent_set,
+    solution_propose,
+)
 from klachtroute.links.models import PrivateLink, Purpose
 from klachtroute.links.tokens import links_revoke
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
-from klachtroute.testing.factories import letter_parts
+from klachtroute.testing.factories import complaint_data, letter_parts
 
-from .conftest import AMSTERDAM, pdf_text
+from .conftest import ADDRESS, AMSTERDAM, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +54,57 @@ def approval_letter(by_post):
         )
     return OutboxMessage.objects.get(
         complaint=by_post, kind="solution_for_approval", status=OutboxStatus.TO_POST
+    )
+
+
+@pytest.fixture
+def no_agreement_letter(by_post):
+    no_agreement_declare(complaint=by_post, actor=by_post.handler, reason="Geen oplossing.")
+    return OutboxMessage.objects.get(
+        complaint=by_post, kind="no_agreement_notice", status=OutboxStatus.TO_POST
+    )
+
+
+@pytest.fixture
+def lsr_by_post(letterhead, lsr_organisation, secretariat, trainers, course):
+    """An LSR complaint by post about a trainer, investigated by that trainer, whose
+    findings went to the complainant on paper."""
+    complaint = complaint_register(
+        **complaint_data(
+            actor=secretariat,
+            channel="post",
+            complainant_name="Petra de Vries",
+            complainant_email="",
+            complainant_address=ADDRESS,
+            course=course,
+        )
+    )
+    admissible_declare(
+        complaint=complaint,
+        actor=secretariat,
+        category="trainer",
+        respondent_type="person",
+        respondent=trainers[0],
+    )
+    criteria = complaint.procedure_version.spec.criteria_for("trainer")
+    findings_share(
+        complaint=complaint,
+        actor=trainers[0],
+        summary="De trainer is drie keer te laat gekomen zonder uitleg.",
+        proposed_solution="De gemiste tijd wordt ingehaald.",
+        judgements={c.code: ("in_order", "") for c in criteria},
+        **letter_parts("findings"),
+    )
+    complaint.refresh_from_db()
+    return complaint
+
+
+@pytest.fixture
+def director_procedure_letter(lsr_by_post, secretariat):
+    findings_respond(complaint=lsr_by_post, actor=secretariat, agree=False, reason="Per brief.")
+    procedure_send(complaint=lsr_by_post, actor=secretariat)
+    return OutboxMessage.objects.get(
+        complaint=lsr_by_post, kind="director_procedure", status=OutboxStatus.TO_POST
     )
 
 
@@ -107,6 +167,38 @@ def test_letter_asking_for_approval_has_a_reply_slip(client, secretariat, approv
     assert f"kenmerk {approval_letter.complaint.number}" in text
     assert "Stationsplein 4" in text  # where to send it
     assert "U kunt ook de antwoordstrook bij deze brief invullen en terugsturen." in text
+
+
+def test_findings_letter_has_a_reply_slip(client, secretariat, lsr_by_post):
+    letter = OutboxMessage.objects.get(
+        complaint=lsr_by_post, kind="findings", status=OutboxStatus.TO_POST
+    )
+    text = _printed(client, secretariat, letter)
+    assert "Antwoordstrook" in text
+    assert "Ik ben het eens met de bevindingen; de klacht kan worden afgesloten." in text
+    assert "Ik ben het niet eens met de bevindingen, omdat:" in text
+    assert f"kenmerk {lsr_by_post.number}" in text
+
+
+def test_no_agreement_notice_letter_has_a_reply_slip(client, secretariat, no_agreement_letter):
+    text = _printed(client, secretariat, no_agreement_letter)
+    assert "Antwoordstrook" in text
+    assert "Ik wil geen beroep instellen; u kunt mijn klacht afsluiten." in text
+    assert "Ik leg mijn klacht voor aan de onafhankelijke derde. Mijn toelichting:" in text
+    assert f"kenmerk {no_agreement_letter.complaint.number}" in text
+    assert "Stationsplein 4" in text  # where to send it
+    assert "U kunt ook de antwoordstrook bij deze brief invullen en terugsturen." in text
+    assert SHORT.search(text.replace(" ", ""))  # and the status page's short address
+
+
+def test_director_procedure_letter_has_a_reply_slip(client, secretariat, director_procedure_letter):
+    text = _printed(client, secretariat, director_procedure_letter)
+    assert "Antwoordstrook" in text
+    assert "Ik leg mijn klacht voor aan de directeur. Mijn toelichting:" in text
+    assert f"kenmerk {director_procedure_letter.complaint.number}" in text
+    assert "Stationsplein 4" in text
+    assert "U kunt ook de antwoordstrook bij deze brief invullen en terugsturen." in text
+    assert SHORT.search(text.replace(" ", ""))
 
 
 def test_acknowledgement_asks_no_answer_and_has_no_reply_slip(client, secretariat, acknowledgement):
