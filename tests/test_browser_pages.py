@@ -11,8 +11,17 @@ SVG, mail), the API and the health check are not pages and are left out by their
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
+from klachtroute.cases.services import (
+    complainant_information_add,
+    complaint_register,
+    first_contact_record,
+    no_agreement_declare,
+    third_party_appeal,
+)
 from klachtroute.links.models import Purpose
 from klachtroute.links.tokens import link_create
 from klachtroute.operations.permissions import (
@@ -23,9 +32,10 @@ from klachtroute.operations.permissions import (
     URL_PERMISSIONS,
 )
 from klachtroute.testing.browser import PHONE, axe_violations, context_open, log_in, overflow
+from klachtroute.testing.factories import complaint_data
 
 from . import test_permissions
-from .test_permissions import address, path_of
+from .test_permissions import PDF_BYTES, address, path_of
 
 # The permissions suite's fixture: one complaint, and a person in every role around it.
 world = test_permissions.world
@@ -145,6 +155,46 @@ def test_every_private_link_page_and_public_page_is_accessible_and_fits_a_phone(
         report += [f"anonymous {name} {path}: {problem}" for problem in problems or ()]
     context.close()
     assert not report, "\n".join(report)
+
+
+def _before_the_third_party(course) -> str:
+    """A complaint the complainant put before the independent third party, with a first
+    contact, added information and documents: the third party's link, with its form open."""
+    complaint = complaint_register(
+        **complaint_data(
+            course=course,
+            remedy_sought="Excuses en een extra les.",
+            document=SimpleUploadedFile("brief klager.pdf", PDF_BYTES),
+        )
+    )
+    first_contact_record(
+        complaint=complaint,
+        actor=complaint.handler,
+        method="phone",
+        contacted_at=timezone.now(),
+        note="Klager gebeld over het rooster.",
+    )
+    complainant_information_add(
+        complaint=complaint,
+        text="Ook op 3 maart kwam de trainer te laat.",
+        files=[SimpleUploadedFile("rooster-maart-met-een-heel-lange-bestandsnaam.pdf", PDF_BYTES)],
+    )
+    no_agreement_declare(complaint=complaint, actor=complaint.handler, reason="Geen oplossing.")
+    third_party_appeal(complaint=complaint, party="complainant", note="Graag een bindend advies.")
+    return path_of(link_create(complaint=complaint, party="third_party", purpose="third_party"))
+
+
+def test_third_party_page_with_its_form_is_accessible_and_fits_a_phone(
+    browser, live_server, organisation, course
+):
+    path = _before_the_third_party(course)
+    context = context_open(browser, viewport=PHONE)
+    page = context.new_page()
+    problems = check(page, live_server.url + path)
+    assert page.locator("textarea[name=advice]").count() == 1  # the form is shown
+    assert page.locator("a[href*='?document=']").count() == 3
+    context.close()
+    assert problems == []
 
 
 def test_refusals_are_the_products_own_translated_pages(browser, live_server, world):
