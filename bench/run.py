@@ -14,10 +14,12 @@ complaints, then measures in process (Django's test client, the real middleware)
   overview, and keeping the roll-up in step (a queue of changed complaints, a rebuild);
 - `jobs`: the periodic commands (`verify_history`, `purge_expired`, the watcher's steps
   over the backlog, `watch_deadlines` with nothing due), with their queries and peak
-  memory (resident set size; `--trace-memory` for the peak of Python allocations).
+  memory (resident set size; `--trace-memory` for the peak of Python allocations);
+- `load`: the public form and the API POST under gunicorn at 10 and 50 concurrent clients,
+  against a bare view and a bare one-row write on the same server (`bench/load.py`).
 
 `--only GROUP` (repeatable) measures those groups alone; `--only pages` stands for every
-group but `jobs`. `--skip-jobs` leaves the data unchanged.
+group but `load` and `jobs`. `--skip-jobs` leaves the data unchanged (no load, no jobs).
 
 The anchor of a page is its own SQL: the very statements the page ran, executed again raw
 (so the ratio is what the page costs above its queries); the report's pages are anchored to
@@ -47,7 +49,7 @@ if str(ROOT) not in sys.path:
 from bench.generate import archive_generate, setup_django  # noqa: E402
 
 # What can be measured alone (`--only GROUP`); the jobs change the data.
-GROUPS = ("worklist", "record", "api", "report", "jobs")
+GROUPS = ("worklist", "record", "api", "report", "load", "jobs")
 
 
 def _max_rss_mib() -> float:
@@ -210,12 +212,17 @@ def main(argv=None) -> None:
     bench = Bench(args.repeat, trace_memory=args.trace_memory)
     only = set(args.only or GROUPS)
     if "pages" in only:
-        only = (only - {"pages"}) | (set(GROUPS) - {"jobs"})
-    if only - {"jobs"}:
+        only = (only - {"pages"}) | (set(GROUPS) - {"jobs", "load"})
+    if only - {"jobs", "load"}:
         _pages(bench, client_for, total, only)
-    if args.skip_jobs or "jobs" not in only:
+    if args.skip_jobs:
         return
-    _jobs(bench)
+    if "load" in only:
+        from bench.load import load
+
+        load()
+    if "jobs" in only:
+        _jobs(bench)
 
 
 def _pages(bench: "Bench", client_for, total: int, only: set[str]) -> None:

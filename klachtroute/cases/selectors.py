@@ -114,9 +114,15 @@ def complaints_worklist(
     if handler_id:
         qs = qs.filter(handler_id=handler_id)
     if query:
-        query = query.strip()
-        qs = qs.filter(Q(number__icontains=query) | Q(complainant_name__icontains=query))
+        qs = qs.filter(search_q(query))
     return qs.order_by(*WORKLIST_ORDER)
+
+
+def search_q(query: str) -> Q:
+    """A piece of the number or of the complainant's name (trigram indexes on PostgreSQL:
+    migration `cases/0014_search_trigram_indexes`)."""
+    query = query.strip()
+    return Q(number__icontains=query) | Q(complainant_name__icontains=query)
 
 
 def worklist_handler_choices() -> QuerySet:

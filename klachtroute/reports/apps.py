@@ -6,10 +6,10 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from klachtroute.cases.signals import history_appended
-        from klachtroute.organisation.models import ClosingDay
+        from klachtroute.organisation.models import ClosingDay, Course
 
         from . import receivers
 
@@ -20,4 +20,9 @@ class ReportsConfig(AppConfig):
             )
         pre_save.connect(
             receivers.closing_day_moving, sender=ClosingDay, dispatch_uid="reports-facts"
+        )
+        m2m_changed.connect(
+            receivers.course_trainers_changed,
+            sender=Course.trainers.through,
+            dispatch_uid="reports-facts",
         )

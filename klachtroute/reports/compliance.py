@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,8 +44,6 @@ from klachtroute.privacy.selectors import purge_date
 from klachtroute.procedures.definition import Definition
 from klachtroute.procedures.models import ProcedureVersion
 from klachtroute.procedures.words import period_words
-
-from .selectors import complaints_in_period
 
 Verdict = bool | None
 Judge = Callable[[Complaint, date], Verdict]
@@ -429,8 +427,8 @@ class RuleResult:
     rule: Rule
     complied: int = 0
     not_complied: int = 0
-    failing: list[Complaint] = field(default_factory=list)  # only those the viewer may see
-    failing_hidden: int = 0
+    failing: list[Complaint] = field(default_factory=list)  # the first the viewer may see
+    failing_hidden: int = 0  # those the viewer may not see
 
     @property
     def counted(self) -> int:
@@ -439,6 +437,11 @@ class RuleResult:
     @property
     def percent(self) -> float | None:
         return round(100 * self.complied / self.counted, 1) if self.counted else None
+
+    @property
+    def failing_more(self) -> int:
+        """Failing complaints the viewer may see beyond those listed."""
+        return self.not_complied - self.failing_hidden - len(self.failing)
 
 
 @dataclass
@@ -464,6 +467,12 @@ class ComplianceOverview:
         return not self.versions
 
 
+# -- The verdicts, kept per complaint ---------------------------------------------------
+
+FAR_FUTURE = date(9999, 12, 30)
+FAILING_LISTED = 100  # per rule, the failing complaints named on the page
+
+
 def _complaints(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     return qs.select_related("procedure_version__procedure", "handler", "course").prefetch_related(
         "course__trainers",
@@ -475,41 +484,130 @@ def _complaints(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     )
 
 
-def compliance_overview(*, user, start: date, end: date) -> ComplianceOverview:
-    """Per procedure version, every rule over the complaints received from `start` to `end`."""
-    today = timezone.localdate()
-    in_period = complaints_in_period(start=start, end=end)
-    # Who may see which: asked of the period's complaints only, never of the whole archive.
-    visible = set(
-        complaints_visible_to(user)
-        .filter(pk__in=in_period.values("pk"))
-        .values_list("pk", flat=True)
+def verdict_in_time(judge: Judge, complaint: Complaint, today: date):
+    """The verdict on `today`, and when time alone turns it: (verdict, changes_on,
+    verdict_then), the last two None when it holds for good. A verdict turns at most once
+    without a change to the complaint (a deadline passes, a measure falls due); the day is
+    found by halving the days between today and the far future."""
+    now = judge(complaint, today)
+    later = judge(complaint, FAR_FUTURE)
+    if later == now:
+        return now, None, None
+    holds, turned = today, FAR_FUTURE
+    while (turned - holds).days > 1:
+        middle = holds + timedelta(days=(turned - holds).days // 2)
+        if judge(complaint, middle) == now:
+            holds = middle
+        else:
+            turned = middle
+    return now, turned, later
+
+
+def verdicts_compute(complaint_ids: list[int], *, today: date | None = None) -> int:
+    """Judge these complaints by every rule of their procedure version and keep the
+    verdicts (`ComplianceVerdict`); a fixed number of queries however many complaints.
+    Called with their facts (facts.py), whenever a complaint changed."""
+    from .models import ComplianceVerdict
+
+    today = today or timezone.localdate()
+    judges: dict[int, list[tuple[str, Judge]]] = {}
+    rows = []
+    for complaint in _complaints(Complaint.objects.filter(pk__in=complaint_ids)):
+        version_id = complaint.procedure_version_id
+        if version_id not in judges:
+            judges[version_id] = [
+                (rule.key, rule.judge)
+                for rule in rules_of(complaint.procedure_version.spec)
+                if rule.judge is not None
+            ]
+        received_on = _local(complaint.received_at)
+        for key, judge in judges[version_id]:
+            verdict, changes_on, verdict_then = verdict_in_time(judge, complaint, today)
+            if verdict is None and changes_on is None:
+                continue  # the rule does not apply to it, now or later
+            rows.append(
+                ComplianceVerdict(
+                    complaint_id=complaint.pk,
+                    rule=key,
+                    procedure_version_id=version_id,
+                    received_on=received_on,
+                    verdict=verdict,
+                    changes_on=changes_on,
+                    verdict_then=verdict_then,
+                )
+            )
+    ComplianceVerdict.objects.filter(complaint_id__in=complaint_ids).delete()
+    ComplianceVerdict.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _verdict_on(today: date) -> Case:
+    """The verdict that holds on `today`, in SQL."""
+    return Case(
+        When(changes_on__lte=today, then=F("verdict_then")),
+        default=F("verdict"),
+        output_field=BooleanField(null=True),
     )
-    complaints = _complaints(in_period).order_by("received_at", "pk")
-    by_version: dict[int, list[Complaint]] = {}
-    for complaint in complaints:
-        by_version.setdefault(complaint.procedure_version_id, []).append(complaint)
-    results = []
-    versions = ProcedureVersion.objects.select_related("procedure").in_bulk(list(by_version))
-    for version_id, items in sorted(
-        by_version.items(),
-        key=lambda kv: (versions[kv[0]].procedure.name, versions[kv[0]].effective_from),
+
+
+# -- The overview ---------------------------------------------------------------------
+
+
+def compliance_overview(*, user, start: date, end: date) -> ComplianceOverview:
+    """Per procedure version, every rule over the complaints received from `start` to `end`.
+
+    Read from the verdicts kept per complaint (the complaints of the period that changed
+    since are judged again first): the counts in one GROUP BY, and per failing rule the
+    first complaints the viewer may see. The cost does not grow with the complaints of
+    other periods, nor with those of this period beyond the counts."""
+    from .facts import facts_refresh_period
+    from .models import ComplaintFacts, ComplianceVerdict
+
+    today = timezone.localdate()
+    facts_refresh_period(start=start, end=end)
+    received = Q(received_on__gte=start, received_on__lte=end)
+    counts_by_version = dict(
+        ComplaintFacts.objects.filter(received)
+        .values_list("procedure_version_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    tally: dict[tuple[int, str, bool], int] = {}
+    for version_id, rule, verdict, n in (
+        ComplianceVerdict.objects.filter(received)
+        .annotate(holds=_verdict_on(today))
+        .filter(holds__isnull=False)
+        .values_list("procedure_version_id", "rule", "holds")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        version = versions[version_id]
+        tally[version_id, rule, verdict] = n
+    failing = (
+        ComplianceVerdict.objects.filter(received)
+        .annotate(holds=_verdict_on(today))
+        .filter(holds=False)
+    )
+    visible = complaints_visible_to(user).values("pk")
+    versions = ProcedureVersion.objects.select_related("procedure").in_bulk(
+        [pk for pk in counts_by_version if pk is not None]
+    )
+    results = []
+    for version in sorted(versions.values(), key=lambda v: (v.procedure.name, v.effective_from)):
         rule_results = []
         for rule in rules_of(version.spec):
             result = RuleResult(rule)
             if rule.judge is not None:
-                for complaint in items:
-                    verdict = rule.judge(complaint, today)
-                    if verdict is True:
-                        result.complied += 1
-                    elif verdict is False:
-                        result.not_complied += 1
-                        if complaint.pk in visible:
-                            result.failing.append(complaint)
-                        else:
-                            result.failing_hidden += 1
+                result.complied = tally.get((version.pk, rule.key, True), 0)
+                result.not_complied = tally.get((version.pk, rule.key, False), 0)
+            if result.not_complied:
+                of_rule = failing.filter(procedure_version_id=version.pk, rule=rule.key)
+                seen = of_rule.filter(complaint_id__in=visible)
+                result.failing_hidden = result.not_complied - seen.count()
+                result.failing = list(
+                    Complaint.objects.filter(pk__in=seen.values("complaint_id")).order_by(
+                        "received_at", "pk"
+                    )[:FAILING_LISTED]
+                )
             rule_results.append(result)
-        results.append(VersionResult(version, len(items), rule_results))
+        results.append(VersionResult(version, counts_by_version[version.pk], rule_results))
     return ComplianceOverview(start=start, end=end, today=today, versions=results)

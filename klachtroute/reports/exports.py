@@ -16,6 +16,7 @@ import io
 import xlsxwriter
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from klachtroute.letters.pdf import html_to_pdf
 
@@ -226,7 +227,14 @@ def compliance_csv(overview: ComplianceOverview) -> bytes:
                     _csv_value(result.complied),
                     _csv_value(result.not_complied),
                     _csv_value(result.percent),
-                    " ".join(c.number for c in result.failing),
+                    " ".join(c.number for c in result.failing)
+                    + (
+                        " "
+                        + ngettext("en %(n)s meer", "en %(n)s meer", result.failing_more)
+                        % {"n": result.failing_more}
+                        if result.failing_more
+                        else ""
+                    ),
                 ]
             writer.writerow(
                 [csv_text(version.title), csv_text(rule.requirement), csv_text(rule.label)]

@@ -32,6 +32,7 @@ from klachtroute.deadlines import local_date, working_days_left
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.models import SatisfactionResponse
 
+from .compliance import verdicts_compute
 from .models import ComplaintFacts, FactsPending
 
 BATCH = 1000
@@ -68,7 +69,8 @@ def facts_queue(complaint_ids: Iterable[int]) -> None:
 
 def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
     """Compute and write the facts of these complaints (those that still exist); returns
-    how many rows were written. Seven queries however many complaints."""
+    how many rows were written, with the compliance verdicts of the same complaints
+    (compliance.py). A fixed number of queries however many complaints."""
     zone = settings.TIME_ZONE
     calendar = calendar or work_calendar_get()
     closed_states = State.closed_states()
@@ -187,6 +189,7 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
                 computed_at=now,
             )
         )
+    verdicts_compute(ids)
     if facts:
         ComplaintFacts.objects.bulk_create(
             facts,

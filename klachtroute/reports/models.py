@@ -76,3 +76,29 @@ class FactsPending(models.Model):
 
     def __str__(self) -> str:
         return f"facts pending for complaint {self.complaint_id}"
+
+
+class ComplianceVerdict(models.Model):
+    """Whether one complaint kept one rule of its procedure version (the compliance
+    overview, compliance.py): `verdict` as judged when the complaint last changed, and,
+    for a rule that time alone decides (a deadline still running, a measure not yet due),
+    the day it turns (`changes_on`) and what it turns into (`verdict_then`). The overview
+    counts the verdict that holds on the day it is read, in one GROUP BY. A complaint
+    whose rule does not apply, now or later, has no row for it."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=40)
+    procedure_version_id = models.IntegerField()
+    received_on = models.DateField()
+    verdict = models.BooleanField(null=True)
+    changes_on = models.DateField(null=True)
+    verdict_then = models.BooleanField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "rule"], name="verdict_once_per_rule")
+        ]
+        indexes = [models.Index(fields=["received_on"], name="verdict_received_on")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} of complaint {self.complaint_id}: {self.verdict}"

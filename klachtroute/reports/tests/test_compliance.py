@@ -9,6 +9,7 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from klachtroute.cases import services
@@ -16,6 +17,7 @@ from klachtroute.cases.models import Complaint
 from klachtroute.procedures.definition import definition_parse
 from klachtroute.procedures.presets import PRESET_DIR, load_presets
 from klachtroute.reports.compliance import compliance_overview, rules_of
+from klachtroute.reports.models import ComplianceVerdict, FactsPending
 from klachtroute.testing.factories import complaint_data, letter_parts, organisation_create
 
 from .conftest import at, now
@@ -534,3 +536,128 @@ def test_lsr_8c_measures_and_the_csv_agree_with_complaints_set_up_by_hand(
     assert measures[3:7] == ["1", "1", "50,0", c.F.number]
     defence = next(row for row in csv_rows[1:] if row[1] == "LSR-6e")
     assert defence[3:7] == ["0", "1", "0,0", c.F.number]
+
+
+def _judged_complaint_by_complaint(start, end, today):
+    """The overview's counts, computed the slow way: every rule's judge over every complaint
+    of the period, here and now."""
+    counts = {}
+    for complaint in Complaint.objects.select_related("procedure_version").order_by("pk"):
+        received = timezone.localtime(complaint.received_at).date()
+        if not start <= received <= end:
+            continue
+        for rule in rules_of(complaint.procedure_version.spec):
+            if rule.judge is None:
+                continue
+            verdict = rule.judge(complaint, today)
+            key = (complaint.procedure_version_id, rule.key)
+            complied, not_complied = counts.get(key, (0, 0))
+            counts[key] = (complied + (verdict is True), not_complied + (verdict is False))
+    return counts
+
+
+def _overview_counts(overview):
+    return {
+        (version.version.pk, result.rule.key): (result.complied, result.not_complied)
+        for version in overview.versions
+        for result in version.rules
+        if result.rule.provable and result.counted
+    }
+
+
+@pytest.mark.parametrize("later", [dt.date(2025, 3, 20), dt.date(2025, 5, 15)])
+def test_compliance_kept_per_complaint_equals_the_rules_judged_complaint_by_complaint(
+    livp_march, awb_march, secretariat, later
+):
+    """The overview reads verdicts kept per complaint; on any later day they are the same
+    as judging every complaint again, with deadlines that passed in between counted."""
+    with at(2025, 3, 12):
+        compliance_overview(user=secretariat, start=START, end=END)  # judged on 12 March
+    with at(later.year, later.month, later.day, 12):
+        overview = compliance_overview(user=secretariat, start=START, end=END)
+        expected = _judged_complaint_by_complaint(START, END, later)
+    assert _overview_counts(overview) == {k: v for k, v in expected.items() if sum(v)}
+    assert len(overview.versions) == 2
+
+
+def test_a_running_deadline_counts_as_missed_once_it_passes_without_judging_again(
+    db, secretariat, trainers, course
+):
+    """A first-contact deadline still running is not counted; on the day after it, the
+    overview counts it as missed from the verdict it kept (nothing is judged again)."""
+    organisation_create(preset="livp", auto_assign=False)
+    with at(2025, 3, 3, 10):
+        complaint = services.complaint_register(
+            **complaint_data(received_at=now(), course=course, respondent_type="organisation")
+        )
+        services.complaint_assign_handler(
+            complaint=complaint, handler=trainers[2], actor=secretariat
+        )
+        rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+        assert figures(rows["first_contact"]) == (0, 0, set())
+    kept = ComplianceVerdict.objects.get(complaint=complaint, rule="first_contact")
+    assert kept.verdict is None and kept.verdict_then is False
+    assert FactsPending.objects.count() == 0
+    due = Complaint.objects.get(pk=complaint.pk).first_contact_due
+    assert kept.changes_on == due + dt.timedelta(days=1)
+
+    with at(due.year, due.month, due.day, 23):
+        rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+        assert figures(rows["first_contact"]) == (0, 0, set())
+    day_after = due + dt.timedelta(days=1)
+    with at(day_after.year, day_after.month, day_after.day, 9):
+        rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+        assert figures(rows["first_contact"]) == (0, 1, {complaint.number})
+    assert ComplianceVerdict.objects.get(pk=kept.pk).verdict is None  # read, not judged again
+
+
+def test_livp_4_a_trainer_added_to_the_course_makes_the_handler_not_independent(
+    db, secretariat, trainers, course
+):
+    organisation_create(preset="livp", auto_assign=False)
+    tom, tessa, theo = trainers
+    with at(2025, 3, 3, 10):
+        complaint = services.complaint_register(
+            **complaint_data(received_at=now(), course=course, respondent_type="organisation")
+        )
+        services.complaint_assign_handler(complaint=complaint, handler=theo, actor=secretariat)
+        rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+        assert figures(rows["handler_policy"]) == (1, 0, set())
+        course.trainers.add(theo)
+        rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+        assert figures(rows["handler_policy"]) == (0, 1, {complaint.number})
+
+
+def test_compliance_overview_queries_do_not_grow_with_the_complaints(
+    db, secretariat, trainers, course
+):
+    """The overview of a period costs the same number of queries for 3 complaints as for 12
+    (once their verdicts are kept), and lists at most a page of failing complaints a rule."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organisation_create(preset="livp", auto_assign=False)
+
+    def register(n):
+        with at(2025, 3, 3, 10):
+            for _ in range(n):
+                services.complaint_register(
+                    **complaint_data(
+                        received_at=now(), course=course, respondent_type="organisation"
+                    )
+                )
+
+    def queries():
+        with at(2025, 5, 15, 12):
+            compliance_overview(user=secretariat, start=START, end=END)  # keeps the verdicts
+            with CaptureQueriesContext(connection) as captured:
+                rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+        return len(captured), rows
+
+    register(3)
+    few, rows = queries()
+    assert figures(rows["acknowledge"])[:2] == (0, 3)
+    register(9)
+    many, rows = queries()
+    assert figures(rows["acknowledge"])[:2] == (0, 12)
+    assert many == few
