@@ -1,5 +1,6 @@
 """One story per procedure (LIVP, LSR, Awb chapter 9) in Chromium, from the public web form to
-closing. Each person has a browser of their own: the complainant and outside parties follow
+closing, and one per route a procedure has besides (LIVP's independent third party, LSR's exam
+committee). Each person has a browser of their own: the complainant and outside parties follow
 the private links in the mails they received (the outbox), staff open the complaint from
 their worklist and take each step in its form on the record page. axe-core checks the pages
 each person works on."""
@@ -320,6 +321,7 @@ def test_lsr_story_from_the_web_form_to_the_directors_ruling(
     investigator.accessible()
 
     complainant.open(link_in_mail(complaint, to=COMPLAINANT, kind="findings"))
+    complainant.accessible()
     complainant.page.get_by_label("Waarom gaat u niet akkoord?").fill(
         "Ik ben het er niet mee eens."
     )
@@ -350,6 +352,7 @@ def test_lsr_story_from_the_web_form_to_the_directors_ruling(
     respondent.accessible()
     respondent.page.get_by_label("Uw verweer").fill("De toets is met de rubric beoordeeld.")
     respondent.submit(respondent.page.get_by_role("button", name="Verweer versturen"))
+    respondent.accessible()
     respondent.close()
 
     # LSR-6f: the director rules; the complaint is closed and both parties are told.
@@ -423,3 +426,42 @@ def test_awb_story_from_the_web_form_to_the_reasoned_outcome(
     assert OutboxMessage.objects.filter(complaint=complaint, kind="outcome", to=COMPLAINANT)
     for person in (complainant, handler):
         person.close()
+
+
+def test_lsr_story_of_an_exam_complaint_from_the_web_form_to_the_exam_committees_ruling(
+    browser, live_server, transactional_db, lsr_organisation, course, secretariat
+):
+    member = UserFactory(
+        username="examen", first_name="Eva", last_name="Examen", is_exam_committee=True
+    )
+    complainant = Person(browser, live_server)
+    complaint = fill_in_web_form(complainant, course)
+
+    # LSR-5c: the secretariat routes an exam complaint to the exam committee.
+    office = Person(browser, live_server, secretariat)
+    office.open_complaint(complaint.number)
+    office.act("judge_admissible", {"category": "exam", "respondent_type": "organisation"})
+    office.close()
+    complaint.refresh_from_db()
+    assert complaint.state == State.WITH_EXAM_COMMITTEE
+
+    # LSR-9: the committee rules; the complaint is closed and the complainant told.
+    committee = Person(browser, live_server, member)
+    committee.open_complaint(complaint.number)
+    committee.accessible()
+    committee.act(
+        "record_exam_ruling",
+        {"decision": "partly_founded", "motivation": "De toets had een herkansing moeten krijgen."},
+    )
+    committee.accessible()
+    committee.close()
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.outcome) == (State.SETTLED, "exam_ruling")
+    ruling = mail_to(complaint, to=COMPLAINANT, kind="exam_ruling")
+    assert "De toets had een herkansing moeten krijgen." in ruling.body
+
+    # The complainant's status link shows how it ended.
+    complainant.open(link_in_mail(complaint, to=COMPLAINANT, kind="acknowledgement"))
+    assert "Afgehandeld" in complainant.page.locator("main").inner_text()
+    complainant.accessible()
+    complainant.close()
