@@ -58,8 +58,12 @@ class Person:
         """Open the action's panel on the record page, fill in its form, submit it."""
         panel = self.page.locator(f"#actie-{action}")
         assert panel.count() == 1, f"{action} is not offered on {self.page.url}"
+        # The step's own disclosure, and any its group is folded under, outermost first.
+        folded = self.page.locator(f"details:not([open]):has(#actie-{action})")
+        for _ in range(folded.count()):
+            folded.nth(0).locator(":scope > summary").click()
         if panel.get_attribute("open") is None:
-            panel.locator("summary").click()
+            panel.locator(":scope > summary").click()
         for name, value in (fields or {}).items():
             field = panel.locator(f'[name="{name}"]')
             kind = field.first.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
