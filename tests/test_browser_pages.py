@@ -8,6 +8,7 @@ the table lets it open, with the addresses that test uses. Files (PDF, CSV, XLSX
 SVG, mail), the API and the health check are not pages and are left out by their address.
 """
 
+import datetime as dt
 import re
 
 import pytest
@@ -16,10 +17,19 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from klachtroute.cases.services import (
+    admissible_declare,
     complainant_information_add,
     complaint_register,
+    defence_request,
+    director_escalate,
+    findings_respond,
+    findings_share,
     first_contact_record,
     no_agreement_declare,
+    no_appeal_close,
+    procedure_send,
+    respondent_set,
+    solution_propose,
     third_party_appeal,
 )
 from klachtroute.links.models import Purpose
@@ -32,7 +42,7 @@ from klachtroute.operations.permissions import (
     URL_PERMISSIONS,
 )
 from klachtroute.testing.browser import PHONE, axe_violations, context_open, log_in, overflow
-from klachtroute.testing.factories import complaint_data
+from klachtroute.testing.factories import complaint_data, letter_parts, organisation_create
 
 from . import test_permissions
 from .test_permissions import PDF_BYTES, address, path_of
@@ -92,11 +102,13 @@ def check(
         if markup in seen:
             return problems
         seen.add(markup)
+    return problems + problems_here(page)
+
+
+def problems_here(page) -> list[str]:
+    """What is wrong with the page as it is now: too wide for the screen, axe's violations."""
     wide = overflow(page)
-    if wide:
-        problems.append(wide)
-    problems += axe_violations(page)
-    return problems
+    return ([wide] if wide else []) + axe_violations(page)
 
 
 def test_every_staff_page_of_every_role_is_accessible_and_fits_a_phone(browser, live_server, world):
@@ -223,5 +235,150 @@ def test_refusals_are_the_products_own_translated_pages(browser, live_server, wo
             assert page.locator("html").get_attribute("lang") == language
             assert page.locator("h1").inner_text() == heading, path
             assert page.locator("nav.staff-nav").count() == 1  # the site's own layout
+    context.close()
+    assert not report, "\n".join(report)
+
+
+def link_forms(course, trainers, secretariat, director) -> list[tuple[str, str, list[str]]]:
+    """Every page behind a private link in each state where it asks something, brought there
+    by the services: (what it is, its path, the buttons that send its forms back with errors
+    when pressed with nothing filled in). LIVP first, then the organisation moves to LSR."""
+
+    def livp_complaint(step: str):
+        complaint = complaint_register(**complaint_data(course=course))
+        respondent_set(
+            complaint=complaint,
+            actor=complaint.handler,
+            respondent_type="person",
+            respondent=trainers[0],
+        )
+        solution_propose(
+            complaint=complaint,
+            actor=complaint.handler,
+            text="De trainer biedt excuses aan.",
+            **letter_parts("solution"),
+        )
+        if step != "proposed":
+            no_agreement_declare(complaint=complaint, actor=complaint.handler)
+        if step == "with_third_party":
+            third_party_appeal(complaint=complaint, party="complainant")
+        if step == "settled":
+            no_appeal_close(complaint=complaint, actor=secretariat)
+        return complaint
+
+    def link(complaint, party: str, purpose: str) -> str:
+        return path_of(link_create(complaint=complaint, party=party, purpose=purpose))
+
+    proposed = livp_complaint("proposed")
+    no_agreement = livp_complaint("no_agreement")
+    with_third_party = livp_complaint("with_third_party")
+    settled = livp_complaint("settled")
+    pages = [
+        (
+            "solution to approve, complainant",
+            link(proposed, "complainant", Purpose.APPROVE_SOLUTION),
+            ["Ik ga niet akkoord"],
+        ),
+        (
+            "solution to approve, respondent",
+            link(proposed, "respondent", Purpose.APPROVE_SOLUTION),
+            ["Ik ga niet akkoord"],
+        ),
+        (
+            "status, withdrawing and adding information",
+            link(proposed, "complainant", Purpose.STATUS),
+            ["Klacht intrekken", "Toevoegen"],
+        ),
+        (
+            "status, appeal to the third party",
+            link(no_agreement, "complainant", Purpose.STATUS),
+            [],  # the note is not required: the appeal has nothing to get wrong
+        ),
+        (
+            "third party's advice",
+            link(with_third_party, "third_party", Purpose.THIRD_PARTY),
+            ["Bindend advies vastleggen"],
+        ),
+        (
+            "status, satisfaction survey",
+            link(settled, "complainant", Purpose.STATUS),
+            ["Antwoorden versturen"],
+        ),
+    ]
+
+    organisation_create(preset="lsr", auto_assign=False)
+
+    def lsr_complaint():
+        complaint = complaint_register(
+            **complaint_data(actor=secretariat, channel="post", course=course)
+        )
+        admissible_declare(
+            complaint=complaint,
+            actor=secretariat,
+            category="trainer",
+            respondent_type="person",
+            respondent=trainers[0],
+        )
+        criteria = complaint.procedure_version.spec.criteria_for("trainer")
+        findings_share(
+            complaint=complaint,
+            actor=trainers[0],
+            summary="De trainer kwam te laat.",
+            proposed_solution="Excuses.",
+            judgements={c.code: ("in_order", "") for c in criteria},
+            **letter_parts("findings"),
+        )
+        return complaint
+
+    findings = lsr_complaint()
+    not_solved = lsr_complaint()
+    findings_respond(complaint=not_solved, party="complainant", agree=False, reason="Nee.")
+    procedure_send(complaint=not_solved, actor=secretariat)
+    defence = lsr_complaint()
+    findings_respond(complaint=defence, party="complainant", agree=False, reason="Nee.")
+    procedure_send(complaint=defence, actor=secretariat)
+    director_escalate(complaint=defence, party="complainant")
+    due = timezone.localdate() + dt.timedelta(days=14)
+    while due.weekday() >= 5:
+        due += dt.timedelta(days=1)
+    defence_request(complaint=defence, actor=director, question="Uw kant?", due=due)
+    return pages + [
+        (
+            "findings to respond to",
+            link(findings, "complainant", Purpose.RESPOND_FINDINGS),
+            ["Ik ga niet akkoord"],
+        ),
+        (
+            "status, escalation to the director",
+            link(not_solved, "complainant", Purpose.STATUS),
+            [],  # the note is not required
+        ),
+        ("defence", link(defence, "respondent", Purpose.DEFENCE), ["Verweer versturen"]),
+    ]
+
+
+def test_every_private_link_form_is_accessible_and_fits_a_phone_blank_and_with_its_errors(
+    browser, live_server, transactional_db, organisation, course, trainers, secretariat, director
+):
+    pages = link_forms(course, trainers, secretariat, director)
+    context = context_open(browser, viewport=PHONE)
+    page = context.new_page()
+    report = []
+    for what, path, buttons in pages:
+        problems = check(page, live_server.url + path)
+        assert problems is not None, f"{what}: no page"
+        assert page.locator("main form").count(), f"{what}: no form on {path}"
+        report += [f"{what} {path}: {p}" for p in problems]
+        for name in buttons:
+            page.goto(live_server.url + path)
+            button = page.get_by_role("button", name=name, exact=True, include_hidden=True)
+            if not button.is_visible():  # a step folded away under its own summary
+                page.locator("details", has=button).locator("> summary").click()
+            page.evaluate("window.__before = true")
+            button.click()
+            page.wait_for_function("() => window.__before === undefined")
+            page.wait_for_load_state()
+            assert page.locator(".field-error").count(), f"{what}: {name} showed no error"
+            report += [f"{what} {path}, {name} with errors: {p}" for p in problems_here(page)]
     context.close()
     assert not report, "\n".join(report)

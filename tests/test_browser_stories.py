@@ -1,5 +1,6 @@
 """One story per procedure (LIVP, LSR, Awb chapter 9) in Chromium, from the public web form to
-closing. Each person has a browser of their own: the complainant and outside parties follow
+closing, and one per route a procedure has besides (LIVP's independent third party, LSR's exam
+committee). Each person has a browser of their own: the complainant and outside parties follow
 the private links in the mails they received (the outbox), staff open the complaint from
 their worklist and take each step in its form on the record page. axe-core checks the pages
 each person works on."""
@@ -57,8 +58,12 @@ class Person:
         """Open the action's panel on the record page, fill in its form, submit it."""
         panel = self.page.locator(f"#actie-{action}")
         assert panel.count() == 1, f"{action} is not offered on {self.page.url}"
+        # The step's own disclosure, and any its group is folded under, outermost first.
+        folded = self.page.locator(f"details:not([open]):has(#actie-{action})")
+        for _ in range(folded.count()):
+            folded.nth(0).locator(":scope > summary").click()
         if panel.get_attribute("open") is None:
-            panel.locator("summary").click()
+            panel.locator(":scope > summary").click()
         for name, value in (fields or {}).items():
             field = panel.locator(f'[name="{name}"]')
             kind = field.first.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
@@ -111,11 +116,19 @@ def fill_in_web_form(person: Person, course, *, with_address: bool = False) -> C
     return Complaint.objects.get(number=number)
 
 
-def test_livp_story_from_the_web_form_to_the_solution_both_parties_approve(
-    browser, live_server, transactional_db, organisation, course, trainers
-):
+def mail_to(complaint: Complaint, *, to: str, kind: str) -> OutboxMessage:
+    """The newest mail of `kind` to `to`, as the person finds it in their inbox."""
+    message = (
+        OutboxMessage.objects.filter(complaint=complaint, to=to, kind=kind).order_by("-id").first()
+    )
+    assert message is not None, f"no {kind} mail to {to}"
+    return message
+
+
+def livp_solution_proposed(browser, live_server, complainant, course, trainers):
+    """LIVP-1 to LIVP-6: the complainant's web form, the handler's first contact and the
+    solution sent to both parties for approval. Returns the complaint and the handler."""
     respondent = trainers[0]  # teaches the course; the complaint is about them
-    complainant = Person(browser, live_server)
     complaint = fill_in_web_form(complainant, course)
     # LIVP-3/4: a trainer who does not teach the course handles it.
     assert complaint.handler == trainers[2]
@@ -144,6 +157,15 @@ def test_livp_story_from_the_web_form_to_the_solution_both_parties_approve(
     )
     complaint.refresh_from_db()
     assert complaint.state == State.AWAITING_APPROVAL
+    return complaint, handler
+
+
+def test_livp_story_from_the_web_form_to_the_solution_both_parties_approve(
+    browser, live_server, transactional_db, organisation, course, trainers
+):
+    respondent = trainers[0]
+    complainant = Person(browser, live_server)
+    complaint, handler = livp_solution_proposed(browser, live_server, complainant, course, trainers)
 
     # LIVP-6/7: both parties approve through the link in their mail.
     for person, address in [(complainant, COMPLAINANT), (Person(browser, live_server), None)]:
@@ -152,6 +174,7 @@ def test_livp_story_from_the_web_form_to_the_solution_both_parties_approve(
         assert "De trainer biedt schriftelijk excuses aan." in person.page.content()
         person.accessible()
         person.submit(person.page.get_by_role("button", name="Ik ga akkoord met de oplossing"))
+        person.accessible()
         person.close()
 
     complaint.refresh_from_db()
@@ -159,6 +182,116 @@ def test_livp_story_from_the_web_form_to_the_solution_both_parties_approve(
     handler.open_complaint(complaint.number)
     assert "Afgehandeld" in handler.page.locator("main").inner_text()
     handler.close()
+
+
+def test_livp_story_from_a_rejected_solution_through_the_third_partys_advice_to_closing(
+    browser, live_server, transactional_db, organisation, course, trainers, secretariat, director
+):
+    complainant = Person(browser, live_server)
+    complaint, handler = livp_solution_proposed(browser, live_server, complainant, course, trainers)
+
+    # LIVP-6: the complainant does not agree with the solution, and says why.
+    complainant.open(link_in_mail(complaint, to=COMPLAINANT, kind="solution_for_approval"))
+    page = complainant.page
+    page.get_by_label("Waarom gaat u niet akkoord?").fill("Excuses alleen zijn niet genoeg.")
+    complainant.submit(page.get_by_role("button", name="Ik ga niet akkoord"))
+    assert "niet akkoord gegaan met de oplossing" in page.locator("main").inner_text()
+    complainant.accessible()
+    complaint.refresh_from_db()
+    assert complaint.state == State.IN_PROGRESS
+    told = mail_to(complaint, to=trainers[2].email, kind="solution_rejected")
+    assert "Excuses alleen zijn niet genoeg." in told.body
+
+    # LIVP-9/11: the handler finds no agreement; the complainant is told in writing of the
+    # independent third party, with a link to appeal.
+    handler.open_complaint(complaint.number)
+    handler.act("declare_no_agreement", {"reason": "De klager wil meer dan excuses."})
+    complaint.refresh_from_db()
+    assert complaint.state == State.NO_AGREEMENT
+    notice = mail_to(complaint, to=COMPLAINANT, kind="no_agreement_notice")
+    assert "Mr. A. Derde" in notice.body and "derde@example.org" in notice.body
+
+    # LIVP-11: the complainant appeals through the link in that mail.
+    complainant.open(link_in_mail(complaint, to=COMPLAINANT, kind="no_agreement_notice"))
+    assert "Mr. A. Derde" in page.locator("main").inner_text()
+    complainant.accessible()  # the status page with the appeal and the withdrawal forms
+    page.get_by_label("Toelichting voor de onafhankelijke derde").fill(
+        "Ik vraag om een gesprek met de trainer erbij."
+    )
+    complainant.submit(
+        page.get_by_role("button", name="Voorleggen aan de onafhankelijke derde", exact=True)
+    )
+    assert "Uw klacht is voorgelegd aan de onafhankelijke derde." in page.content()
+    complainant.accessible()
+    complaint.refresh_from_db()
+    assert complaint.state == State.WITH_THIRD_PARTY
+
+    # The third party reads the complaint, the solution and the complainant's objection on
+    # its own page, and records the binding advice there.
+    request = mail_to(complaint, to="derde@example.org", kind="third_party_request")
+    assert "Ik vraag om een gesprek met de trainer erbij." in request.body
+    third_party = Person(browser, live_server)
+    third_party.open(link_in_mail(complaint, to="derde@example.org", kind="third_party_request"))
+    seen = third_party.page.locator("main").inner_text()
+    assert "opmerkingen over mijn afkomst" in seen
+    assert "De trainer biedt schriftelijk excuses aan." in seen
+    assert "Excuses alleen zijn niet genoeg." in seen
+    third_party.accessible()
+    advice_page = third_party.page
+    advice_page.get_by_label("Bindend advies", exact=True).fill(
+        "De klacht is gegrond. Excuses volstaan niet; een gesprek is nodig."
+    )
+    advice_page.get_by_label("Wat moet de organisatie doen?").fill(
+        "Een gesprek tussen klager en trainer\nDe trainer volgt een training"
+    )
+    advice_page.get_by_label("Uitgevoerd uiterlijk").fill("2030-01-31")
+    third_party.submit(advice_page.get_by_role("button", name="Bindend advies vastleggen"))
+    assert "Uw bindend advies is vastgelegd" in advice_page.locator("h1").inner_text()
+    third_party.accessible()
+    third_party.close()
+    complaint.refresh_from_db()
+    assert complaint.state == State.ADVICE_FOLLOW_UP
+    advice = mail_to(complaint, to=COMPLAINANT, kind="binding_advice")
+    assert "Excuses volstaan niet" in advice.body
+    assert "- De trainer volgt een training" in advice.body
+    assert mail_to(complaint, to=secretariat.email, kind="binding_advice_recorded")
+
+    # The organisation carries the advice out: the director gives the first point an owner,
+    # the secretariat ticks off both points; the last one closes the complaint.
+    points = {p.description: p.pk for p in complaint.rulings.get().follow_ups.all()}
+    head = Person(browser, live_server, director)
+    head.open_complaint(complaint.number)
+    head.accessible()
+    head.act(
+        "plan_follow_up",
+        {
+            "follow_up": points["De trainer volgt een training"],
+            "owner": trainers[0].pk,
+            "due_date": "2030-01-31",
+        },
+    )
+    assert mail_to(complaint, to=trainers[0].email, kind="measure_assigned")
+    head.close()
+    office = Person(browser, live_server, secretariat)
+    office.open_complaint(complaint.number)
+    office.accessible()
+    for point, note in [
+        ("Een gesprek tussen klager en trainer", "Gesprek gevoerd op 3 maart."),
+        ("De trainer volgt een training", "Training gevolgd."),
+    ]:
+        office.act("complete_follow_up", {"follow_up": points[point], "note": note})
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.outcome) == (State.SETTLED, "binding_advice")
+    assert "Afgehandeld" in office.page.locator("main").inner_text()
+    office.close()
+
+    # The complainant's status link still shows how the complaint ended, with the survey.
+    complainant.open(link_in_mail(complaint, to=COMPLAINANT, kind="no_agreement_notice"))
+    assert "Afgehandeld" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Antwoorden versturen").count() == 1
+    complainant.accessible()
+    for person in (complainant, handler):
+        person.close()
 
 
 def test_lsr_story_from_the_web_form_to_the_directors_ruling(
@@ -192,6 +325,7 @@ def test_lsr_story_from_the_web_form_to_the_directors_ruling(
     investigator.accessible()
 
     complainant.open(link_in_mail(complaint, to=COMPLAINANT, kind="findings"))
+    complainant.accessible()
     complainant.page.get_by_label("Waarom gaat u niet akkoord?").fill(
         "Ik ben het er niet mee eens."
     )
@@ -222,6 +356,7 @@ def test_lsr_story_from_the_web_form_to_the_directors_ruling(
     respondent.accessible()
     respondent.page.get_by_label("Uw verweer").fill("De toets is met de rubric beoordeeld.")
     respondent.submit(respondent.page.get_by_role("button", name="Verweer versturen"))
+    respondent.accessible()
     respondent.close()
 
     # LSR-6f: the director rules; the complaint is closed and both parties are told.
@@ -295,3 +430,42 @@ def test_awb_story_from_the_web_form_to_the_reasoned_outcome(
     assert OutboxMessage.objects.filter(complaint=complaint, kind="outcome", to=COMPLAINANT)
     for person in (complainant, handler):
         person.close()
+
+
+def test_lsr_story_of_an_exam_complaint_from_the_web_form_to_the_exam_committees_ruling(
+    browser, live_server, transactional_db, lsr_organisation, course, secretariat
+):
+    member = UserFactory(
+        username="examen", first_name="Eva", last_name="Examen", is_exam_committee=True
+    )
+    complainant = Person(browser, live_server)
+    complaint = fill_in_web_form(complainant, course)
+
+    # LSR-5c: the secretariat routes an exam complaint to the exam committee.
+    office = Person(browser, live_server, secretariat)
+    office.open_complaint(complaint.number)
+    office.act("judge_admissible", {"category": "exam", "respondent_type": "organisation"})
+    office.close()
+    complaint.refresh_from_db()
+    assert complaint.state == State.WITH_EXAM_COMMITTEE
+
+    # LSR-9: the committee rules; the complaint is closed and the complainant told.
+    committee = Person(browser, live_server, member)
+    committee.open_complaint(complaint.number)
+    committee.accessible()
+    committee.act(
+        "record_exam_ruling",
+        {"decision": "partly_founded", "motivation": "De toets had een herkansing moeten krijgen."},
+    )
+    committee.accessible()
+    committee.close()
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.outcome) == (State.SETTLED, "exam_ruling")
+    ruling = mail_to(complaint, to=COMPLAINANT, kind="exam_ruling")
+    assert "De toets had een herkansing moeten krijgen." in ruling.body
+
+    # The complainant's status link shows how it ended.
+    complainant.open(link_in_mail(complaint, to=COMPLAINANT, kind="acknowledgement"))
+    assert "Afgehandeld" in complainant.page.locator("main").inner_text()
+    complainant.accessible()
+    complainant.close()
