@@ -550,3 +550,14 @@ def test_the_command_runs_in_as_many_queries_for_12_complaints_as_for_2(
     for _ in range(10):
         complaint_register(**complaint_data(course=course))
     assert command_queries() == with_2 <= 2
+
+
+@pytest.mark.parametrize("key", ["k", "sleutel-" * 8, "x" * 65, "geheim-€-" * 30])
+def test_the_chain_digest_is_hmac_sha256_under_keys_of_any_length(settings, key):
+    from klachtroute.cases.hashing import event_chain_hash
+
+    settings.HISTORY_KEY = key
+    previous, content = "a" * 64, "b" * 64
+
+    expected = hmac.new(key.encode(), (previous + content).encode(), hashlib.sha256).hexdigest()
+    assert event_chain_hash(previous=previous, content_hash=content) == expected
