@@ -304,6 +304,15 @@ def _hearing_offered_and_open(c):
     return _hearing_open(c)
 
 
+def _a_follow_up_planned(c):
+    # One filter: the same point is open and planned.
+    if not c.rulings.filter(
+        follow_ups__done_at__isnull=True, follow_ups__measure__isnull=False
+    ).exists():
+        return _("Geef eerst een punt van het advies een eigenaar en een datum.")
+    return None
+
+
 def _ready_for_outcome(c):
     spec = c.procedure_version.spec
     if spec.respondent_copy and c.respondent_copy_sent_at is None:
@@ -595,6 +604,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="FollowUpForm",
         service="follow_up_complete",
         feature="third_party",
+        guard=_a_follow_up_planned,
     ),
     # LSR: admissibility and routing, investigation, director, exam committee
     Transition(
