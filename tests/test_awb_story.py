@@ -107,6 +107,7 @@ def test_awb_9_story_from_the_english_form_to_the_reasoned_outcome(
                 "motivation": "Closing was right; not telling students was not.",
                 "conclusions": "Closures are announced a week ahead.",
                 "remedy_due": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
+                "confirm": True,
             }
         ),
         content_type="application/json",

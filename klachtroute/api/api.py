@@ -269,8 +269,9 @@ ACTION_DESCRIPTION = (
     "without fields). Dates as `YYYY-MM-DD`, date-times in ISO 8601 with an offset, people "
     "and follow-up items by id. Unknown keys are refused. `GET /complaints/{number}` lists "
     "in `actions` exactly the actions the caller may take now.\n\n"
-    "A step that closes the complaint or ends a right of the complainant (settling, closing "
-    "without appeal, withdrawal, the director's own decision; marked below) is taken only "
+    "A step that may close the complaint or ends a right of the complainant (settling, a "
+    "ruling or outcome, a binding advice and ticking off its points, closing without appeal, "
+    "withdrawal, the director's own decision; marked below) is taken only "
     'with `"confirm": true` in the body; without it the answer is 422 on `confirm`.\n\n'
     "Answers: 200 with the complaint (as `GET`); for `reopen` 201 with the new complaint. "
     "403: not this caller's step; 404: no such complaint for this caller, or an action "

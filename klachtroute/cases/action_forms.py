@@ -437,13 +437,21 @@ class BindingAdviceForm(OutcomeLetterForm):
 
 
 class FollowUpForm(ActionForm):
-    follow_up = forms.ModelChoiceField(label=_("Punt"), queryset=FollowUp.objects.none())
+    """A point of the binding advice is ticked off; only a planned one (owner and date)."""
+
+    follow_up = forms.ModelChoiceField(
+        label=_("Punt"),
+        queryset=FollowUp.objects.none(),
+        error_messages={
+            "invalid_choice": _("Kies een open punt dat een eigenaar en een datum heeft.")
+        },
+    )
     note = _text(_("Toelichting"), required=False)
 
     def shape(self):
         super().shape()
         self.fields["follow_up"].queryset = FollowUp.objects.filter(
-            ruling__complaint=self.complaint, done_at__isnull=True
+            ruling__complaint=self.complaint, done_at__isnull=True, measure__isnull=False
         )
 
     def service_kwargs(self) -> dict:

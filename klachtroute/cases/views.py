@@ -103,6 +103,7 @@ class ActionPanel:
     open: bool = False
     needs_confirmation: bool = False
     confirmed: bool = False  # posted with the confirmation, shown again ticked
+    expected: bool = False  # the procedure's next step, shown under "Afsluiten"
 
     @property
     def confirm_only(self) -> bool:
@@ -219,10 +220,11 @@ def _detail_context(
                     transition.action, translation.get_language() or "nl"
                 )
                 or str(transition.hint),
-                group=transition.group,
+                group=transition.section,
                 open=is_open,
                 needs_confirmation=transition.needs_confirmation,
                 confirmed=is_open and failed is not None and failed[1].data.get("confirm") == "1",
+                expected=transition.expected_closing,
             )
         )
     deadlines = deadline_states(complaint, today)
@@ -239,6 +241,8 @@ def _detail_context(
         "step_panels": [p for p in panels if p.group == "next"],
         "general_panels": [p for p in panels if p.group == "general"],
         "closing_panels": [p for p in panels if p.group == "closing"],
+        # The next step box points to these in the "Afsluiten" section.
+        "expected_closing_panels": [p for p in panels if p.expected],
         "blocked": [
             {"label": str(t.label), "reason": reason}
             for t, reason in actions_blocked(user, complaint)

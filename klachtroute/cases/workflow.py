@@ -177,8 +177,11 @@ class Transition:
     need not import it); `fixed` are arguments the action
     always passes (approve or reject with one service). `group` places it on the record page:
     "next" for the steps of the procedure, "general" for the steps open at any time,
-    "closing" for a step that closes the complaint or ends a right of the complainant: it
-    sits apart from the next step and needs a confirmation (`needs_confirmation`).
+    "closing" for a step aside from the procedure's course that closes the complaint or ends
+    a right of the complainant. A step that may close the complaint (`closes`: one of its
+    targets is a closed state) is a closing step whatever its group: it sits apart from the
+    next step, under "Afsluiten" (`section`), and needs a confirmation (`needs_confirmation`);
+    when it is a step of the procedure (`expected_closing`), the next step points to it there.
     """
 
     action: str
@@ -205,10 +208,28 @@ class Transition:
     waits: bool = True
 
     @property
+    def closes(self) -> bool:
+        """Whether the step may close the complaint: one of its targets is a closed state."""
+        return not set(self.targets).isdisjoint(State.closed_states())
+
+    @property
     def needs_confirmation(self) -> bool:
         """A step that closes the complaint or ends a right of the complainant is taken only
         when confirmed, by every caller (`actions.action_perform`)."""
-        return self.group == "closing"
+        return self.closes or self.group == "closing"
+
+    @property
+    def section(self) -> str:
+        """Where the record page shows the step: a step that needs a confirmation sits apart,
+        under "Afsluiten", never as the next step."""
+        return "closing" if self.needs_confirmation else self.group
+
+    @property
+    def expected_closing(self) -> bool:
+        """A step of the procedure's course that may close the complaint (a ruling, the
+        outcome, the last point of a binding advice): the next step points to it under
+        "Afsluiten"."""
+        return self.group == "next" and self.closes
 
 
 def _needs_admissibility_first(c):
@@ -305,6 +326,15 @@ def _hearing_offered_and_open(c):
     if not c.hearing_offered_at:
         return _("Bied eerst aan klager en beklaagde aan om te worden gehoord.")
     return _hearing_open(c)
+
+
+def _a_follow_up_planned(c):
+    # One filter: the same point is open and planned.
+    if not c.rulings.filter(
+        follow_ups__done_at__isnull=True, follow_ups__measure__isnull=False
+    ).exists():
+        return _("Geef eerst een punt van het advies een eigenaar en een datum.")
+    return None
 
 
 def _ready_for_outcome(c):
@@ -600,6 +630,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         form="FollowUpForm",
         service="follow_up_complete",
         feature="third_party",
+        guard=_a_follow_up_planned,
     ),
     # LSR: admissibility and routing, investigation, director, exam committee
     Transition(

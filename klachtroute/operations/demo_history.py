@@ -228,6 +228,20 @@ def _livp(story: _Story, kind: str, rng: random.Random) -> None:
                 "remedy_due": _weeks_after(story, contact + 30),
             },
         ):
+            # Each point gets an owner and a date first; only a planned point is ticked off.
+            c.refresh_from_db()
+            ruling = c.rulings.last()
+            for follow_up in ruling.follow_ups.all() if ruling else ():
+                story.act(
+                    contact + 31,
+                    "secretariat",
+                    "plan_follow_up",
+                    {
+                        "follow_up": follow_up.pk,
+                        "owner": story.people["director"].pk,
+                        "due_date": _weeks_after(story, contact + 31),
+                    },
+                )
             for offset in (40, 45):
                 c.refresh_from_db()
                 ruling = c.rulings.last()

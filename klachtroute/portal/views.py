@@ -713,8 +713,10 @@ def third_party_page(request, private_link):
     )
     form = _link_form(private_link, "record_binding_advice", None, wording)
     if request.method == "POST":
+        # The button stands under what the advice means (binding; without points it settles
+        # the complaint): pressing it is the third party's confirmation.
         ruling, refused = _link_perform(
-            private_link, "record_binding_advice", request.POST, wording
+            private_link, "record_binding_advice", request.POST, wording, confirmed=True
         )
         if refused is None:
             return _advice_received(request, private_link, ruling)

@@ -6,3 +6,12 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A link to a step under "Afsluiten" opens that step's form; without script it scrolls to it.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[data-open-step]");
+  var step = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (step && step.tagName === "DETAILS") {
+    step.open = true;
+  }
+});

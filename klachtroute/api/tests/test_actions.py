@@ -129,6 +129,7 @@ def test_livp_11_binding_advice_with_follow_ups_as_a_list_tracked_until_done(
             "advice": "De klager krijgt een extra les.",
             "follow_ups": ["Extra les", "Excuses"],
             "remedy_due": "2030-01-31",
+            "confirm": True,
         },
     )
     assert response.status_code == 200, response.json()
@@ -139,7 +140,13 @@ def test_livp_11_binding_advice_with_follow_ups_as_a_list_tracked_until_done(
     assert [f["description"] for f in ruling["follow_ups"]] == ["Extra les", "Excuses"]
     for item in ruling["follow_ups"]:
         response = office.post(
-            path(livp_complaint.number, "complete_follow_up"), {"follow_up": item["id"]}
+            path(livp_complaint.number, "plan_follow_up"),
+            {"follow_up": item["id"], "owner": trainers[1].pk, "due_date": "2026-04-30"},
+        )
+        assert response.status_code == 200, response.json()
+        response = office.post(
+            path(livp_complaint.number, "complete_follow_up"),
+            {"follow_up": item["id"], "confirm": True},
         )
         assert response.status_code == 200, response.json()
     assert response.json()["state"] == State.SETTLED
@@ -228,6 +235,7 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_api(lsr_complaint, secretariat
             "decision": "unfounded",
             "motivation": "Goed uitgelegd.",
             "remedy": "Geen verdere actie.",
+            "confirm": True,
         },
     )
     assert response.status_code == 200, response.json()

@@ -11,9 +11,13 @@ from django.test import Client
 
 from klachtroute.cases.actions import action_perform
 from klachtroute.cases.models import Complaint
-from klachtroute.cases.services import complaint_assign_handler, complaint_register
+from klachtroute.cases.services import (
+    admissible_declare,
+    complaint_assign_handler,
+    complaint_register,
+)
 from klachtroute.cases.workflow import TRANSITIONS_BY_ACTION
-from klachtroute.testing.factories import complaint_data
+from klachtroute.testing.factories import UserFactory, complaint_data
 
 AMS = ZoneInfo("Europe/Amsterdam")
 RECEIVED = dt.datetime(2026, 3, 2, 10, 0, tzinfo=AMS)
@@ -108,6 +112,28 @@ def test_a_missing_confirmation_and_a_missing_field_are_told_at_once(
     assert response.json()["state"] == "settled"
 
 
+def test_a_ruling_that_closes_the_complaint_through_the_api_without_confirm_is_422(
+    lsr_organisation, secretariat, api_as
+):
+    """The exam committee's ruling is a step of the procedure, not one grouped apart; it
+    closes the complaint, so it needs `"confirm": true` too."""
+    complaint = complaint_register(
+        **complaint_data(actor=secretariat, channel="post", received_at=RECEIVED)
+    )
+    complaint = admissible_declare(
+        complaint=complaint, actor=secretariat, category="exam", respondent_type="organisation"
+    )
+    committee = api_as(UserFactory(username="examencommissie", is_exam_committee=True))
+    ruling = {"decision": "unfounded", "motivation": "Het examen is correct afgenomen."}
+    before = _snapshot(complaint)
+    response = committee.post(_path(complaint, "record_exam_ruling"), ruling)
+    assert [e["field"] for e in _errors(response)] == ["confirm"]
+    assert _snapshot(complaint) == before
+    response = committee.post(_path(complaint, "record_exam_ruling"), {**ruling, "confirm": True})
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] == "settled"
+
+
 def test_a_step_that_closes_nothing_needs_no_confirmation(livp_complaint, secretariat, api_as):
     response = api_as(secretariat).post(
         _path(livp_complaint, "extend"),
@@ -156,5 +182,7 @@ def test_the_api_documentation_says_which_steps_need_confirm(db):
     assert '"confirm": true' in description
     withdraw = next(line for line in description.splitlines() if line.startswith("- `withdraw`"))
     assert "`confirm` (true, required" in withdraw
+    ruling = next(line for line in description.splitlines() if line.startswith("- `rule`"))
+    assert "`confirm` (true, required" in ruling
     extend = next(line for line in description.splitlines() if line.startswith("- `extend`"))
     assert "confirm" not in extend

@@ -95,10 +95,26 @@ def test_a_livp_complaint_through_the_third_party_matches_the_published_schema(
         office,
         number,
         "record_binding_advice",
-        {"advice": "Gegrond.", "follow_ups": ["A", "B"], "remedy_due": "2026-06-30"},
+        {
+            "advice": "Gegrond.",
+            "follow_ups": ["A", "B"],
+            "remedy_due": "2026-06-30",
+            "confirm": True,
+        },
     )
     first = FollowUp.objects.order_by("pk").first()
-    body = _act(office, number, "complete_follow_up", {"follow_up": first.pk, "note": "Gedaan."})
+    _act(
+        office,
+        number,
+        "plan_follow_up",
+        {"follow_up": first.pk, "owner": director.pk, "due_date": "2026-06-30"},
+    )
+    body = _act(
+        office,
+        number,
+        "complete_follow_up",
+        {"follow_up": first.pk, "note": "Gedaan.", "confirm": True},
+    )
 
     assert body["first_contact"]["on_time"] is True
     assert body["solutions"][0]["approvals"][0]["recorded_by"] == "Sanne Secretaris"
@@ -152,6 +168,7 @@ def test_an_lsr_complaint_with_findings_defence_and_ruling_matches_the_published
             "decision": "unfounded",
             "motivation": "Uitgelegd.",
             "remedy": "Niets.",
+            "confirm": True,
         },
     )
 

@@ -436,13 +436,27 @@ def binding_advice_record(
 def follow_up_complete(
     *, complaint: Complaint, actor: "User | None", follow_up_id: int, note: str = ""
 ) -> Complaint:
-    """Tick off one thing the binding advice asked; the last one settles the complaint."""
+    """Tick off one thing the binding advice asked; the last one settles the complaint.
+
+    Only a point that was planned (`follow_up_plan`: an owner and a date) can be ticked off:
+    someone answers for it and it was followed until it was done."""
     complaint, _t = step_begin(complaint=complaint, actor=actor, action="complete_follow_up")
-    item = FollowUp.objects.filter(
-        pk=follow_up_id, ruling__complaint=complaint, done_at__isnull=True
-    ).first()
+    item = (
+        FollowUp.objects.filter(pk=follow_up_id, ruling__complaint=complaint, done_at__isnull=True)
+        .select_related("measure")
+        .first()
+    )
     if item is None:
         raise ValidationError({"follow_up": _("Kies een punt dat nog open staat.")})
+    if item.measure is None:
+        raise ValidationError(
+            {
+                "follow_up": _(
+                    "Dit punt heeft nog geen eigenaar en datum. Geef het eerst een eigenaar en "
+                    "een datum; daarna kunt u het afvinken."
+                )
+            }
+        )
     item.done_at, item.done_by, item.note = timezone.now(), actor, note.strip()
     item.save()
     if item.measure is not None:  # the point was tracked as a measure: it is done too

@@ -86,7 +86,8 @@ def _rule_form(client, complaint) -> str:
 
 
 def _rule(client, complaint, data: dict):
-    return client.post(f"/zaken/{complaint.number}/acties/rule/", data)
+    # The ruling may close the complaint: posted with its confirmation ticked.
+    return client.post(f"/zaken/{complaint.number}/acties/rule/", {**data, "confirm": "1"})
 
 
 def _with_definition(complaint, change) -> None:
@@ -342,6 +343,7 @@ def test_lsr_6e_the_api_rules_by_the_criteria_and_answers_them(with_director, di
             "decision": "unfounded",
             "motivation": "In orde.",
             "remedy": "Niets.",
+            "confirm": True,
         }
     )
     assert response.status_code == 200, response.json()

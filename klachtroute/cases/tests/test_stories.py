@@ -239,8 +239,14 @@ def test_livp_9_11_complete_story_no_agreement_to_binding_advice(
         act(
             staff(secretariat),
             complaint,
+            "plan_follow_up",
+            {"follow_up": item.pk, "owner": secretariat.pk, "due_date": "2026-05-29"},
+        )
+        act(
+            staff(secretariat),
+            complaint,
             "complete_follow_up",
-            {"follow_up": item.pk, "note": "Ingepland op 12 mei."},
+            {"follow_up": item.pk, "note": "Ingepland op 12 mei.", "confirm": "1"},
         )
         assert (complaint.state, complaint.outcome) == (State.SETTLED, "binding_advice")
 
@@ -332,6 +338,7 @@ def test_lsr_complete_story_from_the_web_form_to_the_directors_ruling(
                 "decision": "unfounded",
                 "motivation": "De beoordeling was juist.",
                 "remedy": "Geen verdere actie.",
+                "confirm": "1",
             },
         )
         assert (complaint.state, complaint.outcome) == (State.SETTLED, "unfounded")

@@ -584,6 +584,7 @@ def test_lsr_6e_6f_defence_and_ruling_through_the_pages(
             "motivation": "Te laat gemeld, wel verklaarbaar.",
             "remedy": "Meldingen worden voortaan dezelfde dag doorgegeven.",
             "remedy_due": "2030-01-31",
+            "confirm": "1",
         },
     )
     assert response.status_code == 302

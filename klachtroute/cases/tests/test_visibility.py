@@ -36,7 +36,11 @@ def test_lsr_9_exam_committee_sees_exam_complaints_only_and_rules(
     assert client.get(f"/zaken/{other.number}/").status_code == 404
     response = client.post(
         f"/zaken/{exam.number}/acties/record_exam_ruling/",
-        {"decision": "unfounded", "motivation": "De toets is correct beoordeeld."},
+        {
+            "decision": "unfounded",
+            "motivation": "De toets is correct beoordeeld.",
+            "confirm": "1",
+        },
     )
     assert response.status_code == 302
     exam.refresh_from_db()

@@ -930,6 +930,7 @@ def test_lsr_5d_a_director_who_finds_the_inadmissibility_unjustified_sends_it_ba
         {
             "inadmissibility": "unjustified",
             "motivation": "De klager noemt nieuwe feiten; die zijn niet eerder behandeld.",
+            "confirm": "1",
         },
     )
     assert response.status_code == 302

@@ -41,6 +41,27 @@ GUARD_SATISFIED = {
     "inform_delay": {"settle_due": dt.date(2000, 1, 3)},  # passed, not extended
 }
 PARTIES = ("complainant", "respondent", "third_party")
+
+
+def _a_planned_follow_up(complaint: Complaint, people) -> None:
+    """A point of a binding advice with an owner and a date: one can be ticked off."""
+    from klachtroute.measures.models import Measure
+
+    ruling = complaint.rulings.create(
+        body="third_party",
+        decision="advice",
+        motivation="Advies.",
+        decided_at=timezone.now(),
+        decided_by_label="Onafhankelijke derde",
+    )
+    measure = Measure.objects.create(
+        description="Excuses", owner=people["director"], due_date=timezone.localdate()
+    )
+    ruling.follow_ups.create(description="Excuses", measure=measure)
+
+
+# Records that make a guard hold, where fields alone do not.
+GUARD_PREPARED = {"complete_follow_up": _a_planned_follow_up}
 # Steps a version of either procedure may switch on (a progress-update period): switched on
 # here so that the table is walked; test_progress_update proves a version without it has none.
 OPTIONAL_FEATURES = {"progress_update"}
@@ -144,6 +165,8 @@ def test_every_transition_in_every_state_for_every_person(organisation, people, 
     preset = "lsr" if transition.feature in LSR_FEATURES else "livp"
     preset = "awb9" if transition.feature in AWB_FEATURES else preset
     complaint = _complaint(preset, state, people, **GUARD_SATISFIED.get(transition.action, {}))
+    if transition.action in GUARD_PREPARED:
+        GUARD_PREPARED[transition.action](complaint, people)
     for name, person in people.items():
         allowed = name in MAY_ACT[transition.action]
         if allowed and state in transition.sources:
