@@ -256,20 +256,21 @@ def test_livp_story_from_a_rejected_solution_through_the_third_partys_advice_to_
     assert "- De trainer volgt een training" in advice.body
     assert mail_to(complaint, to=secretariat.email, kind="binding_advice_recorded")
 
-    # The organisation carries the advice out: the director gives the first point an owner,
-    # the secretariat ticks off both points; the last one closes the complaint.
+    # The organisation carries the advice out: the director gives each point an owner and a
+    # date (a point is ticked off only once planned), the secretariat ticks off both points;
+    # the last one closes the complaint.
     points = {p.description: p.pk for p in complaint.rulings.get().follow_ups.all()}
     head = Person(browser, live_server, director)
     head.open_complaint(complaint.number)
     head.accessible()
-    head.act(
-        "plan_follow_up",
-        {
-            "follow_up": points["De trainer volgt een training"],
-            "owner": trainers[0].pk,
-            "due_date": "2030-01-31",
-        },
-    )
+    for point, owner in [
+        ("De trainer volgt een training", trainers[0]),
+        ("Een gesprek tussen klager en trainer", secretariat),
+    ]:
+        head.act(
+            "plan_follow_up",
+            {"follow_up": points[point], "owner": owner.pk, "due_date": "2030-01-31"},
+        )
     assert mail_to(complaint, to=trainers[0].email, kind="measure_assigned")
     head.close()
     office = Person(browser, live_server, secretariat)
