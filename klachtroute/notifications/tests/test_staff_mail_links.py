@@ -15,6 +15,7 @@ from django.test import Client
 
 from klachtroute.cases.services import (
     admissible_declare,
+    complaint_assign_handler,
     complaint_register,
     complaint_withdraw,
     defence_request,
@@ -24,8 +25,12 @@ from klachtroute.cases.services import (
     exam_ruling_record,
     findings_respond,
     findings_share,
+    hearing_offer,
+    hearing_record,
     inadmissible_declare,
+    outcome_decide,
     procedure_send,
+    respondent_copy_send,
     respondent_set,
     settlement_extend,
     solution_decide,
@@ -42,11 +47,11 @@ AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
 URL = re.compile(r"https?://[^\s<>\"]+")
 
-# The notices to staff that the walk below brings about, each at least once. Not walked
+# The notices to staff that the walks below bring about, each at least once. Not walked
 # here: `progress_update_due`, `complainant_added_information`, `delay_notified`,
 # `settle_missed(_many)`, `binding_advice_recorded`, `inadmissibility_overturned`,
-# `sent_back_for_investigation`, `hearing_offer`, `outcome`, `respondent_copy` and the
-# account notices (`login_locked`, `roles_changed`): they go through the same `tell_user`.
+# `sent_back_for_investigation`, `weekly_digest` and the account notices (`login_locked`,
+# `roles_changed`, about no complaint): they go through the same `tell_user`.
 LIVP_KINDS = {
     "handler_appointed",
     "solution_for_approval",
@@ -57,6 +62,7 @@ LIVP_KINDS = {
     "measure_reminder",
     "withdrawn",
 }
+AWB_KINDS = {"respondent_copy", "hearing_offer", "outcome"}
 LSR_KINDS = {
     "assigned_to_you",
     "findings_rejected",
@@ -262,6 +268,48 @@ def test_every_staff_mail_of_the_lsr_links_to_a_page_its_recipient_can_open(
     with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=AMS), tick=False):
         _lsr(walk, course, trainers, secretariat, director)
     assert LSR_KINDS <= walk.kinds, LSR_KINDS - walk.kinds
+
+
+def _awb(walk, secretariat):
+    handler = UserFactory(username="hannah", is_staff_member=True)
+    respondent = UserFactory(username="rob", is_staff_member=True)
+    complaint = complaint_register(
+        **complaint_data(
+            actor=secretariat, channel="post", complainant_address="Stationsweg 1\n1234 AB Utrecht"
+        )
+    )
+    complaint = respondent_set(
+        complaint=complaint, actor=secretariat, respondent_type="person", respondent=respondent
+    )
+    complaint = complaint_assign_handler(complaint=complaint, handler=handler, actor=secretariat)
+    walk.check()
+    respondent_copy_send(complaint=complaint, actor=handler)
+    walk.check()
+    complaint = hearing_offer(complaint=complaint, actor=handler, proposal="Dinsdag 10 uur.")
+    walk.check()
+    hearing_record(
+        complaint=complaint, actor=handler, held_on=dt.date(2026, 3, 2), report="Gehoord."
+    )
+    outcome_decide(
+        complaint=complaint,
+        actor=handler,
+        findings="Onderzocht.",
+        decision="founded",
+        motivation="Terecht.",
+        **letter_parts("outcome"),
+    )
+    walk.check()
+
+
+def test_every_staff_mail_of_the_awb_links_to_a_page_its_recipient_can_open(
+    awb_organisation, secretariat
+):
+    """Awb: the respondent's copy, the hearing and the reasoned outcome, to a respondent who
+    never sees the record."""
+    walk = Walk()
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=AMS), tick=False):
+        _awb(walk, secretariat)
+    assert AWB_KINDS <= walk.kinds, AWB_KINDS - walk.kinds
 
 
 def test_a_respondent_who_may_not_see_the_record_gets_their_own_page(
