@@ -141,9 +141,10 @@ def test_every_private_link_page_and_public_page_is_accessible_and_fits_a_phone(
 ):
     complaint = world["complaint"]
     links = {
-        purpose: path_of(link_create(complaint=complaint, party=party, purpose=purpose))
+        (purpose, party): path_of(link_create(complaint=complaint, party=party, purpose=purpose))
         for purpose, party in [
             (Purpose.STATUS, "complainant"),
+            (Purpose.STATUS, "respondent"),
             (Purpose.APPROVE_SOLUTION, "complainant"),
             (Purpose.APPROVE_SOLUTION, "respondent"),
             (Purpose.RESPOND_FINDINGS, "complainant"),
@@ -152,15 +153,15 @@ def test_every_private_link_page_and_public_page_is_accessible_and_fits_a_phone(
             (Purpose.COMPLAINT_COPY, "respondent"),
         ]
     }
-    assert set(links) == set(Purpose)  # a new kind of link gets a row here
+    assert {purpose for purpose, _party in links} == set(Purpose)  # a new kind gets a row
     context = context_open(browser, viewport=PHONE)
     page = context.new_page()
     report = []
-    for purpose, path in links.items():
+    for (purpose, party), path in links.items():
         # A link whose step is not open (yet) answers 410 with its own page.
         problems = check(page, live_server.url + path, status=(200, 410))
-        report += [f"link {purpose} {path}: {p}" for p in ["no page"] if problems is None]
-        report += [f"link {purpose} {path}: {p}" for p in problems or ()]
+        report += [f"link {purpose} {party} {path}: {p}" for p in ["no page"] if problems is None]
+        report += [f"link {purpose} {party} {path}: {p}" for p in problems or ()]
     for name in pages_of("anonymous"):
         path = address(world, "anonymous", name)
         problems = check(page, live_server.url + path)

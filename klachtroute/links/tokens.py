@@ -113,12 +113,12 @@ def links_revoke(*, complaint, party: str | None = None, purpose: str | None = N
 
 def links_close(*, complaint) -> int:
     """A complaint is closed: every link that asks something of someone stops (approving,
-    responding, a defence, the third party's advice, a copy); the complainant's status link
-    stays until it expires, so the complainant can read the outcome (as under every
-    procedure)."""
+    responding, a defence, the third party's advice, a copy); a status link (the
+    complainant's, the respondent's) stays until it expires, so that its party can read the
+    outcome (as under every procedure)."""
     return (
         PrivateLink.objects.filter(complaint=complaint, revoked_at__isnull=True)
-        .exclude(party="complainant", purpose=Purpose.STATUS)
+        .exclude(purpose=Purpose.STATUS)
         .update(revoked_at=timezone.now())
     )
 

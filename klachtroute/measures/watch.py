@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klachtroute.cases.models import DeadlineNotice
-from klachtroute.cases.services.common import site_url
+from klachtroute.cases.selectors import complaints_visible_to
+from klachtroute.cases.services.common import record_url, site_url
 from klachtroute.deadlines import working_days_left
 from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.selectors import organisation_get, work_calendar_get
@@ -48,6 +49,20 @@ def _claim(*, complaint, measure: Measure) -> bool:
     return True
 
 
+def complaints_of_measure(complaints, owner, *, language: str) -> list[dict]:
+    """The complaints a measure came from, each with its number and, for an owner who may
+    see it, the address of its record page."""
+    visible = set(
+        complaints_visible_to(owner)
+        .filter(pk__in=[c.pk for c in complaints])
+        .values_list("pk", flat=True)
+    )
+    return [
+        {"number": c.number, "url": record_url(c, language) if c.pk in visible else ""}
+        for c in complaints
+    ]
+
+
 def measure_reminders_send(today: date | None = None) -> tuple[int, int]:
     """Remind owners of open measures that are nearly due. Returns (sent, errors)."""
     today = today or timezone.localdate()
@@ -70,10 +85,12 @@ def measure_reminders_send(today: date | None = None) -> tuple[int, int]:
         ahead = first.procedure_version.spec.reminder_working_days
         if working_days_left(today, measure.due_date, calendar) > ahead:
             continue
+        language = owner.preferred_language or "nl"
         try:
             with transaction.atomic():
                 if not _claim(complaint=first, measure=measure):
                     continue
+                sources = complaints_of_measure(complaints, owner, language=language)
                 message_send_to(
                     key="measure_reminder",
                     context={
@@ -82,11 +99,13 @@ def measure_reminders_send(today: date | None = None) -> tuple[int, int]:
                         "organisation": organisation,
                         "recipient_name": owner.display_name,
                         "link": site_url(reverse("measures:update", args=[measure.pk])),
+                        "sources": sources,
                     },
                     complaint=first,
                     email=owner.email,
                     name=owner.display_name,
-                    language=owner.preferred_language or "nl",
+                    language=language,
+                    record_url=next((s["url"] for s in sources if s["url"]), ""),
                 )
                 sent += 1
         except Exception:

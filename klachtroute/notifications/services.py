@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+OPEN_RECORD = gettext_noop("Open de klacht in Klachtroute: %(url)s")
+
+
 def _message_id_new() -> str:
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "klachtroute"
     return make_msgid(domain=domain)
@@ -121,17 +124,20 @@ def message_send_to(
     postal_address: str = "",
     language: str = "nl",
     record_url: str = "",
+    record_line: str = "",
 ) -> OutboxMessage:
     """Send a message to a person: by e-mail when there is an address, otherwise as a
     letter that waits in the secretariat's list of post to send.
 
-    `record_url` is the complaint's page for staff: a message to staff always carries it,
-    also when the administrator's own text for the message does not mention it."""
+    `record_url` is the page about the complaint that the member of staff can open (its
+    record page, or a respondent's own link page): a message to staff always carries it,
+    also when the administrator's own text for the message does not mention it, offered
+    with `record_line` (an untranslated message id with `%(url)s`)."""
     procedure = complaint.procedure_version.procedure if complaint is not None else None
     subject, body = message_render(key=key, language=language, context=context, procedure=procedure)
     if record_url and record_url not in body:
         with translation.override(language):
-            line = gettext("Open de klacht in Klachtroute: %(url)s") % {"url": record_url}
+            line = gettext(record_line or OPEN_RECORD) % {"url": record_url}
         body = f"{body}\n{line}\n"
     if email:
         message = message_queue(

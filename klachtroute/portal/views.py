@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 # Which party a link of each purpose can belong to; any other pairing is treated as unknown.
 PARTIES_FOR_PURPOSE = {
-    Purpose.STATUS: {Party.COMPLAINANT},
+    Purpose.STATUS: {Party.COMPLAINANT, Party.RESPONDENT},
     Purpose.APPROVE_SOLUTION: {Party.COMPLAINANT, Party.RESPONDENT},
     Purpose.RESPOND_FINDINGS: {Party.COMPLAINANT},
     Purpose.DEFENCE: {Party.RESPONDENT},
@@ -536,7 +536,24 @@ def _satisfaction_answer(complaint, form) -> bool:
     return True
 
 
+def respondent_status_page(request, private_link):
+    """The respondent's own page of the complaint: where it stands, who handles it and how
+    it ended; nothing to do here (what is asked of them comes with a link of its own), and
+    nothing of the complainant's own page (their messages, information, survey)."""
+    if request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
+    complaint = private_link.complaint
+    return _page(
+        request,
+        private_link,
+        "portal/respondent_status.html",
+        {"deadlines": _deadlines(complaint), "handler": complaint.handler},
+    )
+
+
 def status_page(request, private_link):
+    if private_link.party == Party.RESPONDENT:
+        return respondent_status_page(request, private_link)
     complaint = private_link.complaint
     allowed = [
         t

@@ -49,6 +49,7 @@ from .selectors import (
     lead_times_of,
     respondent_outcome_admissibility_counts,
 )
+from .tiles import report_fit
 
 
 def facts_in_period(*, start: date, end: date) -> QuerySet[ComplaintFacts]:
@@ -89,7 +90,7 @@ def report_from_facts(
         facts = facts.filter(channel__in=channels)
 
     by_category = _count_by(facts, "procedure_version_id", "category")
-    versions = ProcedureVersion.objects.in_bulk(
+    versions = ProcedureVersion.objects.select_related("procedure").in_bulk(
         {row["procedure_version_id"] for row in by_category}
     )
     categories: dict[str, int] = {}
@@ -197,9 +198,9 @@ def report_from_facts(
         ],
         extended=sums["n_extended"],
         escalations=[
-            Row(_("Naar de directeur"), sums["n_to_director"]),
-            Row(_("Naar de onafhankelijke derde"), sums["n_to_third_party"]),
-            Row(_("Naar de examencommissie"), exam),
+            Row(_("Naar de directeur"), sums["n_to_director"], "director"),
+            Row(_("Naar de onafhankelijke derde"), sums["n_to_third_party"], "third_party"),
+            Row(_("Naar de examencommissie"), exam, "exam_committee"),
         ],
         measures=measures,
         measures_total=measures_total,
@@ -208,6 +209,7 @@ def report_from_facts(
     )
     if indicators:
         report.indicators = indicators_from_facts(start=start, end=end, refreshed=(start, end))
+    report_fit(report, list(versions.values()))
     return report
 
 

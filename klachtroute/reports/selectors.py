@@ -62,6 +62,7 @@ class Row:
 
     label: str
     value: int | float | None
+    key: str = ""  # what the row counts, where the report leaves rows out (tiles.py)
 
 
 @dataclass
@@ -220,9 +221,15 @@ def annual_report_compute(*, start: date, end: date) -> Report:
     """The annual report computed over the complaints themselves (what the roll-up must
     equal; the trainers' review and the register are computed so)."""
     from .indicators import indicators_compute
+    from .tiles import report_fit
 
-    report = report_build(complaints_in_period(start=start, end=end), start=start, end=end)
+    complaints = complaints_in_period(start=start, end=end)
+    report = report_build(complaints, start=start, end=end)
     report.indicators = indicators_compute(start=start, end=end)
+    versions = ProcedureVersion.objects.select_related("procedure").filter(
+        pk__in=complaints.values("procedure_version")
+    )
+    report_fit(report, list(versions))
     return report
 
 
@@ -578,9 +585,9 @@ def _escalations(qs: QuerySet[Complaint]) -> list[Row]:
     )
     counts = qs.aggregate(exam=Count("pk", filter=routed_to_exam_committee()))
     return [
-        Row(_("Naar de directeur"), to_director.count()),
-        Row(_("Naar de onafhankelijke derde"), to_third_party.count()),
-        Row(_("Naar de examencommissie"), counts["exam"]),
+        Row(_("Naar de directeur"), to_director.count(), "director"),
+        Row(_("Naar de onafhankelijke derde"), to_third_party.count(), "third_party"),
+        Row(_("Naar de examencommissie"), counts["exam"], "exam_committee"),
     ]
 
 

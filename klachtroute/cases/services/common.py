@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from klachtroute.accounts.models import User
+from klachtroute.links.models import Purpose
 from klachtroute.links.tokens import link_create
 from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.selectors import organisation_get
@@ -176,23 +177,57 @@ def record_url(complaint: Complaint, language: str = "nl") -> str:
         return site_url(reverse("cases:detail", kwargs={"number": complaint.number}))
 
 
+def respondent_status_link(complaint: Complaint, language: str = "nl") -> str:
+    """A private link to the respondent's own page of the complaint: where it stands and
+    how it ended. A respondent reads the record page only when asked for a defence; this
+    page they can always open."""
+    return link_create(
+        complaint=complaint,
+        party=Party.RESPONDENT,
+        purpose=Purpose.STATUS,
+        days=link_days(complaint),
+        language=language,
+    )
+
+
+def staff_page_url(complaint: Complaint, user, *, language: str = "nl", link=None):
+    """The page about `complaint` that this member of staff can open, and the line that
+    offers it in a message: its record page when they may see it; for the respondent who
+    may not, their own link page (unless the message already carries a private link of
+    theirs); otherwise nothing (the message names the complaint without a link)."""
+    if complaints_visible_to(user).filter(pk=complaint.pk).exists():
+        return record_url(complaint, language), ""
+    if link is None and complaint.respondent_id is not None and complaint.respondent_id == user.pk:
+        return respondent_status_link(complaint, language), RESPONDENT_LINE
+    return "", ""
+
+
+RESPONDENT_LINE = gettext_noop("Bekijk de klacht via uw persoonlijke link: %(url)s")
+
+
 def tell_user(complaint: Complaint | None, user, key: str, *, link=None, **extra):
-    """A message to a member of staff; about a complaint this person may see, it links to
-    its record page."""
+    """A message to a member of staff; about a complaint, it links to a page about it that
+    this person can open (see `staff_page_url`)."""
     language = user.preferred_language or "nl"
-    url = ""
-    if complaint is not None and complaints_visible_to(user).filter(pk=complaint.pk).exists():
-        url = record_url(complaint, language)
+    url = line = ""
+    if complaint is not None:
+        url, line = staff_page_url(complaint, user, language=language, link=link)
     return message_send_to(
         key=key,
         context=context_for(
-            complaint, link=link, recipient_name=user.display_name, record_url=url, **extra
+            complaint,
+            link=link,
+            recipient_name=user.display_name,
+            # Templates offer `record_url` as the complaint's page in Klachtroute.
+            record_url="" if line else url,
+            **extra,
         ),
         complaint=complaint,
         email=user.email,
         name=user.display_name,
         language=language,
         record_url=url,
+        record_line=line,
     )
 
 

@@ -13,7 +13,7 @@ from klachtroute.links.tokens import links_revoke
 from klachtroute.organisation.selectors import work_calendar_get
 
 from ..deadlines import deadlines_shift, next_due, progress_update_next
-from ..models import Complaint, Extension, Outcome, RespondentType
+from ..models import Complaint, Extension, Outcome, Party, RespondentType
 from ..phrases import Phrase, day, respondent_arg
 from ..workflow import EventKind, State
 from .common import (
@@ -255,10 +255,14 @@ def respondent_set(
             }
         )
     before = {"respondent": complaint.respondent_label}
+    previous = complaint.respondent_id
     complaint.respondent_type = respondent_type
     complaint.respondent = respondent if respondent_type == RespondentType.PERSON else None
     complaint.respondent_description = (description or "").strip()
     complaint.save()
+    if previous is not None and previous != complaint.respondent_id:
+        # The links sent to the person it was about are theirs no more.
+        links_revoke(complaint=complaint, party=Party.RESPONDENT)
     record(
         complaint,
         actor=actor,
