@@ -205,20 +205,23 @@ def _reminders_send_batch(batch: list[Complaint], today: date, calendar: WorkCal
     once, the claims inserted at once (a run at the same moment makes the insert fail on
     the unique key, and the batch is done again one complaint at a time), and the messages
     written at once. Returns the number of reminders (complaint, deadline and due date)."""
-    given = set(
-        DeadlineNotice.objects.filter(
-            complaint__in=batch, kind=DeadlineNotice.Kind.REMINDER
-        ).values_list("complaint_id", "deadline", "due")
-    )
     due = []
     for complaint in batch:
         ahead = complaint.procedure_version.spec.reminder_working_days
         for deadline in deadlines_watched(complaint, today):
-            if deadline.due < today or (complaint.pk, deadline.key, deadline.due) in given:
+            if deadline.due < today:
                 continue
             days_left = working_days_left(today, deadline.due, calendar)
             if days_left <= ahead:
                 due.append((complaint, deadline, days_left))
+    if due:
+        given = set(
+            DeadlineNotice.objects.filter(
+                complaint__in={complaint for complaint, _d, _l in due},
+                kind=DeadlineNotice.Kind.REMINDER,
+            ).values_list("complaint_id", "deadline", "due")
+        )
+        due = [item for item in due if (item[0].pk, item[1].key, item[1].due) not in given]
     if not due:
         return 0
     DeadlineNotice.objects.bulk_create(
