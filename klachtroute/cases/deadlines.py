@@ -19,13 +19,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from klachtroute.deadlines import WorkCalendar, add_working_days, deadline, local_date
 
-from .models import Complaint
+from .models import Complaint, Event
 from .workflow import SETTLEMENT_OVER, EventKind, State
 
 
@@ -290,20 +290,35 @@ def no_agreement_earliest(complaint: Complaint, calendar: WorkCalendar) -> date 
     procedure gives (`no_agreement_handler_period`, counted from the handler's first
     appointment), however late the complaint was registered. None: the procedure has no
     no-agreement procedure, or no handler was appointed yet."""
-    spec = complaint.procedure_version.spec
-    chance = spec.no_agreement_handler_chance()
-    if not spec.no_agreement_after or chance is None:
-        return None
-    appointed = (
-        complaint.events.filter(kind=EventKind.HANDLER_ASSIGNED)
-        .order_by("at")
-        .values_list("at", flat=True)
-    ).first()
-    if appointed is None:
-        return None
-    due = getattr(complaint, KINDS_BY_KEY[spec.no_agreement_after].due_field)
-    handler_until = deadline(local_date(appointed, settings.TIME_ZONE), chance, calendar)
-    return max(day for day in (due, handler_until) if day is not None) + timedelta(days=1)
+    return no_agreement_earliest_many([complaint], calendar)[complaint.pk]
+
+
+def no_agreement_earliest_many(
+    complaints: list[Complaint], calendar: WorkCalendar
+) -> dict[int, date | None]:
+    """`no_agreement_earliest` of each complaint, by id, in one query however many (the
+    handlers' first appointments)."""
+    appointed = dict(
+        Event.objects.filter(
+            complaint__in=[c.pk for c in complaints], kind=EventKind.HANDLER_ASSIGNED
+        )
+        .values("complaint_id")
+        .annotate(first=Min("at"))
+        .values_list("complaint_id", "first")
+    )
+    earliest: dict[int, date | None] = {}
+    for complaint in complaints:
+        spec = complaint.procedure_version.spec
+        chance = spec.no_agreement_handler_chance()
+        first = appointed.get(complaint.pk)
+        if not spec.no_agreement_after or chance is None or first is None:
+            earliest[complaint.pk] = None
+            continue
+        due = getattr(complaint, KINDS_BY_KEY[spec.no_agreement_after].due_field)
+        handler_until = deadline(local_date(first, settings.TIME_ZONE), chance, calendar)
+        days = [day for day in (due, handler_until) if day is not None]
+        earliest[complaint.pk] = max(days) + timedelta(days=1)
+    return earliest
 
 
 def deadlines_passed(complaint: Complaint, today: date) -> list[DeadlineState]:

@@ -8,6 +8,7 @@ the history is read in the reader's language, whoever wrote it in whichever lang
 """
 
 import json
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Max
@@ -84,15 +85,27 @@ def event_record(
         return event
 
 
-def events_record_many(*, items: list[tuple[Complaint, str, Phrase, dict | None]]) -> list[Event]:
-    """Add one event by the system (no actor) per item (complaint, kind, phrase, after),
-    hashed and chained exactly as `event_record` does, in four queries however many: the
-    complaints are locked together, their chain heads read at once, the events inserted
-    at once (in the order given, so several events of one complaint chain in that order).
-    Call inside the transaction of the changes they record."""
+class NewEvent(NamedTuple):
+    """One event of `events_record_many`: a plain tuple (complaint, kind, phrase, after)
+    will do, with the state before as a fifth element where the event records a change."""
+
+    complaint: Complaint
+    kind: str
+    summary: Phrase
+    after: dict | None
+    before: dict | None = None
+
+
+def events_record_many(*, items: list[tuple] | list[NewEvent], actor=None) -> list[Event]:
+    """Add one event by `actor` (None: the system) per item (complaint, kind, phrase, after and,
+    optionally, before; see `NewEvent`), hashed and chained exactly as `event_record` does,
+    in four queries however many: the complaints are locked together, their chain heads
+    read at once, the events inserted at once (in the order given, so several events of one
+    complaint chain in that order). Call inside the transaction of the changes they record."""
     if not items:
         return []
-    ids = sorted({complaint.pk for complaint, *_rest in items})
+    items = [NewEvent(*item) for item in items]
+    ids = sorted({item.complaint.pk for item in items})
     with transaction.atomic():
         numbers = dict(
             Complaint.objects.select_for_update()
@@ -111,15 +124,15 @@ def events_record_many(*, items: list[tuple[Complaint, str, Phrase, dict | None]
         )
         now = timezone.now()
         events = []
-        for complaint, kind, summary, after in items:
+        for complaint, kind, summary, after, before in items:
             event = Event(
                 complaint=complaint,
                 at=now,
-                actor=None,
-                actor_label=actor_label(None),
-                kind=kind,
+                actor=actor,
+                actor_label=actor_label(actor),
+                kind=str(kind),
                 **_phrase_fields(summary, complaint),
-                before={},
+                before=_as_stored(before),
                 after=_as_stored(after),
             )
             event.content_hash = event.content_hash_compute(complaint_number=numbers[complaint.pk])

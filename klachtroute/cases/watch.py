@@ -8,22 +8,26 @@ sends the directors their weekly digest.
 Running it twice, or twice at the same moment, sends nothing twice: every reminder and
 every missed deadline claims a `DeadlineNotice` row (unique per complaint, deadline, due
 date and kind) in the same transaction as its message, and the weekly digest claims a
-`DigestSent` row for its ISO week. The claim is an INSERT in a savepoint; a second run
-either sees the row or gets an IntegrityError (on PostgreSQL it waits for the first run's
-transaction), and then does nothing. A due date that moves (an extension) is a new key, so
-the new date gets its own reminder and, if it passes too, its own mark.
+`DigestSent` row for its ISO week. The claims of a batch are one INSERT; a second run
+either sees the rows or gets an IntegrityError (on PostgreSQL it waits for the first run's
+transaction), and then does the batch again one complaint at a time, giving nothing that
+was given. A due date that moves (an extension) is a new key, so the new date gets its own
+reminder and, if it passes too, its own mark.
 
 However large the archive, a run reads only the complaints that need something (the
 candidates are found in SQL: a deadline in the window or passed, and no notice yet), a
-batch at a time, and commits each batch of missed marks in a transaction of its own. The
-directors are told of every missed deadline no director was told of yet in one message
-(the count, the most overdue by name and a link to the worklist of late complaints), in
-the transaction that marks them told: a run that stopped halfway is told of by the next.
+batch at a time, and commits each batch (its reminders, missed marks or no-agreement
+letters) in a transaction of its own, in a number of queries that does not grow with the
+batch. The directors are told of every missed deadline no director was told of yet in one
+message (the count, the most overdue by name and a link to the worklist of late
+complaints), in the transaction that marks them told: a run that stopped halfway is told
+of by the next.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -38,11 +42,10 @@ from klachtroute.procedures.models import ProcedureVersion
 from .deadlines import (
     KINDS,
     KINDS_BY_KEY,
-    DeadlineState,
     Kind,
     deadline_state,
     deadlines_watched,
-    no_agreement_earliest,
+    no_agreement_earliest_many,
 )
 from .events import events_record_many
 from .models import Complaint, DeadlineNotice
@@ -53,8 +56,15 @@ from .selectors import (
     complaints_received_between,
     extensions_recorded_between,
 )
-from .services import no_agreement_declare
-from .services.common import directors, respondent_people, secretariat, site_url, tell_user
+from .services import no_agreement_declare_many
+from .services.common import (
+    directors,
+    respondent_people,
+    secretariat,
+    site_url,
+    tell_user,
+    users_tell_many,
+)
 from .workflow import TRANSITIONS_BY_ACTION, EventKind, State, applies_to
 
 logger = logging.getLogger(__name__)
@@ -82,43 +92,38 @@ class WatchReport:
         return text + (f", errors: {self.errors}" if self.errors else "")
 
 
-def deadline_recipients(complaint: Complaint, key: str) -> list:
+def deadline_recipients(complaint: Complaint, key: str, *, staff: "Staff | None" = None) -> list:
     """Who is reminded of a deadline: the secretariat acknowledges (LIVP-3); the respondent
     writes the defence (LSR-6e); the handler does the rest, or the secretariat while there
-    is no handler yet. Only people with an e-mail address: a reminder is not sent as a letter."""
+    is no handler yet. Only people with an e-mail address: a reminder is not sent as a letter.
+    `staff`: the secretariat and the directors read once for a batch."""
+    staff = staff or Staff()
     if key == "acknowledge":
-        people = list(secretariat())
+        people = staff.secretariat
     elif key == "defence":
-        people = respondent_people(complaint)
+        people = respondent_people(complaint, all_directors=staff.directors)
     elif complaint.handler_id and complaint.handler.is_active:
         people = [complaint.handler]
     else:
-        people = list(secretariat())
+        people = staff.secretariat
     return [person for person in people if person.email]
 
 
-def _notice_claim(*, complaint: Complaint, deadline: DeadlineState, kind: str) -> bool:
-    """Claim the right to give this notice. False when it was given already (or is being
-    given by a run at the same moment). Call inside the transaction that gives it."""
-    fields = {"complaint": complaint, "deadline": deadline.key, "due": deadline.due, "kind": kind}
-    if DeadlineNotice.objects.filter(**fields).exists():
-        return False
-    try:
-        with transaction.atomic():
-            DeadlineNotice.objects.create(
-                **fields, directors_told=kind != DeadlineNotice.Kind.MISSED
-            )
-    except IntegrityError:
-        return False
-    return True
+class Staff:
+    """The secretariat and the directors, each read once (when first asked) for a batch."""
+
+    @cached_property
+    def secretariat(self) -> list:
+        return list(secretariat())
+
+    @cached_property
+    def directors(self) -> list:
+        return list(directors())
 
 
 # How many complaints one transaction of the watcher handles: a backlog is worked off in
 # short transactions, and the complaints in memory are at most one batch.
 BATCH = 200
-# How many complaints one transaction holds where each needs a step of its own (a letter,
-# a message): the batch commits together, each complaint in a savepoint of its own.
-ACTION_BATCH = 50
 # The most urgent complaints a notice or digest to a director names; the rest are counted
 # and found through the link to the worklist.
 NOTICE_ITEMS = 20
@@ -178,47 +183,79 @@ def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
         candidates |= (
             kind.watched() & Q(**window) & Q(_not_noticed(kind, DeadlineNotice.Kind.REMINDER))
         )
-    for batch in _in_batches(candidates, size=ACTION_BATCH):
-        with transaction.atomic():  # one commit per batch; a savepoint per reminder
-            sent_now, errors_now = _reminders_send_batch(batch, today, calendar)
-        sent, errors = sent + sent_now, errors + errors_now
+    for batch in _in_batches(candidates):
+        try:
+            sent += _reminders_send_batch(batch, today, calendar)
+            continue
+        except IntegrityError:
+            pass  # a run at the same moment claimed some of them: one complaint at a time
+        except Exception:
+            logger.exception("Reminders of a batch of complaints failed; one at a time")
+        for complaint in batch:
+            try:
+                sent += _reminders_send_batch([complaint], today, calendar)
+            except IntegrityError:
+                continue  # that run gives these reminders
+            except Exception:
+                errors += 1
+                logger.exception("Reminders for complaint %s failed", complaint.number)
     return sent, errors
 
 
-def _reminders_send_batch(batch: list[Complaint], today: date, calendar: WorkCalendar):
-    sent = errors = 0
+@transaction.atomic
+def _reminders_send_batch(batch: list[Complaint], today: date, calendar: WorkCalendar) -> int:
+    """The reminders due for one batch of complaints, in one transaction and a number of
+    queries that does not grow with the batch: the reminders given already are read at
+    once, the claims inserted at once (a run at the same moment makes the insert fail on
+    the unique key, and the batch is done again one complaint at a time), and the messages
+    written at once. Returns the number of reminders (complaint, deadline and due date)."""
+    due = []
     for complaint in batch:
         ahead = complaint.procedure_version.spec.reminder_working_days
         for deadline in deadlines_watched(complaint, today):
             if deadline.due < today:
                 continue
             days_left = working_days_left(today, deadline.due, calendar)
-            if days_left > ahead:
-                continue
-            try:
-                with transaction.atomic():
-                    if not _notice_claim(
-                        complaint=complaint,
-                        deadline=deadline,
-                        kind=DeadlineNotice.Kind.REMINDER,
-                    ):
-                        continue
-                    for person in deadline_recipients(complaint, deadline.key):
-                        tell_user(
-                            complaint,
-                            person,
-                            "deadline_reminder",
-                            deadline_label=deadline.kind.notice_label,
-                            due=deadline.due,
-                            days_left=days_left,
-                        )
-                sent += 1
-            except Exception:
-                errors += 1
-                logger.exception(
-                    "Reminder of %s for complaint %s failed", deadline.key, complaint.number
-                )
-    return sent, errors
+            if days_left <= ahead:
+                due.append((complaint, deadline, days_left))
+    if due:
+        given = set(
+            DeadlineNotice.objects.filter(
+                complaint__in={complaint for complaint, _d, _l in due},
+                kind=DeadlineNotice.Kind.REMINDER,
+            ).values_list("complaint_id", "deadline", "due")
+        )
+        due = [item for item in due if (item[0].pk, item[1].key, item[1].due) not in given]
+    if not due:
+        return 0
+    DeadlineNotice.objects.bulk_create(
+        DeadlineNotice(
+            complaint=complaint,
+            deadline=deadline.key,
+            due=deadline.due,
+            kind=DeadlineNotice.Kind.REMINDER,
+            directors_told=True,
+        )
+        for complaint, deadline, _days in due
+    )
+    staff = Staff()
+    users_tell_many(
+        [
+            (
+                complaint,
+                person,
+                "deadline_reminder",
+                {
+                    "deadline_label": deadline.kind.notice_label,
+                    "due": deadline.due,
+                    "days_left": days_left,
+                },
+            )
+            for complaint, deadline, days_left in due
+            for person in deadline_recipients(complaint, deadline.key, staff=staff)
+        ]
+    )
+    return len(due)
 
 
 def _missed_mark_batch(batch: list[Complaint], today: date) -> int:
@@ -469,32 +506,44 @@ def _no_agreement_due(today: date) -> Q:
 def no_agreement_start(*, today: date) -> tuple[int, int]:
     """LIVP-9: when the deadline the procedure names has passed without an approved solution,
     the complainant is told in writing of the independent third party. The complaints are
-    taken a batch at a time, locked together and committed together; each one's step runs
-    in a savepoint of its own, so one that fails is undone alone and the rest of its batch
-    stands. Returns (started, errors)."""
+    taken a batch at a time and declared together in one transaction, in a number of
+    queries that does not grow with the batch (`no_agreement_declare_many`). A batch that
+    fails is done again one complaint at a time, so that one that fails is undone alone and
+    the rest of its batch stands. Returns (started, errors)."""
     started = errors = 0
     due = _no_agreement_due(today)
     calendar = work_calendar_get()
-    for ids in _id_batches(Complaint.objects.filter(due), size=ACTION_BATCH):
-        with transaction.atomic():
-            # Checked again under the lock: another run, or an extension, may have won.
-            locked = (
-                Complaint.objects.select_for_update(of=("self",))
-                .filter(due, pk__in=ids)
-                .select_related("procedure_version__procedure")
-                .order_by("pk")
-            )
-            for complaint in locked:
-                if not _handler_had_the_chance(complaint, today, calendar):
-                    continue
-                try:
-                    with transaction.atomic():
-                        no_agreement_declare(complaint=complaint, actor=None)
-                    started += 1
-                except Exception:
-                    errors += 1
-                    logger.exception("No-agreement for complaint %s failed", complaint.number)
+    for ids in _id_batches(Complaint.objects.filter(due)):
+        try:
+            started += _no_agreement_start_batch(ids, due, today, calendar)
+            continue
+        except Exception:
+            logger.exception("No-agreement for a batch of complaints failed; one at a time")
+        for pk in ids:
+            try:
+                started += _no_agreement_start_batch([pk], due, today, calendar)
+            except Exception:
+                errors += 1
+                logger.exception("No-agreement for complaint id %s failed", pk)
     return started, errors
+
+
+@transaction.atomic
+def _no_agreement_start_batch(ids: list[int], due: Q, today: date, calendar: WorkCalendar) -> int:
+    # Checked again under the lock: another run, or an extension, may have won.
+    locked = list(
+        Complaint.objects.select_for_update(of=("self",))
+        .filter(due, pk__in=ids)
+        .select_related("procedure_version__procedure")
+        .order_by("pk")
+    )
+    # A complaint registered late does not go to no agreement before the handler had the
+    # chance the procedure gives (see `no_agreement_earliest`).
+    earliest = no_agreement_earliest_many(locked, calendar)
+    ready = [c for c in locked if earliest[c.pk] is not None and today >= earliest[c.pk]]
+    if ready:
+        no_agreement_declare_many(complaints=ready, actor=None)
+    return len(ready)
 
 
 def _id_batches(qs, *, size: int = BATCH):
@@ -507,13 +556,6 @@ def _id_batches(qs, *, size: int = BATCH):
             return
         yield ids
         last = ids[-1]
-
-
-def _handler_had_the_chance(complaint: Complaint, today: date, calendar: WorkCalendar) -> bool:
-    """A complaint registered late does not go to no agreement before the handler had the
-    chance the procedure gives (see `no_agreement_earliest`)."""
-    earliest = no_agreement_earliest(complaint, calendar)
-    return earliest is not None and today >= earliest
 
 
 def iso_week(day: date) -> str:

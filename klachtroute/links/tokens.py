@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -60,20 +61,57 @@ def link_create(
     *, complaint, party: str, purpose: str, days: int = 30, created_by=None, language: str = "nl"
 ) -> str:
     """Create a link and return its absolute URL. Call inside the transaction of its cause."""
-    raw = secrets.token_urlsafe(18)
-    PrivateLink.objects.create(
-        complaint=complaint,
-        party=party,
-        purpose=purpose,
-        token_hash=_hash(raw),
-        short_hash=_hash(_short_normalised(_short_code(raw))),
-        expires_at=timezone.now() + timedelta(days=days),
-        created_by=created_by,
+    (url,) = links_create_many(
+        items=[
+            NewLink(
+                complaint=complaint,
+                party=party,
+                purpose=purpose,
+                days=days,
+                created_by=created_by,
+                language=language,
+            )
+        ]
     )
-    token = signing.Signer(salt=_SIGNER_SALT).sign(raw)
-    # The link opens in the reader's language, whatever language the sender works in.
-    with translation.override(language):
-        return settings.SITE_URL + reverse("portal:link", kwargs={"token": token})
+    return url
+
+
+class NewLink(NamedTuple):
+    """One link of `links_create_many`."""
+
+    complaint: Any
+    party: str
+    purpose: str
+    days: int = 30
+    created_by: Any = None
+    language: str = "nl"
+
+
+def links_create_many(*, items: list[NewLink]) -> list[str]:
+    """Create a link for each item, in one insert however many, and return their absolute
+    URLs in the order given. Call inside the transaction of their cause."""
+    now = timezone.now()
+    signer = signing.Signer(salt=_SIGNER_SALT)
+    rows, urls = [], []
+    for item in items:
+        raw = secrets.token_urlsafe(18)
+        rows.append(
+            PrivateLink(
+                complaint=item.complaint,
+                party=item.party,
+                purpose=item.purpose,
+                token_hash=_hash(raw),
+                short_hash=_hash(_short_normalised(_short_code(raw))),
+                expires_at=now + timedelta(days=item.days),
+                created_by=item.created_by,
+            )
+        )
+        # The link opens in the reader's language, whatever language the sender works in.
+        with translation.override(item.language):
+            path = reverse("portal:link", kwargs={"token": signer.sign(raw)})
+        urls.append(settings.SITE_URL + path)
+    PrivateLink.objects.bulk_create(rows)
+    return urls
 
 
 def _raw(token: str) -> str | None:
@@ -103,7 +141,13 @@ def link_resolve(token: str) -> PrivateLink | None:
 
 
 def links_revoke(*, complaint, party: str | None = None, purpose: str | None = None) -> int:
-    qs = PrivateLink.objects.filter(complaint=complaint, revoked_at__isnull=True)
+    return links_revoke_many(complaints=[complaint], party=party, purpose=purpose)
+
+
+def links_revoke_many(*, complaints, party: str | None = None, purpose: str | None = None) -> int:
+    """Revoke the live links of these complaints (of one party, for one purpose, when
+    given) in one update. Returns how many."""
+    qs = PrivateLink.objects.filter(complaint__in=complaints, revoked_at__isnull=True)
     if party:
         qs = qs.filter(party=party)
     if purpose:

@@ -20,7 +20,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -83,6 +83,15 @@ def message_render(*, key: str, language: str, context: dict, procedure=None) ->
         override = MessageTemplate.objects.filter(
             procedure=procedure, key=key, language=language
         ).first()
+    return _render(
+        key=key, language=language, context=context, procedure=procedure, override=override
+    )
+
+
+def _render(
+    *, key: str, language: str, context: dict, procedure, override: MessageTemplate | None
+) -> tuple[str, str]:
+    """`message_render` with the administrator's own text (or None) already looked up."""
     with translation.override(language):
         if override is not None:
             subject = Template("{% load i18n %}" + override.subject).render(
@@ -99,6 +108,17 @@ def message_render(*, key: str, language: str, context: dict, procedure=None) ->
             text = select_template(names).render(context)
             subject, _, body = text.strip().partition("\n")
     return " ".join(subject.split()), body.strip() + "\n"
+
+
+def _with_record_url(body: str, *, record_url: str, language: str, record_line: str = "") -> str:
+    """A message to staff always carries the page about the complaint, also when the
+    administrator's own text for the message does not mention it, offered with
+    `record_line` (an untranslated message id with `%(url)s`; by default `OPEN_RECORD`)."""
+    if record_url and record_url not in body:
+        with translation.override(language):
+            line = gettext(record_line or OPEN_RECORD) % {"url": record_url}
+        body = f"{body}\n{line}\n"
+    return body
 
 
 def message_queue_from_template(
@@ -135,10 +155,7 @@ def message_send_to(
     with `record_line` (an untranslated message id with `%(url)s`)."""
     procedure = complaint.procedure_version.procedure if complaint is not None else None
     subject, body = message_render(key=key, language=language, context=context, procedure=procedure)
-    if record_url and record_url not in body:
-        with translation.override(language):
-            line = gettext(record_line or OPEN_RECORD) % {"url": record_url}
-        body = f"{body}\n{line}\n"
+    body = _with_record_url(body, record_url=record_url, language=language, record_line=record_line)
     if email:
         message = message_queue(
             to=email, subject=subject, body=body, kind=key, language=language, complaint=complaint
@@ -161,6 +178,86 @@ def message_send_to(
         )
         message.recipient_name, message.postal_address = name, postal_address
     return message
+
+
+class NewMessage(NamedTuple):
+    """One message of `messages_send_many`: the arguments of `message_send_to`."""
+
+    key: str
+    context: dict
+    complaint: Any = None
+    email: str = ""
+    name: str = ""
+    postal_address: str = ""
+    language: str = "nl"
+    record_url: str = ""
+    record_line: str = ""
+
+
+def messages_send_many(*, items: list[NewMessage]) -> list[OutboxMessage]:
+    """`message_send_to` for each item, in a constant number of queries however many: the
+    administrator's own texts are read at once, the messages (e-mails and letters) inserted
+    at once, and the e-mails are given to one delivery task after commit. A complaint's
+    procedure version and procedure are read beforehand (select_related)."""
+    if not items:
+        return []
+    procedures = {
+        item.complaint.procedure_version.procedure for item in items if item.complaint is not None
+    }
+    overrides = {
+        (template.procedure_id, template.key, template.language): template
+        for template in MessageTemplate.objects.filter(
+            procedure__in=procedures,
+            key__in={item.key for item in items},
+            language__in={item.language for item in items},
+        )
+    }
+    now, rows = timezone.now(), []
+    for item in items:
+        procedure = item.complaint.procedure_version.procedure if item.complaint else None
+        override = overrides.get((procedure.pk, item.key, item.language)) if procedure else None
+        subject, body = _render(
+            key=item.key,
+            language=item.language,
+            context=item.context,
+            procedure=procedure,
+            override=override,
+        )
+        rows.append(
+            OutboxMessage(
+                complaint=item.complaint,
+                to=item.email,
+                subject=subject,
+                body=_with_record_url(
+                    body,
+                    record_url=item.record_url,
+                    language=item.language,
+                    record_line=item.record_line,
+                ),
+                kind=item.key,
+                language=item.language,
+                status=OutboxStatus.PENDING if item.email else OutboxStatus.TO_POST,
+                next_attempt_at=now,
+                message_id=_message_id_new(),
+                recipient_name=item.name,
+                postal_address=item.postal_address,
+            )
+        )
+    messages = OutboxMessage.objects.bulk_create(rows)
+    to_deliver = [m.pk for m in messages if m.status == OutboxStatus.PENDING]
+    if to_deliver:
+        transaction.on_commit(lambda: _enqueue_delivery_many(to_deliver))
+    return messages
+
+
+def _enqueue_delivery_many(message_ids: list[int]) -> None:
+    from .tasks import deliver_messages
+
+    try:
+        deliver_messages.enqueue(message_ids)
+    except Exception:
+        # The rows are safe in the outbox; `deliver_mail` delivers them.
+        logger.exception("Could not enqueue delivery of %s outbox messages", len(message_ids))
 
 
 def _enqueue_delivery(message_id: int) -> None:

@@ -15,11 +15,33 @@ logger = logging.getLogger(__name__)
 def deliver_message(message_id: int) -> str:
     """Send one outbox message; when the mail server failed, come back after the back-off."""
     started = timezone.now()
+    _orphans_deliver(besides={message_id})
+    return _deliver(message_id, started)
+
+
+@task()
+def deliver_messages(message_ids: list[int]) -> dict[str, int]:
+    """Send the outbox messages one step queued together (`messages_send_many`): one task
+    for the batch, each message delivered and retried as `deliver_message` does. Returns
+    how many ended in each status."""
+    started = timezone.now()
+    _orphans_deliver(besides=set(message_ids))
+    statuses: dict[str, int] = {}
+    for message_id in message_ids:
+        status = _deliver(message_id, started)
+        statuses[status] = statuses.get(status, 0) + 1
+    return statuses
+
+
+def _orphans_deliver(*, besides: set[int]) -> None:
     # A worker that died mid-send left its messages 'sending': while one worker lives
     # on, it takes them over here, without waiting for the next start or deliver_mail.
     for orphan in message_recover_orphaned():
-        if orphan != message_id:
+        if orphan not in besides:
             message_deliver(message_id=orphan)
+
+
+def _deliver(message_id: int, started) -> str:
     status = message_deliver(message_id=message_id)
     if status == OutboxStatus.PENDING:
         # Only the run that made the attempt schedules the next one, so that one chain

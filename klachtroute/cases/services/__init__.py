@@ -18,6 +18,7 @@ from .livp import (  # noqa: F401
     first_contact_record,
     follow_up_complete,
     no_agreement_declare,
+    no_agreement_declare_many,
     no_appeal_close,
     solution_decide,
     solution_propose,

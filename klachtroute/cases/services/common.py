@@ -11,15 +11,15 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from klachtroute.accounts.models import User
 from klachtroute.links.models import Purpose
-from klachtroute.links.tokens import link_create
-from klachtroute.notifications.services import message_send_to
+from klachtroute.links.tokens import NewLink, link_create, links_create_many
+from klachtroute.notifications.services import NewMessage, message_send_to, messages_send_many
 from klachtroute.organisation.selectors import organisation_get
 
 from ..deadlines import next_due
 from ..events import event_record
 from ..models import Complaint, Party, RespondentType
 from ..phrases import Phrase
-from ..selectors import complaints_visible_to
+from ..selectors import complaints_visible_to, complaints_visible_to_each
 from ..workflow import (
     CLOSED,
     EventKind,
@@ -135,9 +135,11 @@ def link_days(complaint: Complaint) -> int:
 
 
 def context_for(complaint: Complaint | None, **extra) -> dict:
+    """What every message's text may use; `organisation=` saves reading it again."""
+    organisation = extra.pop("organisation") if "organisation" in extra else organisation_get()
     return {
         "complaint": complaint,
-        "organisation": organisation_get(),
+        "organisation": organisation,
         "site_url": settings.SITE_URL,
         **extra,
     }
@@ -147,14 +149,39 @@ def tell_complainant(complaint: Complaint, key: str, *, purpose: str | None = No
     """A message to the complainant, with a private link for `purpose` when given."""
     link = None
     if purpose:
-        link = link_create(
-            complaint=complaint,
-            party=Party.COMPLAINANT,
-            purpose=purpose,
-            days=link_days(complaint),
-            language=complaint.complainant_language,
-        )
-    return message_send_to(
+        link = link_create(**_complainant_link(complaint, purpose)._asdict())
+    return message_send_to(**_complainant_message(complaint, key, link, extra)._asdict())
+
+
+def complainants_tell_many(
+    complaints: list[Complaint], key: str, *, purpose: str | None = None, **extra
+) -> list:
+    """`tell_complainant` for each complaint, in a constant number of queries however many:
+    the links are inserted at once, the messages at once, with one delivery task."""
+    links: list[str | None] = [None] * len(complaints)
+    if purpose:
+        links = list(links_create_many(items=[_complainant_link(c, purpose) for c in complaints]))
+    extra.setdefault("organisation", organisation_get())
+    return messages_send_many(
+        items=[
+            _complainant_message(complaint, key, link, extra)
+            for complaint, link in zip(complaints, links, strict=True)
+        ]
+    )
+
+
+def _complainant_link(complaint: Complaint, purpose: str) -> NewLink:
+    return NewLink(
+        complaint=complaint,
+        party=Party.COMPLAINANT,
+        purpose=purpose,
+        days=link_days(complaint),
+        language=complaint.complainant_language,
+    )
+
+
+def _complainant_message(complaint: Complaint, key: str, link, extra: dict) -> NewMessage:
+    return NewMessage(
         key=key,
         context=context_for(
             complaint,
@@ -190,12 +217,17 @@ def respondent_status_link(complaint: Complaint, language: str = "nl") -> str:
     )
 
 
-def staff_page_url(complaint: Complaint, user, *, language: str = "nl", link=None):
+def staff_page_url(
+    complaint: Complaint, user, *, language: str = "nl", link=None, visible: bool | None = None
+):
     """The page about `complaint` that this member of staff can open, and the line that
     offers it in a message: its record page when they may see it; for the respondent who
     may not, their own link page (unless the message already carries a private link of
-    theirs); otherwise nothing (the message names the complaint without a link)."""
-    if complaints_visible_to(user).filter(pk=complaint.pk).exists():
+    theirs); otherwise nothing (the message names the complaint without a link).
+    `visible`: whether they may see it, when the caller asked already."""
+    if visible is None:
+        visible = complaints_visible_to(user).filter(pk=complaint.pk).exists()
+    if visible:
         return record_url(complaint, language), ""
     if link is None and complaint.respondent_id is not None and complaint.respondent_id == user.pk:
         return respondent_status_link(complaint, language), RESPONDENT_LINE
@@ -213,10 +245,41 @@ def tell_user(complaint: Complaint | None, user, key: str, *, link=None, **extra
     if complaint is not None:
         url, line = staff_page_url(complaint, user, language=language, link=link)
     return message_send_to(
+        **_user_message(complaint, user, key, url, {"link": link, **extra}, line)._asdict()
+    )
+
+
+def users_tell_many(items: list[tuple[Complaint, User, str, dict]]) -> list:
+    """`tell_user` for each (complaint, person, message key, context), in a constant number
+    of queries however many (the people's right to see the complaints asked at once, see
+    `complaints_visible_to_each`; the messages inserted at once, with one delivery task)."""
+    if not items:
+        return []
+    visible = complaints_visible_to_each(
+        [user for _c, user, _k, _e in items], [complaint.pk for complaint, *_rest in items]
+    )
+    organisation = organisation_get()
+    messages = []
+    for complaint, user, key, extra in items:
+        url, line = staff_page_url(
+            complaint,
+            user,
+            language=user.preferred_language or "nl",
+            visible=(user.pk, complaint.pk) in visible,
+        )
+        context = {"link": None, "organisation": organisation, **extra}
+        messages.append(_user_message(complaint, user, key, url, context, line))
+    return messages_send_many(items=messages)
+
+
+def _user_message(
+    complaint: Complaint | None, user, key: str, url: str, extra: dict, line: str = ""
+):
+    language = user.preferred_language or "nl"
+    return NewMessage(
         key=key,
         context=context_for(
             complaint,
-            link=link,
             recipient_name=user.display_name,
             # Templates offer `record_url` as the complaint's page in Klachtroute.
             record_url="" if line else url,
@@ -239,11 +302,12 @@ def secretariat():
     return User.objects.filter(is_active=True, is_secretariat=True).order_by("pk")
 
 
-def respondent_people(complaint: Complaint) -> list:
-    """Who answers for the respondent: the person, or the director for the organisation."""
+def respondent_people(complaint: Complaint, *, all_directors: list | None = None) -> list:
+    """Who answers for the respondent: the person, or the director for the organisation
+    (`all_directors`: the directors, when they were read already)."""
     if complaint.respondent_type == RespondentType.PERSON and complaint.respondent_id:
         return [complaint.respondent]
-    return list(directors())
+    return list(directors()) if all_directors is None else all_directors
 
 
 def tell_respondent(complaint: Complaint, key: str, *, purpose: str | None = None, **extra):

@@ -13,16 +13,18 @@ from django.utils.translation import gettext as _
 
 from klachtroute.deadlines import local_date
 from klachtroute.links.models import Purpose
-from klachtroute.links.tokens import link_create, links_revoke
+from klachtroute.links.tokens import link_create, links_revoke, links_revoke_many
 from klachtroute.notifications.services import message_send_to
 from klachtroute.organisation.selectors import organisation_get
 
 from ..deadlines import next_due
+from ..events import NewEvent, events_record_many
 from ..models import Approval, Complaint, ContactMethod, FollowUp, Outcome, Party, Ruling, Solution
 from ..outcome_letters import next_step_for, outcome_letter_check
 from ..phrases import Phrase, label, plural
-from ..workflow import EventKind, State
+from ..workflow import EventKind, State, target_check, transition_check
 from .common import (
+    complainants_tell_many,
     context_for,
     link_days,
     record,
@@ -271,33 +273,62 @@ def no_agreement_declare(
 ) -> Complaint:
     """No agreement (LIVP-9, LIVP-11): the complainant is told in writing of the right to
     go to the independent third party. `actor=None` is the deadline watcher."""
-    complaint, _t = step_begin(
-        complaint=complaint, actor=actor, action="declare_no_agreement", watcher=actor is None
+    (declared,) = no_agreement_declare_many(complaints=[complaint], actor=actor, reason=reason)
+    return declared
+
+
+@transaction.atomic
+def no_agreement_declare_many(
+    *, complaints: Sequence[Complaint], actor: "User | None", reason: str = ""
+) -> list[Complaint]:
+    """`no_agreement_declare` for a batch of complaints (the watcher's, LIVP-9), in a
+    constant number of queries however many: they are locked and checked together, their
+    pending solutions withdrawn and approval links revoked at once, their state changed in
+    one update, their history events chained at once, and the letters (with the status
+    links) inserted at once. One that may not take the step refuses the whole batch.
+    Returns the locked complaints in the order of their id."""
+    ids = {complaint.pk for complaint in complaints}
+    locked = list(
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("procedure_version__procedure", "handler", "respondent", "course")
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
-    complaint.solutions.filter(status=Solution.Status.PENDING).update(
+    if len(locked) != len(ids):
+        raise Complaint.DoesNotExist("A complaint to declare no agreement on does not exist.")
+    for complaint in locked:
+        step = transition_check(actor, complaint, "declare_no_agreement", watcher=actor is None)
+        target_check(step, complaint, State.NO_AGREEMENT)
+    Solution.objects.filter(complaint__in=locked, status=Solution.Status.PENDING).update(
         status=Solution.Status.WITHDRAWN
     )
-    links_revoke(complaint=complaint, purpose=Purpose.APPROVE_SOLUTION)
-    complaint.no_agreement_notified_at = timezone.now()
+    links_revoke_many(complaints=locked, purpose=Purpose.APPROVE_SOLUTION)
+    reason = reason.strip()
     summary = (
-        Phrase("Geen overeenstemming: %(reason)s", reason=reason.strip())
-        if reason.strip()
+        Phrase("Geen overeenstemming: %(reason)s", reason=reason)
+        if reason
         else Phrase("De afhandeltermijn is verstreken zonder goedgekeurde oplossing.")
         if actor is None
         else Phrase("Geen overeenstemming.")
     )
-    state_move(
-        complaint,
-        State.NO_AGREEMENT,
-        actor=actor,
-        kind=EventKind.NO_AGREEMENT,
-        summary=summary,
-        after={"reason": reason.strip()},
+    now, events = timezone.now(), []
+    for complaint in locked:
+        before = {"state": complaint.state}
+        complaint.state = State.NO_AGREEMENT
+        complaint.no_agreement_notified_at = now
+        complaint.next_due = next_due(complaint)
+        complaint.updated_at = now
+        after = {"state": complaint.state, "reason": reason}
+        events.append(NewEvent(complaint, EventKind.NO_AGREEMENT, summary, after, before))
+    Complaint.objects.bulk_update(
+        locked, ["state", "no_agreement_notified_at", "next_due", "updated_at"]
     )
-    tell_complainant(
-        complaint, "no_agreement_notice", purpose=Purpose.STATUS, third_party=organisation_get()
+    events_record_many(items=events, actor=actor)
+    complainants_tell_many(
+        locked, "no_agreement_notice", purpose=Purpose.STATUS, third_party=organisation_get()
     )
-    return complaint
+    return locked
 
 
 @transaction.atomic

@@ -468,7 +468,7 @@ def test_livp_9_a_complaint_that_fails_does_not_undo_the_no_agreement_of_its_bat
 ):
     """The no-agreement procedure commits a batch of complaints together; one that fails
     is undone alone and counted, the others are in no agreement with their letter."""
-    from klachtroute.cases import watch
+    from klachtroute.cases.services import livp
 
     made = []
     for _ in range(3):
@@ -484,15 +484,14 @@ def test_livp_9_a_complaint_that_fails_does_not_undo_the_no_agreement_of_its_bat
                 )
             )
     failing = made[1]
-    real = watch.no_agreement_declare
+    real = livp.next_due
 
-    def declare(*, complaint, actor):
-        result = real(complaint=complaint, actor=actor)  # its writes happen, then it fails
+    def broken(complaint):
         if complaint.pk == failing.pk:
-            raise RuntimeError("the letter could not be made")
-        return result
+            raise RuntimeError("a corrupt definition")
+        return real(complaint)
 
-    monkeypatch.setattr(watch, "no_agreement_declare", declare)
+    monkeypatch.setattr(livp, "next_due", broken)
     report = watch_on(at(2026, 3, 31))
     assert (report.no_agreement, report.errors) == (2, 1)
     states = dict(Complaint.objects.values_list("pk", "state"))
@@ -645,3 +644,219 @@ def test_weekly_digest_names_the_first_20_extensions_of_the_week_and_counts_the_
     named = [c.number for c in made if f"- {c.number}: van" in body]
     assert named == [c.number for c in made[:20]]  # the oldest first
     assert "- en nog 5 verlengingen" in body
+
+
+def _settlement_running(n: int, *, course, received: dt.datetime, **data) -> list[Complaint]:
+    """`n` LIVP complaints received on `received`, assigned automatically, first contact
+    two days later: only the settlement period runs (four weeks)."""
+    made = []
+    for _ in range(n):
+        with time_machine.travel(received, tick=False):
+            complaint = complaint_register(**complaint_data(course=course, **data))
+        with time_machine.travel(received + dt.timedelta(days=2), tick=False):
+            made.append(
+                first_contact_record(
+                    complaint=complaint,
+                    actor=complaint.handler,
+                    method="phone",
+                    contacted_at=received + dt.timedelta(days=2),
+                )
+            )
+    return made
+
+
+def test_livp_9_no_agreement_start_costs_the_same_queries_for_10_and_40_complaints(
+    organisation, course, trainers
+):
+    """Set-based: a batch of complaints goes to no agreement (state, history, withdrawn
+    solutions, revoked and new links, letters and e-mails) in a number of queries that does
+    not grow with the batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klachtroute.cases.history import history_verify_result
+    from klachtroute.cases.watch import no_agreement_start
+
+    def start_queries(day: dt.datetime, expected: int) -> int:
+        with time_machine.travel(day, tick=False), CaptureQueriesContext(connection) as queries:
+            assert no_agreement_start(today=day.date()) == (expected, 0)
+        return len(queries)
+
+    # Half of them have no e-mail address: they are sent a letter.
+    def mixed(n: int, received: dt.datetime) -> None:
+        _settlement_running(n // 2, course=course, received=received)
+        _settlement_running(
+            n - n // 2,
+            course=course,
+            received=received,
+            complainant_email="",
+            complainant_address="Dorpsstraat 1\n1234 AB Ergens",
+        )
+
+    mixed(10, at(2026, 3, 2))  # settlement due Monday 30 March
+    with_10 = start_queries(at(2026, 3, 31), 10)
+    mixed(40, at(2026, 3, 9))  # due Tuesday 7 April (Easter Monday is a holiday)
+    with_40 = start_queries(at(2026, 4, 8), 40)
+    assert with_40 == with_10
+    assert Complaint.objects.filter(state=State.NO_AGREEMENT).count() == 50
+    assert messages("no_agreement_notice").filter(status="to_post").count() == 25
+    assert history_verify_result().ok
+
+
+def _outcome(complaint: Complaint) -> dict:
+    """What the no-agreement procedure left on a complaint, without what differs between
+    two complaints alike (their number, ids, the random link)."""
+    import re
+
+    from klachtroute.cases.models import Solution
+    from klachtroute.links.models import PrivateLink
+
+    complaint = Complaint.objects.get(pk=complaint.pk)
+
+    def plain(text: str) -> str:
+        return re.sub(r"/p/[^\s]+", "/p/LINK", text.replace(complaint.number, "NUMBER"))
+
+    event = Event.objects.get(complaint=complaint, kind="no_agreement")
+    return {
+        "complaint": (complaint.state, complaint.next_due, complaint.no_agreement_notified_at),
+        "event": (
+            event.actor_id,
+            event.actor_label,
+            event.before,
+            event.after,
+            event.summary,
+            event.message,
+            event.message_args,
+        ),
+        "messages": [
+            (m.to, m.status, plain(m.subject), plain(m.body), m.recipient_name, m.postal_address)
+            for m in messages("no_agreement_notice").filter(complaint=complaint).order_by("pk")
+        ],
+        "links": sorted(
+            (link.party, link.purpose, link.revoked_at is not None, link.expires_at)
+            for link in PrivateLink.objects.filter(complaint=complaint)
+        ),
+        "solutions": list(
+            Solution.objects.filter(complaint=complaint).order_by("pk").values_list("status")
+        ),
+    }
+
+
+def test_livp_9_a_batch_goes_to_no_agreement_exactly_as_each_complaint_alone(
+    organisation, course, trainers, django_capture_on_commit_callbacks
+):
+    """The watcher's batch gives each complaint the same history event, letter or e-mail,
+    links and withdrawn solution as declaring it alone; the e-mails of the batch go to one
+    delivery task, and the histories verify."""
+    from django_tasks import task_backends
+
+    from klachtroute.cases.history import history_verify_result
+    from klachtroute.cases.services import no_agreement_declare
+    from klachtroute.cases.watch import no_agreement_start
+    from klachtroute.notifications.tasks import deliver_messages
+
+    def kinds(received: dt.datetime) -> list[Complaint]:
+        """One plain, one by post, one whose solution awaits approval."""
+        plain = _settlement_running(1, course=course, received=received)
+        by_post = _settlement_running(
+            1,
+            course=course,
+            received=received,
+            complainant_email="",
+            complainant_address="Dorpsstraat 1\n1234 AB Ergens",
+        )
+        awaiting = _settlement_running(1, course=course, received=received)
+        with time_machine.travel(received + dt.timedelta(days=18), tick=False):
+            respondent_set(
+                complaint=awaiting[0],
+                actor=trainers[2],
+                respondent_type=RespondentType.ORGANISATION,
+            )
+            solution_propose(
+                complaint=awaiting[0],
+                actor=trainers[2],
+                text="Excuses en een gesprek.",
+                **letter_parts("solution"),
+            )
+        return plain + by_post + awaiting
+
+    batch, alone = kinds(at(2026, 3, 2)), kinds(at(2026, 3, 2))
+    assert Complaint.objects.get(pk=batch[2].pk).state == State.AWAITING_APPROVAL
+    backend = task_backends["default"]
+    backend.clear()
+    with time_machine.travel(at(2026, 3, 31, 8), tick=False):
+        for complaint in alone:
+            no_agreement_declare(complaint=complaint, actor=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert no_agreement_start(today=dt.date(2026, 3, 31)) == (3, 0)
+    for mine, twin in zip(batch, alone, strict=True):
+        assert _outcome(mine) == _outcome(twin)
+    plain, by_post, awaiting = (_outcome(c) for c in batch)
+    assert plain["complaint"][0] == State.NO_AGREEMENT
+    assert plain["event"][:4] == (
+        None,
+        "Systeem",
+        {"state": "in_progress"},
+        {"state": "no_agreement", "reason": ""},
+    )
+    assert awaiting["event"][2] == {"state": "awaiting_approval"}
+    assert awaiting["solutions"] == [("withdrawn",)]
+    # The approval links stop; the complainant gets a new status link (the first came with
+    # the acknowledgement), in the letter too.
+    assert [(party, purpose, revoked) for party, purpose, revoked, _e in plain["links"]] == [
+        ("complainant", "status", False)
+    ] * 2
+    assert ("complainant", "approve_solution", True) in {
+        (party, purpose, revoked) for party, purpose, revoked, _e in awaiting["links"]
+    }
+    [(to, status, _s, body, name, _a)] = plain["messages"]
+    assert (to, status, name) == ("jan@example.org", "pending", "Jan Jansen") and "/p/LINK" in body
+    [(to, status, _s, body, _n, address)] = by_post["messages"]
+    assert (to, status, address) == ("", "to_post", "Dorpsstraat 1\n1234 AB Ergens")
+    assert "/p/LINK" in body
+    delivery = [r for r in backend.results if r.task.func is deliver_messages.func]
+    e_mails = messages("no_agreement_notice").filter(complaint__in=batch, status="pending")
+    assert [r.args for r in delivery] == [[sorted(e_mails.values_list("pk", flat=True))]]
+    assert history_verify_result().ok
+    backend.clear()
+
+
+def test_reminders_of_a_batch_cost_the_same_queries_for_10_and_40_complaints(
+    complaints_bulk, secretariat, trainers
+):
+    """Set-based: the reminders of a batch (half to the handler, half to the secretariat
+    while there is no handler) are claimed and written at once, each linking the record page
+    its reader may see, in a number of queries that does not grow with the batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klachtroute.cases.watch import reminders_send
+    from klachtroute.organisation.selectors import work_calendar_get
+
+    handler = trainers[2]
+    calendar = work_calendar_get()
+    today = dt.date(2026, 4, 1)
+
+    def due_tomorrow(n: int, start: int) -> list[Complaint]:
+        made = complaints_bulk(n // 2, start=start, handler=handler, state=State.IN_PROGRESS)
+        made += complaints_bulk(n - n // 2, start=start + n, state=State.IN_PROGRESS)
+        Complaint.objects.filter(pk__in=[c.pk for c in made]).update(
+            settle_due=today + dt.timedelta(days=1), next_due=today + dt.timedelta(days=1)
+        )
+        return made
+
+    def reminder_queries(n: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert reminders_send(today=today, calendar=calendar) == (n, 0)
+        return len(queries)
+
+    due_tomorrow(10, 1)
+    with_10 = reminder_queries(10)
+    made = due_tomorrow(40, 100)
+    assert reminder_queries(40) == with_10
+    assert reminders_send(today=today, calendar=calendar) == (0, 0)  # each once
+    to_handler = messages("deadline_reminder", to=handler.email).filter(complaint__in=made)
+    to_secretariat = messages("deadline_reminder", to=secretariat.email).filter(complaint__in=made)
+    assert to_handler.count() == to_secretariat.count() == 20
+    for message in (to_handler.first(), to_secretariat.first()):
+        assert f"/zaken/{message.complaint.number}/" in message.body

@@ -81,3 +81,46 @@ def test_immediate_backend_delivers_on_commit_and_does_not_break_on_failure(
     message = OutboxMessage.objects.get(complaint=other, kind="acknowledgement")
     assert message.status == OutboxStatus.PENDING
     assert message.attempts == 1
+
+
+def test_messages_written_together_go_to_one_delivery_task_that_sends_or_retries_each(
+    task_backend, smtp_down, organisation, course, django_capture_on_commit_callbacks
+):
+    """`messages_send_many`: one delivery task for the e-mails of a batch (a letter waits for
+    the post); the task delivers each, and one whose delivery failed comes back alone."""
+    from klachtroute.notifications.services import NewMessage, messages_send_many
+    from klachtroute.notifications.tasks import deliver_messages
+
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(now, tick=False):
+        complaint = complaint_register(**complaint_data(course=course))
+        task_backend.clear()
+
+        def to(email: str) -> NewMessage:
+            return NewMessage(
+                key="no_agreement_notice",
+                context={"complaint": complaint, "organisation": organisation},
+                complaint=complaint,
+                email=email,
+                name="Jan Jansen",
+                postal_address="" if email else "Dorpsstraat 1",
+            )
+
+        with django_capture_on_commit_callbacks(execute=True):
+            first, second, letter = messages_send_many(
+                items=[to("a@example.org"), to("b@example.org"), to("")]
+            )
+        [enqueued] = [r for r in task_backend.results if r.task.func is deliver_messages.func]
+        assert enqueued.args == [[first.pk, second.pk]]
+        assert letter.status == OutboxStatus.TO_POST and letter.postal_address == "Dorpsstraat 1"
+        assert first.subject.startswith("Geen overeenstemming over uw klacht")
+
+        assert deliver_messages.call([first.pk, second.pk]) == {OutboxStatus.PENDING: 2}
+    # Each comes back on its own after the back-off.
+    retries = delivery_tasks(task_backend)
+    assert sorted(r.args[0] for r in retries) == [first.pk, second.pk]
+    assert all(r.task.run_after == now + dt.timedelta(seconds=60) for r in retries)
+    smtp_down.start()
+    with time_machine.travel(now + dt.timedelta(minutes=2), tick=False):
+        assert deliver_messages.call([first.pk, second.pk]) == {OutboxStatus.SENT: 2}
+    assert len(smtp_down.inbox) == 2

@@ -348,7 +348,7 @@ def test_livp_10_files_stay_when_the_purge_rolls_back(
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(retention, "event_record", broken)
+    monkeypatch.setattr(retention, "events_record_many", broken)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         complaint_purge(complaint=old)
     assert document_file.exists()
@@ -467,14 +467,14 @@ def test_livp_10_a_complaint_whose_purge_fails_leaves_the_others_of_its_batch_pu
     ]
     failing = made[1]
     failing_file = settings.MEDIA_ROOT / failing.documents.get().file.name
-    real = retention.event_record
+    real = retention.events_record_many
 
     def record(**kwargs):
-        if kwargs["complaint"].pk == failing.pk:
+        if any(complaint.pk == failing.pk for complaint, *_rest in kwargs["items"]):
             raise RuntimeError("database went away")
         return real(**kwargs)
 
-    monkeypatch.setattr(retention, "event_record", record)
+    monkeypatch.setattr(retention, "events_record_many", record)
     report = purge_on(at(2026, 3, 2, 3))
     assert report.errors == 1
     assert sorted(report.purged) == sorted([made[0].number, made[2].number])
@@ -484,4 +484,90 @@ def test_livp_10_a_complaint_whose_purge_fails_leaves_the_others_of_its_batch_pu
     kept = Complaint.objects.get(pk=failing.pk)
     assert kept.purged_at is None and kept.complainant_name == NAME
     assert kept.documents.count() == 1 and failing_file.exists()
+    assert history_verify() == []
+
+
+def test_purge_expired_queries_do_not_grow_with_the_archive(
+    organisation, course, secretariat, trainers, purge_on
+):
+    """A batch of complaints is purged (texts, documents and their files, messages, links,
+    history) in a number of queries that does not grow with the batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def made(year: int, n: int) -> list[Complaint]:
+        return [
+            closed_complaint(year, course=course, secretariat=secretariat, trainers=trainers)
+            for _ in range(n)
+        ]
+
+    def purge_queries(day: dt.datetime, purged: list[Complaint]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            report = purge_on(day)
+        assert (sorted(report.purged), report.errors) == (sorted(c.number for c in purged), 0)
+        return len(queries)
+
+    first = made(2021, 3)
+    with_3 = purge_queries(at(2026, 3, 2, 3), first)
+    second = made(2022, 12)
+    assert purge_queries(at(2027, 3, 2, 3), second) == with_3
+    assert Complaint.objects.filter(purged_at__isnull=False).count() == 15
+    assert not Document.objects.exists() and not PrivateLink.objects.exists()
+    assert history_verify() == []
+
+
+def test_livp_10_a_batch_is_purged_exactly_as_each_complaint_alone(
+    organisation, course, secretariat, trainers, purge_on
+):
+    """Each complaint of a batch loses the same data, and its history records the same
+    counts of what went, as when it is purged alone."""
+    from klachtroute.privacy.services import complaints_purge_many
+
+    def made() -> list[Complaint]:
+        return [
+            closed_complaint(2021, course=course, secretariat=secretariat, trainers=trainers)
+            for _ in range(3)
+        ]
+
+    batch, alone = made(), made()
+    # Not all alike: one has no documents left and a message more.
+    for twins in (batch, alone):
+        Document.objects.filter(complaint=twins[1]).delete()
+        message = twins[2].messages.first()
+        message.pk = None
+        message.save()
+    stored = {c.pk: (c.events.count(), c.messages.count(), c.links.count()) for c in batch + alone}
+
+    def outcome(complaint: Complaint) -> tuple:
+        complaint = Complaint.objects.get(pk=complaint.pk)
+        purged = complaint.events.get(kind="purged")
+        events = complaint.events.exclude(kind="purged").order_by("pk")
+        return (
+            complaint.complainant_name,
+            complaint.description,
+            purged.actor_id,
+            purged.after,
+            list(events.values_list("kind", "actor_label", "summary", "message", "before")),
+            list(complaint.messages.values_list("kind", "to", "subject", "body")),
+            complaint.documents.count(),
+            complaint.links.count(),
+        )
+
+    with time_machine.travel(at(2026, 3, 2, 3), tick=False):
+        for complaint in alone:
+            complaint_purge(complaint=complaint)
+        complaints_purge_many(complaints=batch)
+    for mine, twin in zip(batch, alone, strict=True):
+        assert outcome(mine) == outcome(twin)
+    for complaint in batch:
+        events, messages, links = stored[complaint.pk]
+        counts = Complaint.objects.get(pk=complaint.pk).events.get(kind="purged").after["counts"]
+        assert counts["history_details"] == events
+        assert counts["message_contents"] == messages
+        assert counts["private_links"] == links
+    counts = [
+        Complaint.objects.get(pk=c.pk).events.get(kind="purged").after["counts"] for c in batch
+    ]
+    assert [c.get("documents") for c in counts] == [1, None, 1]
+    assert counts[2]["message_contents"] == counts[0]["message_contents"] + 1
     assert history_verify() == []
