@@ -200,6 +200,15 @@ class Transition:
     # The record page says why a step cannot be taken yet (its guard's refusal), unless the
     # refusal only says it was done already or is not due yet.
     quiet: bool = False
+    # A step of the procedure that, once done, is only a change: offered with the general
+    # steps then, not as the next step (appointing a handler when one is appointed).
+    done: Callable | None = field(default=None, compare=False)  # complaint -> bool
+
+    def group_for(self, complaint) -> str:
+        """Where the record page offers this step for this complaint now."""
+        if self.group == "next" and self.done is not None and self.done(complaint):
+            return "general"
+        return self.group
 
     @property
     def needs_confirmation(self) -> bool:
@@ -325,6 +334,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="complaint_assign_handler",
         guard=_needs_admissibility_first,
         hint=_("De behandelaar krijgt bericht met een link naar de klacht."),
+        done=lambda c: c.handler_id is not None,
     ),
     Transition(
         "correct_received_at",
@@ -369,6 +379,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         guard=_not_suspended,
         hint=_("Zolang u op de klager wacht; de klager hoort de reden."),
         group="general",
+        quiet=True,
     ),
     Transition(
         "resume",
@@ -381,6 +392,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         guard=_suspended,
         hint=_("De termijnen schuiven op met de werkdagen van de opschorting."),
         group="general",
+        quiet=True,
     ),
     Transition(
         "send_progress_update",
