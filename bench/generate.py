@@ -113,7 +113,8 @@ class _Chain:
         self.rows: list = []
 
     def add(self, at, kind, summary, *, actor=None, actor_label="", before=None, after=None):
-        from klachtroute.cases.models import Event, event_chain_hash, event_content_hash
+        from klachtroute.cases.hashing import event_chain_hash, event_content_hash
+        from klachtroute.cases.models import Event
 
         before, after = before or {}, after or {}
         label = actor_label or (actor.get_full_name() or actor.username if actor else "Systeem")

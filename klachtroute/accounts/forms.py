@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code van zes cijfers"),
-        help_text=_("De code die je authenticator-app nu toont."),
+        help_text=_("De code die uw authenticator-app nu toont."),
         min_length=6,
         max_length=6,
         validators=[RegexValidator(r"^\d{6}$", _("Vul de zes cijfers in, zonder spaties."))],

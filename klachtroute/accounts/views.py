@@ -76,7 +76,7 @@ def two_factor_setup(request):
             django_otp.login(request, device)
             messages.success(request, _("Tweestapsverificatie staat aan."))
             return redirect(_next_url(request, "accounts:account"))
-        form.add_error("token", _("Deze code klopt niet. Controleer de tijd op je telefoon."))
+        form.add_error("token", _("Deze code klopt niet. Controleer de tijd op uw telefoon."))
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -172,7 +172,7 @@ def role_changes(request):
 def logout_everywhere(request):
     user_sessions_end_all(user=request.user)
     logout(request)
-    messages.success(request, _("Je bent op alle apparaten uitgelogd."))
+    messages.success(request, _("U bent op alle apparaten uitgelogd."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 

@@ -2,11 +2,14 @@
 validate with the same forms; a link page may only give a field another label or help text
 (`labels=`, `help_texts=`), so the same field accepts the same input everywhere."""
 
+from fnmatch import fnmatchcase as fnmatch
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -83,7 +86,7 @@ def _people():
     )
 
 
-# Free text that leaves the organisation says so on the form.
+# Free text that reaches the complainant says so on the form (`ActionForm.to_complainant`).
 TO_COMPLAINANT = _("De klager ontvangt deze tekst.")
 
 
@@ -91,7 +94,16 @@ class ActionForm(forms.Form):
     """Base: knows the complaint and the acting person, to offer only sensible choices.
 
     `labels` and `help_texts` (field name to text) let a page word a field for its reader;
-    they change nothing of what the field accepts."""
+    they change nothing of what the field accepts.
+
+    `to_complainant` names the fields whose text the complainant receives, in a letter or a
+    message of the step (or of the step that follows from it); a name may be a pattern
+    (`criterion_*_note`) for fields the form adds per complaint. Each of them carries the
+    notice `TO_COMPLAINANT` after its own help text: the form adds it, no field writes it.
+    A subclass adds, removes or words its fields for the complaint in `shape`, so that the
+    notice and a page's wording apply to the fields as shown."""
+
+    to_complainant: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -105,6 +117,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.complaint = complaint
         self.user = user
+        self.shape()
         for field in self.fields.values():
             field.error_messages.setdefault("required", _("Dit veld is verplicht."))
             if getattr(field, "max_length", None):
@@ -117,6 +130,20 @@ class ActionForm(forms.Form):
         for name, help_text in (help_texts or {}).items():
             if name in self.fields:
                 self.fields[name].help_text = help_text
+        for name in self.complainant_fields():
+            field = self.fields[name]
+            field.help_text = (
+                format_lazy("{} {}", field.help_text, TO_COMPLAINANT)
+                if field.help_text
+                else TO_COMPLAINANT
+            )
+
+    def shape(self) -> None:
+        """The fields for this complaint: a subclass adds, removes or words them here."""
+
+    def complainant_fields(self) -> list[str]:
+        """The fields of this form, as shaped, whose text the complainant receives."""
+        return [n for n in self.fields if any(fnmatch(n, p) for p in self.to_complainant)]
 
     def service_kwargs(self) -> dict:
         """The service's arguments from the cleaned data: by default the fields themselves."""
@@ -132,8 +159,8 @@ class AssignHandlerForm(ActionForm):
         label=_("Behandelaar"), queryset=User.objects.filter(is_active=True)
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         # Offer the eligible; accept anyone active so that the service explains a refusal.
         self.eligible = list(handlers_eligible(complaint=self.complaint))
         self.fields["handler"].widget.choices = [("", _("Kies een behandelaar"))] + [
@@ -167,13 +194,14 @@ class RespondentForm(ActionForm):
         label=_("Omschrijving (zoals genoemd)"), required=False, max_length=200
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         self.fields["respondent"].queryset = _people()
 
 
 class ExtendForm(ActionForm):
-    reason = _text(_("Reden van het uitstel"), help_text=TO_COMPLAINANT)
+    to_complainant = ("reason",)
+    reason = _text(_("Reden van het uitstel"))
     new_due = _date(_("Verwachte datum van uitsluitsel"))
     complainant_consent = _text(
         _("Schriftelijke instemming van de klager"),
@@ -184,20 +212,19 @@ class ExtendForm(ActionForm):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         if not self.complaint.procedure_version.spec.extension.further_needs_consent:
             del self.fields["complainant_consent"]
 
 
 class SuspendForm(ActionForm):
-    reason = _text(
-        _("Waarop wacht de organisatie?"),
-        help_text=_("De klager krijgt deze reden te lezen."),
-    )
+    to_complainant = ("reason",)
+    reason = _text(_("Waarop wacht de organisatie?"))
 
 
 class ProgressUpdateForm(ActionForm):
+    to_complainant = ("text",)
     text = _text(
         _("Bericht aan de klager"),
         help_text=_("Hoe het met de klacht staat en wat de volgende stap is."),
@@ -207,7 +234,8 @@ class ProgressUpdateForm(ActionForm):
 class DelayForm(ActionForm):
     """The settlement period passed: the complainant hears why and when (LSR-7b)."""
 
-    reason = _text(_("Reden van de vertraging"), help_text=TO_COMPLAINANT)
+    to_complainant = ("reason",)
+    reason = _text(_("Reden van de vertraging"))
     expected = _date(_("Verwachte datum van een beslissing"))
 
 
@@ -225,8 +253,8 @@ class MeasureForm(ActionForm):
     owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=User.objects.none())
     due_date = _date(_("Uiterlijk klaar op"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         self.fields["owner"].queryset = self.owners()
 
     @staticmethod
@@ -260,19 +288,20 @@ class InvolvedForm(ActionForm):
     person = forms.ModelChoiceField(label=_("Betrokken persoon"), queryset=User.objects.none())
     note = _text(_("Hoe was deze persoon betrokken?"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         self.fields["person"].queryset = User.objects.filter(is_active=True).order_by(
             "first_name", "last_name"
         )
 
 
 class SetAsideForm(ActionForm):
+    to_complainant = ("reason",)
     ground = forms.ChoiceField(label=_("Grond"))
     reason = _text(_("Toelichting voor de klager"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         set_aside = self.complaint.procedure_version.spec.set_aside
         self.fields["ground"].choices = _grounds(set_aside.grounds if set_aside else [])
 
@@ -284,6 +313,7 @@ class RespondentCopyForm(ActionForm):
 
 
 class HearingOfferForm(ActionForm):
+    to_complainant = ("proposal",)
     proposal = _text(
         _("Voorstel voor het horen"),
         help_text=_("Bijvoorbeeld datum, tijd en plaats, of de vraag wanneer het schikt."),
@@ -299,8 +329,8 @@ class HearingSkipForm(ActionForm):
     reason = forms.ChoiceField(label=_("Reden om af te zien van horen"))
     note = _text(_("Toelichting"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         hearing = self.complaint.procedure_version.spec.hearing
         self.fields["reason"].choices = _grounds(hearing.skip_reasons if hearing else [])
 
@@ -308,7 +338,8 @@ class HearingSkipForm(ActionForm):
 class ProcedureNoteForm(ActionForm):
     """The note that goes with the procedure to the complainant (LSR-6d)."""
 
-    note = _text(_("Toelichting"), required=False, help_text=TO_COMPLAINANT)
+    to_complainant = ("note",)
+    note = _text(_("Toelichting"), required=False)
 
 
 class ReopenForm(ActionForm):
@@ -361,9 +392,8 @@ def _remedy_due():
 
 class SolutionForm(OutcomeLetterForm):
     letter = "solution"
-    text = _text(
-        _("Oplossing"), help_text=_("Klager en beklaagde ontvangen deze tekst ter fiattering.")
-    )
+    to_complainant = ("text", "reasons")
+    text = _text(_("Oplossing"), help_text=_("Ter fiattering, ook naar de beklaagde."))
     reasons = _text(_("Motivering"), required=False, help_text=_("Waarom deze oplossing."))
     remedy_due = _remedy_due()
 
@@ -384,6 +414,7 @@ class BindingAdviceForm(OutcomeLetterForm):
     nothing of the organisation needs no date."""
 
     letter = "binding_advice"
+    to_complainant = ("advice", "follow_ups")
     advice = _text(
         _("Bindend advies"),
         max_length=20_000,
@@ -409,8 +440,8 @@ class FollowUpForm(ActionForm):
     follow_up = forms.ModelChoiceField(label=_("Punt"), queryset=FollowUp.objects.none())
     note = _text(_("Toelichting"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         self.fields["follow_up"].queryset = FollowUp.objects.filter(
             ruling__complaint=self.complaint, done_at__isnull=True
         )
@@ -429,8 +460,8 @@ class FollowUpPlanForm(ActionForm):
     owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=User.objects.none())
     due_date = _date(_("Uiterlijk klaar op"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         self.fields["follow_up"].queryset = FollowUp.objects.filter(
             ruling__complaint=self.complaint, done_at__isnull=True, measure__isnull=True
         )
@@ -458,8 +489,8 @@ class AdmissibleForm(ActionForm):
     )
     reason = _text(_("Toelichting"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         language = (
             "en" if (self.user and getattr(self.user, "preferred_language", "nl") == "en") else "nl"
         )
@@ -482,6 +513,8 @@ class AdmissibleForm(ActionForm):
 
 
 class InadmissibleForm(ActionForm):
+    # The answer to the complainant gives this motivation (`inadmissible_answer`).
+    to_complainant = ("reason",)
     ground = forms.ChoiceField(label=_("Grond"))
     reason = _text(_("Motivering"))
     respondent_type = forms.ChoiceField(
@@ -500,8 +533,8 @@ class InadmissibleForm(ActionForm):
         help_text=_("Deze persoon beantwoordt de klager."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         language = translation.get_language() or "nl"
         self.fields["ground"].choices = [
             (g.code, g.label.get(language))
@@ -511,7 +544,8 @@ class InadmissibleForm(ActionForm):
 
 
 class AnswerForm(ActionForm):
-    answer = _text(_("Antwoord aan de klager"), help_text=TO_COMPLAINANT)
+    to_complainant = ("answer",)
+    answer = _text(_("Antwoord aan de klager"))
 
 
 def _criteria_fields(form: "ActionForm") -> None:
@@ -529,7 +563,6 @@ def _criteria_fields(form: "ActionForm") -> None:
             required=False,
             max_length=5000,
             widget=forms.Textarea(attrs={"rows": 2}),
-            help_text=TO_COMPLAINANT,
         )
 
 
@@ -545,12 +578,13 @@ def _judgements(form: "ActionForm") -> dict[str, tuple[str, str]]:
 
 class FindingsForm(OutcomeLetterForm):
     letter = "findings"
-    summary = _text(_("Bevindingen"), help_text=TO_COMPLAINANT)
-    proposed_solution = _text(_("Mogelijke oplossing"), required=False, help_text=TO_COMPLAINANT)
+    to_complainant = ("summary", "proposed_solution", "criterion_*_note")
+    summary = _text(_("Bevindingen"))
+    proposed_solution = _text(_("Mogelijke oplossing"), required=False)
     remedy_due = _remedy_due()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         _criteria_fields(self)
 
     def service_kwargs(self) -> dict:
@@ -595,16 +629,17 @@ class RulingForm(ActionForm):
             )
         ],
     )
-    motivation = _text(_("Motivering"), help_text=TO_COMPLAINANT)
+    to_complainant = ("motivation",)
+    motivation = _text(_("Motivering"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         language = translation.get_language() or "nl"
         criteria = self.complaint.procedure_version.spec.criteria_for(self.complaint.category)
         if criteria:
-            self.fields["motivation"].help_text = _(
-                "Motiveer naar de criteria: %(criteria)s. De klager ontvangt deze tekst."
-            ) % {"criteria": "; ".join(c.label.get(language) for c in criteria)}
+            self.fields["motivation"].help_text = _("Motiveer naar de criteria: %(criteria)s.") % {
+                "criteria": "; ".join(c.label.get(language) for c in criteria)
+            }
 
 
 INADMISSIBILITY_JUSTIFIED, INADMISSIBILITY_UNJUSTIFIED = "justified", "unjustified"
@@ -620,6 +655,7 @@ class DirectorRulingForm(OutcomeLetterForm, RulingForm):
     the complaint back for investigation; justified closes it."""
 
     letter = "ruling"
+    to_complainant = ("motivation", "remedy", "criterion_*_note")
     remedy = _text(
         _("Wat er gebeurt"),
         required=False,
@@ -627,8 +663,8 @@ class DirectorRulingForm(OutcomeLetterForm, RulingForm):
     )
     remedy_due = _remedy_due()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def shape(self):
+        super().shape()
         self.criteria = []
         if self.about_inadmissibility:
             self.letter = ""  # a ruling on the inadmissibility alone: no outcome letter
@@ -650,7 +686,7 @@ class DirectorRulingForm(OutcomeLetterForm, RulingForm):
                     "de klacht is afgesloten."
                 ),
             )
-            self.fields["motivation"].help_text = TO_COMPLAINANT
+            self.fields["motivation"].help_text = ""
             self.order_fields(["inadmissibility", "motivation"])
             return
         _criteria_fields(self)
@@ -683,13 +719,15 @@ class DirectorRulingForm(OutcomeLetterForm, RulingForm):
 
 
 class MotivationForm(ActionForm):
-    motivation = _text(_("Motivering"), help_text=TO_COMPLAINANT)
+    to_complainant = ("motivation",)
+    motivation = _text(_("Motivering"))
 
 
 class OutcomeForm(OutcomeLetterForm):
     """The written, reasoned outcome (AWB-9:12): an outcome letter, complete before it goes."""
 
     letter = "outcome"
+    to_complainant = ("findings", "motivation", "conclusions")
     findings = _text(_("Bevindingen van het onderzoek"), max_length=50_000)
     decision = forms.ChoiceField(
         label=_("Oordeel"),

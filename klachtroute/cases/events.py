@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 
-from .models import Complaint, Event, event_chain_hash
+from .hashing import event_chain_hash
+from .models import Complaint, Event
 from .phrases import Phrase
 from .signals import history_appended
 from .workflow import EventKind

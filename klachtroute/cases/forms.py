@@ -26,6 +26,7 @@ class WorklistFilterForm(forms.Form):
         label=_("Behandelaar"), required=False, queryset=User.objects.none(), empty_label=_("Alle")
     )
     overdue = forms.BooleanField(label=_("Alleen met verstreken termijn"), required=False)
+    waiting = forms.BooleanField(label=_("Wacht op u"), required=False)
 
     def __init__(self, *args, show_handler: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,4 +51,5 @@ class WorklistFilterForm(forms.Form):
             "handler_id": handler.pk if handler else None,
             "query": data.get("q") or "",
             "overdue": bool(data.get("overdue")),
+            "waiting": bool(data.get("waiting")),
         }

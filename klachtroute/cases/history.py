@@ -21,35 +21,19 @@ import hmac
 import json
 import os
 import tempfile
-from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F, TextField
+from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .models import Complaint, Event, event_chain_hash, event_content_hash
+from .hashing import EventAtText, event_hashers, json_canonical_of_stored
+from .models import Complaint, Event
 
-EVENT_FIELDS = (
-    "pk",
-    "complaint_id",
-    "at",
-    "actor_id",
-    "actor_label",
-    "kind",
-    "summary",
-    "before",
-    "after",
-    "message",
-    "message_args",
-    "content_hash",
-    "chain_hash",
-    "redacted_at",
-)
 CHECKPOINT_FORMAT = "klachtroute-history-checkpoint/1"
 
 
@@ -86,35 +70,15 @@ class VerifyResult:
         return not self.problems
 
 
-def _first_break(event, *, number: str, previous_chain: str) -> str:
-    """Why this event breaks the chain, or "" when it is sound."""
-    if not event.content_hash or not event.chain_hash:
-        return "no hash stored"
-    if event.redacted_at is None:
-        content = event_content_hash(
-            complaint_number=number,
-            at=event.at,
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            kind=event.kind,
-            summary=event.summary,
-            before=event.before,
-            after=event.after,
-            message=event.message,
-            message_args=event.message_args,
-        )
-        if content != event.content_hash:
-            return (
-                "content changed: its keyed content hash does not match (edited, "
-                "re-hashed or not, by someone without the history key)"
-            )
-    expected = event_chain_hash(previous=previous_chain, content_hash=event.content_hash)
-    if expected != event.chain_hash:
-        return (
-            "chain broken: an earlier event was removed, inserted or moved, "
-            "or this event's hashes were rewritten without the history key"
-        )
-    return ""
+NO_HASH = "no hash stored"
+CONTENT_CHANGED = (
+    "content changed: its keyed content hash does not match (edited, "
+    "re-hashed or not, by someone without the history key)"
+)
+CHAIN_BROKEN = (
+    "chain broken: an earlier event was removed, inserted or moved, "
+    "or this event's hashes were rewritten without the history key"
+)
 
 
 # --- the checkpoint outside the database ------------------------------------------------
@@ -175,28 +139,43 @@ def checkpoint_write(heads: dict[str, tuple[int, str]], path: Path | None = None
 
 # --- the walk -------------------------------------------------------------------------
 
-_JSON_FIELDS = ("before", "after", "message_args")
-_PLAIN_FIELDS = tuple(name for name in EVENT_FIELDS if name not in _JSON_FIELDS)
-_EventRow = namedtuple("_EventRow", (*_PLAIN_FIELDS, *_JSON_FIELDS, "complaint_number"))
+# What the walk reads of each event, in this order: the hashed fields as the hash takes
+# them (the time as text, the JSON fields as their stored text), then the stored hashes.
+_READ = {
+    "pk": "pk",
+    "complaint_id": "complaint_id",
+    "number": "complaint__number",
+    "at_text": EventAtText("at"),
+    "actor_id": "actor_id",
+    "actor_label": "actor_label",
+    "kind": "kind",
+    "summary": "summary",
+    "before_text": Cast("before", TextField()),
+    "after_text": Cast("after", TextField()),
+    "message": "message",
+    "message_args_text": Cast("message_args", TextField()),
+    "content_hash": "content_hash",
+    "chain_hash": "chain_hash",
+    "redacted_at": "redacted_at",
+}
+_PK, _AT_TEXT, _KIND = (list(_READ).index(name) for name in ("pk", "at_text", "kind"))
 
 
-def _json(text: str | None):
-    # Most events have an empty before, after or message_args: skip the decoder for those.
-    if text is None:
-        return None
-    return {} if text == "{}" else json.loads(text)
+def _event_rows(events) -> Iterator[tuple]:
+    """The events as plain tuples in the order of `_READ` (no model instances, no datetime
+    or JSON conversion by Django), streamed by a server-side cursor in chunks."""
+    return events.values_list(*_READ.values()).iterator(chunk_size=10_000)
 
 
-def _event_rows(events) -> Iterator[_EventRow]:
-    """The events as plain rows (not model instances), streamed in chunks. The JSON fields
-    are read as their text and decoded here: Django's conversion of every JSON value cost
-    more than the hashing itself."""
-    rows = events.annotate(
-        **{f"{name}_json": Cast(name, TextField()) for name in _JSON_FIELDS}
-    ).values_list(*_PLAIN_FIELDS, *(f"{name}_json" for name in _JSON_FIELDS), "complaint_number")
-    n = len(_PLAIN_FIELDS)
-    for row in rows.iterator(chunk_size=2000):
-        yield _EventRow(*row[:n], *map(_json, row[n:-1]), row[-1])
+def _problem(number: str, row: tuple | None, reason: str) -> Problem:
+    """The problem at `row` (an event as `_event_rows` reads it)."""
+    return Problem(
+        complaint_number=number,
+        event_id=row[_PK] if row else None,
+        at=datetime.fromisoformat(row[_AT_TEXT]) if row else None,
+        kind=row[_KIND] if row else "",
+        reason=reason,
+    )
 
 
 def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None) -> VerifyResult:
@@ -209,80 +188,99 @@ def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None)
     if checkpoint is None and complaint_ids is None:
         checkpoint = checkpoint_read()
     anchored: dict[str, dict] = (checkpoint or {}).get("complaints", {})
-    events = Event.objects.annotate(complaint_number=F("complaint__number")).order_by(
-        "complaint_id", "id"
-    )
+    events = Event.objects.order_by("complaint_id", "id")
     if complaint_ids is not None:
         events = events.filter(complaint_id__in=complaint_ids)
-    events = _event_rows(events)
+    content_digest, chain_digest = event_hashers()
+    canonical = json_canonical_of_stored
     problems: list[Problem] = []
     heads: dict[str, tuple[int, str]] = {}
     event_count = 0
     current_id = None
     number = ""
     count = 0
+    anchored_count, anchored_head = 0, ""
     previous_chain = ""
     broken = False
-    last = None  # the last sound event (a row of EVENT_FIELDS)
+    last = None  # the last sound event (a row as `_event_rows` reads it)
 
     def close_complaint() -> None:
         if current_id is None:
             return
         heads[number] = (count, previous_chain)
-        if broken:
-            return
-        mark = anchored.get(number)
-        if mark is not None and count < mark["events"]:
+        if not broken and count < anchored_count:
             problems.append(
-                Problem(
-                    complaint_number=number,
-                    event_id=last.pk if last else None,
-                    at=last.at if last else None,
-                    kind=last.kind if last else "",
-                    reason=(
-                        f"last events removed: the checkpoint of {checkpoint['written_at']} "
-                        f"holds {mark['events']} events, the database {count}"
-                    ),
+                _problem(
+                    number,
+                    last,
+                    f"last events removed: the checkpoint of {checkpoint['written_at']} "
+                    f"holds {anchored_count} events, the database {count}",
                 )
             )
 
-    for event in events:
-        if event.complaint_id != current_id:
+    for row in _event_rows(events):
+        (
+            _pk,
+            complaint_id,
+            row_number,
+            at_text,
+            actor_id,
+            actor_label,
+            kind,
+            summary,
+            before,
+            after,
+            message,
+            message_args,
+            content_hash,
+            chain_hash,
+            redacted_at,
+        ) = row
+        if complaint_id != current_id:
             close_complaint()
-            current_id, number = event.complaint_id, event.complaint_number
+            current_id, number = complaint_id, row_number
             count, previous_chain, broken, last = 0, "", False, None
+            mark = anchored.get(number)
+            anchored_count, anchored_head = (mark["events"], mark["head"]) if mark else (0, "")
         event_count += 1
-        if broken:
-            count += 1
-            continue
-        reason = _first_break(event, number=number, previous_chain=previous_chain)
         count += 1
-        mark = anchored.get(number)
-        if not reason and mark is not None and count == mark["events"]:
-            if event.chain_hash != mark["head"]:
-                reason = (
-                    "history rewritten: this event's chain hash differs from the head "
-                    f"anchored in the checkpoint of {checkpoint['written_at']}"
-                )
-        if reason:
-            problems.append(
-                Problem(
-                    complaint_number=number,
-                    event_id=event.pk,
-                    at=event.at,
-                    kind=event.kind,
-                    reason=reason,
-                )
-            )
-            broken = True
+        if broken:
             continue
-        previous_chain = event.chain_hash
-        last = event
+        if not content_hash or not chain_hash:
+            reason = NO_HASH
+        elif redacted_at is None and content_hash != content_digest(
+            number,
+            at_text,
+            actor_id,
+            actor_label,
+            kind,
+            summary,
+            canonical(before),
+            canonical(after),
+            message,
+            canonical(message_args),
+        ):
+            reason = CONTENT_CHANGED
+        elif chain_hash != chain_digest(previous_chain, content_hash):
+            reason = CHAIN_BROKEN
+        elif count == anchored_count and chain_hash != anchored_head:
+            reason = (
+                "history rewritten: this event's chain hash differs from the head "
+                f"anchored in the checkpoint of {checkpoint['written_at']}"
+            )
+        else:
+            previous_chain = chain_hash
+            last = row
+            continue
+        problems.append(_problem(number, row, reason))
+        broken = True
     close_complaint()
 
-    if complaint_ids is None:
+    gone_numbers = sorted(set(anchored) - set(heads)) if complaint_ids is None else []
+    if gone_numbers:
+        # Which anchored complaints still exist (asked only when some have no events).
         existing = set(Complaint.objects.values_list("number", flat=True))
-        for gone in sorted(set(anchored) - set(heads)):
+        for gone in gone_numbers:
             reason = (
                 "complaint removed with its history"
                 if gone not in existing

@@ -1,8 +1,5 @@
 """The complaint, its documents and its append-only history."""
 
-import datetime
-import hmac
-import json
 import uuid
 
 from django.conf import settings
@@ -11,6 +8,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .hashing import event_content_hash
 from .workflow import State
 
 
@@ -381,63 +379,6 @@ def actor_text(stored: str, *, has_actor: bool = False) -> str:
             if written == stored:
                 return str(lazy)
     return stored
-
-
-# Canonical JSON of an event's content: sorted keys, no spaces, UTF-8 as is (one encoder,
-# built once).
-_CANONICAL = json.JSONEncoder(
-    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-)
-
-
-def _history_key() -> bytes:
-    # Not in the database: someone who can write the events cannot recompute the hashes.
-    return settings.HISTORY_KEY.encode("utf-8")
-
-
-def event_phrase_hashed(message: str, message_args: dict | None) -> dict:
-    """The phrase's share of an event's hashed content: nothing for an event without one,
-    so that every event written before phrases still hashes exactly as it did."""
-    if not message:
-        return {}
-    return {"message": message, "message_args": message_args or {}}
-
-
-def event_content_hash(
-    *,
-    complaint_number,
-    at,
-    actor_id,
-    actor_label,
-    kind,
-    summary,
-    before,
-    after,
-    message: str = "",
-    message_args: dict | None = None,
-) -> str:
-    """The HMAC-SHA256 (key: settings.HISTORY_KEY) of an event's content in canonical JSON
-    (migration cases/0004 keeps a frozen unkeyed copy, 0007 moves to the keyed one)."""
-    payload = {
-        "complaint": complaint_number,
-        "at": at.astimezone(datetime.UTC).isoformat(),
-        "actor": actor_id,
-        "actor_label": actor_label,
-        "kind": kind,
-        "summary": summary,
-        "before": before,
-        "after": after,
-        **event_phrase_hashed(message, message_args),
-    }
-    canonical = _CANONICAL.encode(payload)
-    # hmac.digest is the one-shot C path: the same HMAC-SHA256, without an object per call
-    # (verify_history computes two per event over the whole archive).
-    return hmac.digest(_history_key(), canonical.encode("utf-8"), "sha256").hex()
-
-
-def event_chain_hash(*, previous: str, content_hash: str) -> str:
-    """Link an event to the one before it (`previous` is "" for a complaint's first event)."""
-    return hmac.digest(_history_key(), (previous + content_hash).encode("ascii"), "sha256").hex()
 
 
 def document_path(instance: "Document", filename: str) -> str:

@@ -9,7 +9,17 @@ from datetime import date, datetime
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -17,8 +27,8 @@ from klachtroute.procedures.definition import Category
 from klachtroute.procedures.models import ProcedureVersion
 
 from .deadlines import deadline_state, watched_overdue
-from .models import WORKLIST_ORDER, Complaint, DefenceRequest, Event
-from .workflow import State
+from .models import WORKLIST_ORDER, Complaint, DefenceRequest, Event, Extension
+from .workflow import State, states_waiting_for
 
 User = get_user_model()
 
@@ -68,6 +78,28 @@ def categories_with_respondent_role(role: str) -> Q:
     return in_categories(lambda c: c.respondent_role == role)
 
 
+def waiting_for(user) -> Q:
+    """Complaints in a state that waits for this person (`workflow.states_waiting_for`):
+    through a role they hold, or as the handler or the respondent of the complaint. A
+    condition on the complaint's own columns: it filters or marks a list in its one query.
+    It says nothing of who may see them: see `complaints_waiting_for`."""
+    found = Q(pk__in=[])
+    if user is None or not user.is_authenticated or not user.is_active:
+        return found
+    for role in user.roles:
+        states = states_waiting_for(role)
+        if states:
+            found |= Q(state__in=states)
+    found |= Q(handler=user, state__in=states_waiting_for("handler"))
+    found |= Q(respondent=user, state__in=states_waiting_for("respondent"))
+    return found
+
+
+def complaints_waiting_for(user) -> QuerySet[Complaint]:
+    """The complaints this person may see whose next step is theirs to take."""
+    return complaints_visible_to(user).filter(waiting_for(user))
+
+
 def complaint_get_visible(*, user, number: str) -> Complaint | None:
     return (
         complaints_visible_to(user)
@@ -96,10 +128,18 @@ def complaints_worklist(
     handler_id: int | None = None,
     query: str = "",
     overdue: bool = False,
+    waiting: bool = False,
 ) -> QuerySet[Complaint]:
     """The worklist: nearest deadline first; complaints without an open deadline last.
-    `overdue`: only those with a deadline that passed and is still to be met."""
-    qs = complaints_visible_to(user).select_related("course", "handler")
+    `overdue`: only those with a deadline that passed and is still to be met; `waiting`:
+    only those waiting for this person. Each complaint says whether it waits for this
+    person (`waits_for_user`), computed in the same query."""
+    qs = (complaints_waiting_for(user) if waiting else complaints_visible_to(user)).select_related(
+        "course", "handler"
+    )
+    qs = qs.annotate(
+        waits_for_user=ExpressionWrapper(waiting_for(user), output_field=BooleanField())
+    )
     if overdue:
         from django.utils import timezone
 
@@ -413,6 +453,16 @@ def complaints_overdue(*, today) -> QuerySet[Complaint]:
         Complaint.objects.filter(watched_overdue(today))
         .select_related("course", "handler")
         .order_by("settle_due", "received_at", "id")
+    )
+
+
+def extensions_recorded_between(*, start, end) -> QuerySet[Extension]:
+    """Extensions of the settlement period recorded from `start` up to (not including)
+    `end`: aware datetimes; the oldest first."""
+    return (
+        Extension.objects.filter(at__gte=start, at__lt=end)
+        .select_related("complaint")
+        .order_by("at", "id")
     )
 
 

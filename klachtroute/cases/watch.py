@@ -48,7 +48,11 @@ from .events import events_record_many
 from .models import Complaint, DeadlineNotice
 from .phrases import Phrase, day, label, person_name
 from .progress_watch import progress_update_reminders_send
-from .selectors import complaints_overdue, complaints_received_between
+from .selectors import (
+    complaints_overdue,
+    complaints_received_between,
+    extensions_recorded_between,
+)
 from .services import no_agreement_declare
 from .services.common import directors, respondent_people, secretariat, site_url, tell_user
 from .workflow import TRANSITIONS_BY_ACTION, EventKind, State, applies_to
@@ -520,8 +524,9 @@ def iso_week(day: date) -> str:
 @transaction.atomic
 def weekly_digest_send(*, today: date) -> bool:
     """LSR-7a: once per ISO week (the first run in it), every director gets the complaints
-    received in the previous week (Monday to Sunday), the number open and the overdue ones.
-    Returns True when this run sent it."""
+    received in the previous week (Monday to Sunday), the number open, the overdue ones and
+    the extensions of the settlement period recorded that week. Returns True when this run
+    sent it."""
     week = iso_week(today)
     if DigestSent.objects.filter(week=week).exists():
         return False
@@ -533,15 +538,25 @@ def weekly_digest_send(*, today: date) -> bool:
     monday = today - timedelta(days=today.weekday())
     period_start, period_end = monday - timedelta(days=7), monday - timedelta(days=1)
     zone = timezone.get_current_timezone()
-    received = complaints_received_between(
-        start=datetime.combine(period_start, time.min, tzinfo=zone),
-        end=datetime.combine(monday, time.min, tzinfo=zone),
-    )
+    week_start = datetime.combine(period_start, time.min, tzinfo=zone)
+    week_end = datetime.combine(monday, time.min, tzinfo=zone)
+    received = complaints_received_between(start=week_start, end=week_end)
+    extended = extensions_recorded_between(start=week_start, end=week_end)
     overdue = complaints_overdue(today=today)
     # Counts, and the first items by name: the digest stays readable however many there are.
     new_count, overdue_count = received.count(), overdue.count()
     new, overdue_first = list(received[:NOTICE_ITEMS]), list(overdue[:NOTICE_ITEMS])
     open_count = Complaint.objects.filter(state__in=State.open_states()).count()
+    extension_count = extended.count()
+    extensions = [
+        {
+            "complaint": extension.complaint,
+            "previous_due": extension.previous_due,
+            "new_due": extension.new_due,
+            "reason": " ".join(extension.reason.split()),  # one line of the list
+        }
+        for extension in extended[:NOTICE_ITEMS]
+    ]
     for person in directors():
         if person.email:
             tell_user(
@@ -557,6 +572,9 @@ def weekly_digest_send(*, today: date) -> bool:
                 overdue=overdue_first,
                 overdue_count=overdue_count,
                 overdue_more=overdue_count - len(overdue_first),
+                extensions=extensions,
+                extension_count=extension_count,
+                extensions_more=extension_count - len(extensions),
                 full_list=overdue_link(),
                 worklist=site_url(reverse("cases:worklist")),
             )

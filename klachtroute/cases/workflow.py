@@ -200,6 +200,9 @@ class Transition:
     # The record page says why a step cannot be taken yet (its guard's refusal), unless the
     # refusal only says it was done already or is not due yet.
     quiet: bool = False
+    # A complaint in one of its sources waits for its roles (`states_waiting_for`); False for
+    # a step owed only now and then, in whatever stage the complaint is.
+    waits: bool = True
     # A step of the procedure that, once done, is only a change: offered with the general
     # steps then, not as the next step (appointing a handler when one is appointed).
     done: Callable | None = field(default=None, compare=False)  # complaint -> bool
@@ -479,6 +482,8 @@ TRANSITIONS: tuple[Transition, ...] = (
             "wanneer een beslissing te verwachten is; de directeur ziet het."
         ),
         quiet=True,
+        # Owed only when the period passed, in any stage; the watcher asks the handler.
+        waits=False,
     ),
     # LIVP: first contact, solution and approval, no agreement, third party
     Transition(
@@ -855,6 +860,22 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+
+def states_waiting_for(role: str) -> tuple[str, ...]:
+    """The states in which a complaint waits for `role` (a staff role, or "handler" or
+    "respondent"): the sources of the steps of the procedure's course that this role takes.
+    Not the steps open at any time: the general ones, those open in every open state
+    (withdrawal, the director's decision where the rules do not provide) and those owed
+    only now and then (`waits`). In table order of the states."""
+    waiting: set[str] = set()
+    for transition in TRANSITIONS:
+        if role not in transition.roles or transition.group == "general" or not transition.waits:
+            continue
+        if set(OPEN) <= set(transition.sources):
+            continue
+        waiting.update(transition.sources)
+    return tuple(state for state in State.values if state in waiting)
 
 
 class TransitionError(Exception):

@@ -703,9 +703,7 @@ def third_party_page(request, private_link):
     wording = _Wording(
         labels={"follow_ups": _("Wat moet de organisatie doen?")},
         help_texts={
-            "advice": _(
-                "Uw advies met de motivering. Klager en organisatie ontvangen het schriftelijk."
-            ),
+            "advice": _("Uw advies met de motivering. De organisatie ontvangt het ook."),
             "follow_ups": _(
                 "Eén punt per regel. De organisatie houdt bij of elk punt is uitgevoerd. Laat "
                 "leeg als de organisatie niets hoeft te doen: dan is de klacht met uw advies "

@@ -18,6 +18,7 @@ from ..phrases import Phrase, day, respondent_arg
 from ..workflow import EventKind, State
 from .common import (
     record,
+    respondent_people,
     state_move,
     step_begin,
     tell_complainant,
@@ -38,7 +39,8 @@ def settlement_extend(
 ) -> Extension:
     """More time for the investigation (LSR-5d, LSR-7b): recorded before the settlement
     deadline passes, with the reason and the expected date; complainant and respondent are
-    told in writing, and the settlement deadline moves to that date.
+    told in writing, the directors are told (`extension_recorded`), and the settlement
+    deadline moves to that date.
 
     The definition may limit extensions (AWB-9:11): how many, and how many weeks past the
     original settlement date in total; past that, only with the complainant's written
@@ -95,8 +97,24 @@ def settlement_extend(
         },
     )
     tell_complainant(complaint, "extension_notice", extension=extension)
-    if complaint.respondent_type != RespondentType.UNKNOWN:
+    respondent_told = complaint.respondent_type != RespondentType.UNKNOWN
+    if respondent_told:
         tell_respondent(complaint, "extension_notice", extension=extension)
+    # The directors see that every complaint is handled in time: each extension is told to
+    # them, with both dates, the reason and a link; a director who answers for the
+    # organisation as respondent has just read all of it, and is not told twice.
+    tell_involved(
+        complaint,
+        "extension_recorded",
+        actor=actor,
+        handler_too=False,
+        respondent_too=False,
+        directors_too=True,
+        exclude=tuple(respondent_people(complaint)) if respondent_told else (),
+        extension=extension,
+        extension_by=actor.display_name if actor is not None else "",
+        respondent_told=respondent_told,
+    )
     return extension
 
 

@@ -424,3 +424,140 @@ def test_watch_deadlines_walks_the_histories_at_most_once_per_interval(
     with time_machine.travel(dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC), tick=False):
         with pytest.raises(CommandError, match="History tampered with in 1 complaints"):
             call_command("watch_deadlines", stdout=StringIO())
+
+
+def _reference_content_hash(event: Event, number: str) -> str:
+    """The keyed content hash as events have always been hashed: the canonical JSON of
+    the content by json.dumps with sorted keys, the phrase's share only when there is one."""
+    payload = {
+        "complaint": number,
+        "at": event.at.astimezone(dt.UTC).isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "kind": event.kind,
+        "summary": event.summary,
+        "before": event.before,
+        "after": event.after,
+    }
+    if event.message:
+        payload |= {"message": event.message, "message_args": event.message_args or {}}
+    canonical = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    key = settings.HISTORY_KEY.encode("utf-8")
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@pytest.mark.parametrize("microsecond", [0, 1, 250_000])
+def test_events_are_hashed_over_the_same_canonical_json_as_ever(
+    organisation, course, secretariat, microsecond
+):
+    """Stored hashes stay valid: the content hash is still the HMAC of the canonical JSON
+    of before, for a phrase with arguments, nested and non-ASCII values, and a time with
+    and without microseconds (which the ISO text leaves out when zero)."""
+    moment = dt.datetime(2026, 3, 29, 1, 30, 5, microsecond, tzinfo=dt.UTC)
+    with time_machine.travel(moment, tick=False):
+        complaint = complaint_register(**complaint_data(actor=secretariat, course=course))
+        event_record(
+            complaint=complaint,
+            actor=secretariat,
+            kind="note",
+            summary=Note("Gesprek met %(name)s: “één” € twee.", name="Zoë d'Arc"),
+            before={"z": [1, {"b": 2, "a": None}], "a": 'x\ny"z'},
+            after={"n": 1.5, "ok": True, "leeg": {}},
+        )
+    events = events_of(complaint)
+    assert any(event.message_args for event in events)
+    for event in events:
+        assert event.at == moment
+        assert event.content_hash == _reference_content_hash(event, complaint.number)
+    assert history_verify() == []
+
+
+def test_the_database_gives_an_events_time_as_the_hash_writes_it(histories):
+    from klachtroute.cases.hashing import EventAtText, event_at_text
+
+    amsterdam = dt.timezone(dt.timedelta(hours=2))
+    times = [
+        dt.datetime(2026, 7, 1, 0, 0, 0, 0, tzinfo=amsterdam),
+        dt.datetime(2026, 7, 1, 0, 0, 0, 1, tzinfo=amsterdam),
+        dt.datetime(1999, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 2, 3, 4, 5, 60_000, tzinfo=dt.UTC),
+    ]
+    events = events_of(histories[0])[: len(times)]
+    for event, at in zip(events, times, strict=True):
+        Event.objects.filter(pk=event.pk).update(at=at)
+    texts = dict(
+        Event.objects.filter(pk__in=[e.pk for e in events]).values_list("pk", EventAtText("at"))
+    )
+    assert [texts[e.pk] for e in events] == [event_at_text(at) for at in times]
+    assert event_at_text(times[0]) == "2026-06-30T22:00:00+00:00"
+
+
+def test_a_time_moved_by_one_microsecond_is_found(histories):
+    event = events_of(histories[1])[2]
+    Event.objects.filter(pk=event.pk).update(at=event.at + dt.timedelta(microseconds=1))
+
+    problems = history_verify()
+
+    assert [(p.event_id, p.at) for p in problems] == [
+        (event.pk, event.at + dt.timedelta(microseconds=1))
+    ]
+    assert "content changed" in problems[0].reason
+
+
+def test_an_edited_phrase_or_phrase_argument_is_found(histories):
+    first, second = events_of(histories[0])[-2:]
+    Event.objects.filter(pk=first.pk).update(message="Iets anders.")
+    Event.objects.filter(pk=second.pk).update(message_args={"name": "Iemand anders"})
+    third = events_of(histories[1])[-1]
+    Event.objects.filter(pk=third.pk).update(actor_label="Iemand anders")
+
+    problems = history_verify()
+
+    assert sorted(p.event_id for p in problems) == [first.pk, third.pk]
+    assert all("content changed" in p.reason for p in problems)
+    Event.objects.filter(pk=first.pk).update(message=first.message)
+    assert [p.event_id for p in history_verify()] == [second.pk, third.pk]
+
+
+def test_an_event_moved_to_another_complaints_history_is_found(histories):
+    """Moving an event with its hashes into another history breaks both chains: its
+    content names the other complaint, and its old place misses it."""
+    moved = events_of(histories[0])[2]
+    Event.objects.filter(pk=moved.pk).update(complaint=histories[1])
+
+    problems = {p.complaint_number: p for p in history_verify()}
+
+    assert problems[histories[0].number].event_id == events_of(histories[0])[2].pk
+    assert "chain broken" in problems[histories[0].number].reason
+    assert problems[histories[1].number].event_id == moved.pk
+    assert "content changed" in problems[histories[1].number].reason
+
+
+def test_the_command_runs_in_as_many_queries_for_12_complaints_as_for_2(
+    histories, organisation, course, capsys
+):
+    from django.test.utils import CaptureQueriesContext
+
+    def command_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            call_command("verify_history")
+        assert capsys.readouterr().out.startswith("OK: ")
+        return len(queries)
+
+    with_2 = command_queries()
+    for _ in range(10):
+        complaint_register(**complaint_data(course=course))
+    assert command_queries() == with_2 <= 2
+
+
+@pytest.mark.parametrize("key", ["k", "sleutel-" * 8, "x" * 65, "geheim-€-" * 30])
+def test_the_chain_digest_is_hmac_sha256_under_keys_of_any_length(settings, key):
+    from klachtroute.cases.hashing import event_chain_hash
+
+    settings.HISTORY_KEY = key
+    previous, content = "a" * 64, "b" * 64
+
+    expected = hmac.new(key.encode(), (previous + content).encode(), hashlib.sha256).hexdigest()
+    assert event_chain_hash(previous=previous, content_hash=content) == expected

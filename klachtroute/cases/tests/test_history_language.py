@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from klachtroute.cases.events import event_record
+from klachtroute.cases.hashing import event_chain_hash
 from klachtroute.cases.history import history_verify
 from klachtroute.cases.models import (
     Channel,
@@ -22,7 +23,6 @@ from klachtroute.cases.models import (
     Event,
     Party,
     Ruling,
-    event_chain_hash,
 )
 from klachtroute.cases.phrases import Phrase, day, label, plural
 from klachtroute.cases.services import (

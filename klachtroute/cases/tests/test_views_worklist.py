@@ -300,3 +300,89 @@ def test_worklist_counts_exactly_up_to_the_cap_and_says_more_than_beyond_it(
     assert numbers_on(client.get(WORKLIST + link(last, "prev"))) == numbers_on(first)
     with_english = client.get("/en" + WORKLIST).content.decode()
     assert "more than 30 complaints" in with_english
+
+
+def waiting_on(response) -> list[str]:
+    """The numbers of the rows marked "Wacht op u", in the order of the list."""
+    rows = response.content.decode().split("<tr")[1:]
+    return [
+        re.search(r"/zaken/(K-\d{4}-\d{4})/", row).group(1)
+        for row in rows
+        if 'class="badge waiting"' in row
+    ]
+
+
+@pytest.fixture
+def complaints_in_every_stage(complaints_bulk, trainers):
+    """One complaint in each stage that matters here: K-2026-0001 with the director,
+    0002 following up a binding advice, 0003 in progress with trainer 3, 0004 new,
+    0005 awaiting the respondent's defence, 0006 settled."""
+    complaints_bulk(1, start=1, state=State.WITH_DIRECTOR)
+    complaints_bulk(1, start=2, state=State.ADVICE_FOLLOW_UP)
+    complaints_bulk(1, start=3, state=State.IN_PROGRESS, handler=trainers[2])
+    complaints_bulk(1, start=4, state=State.NEW)
+    complaints_bulk(1, start=5, state=State.AWAITING_DEFENCE, respondent=trainers[1])
+    complaints_bulk(1, start=6, state=State.SETTLED)
+
+
+def test_director_worklist_marks_complaints_waiting_for_the_director(
+    login, complaints_in_every_stage, director
+):
+    response = login(director).get(WORKLIST)
+    assert len(numbers_on(response)) == 6
+    # The director's steps: the ruling (and the defence asked first), and the binding
+    # advice carried out; nothing else is theirs to take.
+    assert sorted(waiting_on(response)) == ["K-2026-0001", "K-2026-0002"]
+
+
+def test_a_director_who_handles_a_complaint_sees_it_waits_for_them_as_handler(
+    login, complaints_bulk, director
+):
+    complaints_bulk(1, start=1, state=State.IN_PROGRESS, handler=director)
+    complaints_bulk(1, start=2, state=State.IN_PROGRESS)
+    assert waiting_on(login(director).get(WORKLIST)) == ["K-2026-0001"]
+
+
+def test_waiting_filter_shows_only_what_waits_for_the_user(
+    login, complaints_in_every_stage, director, secretariat, trainers
+):
+    director_sees = login(director).get(WORKLIST, {"waiting": "on"})
+    assert sorted(numbers_on(director_sees)) == ["K-2026-0001", "K-2026-0002"]
+    assert 'name="waiting" id="id_waiting" checked' in director_sees.content.decode()
+    handler_sees = login(trainers[2]).get(WORKLIST, {"waiting": "on"})
+    assert numbers_on(handler_sees) == ["K-2026-0003"]
+    # The secretariat drives the other stages: registering, routing, the advice, the defence.
+    assert sorted(numbers_on(login(secretariat).get(WORKLIST, {"waiting": "on"}))) == [
+        "K-2026-0002",
+        "K-2026-0003",
+        "K-2026-0004",
+        "K-2026-0005",
+    ]
+    # Every row the filter shows is marked, and with the filter off the list is whole again.
+    assert waiting_on(director_sees) == numbers_on(director_sees)
+    assert len(numbers_on(login(director).get(WORKLIST))) == 6
+
+
+def test_what_waits_for_a_person_stays_within_what_they_may_see(
+    complaints_in_every_stage, trainers
+):
+    """The respondent of 0005 writes the defence, but sees the complaint (and so hears that
+    it waits for them) only once the director asked them for it (LSR-6e)."""
+    from klachtroute.cases.models import DefenceRequest
+    from klachtroute.cases.selectors import complaints_waiting_for
+
+    respondent = trainers[1]
+    assert list(complaints_waiting_for(respondent)) == []
+    complaint = Complaint.objects.get(number="K-2026-0005")
+    DefenceRequest.objects.create(
+        complaint=complaint,
+        requested_at=timezone.now(),
+        question="Uw reactie?",
+        due=timezone.localdate(),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        waiting = list(complaints_waiting_for(respondent))
+    assert waiting == [complaint]
+    assert len(queries) == 1
+    # Another trainer handles nothing here: nothing waits for them.
+    assert list(complaints_waiting_for(trainers[0])) == []

@@ -584,3 +584,64 @@ def test_lsr_7b_a_handler_with_many_passed_settlements_gets_one_message_naming_t
     # Told once: the next run tells nobody again.
     deadlines_watch(today=dt.date(2026, 4, 1))
     assert messages("settle_missed_many").count() == 1 and told_events.count() == 26
+
+
+def test_weekly_digest_lists_the_extensions_of_the_week(contacted, trainers, director):
+    """The directors' digest of a week counts and names the extensions recorded in it,
+    with both dates and the reason; an extension of another week is in that week's."""
+    complaint, handler = contacted, trainers[2]
+    with time_machine.travel(at(2026, 3, 4, 11), tick=False):  # Wednesday of week 10
+        settlement_extend(
+            complaint=complaint,
+            actor=handler,
+            reason="De beklaagde is twee weken afwezig.",
+            new_due=dt.date(2026, 4, 13),
+        )
+    with time_machine.travel(at(2026, 3, 10, 11), tick=False):  # Tuesday of week 11
+        settlement_extend(
+            complaint=complaint,
+            actor=handler,
+            reason="Een getuige is pas in mei terug.",
+            new_due=dt.date(2026, 5, 11),
+        )
+
+    assert watch_on(at(2026, 3, 9, 0, 5)).digest_sent
+    body = " ".join(messages("weekly_digest", to=director.email).get().body.split())
+    assert "Verlengingen van de afhandeltermijn: 1" in body
+    assert (
+        f"- {complaint.number}: van 30 maart 2026 tot en met 13 april 2026, "
+        "De beklaagde is twee weken afwezig." in body
+    )
+    assert f"/zaken/{complaint.number}/" in body
+    assert "Een getuige" not in body  # recorded the week after
+
+    assert watch_on(at(2026, 3, 16, 7)).digest_sent
+    body = " ".join(messages("weekly_digest", to=director.email).latest("pk").body.split())
+    assert "Verlengingen van de afhandeltermijn: 1" in body
+    assert "van 13 april 2026 tot en met 11 mei 2026, Een getuige is pas in mei terug." in body
+    assert "twee weken afwezig" not in body
+
+
+def test_weekly_digest_names_the_first_20_extensions_of_the_week_and_counts_the_rest(
+    complaints_bulk, director
+):
+    from klachtroute.cases.models import Extension
+    from klachtroute.cases.watch import weekly_digest_send
+
+    made = complaints_bulk(25)
+    Extension.objects.bulk_create(
+        Extension(
+            complaint=complaint,
+            reason=f"Reden {i}.",
+            previous_due=dt.date(2026, 3, 30),
+            new_due=dt.date(2026, 4, 13),
+            at=at(2026, 3, 24, 9) + dt.timedelta(minutes=i),
+        )
+        for i, complaint in enumerate(made)
+    )
+    assert weekly_digest_send(today=dt.date(2026, 3, 30))
+    body = messages("weekly_digest", to=director.email).get().body
+    assert "Verlengingen van de afhandeltermijn: 25" in body
+    named = [c.number for c in made if f"- {c.number}: van" in body]
+    assert named == [c.number for c in made[:20]]  # the oldest first
+    assert "- en nog 5 verlengingen" in body

@@ -235,3 +235,20 @@ def test_lsr_5d_inadmissible_complaint_goes_to_director_only_after_the_answer(or
         "add_document",
         "answer_inadmissible",
     ]
+
+
+def test_what_waits_for_a_role_is_read_from_the_transition_table():
+    """A state waits for a role when a step of the procedure's course that this role takes
+    starts there; steps open at any time (adding a document, a measure, the director's
+    decision where the rules do not provide) make nothing wait."""
+    from klachtroute.cases.workflow import states_waiting_for
+
+    assert states_waiting_for("director") == (State.ADVICE_FOLLOW_UP, State.WITH_DIRECTOR)
+    assert states_waiting_for("respondent") == (State.AWAITING_DEFENCE,)
+    assert states_waiting_for("exam_committee") == (State.WITH_EXAM_COMMITTEE,)
+    assert states_waiting_for("administrator") == ()
+    for role in ("secretariat", "director", "handler", "respondent", "exam_committee"):
+        for state in states_waiting_for(role):
+            assert any(
+                role in t.roles and state in t.sources and t.group != "general" for t in TRANSITIONS
+            ), (role, state)

@@ -39,7 +39,7 @@ from klachtroute.cases.watch import deadlines_watch
 from klachtroute.links.tokens import link_resolve
 from klachtroute.measures.services import measure_propose
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
-from klachtroute.notifications.services import message_render
+from klachtroute.notifications.services import message_render, messages_deliver_due
 from klachtroute.organisation.models import Organisation
 from klachtroute.testing.criteria import criteria_judged
 from klachtroute.testing.factories import UserFactory, complaint_data, letter_parts
@@ -69,6 +69,7 @@ MESSAGE_KEYS = [
     "ruling",
     "exam_ruling",
     "extension_notice",
+    "extension_recorded",
     "withdrawn",
     "measure_assigned",
     "deadline_reminder",
@@ -568,6 +569,62 @@ def test_lsr_5d_extension_notice_names_reason_and_date(about_tom, trainers):
     assert "Wij verwachten uiterlijk maandag 13 april 2026 een beslissing" in complainant
     # Sent within the period, and it says so (LSR-5d).
     assert "binnen die termijn, die liep tot en met maandag 30 maart 2026" in complainant
+
+
+def test_lsr_5d_extension_is_told_to_the_director_with_both_dates_and_reason(
+    about_tom, trainers, director, secretariat, smtp_server
+):
+    """Every director hears of every extension, by e-mail: the complaint, the old and the
+    new date, the reason and a link to the complaint; no one else gets this notice."""
+    other = UserFactory(username="directeur2", first_name="Dora", is_director=True)
+    settlement_extend(
+        complaint=about_tom,
+        actor=trainers[0],
+        reason="Wij wachten op de verklaring van een tweede cursist.",
+        new_due=dt.date(2026, 4, 13),
+    )
+    assert sorted(m.to for m in sent("extension_recorded", about_tom)) == sorted(
+        [director.email, other.email]
+    )
+    messages_deliver_due()
+    received = [m for m in smtp_server.inbox if m.rcpt_tos == [director.email]]
+    [notice] = [m for m in received if "verlengd" in m.subject]
+    assert notice.subject == f"Klacht {about_tom.number}: de afhandeltermijn is verlengd"
+    body = flat(notice.body)
+    assert (
+        f"Tom Trainer heeft de afhandeltermijn van klacht {about_tom.number} verlengd van "
+        "maandag 30 maart 2026 tot en met maandag 13 april 2026." in body
+    )
+    assert "De reden: Wij wachten op de verklaring van een tweede cursist." in body
+    assert "De klager en de beklaagde hebben hiervan bericht gekregen." in body
+    assert f"{settings.SITE_URL}/zaken/{about_tom.number}/" in body
+    assert about_tom.description not in body
+    assert secretariat.email not in {m.to for m in sent("extension_recorded")}
+
+
+def test_a_director_answering_for_the_organisation_hears_of_an_extension_once(
+    lsr_complaint, secretariat, trainers, director
+):
+    """When the organisation is the respondent, the directors answer for it and get the
+    respondent's notice of the extension (both dates, the reason, the link): not twice."""
+    admissible_declare(
+        complaint=lsr_complaint,
+        actor=secretariat,
+        category="procedure",
+        respondent_type="organisation",
+    )
+    settlement_extend(
+        complaint=lsr_complaint,
+        actor=secretariat,
+        reason="Het rooster moet eerst worden uitgezocht.",
+        new_due=dt.date(2026, 4, 13),
+    )
+    about_it = sent("extension_notice") + sent("extension_recorded")
+    [to_director] = [m for m in about_it if m.to == director.email]
+    body = flat(to_director.body)
+    assert "Het rooster moet eerst worden uitgezocht." in body
+    assert "maandag 13 april 2026" in body and "maandag 30 maart 2026" in body
+    assert f"{settings.SITE_URL}/zaken/{lsr_complaint.number}/" in body
 
 
 def test_lsr_5d_inadmissible_complaint_is_answered_by_the_person_concerned(

@@ -25,6 +25,23 @@ def test_secretariat_revokes_a_link_and_it_stops_working(client, livp, secretari
     assert event.actor == secretariat
 
 
+def test_the_private_links_fold_closed_under_a_summary_that_counts_them(client, livp, secretariat):
+    import re
+
+    for purpose in ("status", "approve_solution"):
+        link_create(complaint=livp.complaint, party="complainant", purpose=purpose)
+    live = PrivateLink.objects.filter(complaint=livp.complaint, revoked_at__isnull=True).count()
+    assert live >= 2
+    client.force_login(secretariat)
+    record = client.get(f"/zaken/{livp.complaint.number}/").content.decode()
+    section = record.split('aria-labelledby="links-title"')[1].split("</section>")[0]
+    details = re.search(r"<details[^>]*>", section).group(0)
+    assert "open" not in details
+    summary = re.search(r"<summary>(.*?)</summary>", section, re.S).group(1)
+    assert "Privélinks" in summary and f"{live} werkende links" in summary
+    assert section.index("</summary>") < section.index("Intrekken") < section.index("</details>")
+
+
 def test_only_the_secretariat_revokes_links(client, livp):
     link_create(complaint=livp.complaint, party="complainant", purpose="status")
     link = PrivateLink.objects.latest("id")
