@@ -25,3 +25,42 @@ def test_beheer_shows_every_app_under_a_dutch_name(client, administrator):
         if dutch == english or dutch == config.label.title():
             problems.append(f"{config.label}: {dutch}")
     assert not problems, "apps without a Dutch name: " + ", ".join(problems)
+
+
+# The libraries' models whose labels Klachtroute gives in Dutch (operations.library_apps).
+LIBRARY_APPS = ("axes", "otp_totp", "django_tasks_database")
+# Words that are the same in both languages.
+SAME_IN_BOTH = {"Backend"}
+
+
+def _labels(html: str) -> list[str]:
+    """The column headings, filter titles and the sidebar's model names of an admin page."""
+    columns = re.findall(
+        r'<th scope="col"[^>]*>.*?<(?:a|span)[^>]*>([^<]+)</(?:a|span)>', html, re.S
+    )
+    filters = re.findall(r"<summary>\s*([^<]+?)\s*</summary>", html)
+    sidebar = re.findall(r'<th scope="row"[^>]*>\s*<a [^>]*>([^<]+)</a>', html)
+    return [label.strip() for label in columns + filters + sidebar]
+
+
+def test_beheer_labels_the_libraries_models_columns_and_filters_in_dutch(client, administrator):
+    from django.contrib import admin
+
+    models = [m for m in admin.site._registry if m._meta.app_label in LIBRARY_APPS]
+    # Every label of the libraries' models as an English reader sees it.
+    english = set()
+    with translation.override("en"):
+        for model in models:
+            english |= {str(model._meta.verbose_name), str(model._meta.verbose_name_plural)}
+            english |= {str(field.verbose_name) for field in model._meta.concrete_fields}
+    english = {label.lower() for label in english} - {w.lower() for w in SAME_IN_BOTH}
+    assert len(models) >= 5 and len(english) > 30
+
+    client.force_login(administrator)
+    untranslated = []
+    for model in models:
+        address = f"/beheer/{model._meta.app_label}/{model._meta.model_name}/"
+        labels = _labels(client.get(address).content.decode())
+        assert len(labels) > 3, address
+        untranslated += [f"{address} {label}" for label in labels if label.lower() in english]
+    assert not untranslated, untranslated

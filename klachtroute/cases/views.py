@@ -220,7 +220,7 @@ def _detail_context(
                     transition.action, translation.get_language() or "nl"
                 )
                 or str(transition.hint),
-                group=transition.section,
+                group=transition.group_for(complaint),
                 open=is_open,
                 needs_confirmation=transition.needs_confirmation,
                 confirmed=is_open and failed is not None and failed[1].data.get("confirm") == "1",

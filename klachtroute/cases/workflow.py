@@ -206,6 +206,17 @@ class Transition:
     # A complaint in one of its sources waits for its roles (`states_waiting_for`); False for
     # a step owed only now and then, in whatever stage the complaint is.
     waits: bool = True
+    # A step of the procedure that, once done, is only a change: offered with the general
+    # steps then, not as the next step (appointing a handler when one is appointed).
+    done: Callable | None = field(default=None, compare=False)  # complaint -> bool
+
+    def group_for(self, complaint) -> str:
+        """Where the record page offers this step for this complaint now: a step that needs
+        a confirmation under "Afsluiten" (`section`); a next step already done among the
+        other actions."""
+        if self.section == "next" and self.done is not None and self.done(complaint):
+            return "general"
+        return self.section
 
     @property
     def closes(self) -> bool:
@@ -358,6 +369,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         service="complaint_assign_handler",
         guard=_needs_admissibility_first,
         hint=_("De behandelaar krijgt bericht met een link naar de klacht."),
+        done=lambda c: c.handler_id is not None,
     ),
     Transition(
         "correct_received_at",
@@ -402,6 +414,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         guard=_not_suspended,
         hint=_("Zolang u op de klager wacht; de klager hoort de reden."),
         group="general",
+        quiet=True,
     ),
     Transition(
         "resume",
@@ -414,6 +427,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         guard=_suspended,
         hint=_("De termijnen schuiven op met de werkdagen van de opschorting."),
         group="general",
+        quiet=True,
     ),
     Transition(
         "send_progress_update",
