@@ -55,7 +55,8 @@ def event_record(
 ) -> Event:
     """Add one event. Call inside the transaction of the change it records."""
     text = _phrase_fields(summary, complaint)
-    with transaction.atomic():
+    # No savepoint of its own: it is part of its cause's transaction, which fails as a whole.
+    with transaction.atomic(savepoint=False):
         # Writers of one complaint's history queue up here, so the chain cannot fork.
         locked = Complaint.objects.select_for_update().filter(pk=complaint.pk).first()
         previous = (
@@ -92,7 +93,7 @@ def events_record_many(*, items: list[tuple[Complaint, str, Phrase, dict | None]
     if not items:
         return []
     ids = sorted({complaint.pk for complaint, *_rest in items})
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         numbers = dict(
             Complaint.objects.select_for_update()
             .filter(pk__in=ids)
@@ -129,3 +130,28 @@ def events_record_many(*, items: list[tuple[Complaint, str, Phrase, dict | None]
             events.append(event)
         history_appended.send(sender=Event, complaint_ids=ids)
         return Event.objects.bulk_create(events)
+
+
+def _replaced(value, placeholder: str, number: str):
+    # The placeholder is "~" and hexadecimal digits: nothing JSON escapes.
+    return json.loads(json.dumps(value).replace(placeholder, number))
+
+
+def events_number_replace(*, events: list[Event], placeholder: str, number: str) -> None:
+    """A new complaint's history was recorded while it carried a placeholder for its
+    number (registration draws the number last, services/numbering.py): write the number
+    in its place and hash and chain every event again, in one update. `events` is the
+    whole history of the complaint, in order, all of it written in this transaction."""
+    previous = ""
+    for event in events:
+        event.summary = event.summary.replace(placeholder, number)
+        event.message_args = _replaced(event.message_args, placeholder, number)
+        event.before = _replaced(event.before, placeholder, number)
+        event.after = _replaced(event.after, placeholder, number)
+        event.content_hash = event.content_hash_compute(complaint_number=number)
+        event.chain_hash = event_chain_hash(previous=previous, content_hash=event.content_hash)
+        previous = event.chain_hash
+    # bulk_update writes past the append-only save(): this is the history's own writer.
+    Event.objects.bulk_update(
+        events, ["summary", "message_args", "before", "after", "content_hash", "chain_hash"]
+    )
