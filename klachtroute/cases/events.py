@@ -9,7 +9,7 @@ the history is read in the reader's language, whoever wrote it in whichever lang
 
 import json
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 
@@ -160,13 +160,14 @@ def events_number_replace(*, events: list[Event], placeholder: str, number: str)
     # Written past the append-only save(), as the history's own writer, in plain SQL: this
     # runs while the registration holds the year's counter (bulk_update's CASE takes longer
     # to build than to run).
-    json_fields = [Event._meta.get_field(name) for name in ("message_args", "before", "after")]
+    as_json = Event._meta.get_field("after")
+    assert isinstance(as_json, models.JSONField)  # as message_args and before
     rows = [
         (
             event.summary,
             *(
-                field.get_db_prep_save(getattr(event, field.attname), connection)
-                for field in json_fields
+                as_json.get_db_prep_save(value, connection)
+                for value in (event.message_args, event.before, event.after)
             ),
             event.content_hash,
             event.chain_hash,
