@@ -24,7 +24,7 @@ from klachtroute.procedures.selectors import procedure_version_in_force
 
 from ..deadlines import deadlines_compute, deadlines_passed, deadlines_snapshot, next_due
 from ..events import event_record
-from ..models import Channel, Complaint, ComplaintCounter, Document, Outcome, Party, RespondentType
+from ..models import Channel, Complaint, Document, Outcome, Party, RespondentType
 from ..phrases import Phrase, day, label, moment, person_name
 from ..selectors import handler_pick_automatic, handlers_eligible
 from ..uploads import (
@@ -42,15 +42,10 @@ from ..workflow import (
     transition_check,
 )
 from .common import step_begin, tell_complainant, tell_user
+from .numbering import number_draw, number_placeholder
 
 if TYPE_CHECKING:
     from klachtroute.accounts.models import User
-
-
-def _number_draw(year: int) -> str:
-    counter, _ = ComplaintCounter.objects.select_for_update().get_or_create(year=year)
-    ComplaintCounter.objects.filter(pk=year).update(last=counter.last + 1)
-    return f"K-{year}-{counter.last + 1:04d}"
 
 
 def complaint_register(
@@ -158,8 +153,9 @@ def _complaint_register(
     if fields["category"] and version.spec.category(fields["category"]) is None:
         raise ValidationError({"category": _("Deze categorie bestaat niet in deze procedure.")})
 
+    # The number is drawn last (numbering.py): until then the complaint has a placeholder.
     complaint = Complaint(
-        number=_number_draw(received_on.year),
+        number=number_placeholder(),
         channel=channel,
         received_at=received_at,
         procedure_version=version,
@@ -230,6 +226,7 @@ def _complaint_register(
         handler = handler_pick_automatic(complaint=complaint)
         if handler is not None:
             _assign(complaint=complaint, handler=handler, actor=None, automatic=True)
+    number_draw(complaint, year=received_on.year)
     return complaint
 
 
