@@ -173,7 +173,7 @@ def worklist_handler_choices() -> QuerySet:
             Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True), is_active=True
         )
         # What a name is made of (`display_name`): a list of hundreds reads nothing more.
-        .only("id", "first_name", "last_name", "username")
+        .only("id", *User.NAME_FIELDS)
         .order_by("first_name", "last_name", "username")
     )
 
