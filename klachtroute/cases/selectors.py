@@ -101,14 +101,18 @@ def complaints_waiting_for(user) -> QuerySet[Complaint]:
 
 
 def complaint_get_visible(*, user, number: str) -> Complaint | None:
-    return (
-        complaints_visible_to(user)
-        .select_related(
-            "course", "handler", "respondent", "procedure_version__procedure", "registered_by"
+    # The number is unique: get() reads the one row without sorting (first() would sort by
+    # the list's order to take the first of one).
+    try:
+        return (
+            complaints_visible_to(user)
+            .select_related(
+                "course", "handler", "respondent", "procedure_version__procedure", "registered_by"
+            )
+            .get(number=number)
         )
-        .filter(number=number)
-        .first()
-    )
+    except Complaint.DoesNotExist:
+        return None
 
 
 def complaint_get_visible_or_404(*, user, number: str) -> Complaint:
