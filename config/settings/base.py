@@ -132,6 +132,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer, with the plain inputs and text areas written without a template each.
+FORM_RENDERER = "config.form_renderer.FormRenderer"
+
 try:
     DATABASES = {
         "default": dj_database_url.parse(

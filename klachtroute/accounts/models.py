@@ -63,9 +63,18 @@ class User(AbstractUser):
             self.is_secretariat or self.is_director or self.is_administrator or self.is_superuser
         )
 
+    # What a name is made of: a list of hundreds of people (a filter, a choice of person)
+    # reads these columns alone and writes each name with `name_of`, without the person.
+    NAME_FIELDS = ("first_name", "last_name", "username")
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str, username: str) -> str:
+        """`display_name` (and so str()) from its columns: the full name, else the username."""
+        return f"{first_name} {last_name}".strip() or username
+
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return self.name_of(self.first_name, self.last_name, self.username)
 
     def has_role(self, role: str) -> bool:
         return bool(getattr(self, f"is_{role}", False))

@@ -162,10 +162,14 @@ class AssignHandlerForm(ActionForm):
     def shape(self):
         super().shape()
         # Offer the eligible; accept anyone active so that the service explains a refusal.
-        self.eligible = list(handlers_eligible(complaint=self.complaint))
-        self.fields["handler"].widget.choices = [("", _("Kies een behandelaar"))] + [
-            (p.pk, p.display_name) for p in self.eligible
+        # Their names only (`User.NAME_FIELDS`): a list of hundreds of people.
+        self.eligible = [
+            (pk, User.name_of(*name))
+            for pk, *name in handlers_eligible(complaint=self.complaint).values_list(
+                "pk", *User.NAME_FIELDS
+            )
         ]
+        self.fields["handler"].widget.choices = [("", _("Kies een behandelaar")), *self.eligible]
 
 
 class CorrectReceivedAtForm(ActionForm):

@@ -130,14 +130,18 @@ def complaints_waiting_for(user) -> QuerySet[Complaint]:
 
 
 def complaint_get_visible(*, user, number: str) -> Complaint | None:
-    return (
-        complaints_visible_to(user)
-        .select_related(
-            "course", "handler", "respondent", "procedure_version__procedure", "registered_by"
+    # The number is unique: get() reads the one row without sorting (first() would sort by
+    # the list's order to take the first of one).
+    try:
+        return (
+            complaints_visible_to(user)
+            .select_related(
+                "course", "handler", "respondent", "procedure_version__procedure", "registered_by"
+            )
+            .get(number=number)
         )
-        .filter(number=number)
-        .first()
-    )
+    except Complaint.DoesNotExist:
+        return None
 
 
 def complaint_get_visible_or_404(*, user, number: str) -> Complaint:
@@ -202,7 +206,7 @@ def worklist_handler_choices() -> QuerySet:
             Q(is_trainer=True) | Q(is_staff_member=True) | Q(is_director=True), is_active=True
         )
         # What a name is made of (`display_name`): a list of hundreds reads nothing more.
-        .only("id", "first_name", "last_name", "username")
+        .only("id", *User.NAME_FIELDS)
         .order_by("first_name", "last_name", "username")
     )
 
