@@ -88,16 +88,18 @@ def test_an_interrupted_deadline_watch_sends_every_reminder_once_when_rerun(
         first = complaint_register(**complaint_data(course=course))
         second = complaint_register(**complaint_data(course=course))
 
-    real_tell_user = watch.tell_user
-    broken = {"left": 1}
+    real_users_tell_many = watch.users_tell_many
+    # The reminders go out a batch at a time, and a failed batch again one complaint at a
+    # time: the worker dies in both attempts of the first complaint.
+    broken = {"left": 2}
 
-    def tell_user_dying_once(complaint, *args, **kwargs):
-        if complaint.pk == first.pk and broken["left"]:
+    def users_tell_many_dying(items, *args, **kwargs):
+        if any(complaint.pk == first.pk for complaint, *_rest in items) and broken["left"]:
             broken["left"] -= 1
             raise OperationalError("the worker died here")
-        return real_tell_user(complaint, *args, **kwargs)
+        return real_users_tell_many(items, *args, **kwargs)
 
-    monkeypatch.setattr(watch, "tell_user", tell_user_dying_once)
+    monkeypatch.setattr(watch, "users_tell_many", users_tell_many_dying)
     with time_machine.travel(at(2026, 3, 6, 9), tick=False):
         with pytest.raises(CommandError, match="1 item"):
             call_command("watch_deadlines", stdout=StringIO())

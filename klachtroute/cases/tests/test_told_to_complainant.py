@@ -87,7 +87,24 @@ def _ready(transition, people, **extra) -> Complaint:
     complaint = _complaint(_preset(transition), state, people, **fields)
     if earlier:
         _take(complaint, earlier, people)
+    if transition.action == "complete_follow_up":
+        _follow_ups_plan(complaint, people)
     return Complaint.objects.get(pk=complaint.pk)
+
+
+def _follow_ups_plan(complaint, people) -> None:
+    """A point of a binding advice is ticked off only once it has an owner and a date."""
+    from klachtroute.measures.services import follow_up_plan
+
+    for ruling in complaint.rulings.all():
+        for point in ruling.follow_ups.all():
+            follow_up_plan(
+                complaint=complaint,
+                actor=people["director"],
+                follow_up_id=point.pk,
+                owner=people["director"],
+                due_date=timezone.localdate() + dt.timedelta(days=30),
+            )
 
 
 def _free_text(form) -> list[str]:
