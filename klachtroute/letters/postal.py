@@ -10,6 +10,7 @@ from io import BytesIO
 
 import segno
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from klachtroute.links.models import Purpose
@@ -90,7 +91,13 @@ def paper_links(body: str, *, language: str, kind: str = "") -> list[PaperLink]:
 
 
 def body_for_paper(body: str, links: list[PaperLink]) -> str:
-    """The text with each long link replaced by the short address a person can type."""
-    for link in links:
-        body = body.replace(link.url, link.short_address)
+    """The text with each long link replaced by the short address a person can type; a
+    link that no longer works (revoked, expired: a letter printed late) by a note that
+    says so, never its long address."""
+    live = {link.url: link.short_address for link in links}
+    for url in dict.fromkeys(private_link_urls(body)):
+        body = body.replace(url, live.get(url) or gettext(DEAD_LINK))
     return body
+
+
+DEAD_LINK = gettext_noop("[deze link werkt niet meer; neem contact met ons op]")

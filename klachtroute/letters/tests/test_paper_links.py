@@ -24,7 +24,7 @@ from klachtroute.links.tokens import links_revoke
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 from klachtroute.testing.factories import complaint_data, letter_parts
 
-from .conftest import ADDRESS, AMSTERDAM, pdf_text
+from .conftest import ADDRESS, AMSTERDAM, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,13 @@ def director_procedure_letter(lsr_by_post, secretariat):
     procedure_send(complaint=lsr_by_post, actor=secretariat)
     return OutboxMessage.objects.get(
         complaint=lsr_by_post, kind="director_procedure", status=OutboxStatus.TO_POST
+    )
+
+
+@pytest.fixture
+def findings_letter(lsr_by_post):
+    return OutboxMessage.objects.get(
+        complaint=lsr_by_post, kind="findings", status=OutboxStatus.TO_POST
     )
 
 
@@ -233,3 +240,53 @@ def test_a_link_sent_before_letters_had_short_addresses_gets_one_when_printed(
     code = SHORT.search(_printed(client, secretariat, acknowledgement).replace(" ", "")).group(1)
     client.logout()
     assert client.get(f"/p/{code}/").status_code == 200
+
+
+COMPUTER_ONLY = re.compile(r"\b(klik|klikt|click|deze e-mail|deze mail|beantwoord deze)\b", re.I)
+
+
+@pytest.mark.parametrize(
+    "letter_fixture",
+    [
+        "acknowledgement",
+        "letter",  # the extension notice
+        "approval_letter",
+        "no_agreement_letter",
+        "findings_letter",
+        "director_procedure_letter",
+    ],
+)
+def test_every_letter_to_a_postal_complainant_works_on_paper_and_fits_post(
+    request, client, secretariat, letter_fixture
+):
+    """Whatever the letter, a person without a computer can act on it: it is addressed to
+    them, it gives the phone number, every link is printed as a short address (never the
+    long one), it says nothing only a screen can do ("klik", "deze e-mail"), and it fits
+    one sheet printed on both sides, a reply slip on a page of its own."""
+    message = request.getfixturevalue(letter_fixture)
+    client.force_login(secretariat)
+    # Printed the day it was written, while its links work.
+    with time_machine.travel(message.created_at + dt.timedelta(hours=1), tick=False):
+        response = client.get(f"/post/{message.pk}/pdf/")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Petra de Vries" in text and "1234 AB Ergenshuizen" in text
+    assert "030-1234567" in text
+    assert not COMPUTER_ONLY.search(text), COMPUTER_ONLY.search(text)
+    for token in re.findall(r"/p/([^/\s]+)/", message.body):
+        assert token not in text.replace(" ", "")
+    slip = "Antwoordstrook" in text or "antwoordstrook" in text
+    assert pdf_pages(response.content) <= 2 + slip, (letter_fixture, pdf_pages(response.content))
+
+
+def test_a_letter_printed_after_its_link_stopped_prints_no_dead_address(
+    client, secretariat, approval_letter
+):
+    """Printed months later, when its link no longer works: the letter says so and points
+    to the phone, rather than print a long address that leads nowhere."""
+    with time_machine.travel(approval_letter.created_at + dt.timedelta(days=400), tick=False):
+        text = _printed(client, secretariat, approval_letter)
+    token = re.search(r"/p/([^/\s]+)/", approval_letter.body).group(1)
+    assert token not in text.replace(" ", "")
+    assert "deze link werkt niet meer; neem contact met ons op" in text
+    assert "030-1234567" in text
