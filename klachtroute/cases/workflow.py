@@ -277,7 +277,9 @@ def _procedure_sent_or_inadmissible(c):
     if c.state == State.INADMISSIBLE:
         return _inadmissible_answered(c)
     if c.procedure_sent_at is None:
-        return _("Het secretariaat stuurt de klager eerst de procedure (LSR-6d).")
+        return _(
+            "Het secretariaat stuurt de klager eerst de procedure om de klacht aan de directeur voor te leggen."
+        )
     return None
 
 
