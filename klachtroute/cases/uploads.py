@@ -229,3 +229,23 @@ def upload_quota_check(*, complaint, checked: list[UploadCheck], through_link: b
                     "size": filesizeformat(settings.UPLOAD_LINK_MAX_BYTES_PER_HOUR),
                 }
             )
+
+
+def document_response(document):
+    """A complaint's document as a download, never shown in the browser's own viewer nor
+    kept in a cache; None when its file is missing from storage."""
+    from django.http import FileResponse
+
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        return None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

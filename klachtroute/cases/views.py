@@ -35,6 +35,7 @@ from .selectors import (
     first_contact_summary,
     worklist_page,
 )
+from .uploads import document_response
 from .workflow import TRANSITIONS_BY_ACTION, TransitionError, actions_blocked, actions_for
 
 PAGE_SIZE = 25
@@ -375,18 +376,9 @@ def document_download(request: HttpRequest, number: str, document_id: int) -> Fi
     document = complaint.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404(_("Dit document bestaat niet."))
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("Het bestand van dit document ontbreekt.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response = document_response(document)
+    if response is None:
+        raise Http404(_("Het bestand van dit document ontbreekt."))
     return response
 
 

@@ -20,7 +20,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,6 +33,7 @@ from klachtroute.cases.actions import action_form, action_perform
 from klachtroute.cases.deadlines import deadlines_watched
 from klachtroute.cases.models import Approval, Findings, Party, Solution
 from klachtroute.cases.selectors import first_contact_summary
+from klachtroute.cases.uploads import document_response
 from klachtroute.cases.workflow import State, TransitionError, actions_for
 from klachtroute.intake.ratelimit import client_address, rate_limit_hit
 from klachtroute.links.models import PrivateLink, Purpose
@@ -336,17 +337,9 @@ def _document_download(request, documents) -> HttpResponse | None:
     document = next((d for d in documents if str(d.pk) == wanted), None)
     if document is None:
         return render(request, "portal/not_found.html", status=404)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
+    response = document_response(document)
+    if response is None:
         return render(request, "portal/not_found.html", status=404)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

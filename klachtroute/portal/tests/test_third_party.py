@@ -132,6 +132,9 @@ def test_third_party_downloads_a_document_through_its_own_link(client, with_thir
     assert b"".join(response.streaming_content) == PDF
     assert "attachment" in response["Content-Disposition"]
     assert "rooster maart.pdf" in response["Content-Disposition"]
+    # A private document: no cache keeps it, no browser shows it as a page.
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "no-store"
     # The same document is not reached through a link of another purpose that shows no
     # documents, nor through a link that no longer works.
