@@ -30,7 +30,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,6 +52,7 @@ from .models import Complaint, DeadlineNotice
 from .phrases import Phrase, day, label, person_name
 from .progress_watch import progress_update_reminders_send
 from .selectors import (
+    VISIBLE_EACH_PEOPLE,
     complaints_overdue,
     complaints_received_between,
     extensions_recorded_between,
@@ -65,7 +66,7 @@ from .services.common import (
     tell_user,
     users_tell_many,
 )
-from .workflow import TRANSITIONS_BY_ACTION, EventKind, State, applies_to
+from .workflow import FEATURES, TRANSITIONS_BY_ACTION, EventKind, State, applies_to
 
 logger = logging.getLogger(__name__)
 
@@ -385,11 +386,13 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
     deadline "settle:handler"). The directors hear of the missed deadline itself from
     `missed_deadlines_mark`.
 
-    Handler by handler, a batch of their complaints at a time, in one transaction per
-    batch: the claims and the history events are written at once, and the handler gets one
-    message for the batch (the one complaint, or how many, the most overdue by name and a
-    link to their late complaints). A batch that fails is done again one complaint at a
-    time. Returns (told, errors)."""
+    The handlers are taken in groups whose complaints fill a batch (a handler with more
+    than a batch alone, a batch of theirs at a time), one transaction per batch, in a
+    number of queries that grows with neither the handlers nor the complaints: the claims
+    and the history events are written at once, and each handler gets one message (the one
+    complaint, or how many, the most overdue by name and a link to their late complaints)
+    among the messages inserted at once. A batch that fails is done again one complaint at
+    a time. Returns (told, errors)."""
     told = errors = 0
     settle = KINDS_BY_KEY["settle"]
     told_already = Exists(
@@ -400,35 +403,57 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
             kind=DeadlineNotice.Kind.MISSED,
         )
     )
+    # Only the procedure versions that have the step: a complaint of another is never
+    # claimed, and would otherwise be read again by every run.
+    step = TRANSITIONS_BY_ACTION["inform_delay"]
+    versions = ProcedureVersion.objects.only("pk", "label", "effective_from", "definition")
     candidates = (
         settle.watched()
         & Q(**{f"{settle.due_field}__lt": today}, handler__isnull=False)
+        & Q(procedure_version__in=[v.pk for v in versions if FEATURES[step.feature](v)])
         & ~Q(told_already)
     )
-    handlers = (
+    per_handler = (
         Complaint.objects.filter(candidates, state__in=State.open_states())
         .order_by("handler_id")
-        .values_list("handler_id", flat=True)
-        .distinct()
+        .values_list("handler_id")
+        .annotate(count=Count("pk"))
     )
-    for handler_id in list(handlers):
-        for batch in _in_batches(candidates & Q(handler_id=handler_id)):
+    for handler_ids in _handler_groups(per_handler):
+        for batch in _in_batches(candidates & Q(handler_id__in=handler_ids)):
             try:
                 told += _settle_missed_tell_batch(batch, today)
                 continue
             except IntegrityError:
-                continue  # a run at the same moment told them
+                pass  # a run at the same moment told of some of them: one at a time
             except Exception:
-                logger.exception("Telling handler %s of passed settlements failed", handler_id)
+                logger.exception("Telling handlers of passed settlements failed; one at a time")
             for complaint in batch:
                 try:
                     told += _settle_missed_tell_batch([complaint], today)
                 except IntegrityError:
-                    continue
+                    continue  # that run told of it
                 except Exception:
                     errors += 1
                     logger.exception("Telling the handler of complaint %s failed", complaint.number)
     return told, errors
+
+
+def _handler_groups(per_handler, *, size: int = BATCH, people: int = VISIBLE_EACH_PEOPLE):
+    """The handler ids of (handler id, complaints) in groups whose complaints fill at most
+    one batch, of at most `people` handlers (one question of who may see what); a handler
+    with more complaints than a batch is a group alone. Each handler's complaints are in
+    one group, so that they get one message for them (a batch of theirs at most)."""
+    group: list[int] = []
+    total = 0
+    for handler_id, count in per_handler:
+        if group and (total + count > size or len(group) >= people):
+            yield group
+            group, total = [], 0
+        group.append(handler_id)
+        total += count
+    if group:
+        yield group
 
 
 # The claim of telling the handler that the settlement period passed (LSR-7b).
@@ -437,8 +462,9 @@ SETTLE_HANDLER = "settle:handler"
 
 @transaction.atomic
 def _settle_missed_tell_batch(batch: list[Complaint], today: date) -> int:
-    """Tell one handler of a batch of their complaints whose settlement passed, in one
-    transaction: the claims, the events and the one message. Returns how many."""
+    """Tell the handlers of a batch of complaints whose settlement passed, in one
+    transaction and a number of queries that grows with neither: the claims, the events and
+    one message per handler, each written at once. Returns how many complaints."""
     step = TRANSITIONS_BY_ACTION["inform_delay"]
     passed = []
     for complaint in batch:
@@ -450,14 +476,13 @@ def _settle_missed_tell_batch(batch: list[Complaint], today: date) -> int:
     if not passed:
         return 0
     # One insert; a run at the same moment makes it fail on the unique key, and then
-    # this batch is that run's.
+    # this batch is done again one complaint at a time.
     DeadlineNotice.objects.bulk_create(
         DeadlineNotice(
             complaint=complaint, deadline=SETTLE_HANDLER, due=due, kind=DeadlineNotice.Kind.MISSED
         )
         for complaint, due in passed
     )
-    handler = passed[0][0].handler
     events_record_many(
         items=[
             (
@@ -465,28 +490,34 @@ def _settle_missed_tell_batch(batch: list[Complaint], today: date) -> int:
                 EventKind.HANDLER_TOLD_SETTLE_MISSED,
                 Phrase(
                     "%(name)s is gevraagd de klager te informeren over de vertraging.",
-                    name=person_name(handler),
+                    name=person_name(complaint.handler),
                 ),
-                {"handler": handler.display_name, "due": due.isoformat()},
+                {"handler": complaint.handler.display_name, "due": due.isoformat()},
             )
             for complaint, due in passed
         ]
     )
-    if handler.is_active and handler.email:
-        if len(passed) == 1:
-            complaint, due = passed[0]
-            tell_user(complaint, handler, "settle_missed", due=due)
-        else:
-            first = sorted(passed, key=lambda item: (item[1], item[0].number))[:NOTICE_ITEMS]
-            tell_user(
-                None,
-                handler,
-                "settle_missed_many",
-                count=len(passed),
-                items=[{"complaint": complaint, "due": due} for complaint, due in first],
-                more=len(passed) - len(first),
-                full_list=overdue_link(),
-            )
+    by_handler: dict[int, list[tuple[Complaint, date]]] = {}
+    for complaint, due in passed:
+        by_handler.setdefault(complaint.handler_id, []).append((complaint, due))
+    messages = []
+    for items in by_handler.values():
+        handler = items[0][0].handler
+        if not (handler.is_active and handler.email):
+            continue
+        if len(items) == 1:
+            complaint, due = items[0]
+            messages.append((complaint, handler, "settle_missed", {"due": due}))
+            continue
+        first = sorted(items, key=lambda item: (item[1], item[0].number))[:NOTICE_ITEMS]
+        context = {
+            "count": len(items),
+            "items": [{"complaint": complaint, "due": due} for complaint, due in first],
+            "more": len(items) - len(first),
+            "full_list": overdue_link(),
+        }
+        messages.append((None, handler, "settle_missed_many", context))
+    users_tell_many(messages)
     return len(passed)
 
 

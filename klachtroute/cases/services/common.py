@@ -249,24 +249,28 @@ def tell_user(complaint: Complaint | None, user, key: str, *, link=None, **extra
     )
 
 
-def users_tell_many(items: list[tuple[Complaint, User, str, dict]]) -> list:
-    """`tell_user` for each (complaint, person, message key, context), in a constant number
-    of queries however many (the people's right to see the complaints asked at once, see
-    `complaints_visible_to_each`; the messages inserted at once, with one delivery task)."""
+def users_tell_many(items: list[tuple[Complaint | None, User, str, dict]]) -> list:
+    """`tell_user` for each (complaint or None, person, message key, context), in a constant
+    number of queries however many (the people's right to see the complaints asked at once,
+    see `complaints_visible_to_each`; the messages inserted at once, with one delivery
+    task)."""
     if not items:
         return []
+    about = [(complaint, user) for complaint, user, _k, _e in items if complaint is not None]
     visible = complaints_visible_to_each(
-        [user for _c, user, _k, _e in items], [complaint.pk for complaint, *_rest in items]
+        [user for _c, user in about], [complaint.pk for complaint, _u in about]
     )
     organisation = organisation_get()
     messages = []
     for complaint, user, key, extra in items:
-        url, line = staff_page_url(
-            complaint,
-            user,
-            language=user.preferred_language or "nl",
-            visible=(user.pk, complaint.pk) in visible,
-        )
+        url = line = ""
+        if complaint is not None:
+            url, line = staff_page_url(
+                complaint,
+                user,
+                language=user.preferred_language or "nl",
+                visible=(user.pk, complaint.pk) in visible,
+            )
         context = {"link": None, "organisation": organisation, **extra}
         messages.append(_user_message(complaint, user, key, url, context, line))
     return messages_send_many(items=messages)

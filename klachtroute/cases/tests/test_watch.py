@@ -860,3 +860,74 @@ def test_reminders_of_a_batch_cost_the_same_queries_for_10_and_40_complaints(
     assert to_handler.count() == to_secretariat.count() == 20
     for message in (to_handler.first(), to_secretariat.first()):
         assert f"/zaken/{message.complaint.number}/" in message.body
+
+
+def _settlement_passed(n: int, *, handler, course, start: int) -> list[Complaint]:
+    """`n` LSR complaints of `handler` in progress, their settlement due in March 2026."""
+    from django.utils import timezone
+
+    from klachtroute.procedures.models import ProcedureVersion
+
+    now = timezone.now()
+    return Complaint.objects.bulk_create(
+        Complaint(
+            number=f"K-2026-{start + i:04d}",
+            channel="post",
+            received_at=now,
+            procedure_version=ProcedureVersion.objects.get(procedure__code="lsr"),
+            complainant_name=f"Klager {start + i}",
+            complaint_date=now.date(),
+            description="Een klacht.",
+            course=course,
+            state=State.IN_PROGRESS,
+            handler=handler,
+            settle_due=dt.date(2026, 3, 1) + dt.timedelta(days=(i * 7) % 25),
+        )
+        for i in range(n)
+    )
+
+
+def test_lsr_7b_telling_handlers_costs_the_same_queries_for_5_and_25_handlers(
+    lsr_organisation, course, director
+):
+    """Set-based: the handlers of passed settlements (most with one complaint, one with
+    several) are told in one batch, one message each, the claims and history events written
+    at once, in a number of queries that grows with neither the handlers nor the
+    complaints; each complaint's page is linked for its handler."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klachtroute.cases.history import history_verify_result
+    from klachtroute.cases.watch import settle_missed_tell_handlers
+
+    today = dt.date(2026, 4, 1)
+
+    def handlers_with_passed_settlements(n: int, start: int) -> list:
+        people = [
+            UserFactory(username=f"behandelaar{start + i}", is_staff_member=True) for i in range(n)
+        ]
+        for i, person in enumerate(people):
+            _settlement_passed(
+                3 if i == 0 else 1, handler=person, course=course, start=start + 10 * i
+            )
+        return people
+
+    def telling_queries(complaints: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert settle_missed_tell_handlers(today=today) == (complaints, 0)
+        return len(queries)
+
+    handlers_with_passed_settlements(5, 1000)
+    with_5 = telling_queries(3 + 4)
+    people = handlers_with_passed_settlements(25, 2000)
+    assert telling_queries(3 + 24) == with_5
+    assert settle_missed_tell_handlers(today=today) == (0, 0)  # each once
+    [many] = messages("settle_missed_many", to=people[0].email)
+    assert many.subject == "3 klachten: de afhandeltermijn is verstreken"
+    for person in people[1:]:
+        [one] = messages("settle_missed", to=person.email)
+        [complaint] = Complaint.objects.filter(handler=person)
+        assert complaint.number in one.subject
+        assert f"/zaken/{complaint.number}/" in one.body
+    assert Event.objects.filter(kind="handler_told_settle_missed").count() == 7 + 27
+    assert history_verify_result().ok
