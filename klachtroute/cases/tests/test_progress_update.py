@@ -135,3 +135,41 @@ def test_the_administrator_sets_the_progress_update_period_in_beheer(
     version.refresh_from_db()
     assert version.definition["periods"]["progress_update"] == "10 working_days"
     assert version.spec.period("progress_update") is not None
+
+
+def test_progress_update_reminders_cost_the_same_queries_for_5_and_25_complaints(
+    complaints_bulk, secretariat, trainers
+):
+    """Set-based: the due progress updates of a batch (some to the handler, the rest to the
+    secretariat while there is no handler) are claimed and told at once, each reminder
+    linking the record page, in a number of queries that does not grow with the batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klachtroute.cases.progress_watch import progress_update_reminders_send
+    from klachtroute.cases.workflow import State
+
+    today = dt.date(2026, 4, 1)
+    handler = trainers[2]
+
+    def due(n: int, start: int) -> list[Complaint]:
+        fields = {"state": State.IN_PROGRESS, "progress_update_due": today}
+        made = complaints_bulk(2, start=start, handler=handler, **fields)
+        return made + complaints_bulk(n - 2, start=start + 2, **fields)
+
+    def reminder_queries(n: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert progress_update_reminders_send(today=today) == (n, 0)
+        return len(queries)
+
+    due(5, 1)
+    with_5 = reminder_queries(5)
+    made = due(25, 100)
+    assert reminder_queries(25) == with_5
+    assert progress_update_reminders_send(today=today) == (0, 0)  # each once
+    reminders = OutboxMessage.objects.filter(kind="progress_update_due", complaint__in=made)
+    assert reminders.filter(to=handler.email).count() == 2
+    assert reminders.filter(to=secretariat.email).count() == 23
+    for message in reminders:
+        assert message.complaint.number in message.subject
+        assert f"/zaken/{message.complaint.number}/" in message.body
