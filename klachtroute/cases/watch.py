@@ -157,7 +157,7 @@ def _in_batches(candidates: Q, *, size: int = BATCH):
         last = batch[-1].pk
 
 
-def _reminder_horizon(today: date, calendar: WorkCalendar) -> date:
+def reminder_horizon(today: date, calendar: WorkCalendar) -> date:
     """The first day too far ahead for any procedure version's reminder."""
     ahead = max(
         (
@@ -177,7 +177,7 @@ def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
     are read, a batch at a time. Returns (reminders sent, errors).
     """
     sent = errors = 0
-    horizon = _reminder_horizon(today, calendar)
+    horizon = reminder_horizon(today, calendar)
     candidates = Q(pk__in=[])
     for kind in KINDS:
         window = {f"{kind.due_field}__gte": today, f"{kind.due_field}__lt": horizon}

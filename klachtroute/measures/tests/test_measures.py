@@ -199,3 +199,43 @@ def test_a_transition_naming_a_service_that_does_not_exist_stops_the_start(servi
     transition = replace(TRANSITIONS_BY_ACTION["propose_measure"], service=service)
     with pytest.raises(ImproperlyConfigured, match="no service"):
         _bind(transition)
+
+
+def test_lsr_8c_measure_reminders_cost_the_same_queries_for_5_and_25_measures(complaints):
+    """Set-based: the measures due for a reminder, each of its own owner (some who may see
+    the complaints, some who may not), are claimed and told at once, in a number of queries
+    that grows with neither the measures nor the owners; each reminder links the record
+    page only for an owner who may see it."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klachtroute.testing.factories import UserFactory
+
+    today = timezone.localdate()
+
+    def due_today(n: int, start: int) -> list[Measure]:
+        owners = [
+            UserFactory(username=f"eigenaar{start + i}", is_director=i % 2 == 0) for i in range(n)
+        ]
+        return [
+            measure_make(complaints=complaints, owner=owner, due_date=today, text=f"Maatregel {i}")
+            for i, owner in enumerate(owners)
+        ]
+
+    def reminder_queries(n: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert measure_reminders_send(today) == (n, 0)
+        return len(queries)
+
+    due_today(5, 1)
+    with_5 = reminder_queries(5)
+    made = due_today(25, 100)
+    assert reminder_queries(25) == with_5
+    assert measure_reminders_send(today) == (0, 0)  # each once
+    record = f"{settings.SITE_URL}/zaken/{complaints[0].number}/"
+    for measure in made:
+        [reminder] = OutboxMessage.objects.filter(kind="measure_reminder", to=measure.owner.email)
+        assert reverse("measures:update", args=[measure.pk]) in reminder.body
+        assert f"Naar aanleiding van klacht {complaints[1].number}" in reminder.body
+        assert (record in reminder.body) == measure.owner.is_director
