@@ -65,13 +65,16 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
 VISIBLE_EACH_PEOPLE = 100
 
 
-def complaints_visible_to_each(users, complaint_ids) -> set[tuple[int, int]]:
-    """(person id, complaint id) for each of these complaints each of these people may see,
-    by `complaints_visible_to` itself: one query (a UNION ALL of each person's) for up to
-    100 people, however many complaints."""
-    ids = set(complaint_ids)
+def complaints_visible_to_each(pairs) -> set[tuple[int, int]]:
+    """(person id, complaint id) for each (person, complaint id) of `pairs` that the person
+    may see, by `complaints_visible_to` itself: one query (a UNION ALL of each person's,
+    each over the complaints asked of that person) for up to 100 people, however many
+    complaints."""
+    asked: dict[int, tuple] = {}
+    for user, complaint_id in pairs:
+        asked.setdefault(user.pk, (user, set()))[1].add(complaint_id)
     parts = []
-    for user in {user.pk: user for user in users}.values():
+    for user, ids in asked.values():
         visible = complaints_visible_to(user)
         if not isinstance(visible, EmptyQuerySet):
             parts.append(

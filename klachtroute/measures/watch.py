@@ -138,7 +138,7 @@ def _remind_batch(batch: list[Measure], today: date, calendar: WorkCalendar, org
         for measure, complaints in due
     )
     visible = complaints_visible_to_each(
-        [measure.owner for measure, _c in due], [c.pk for _m, complaints in due for c in complaints]
+        (measure.owner, c.pk) for measure, complaints in due for c in complaints
     )
     messages = []
     for measure, complaints in due:

@@ -256,9 +256,8 @@ def users_tell_many(items: list[tuple[Complaint | None, User, str, dict]]) -> li
     task)."""
     if not items:
         return []
-    about = [(complaint, user) for complaint, user, _k, _e in items if complaint is not None]
     visible = complaints_visible_to_each(
-        [user for _c, user in about], [complaint.pk for complaint, _u in about]
+        (user, complaint.pk) for complaint, user, _k, _e in items if complaint is not None
     )
     organisation = organisation_get()
     messages = []
