@@ -173,3 +173,59 @@ def test_progress_update_reminders_cost_the_same_queries_for_5_and_25_complaints
     for message in reminders:
         assert message.complaint.number in message.subject
         assert f"/zaken/{message.complaint.number}/" in message.body
+
+
+def test_a_progress_reminder_another_run_claimed_meanwhile_is_sent_once_and_the_rest_of_its_batch_too(
+    complaints_bulk, trainers, monkeypatch
+):
+    """A run at the same moment claims one complaint of the batch after this run read it:
+    the batch's claims fail on the unique key and it is done one complaint at a time,
+    leaving that one to the other run."""
+    from klachtroute.cases import progress_watch
+    from klachtroute.cases.models import DeadlineNotice
+    from klachtroute.cases.workflow import State
+
+    today = dt.date(2026, 4, 1)
+    made = complaints_bulk(
+        3, handler=trainers[2], state=State.IN_PROGRESS, progress_update_due=today
+    )
+    real = progress_watch._remind_batch
+
+    def claimed_meanwhile(batch):
+        if len(batch) > 1:
+            DeadlineNotice.objects.create(
+                complaint=made[1], deadline="progress_update", due=today, kind="reminder"
+            )
+        return real(batch)
+
+    monkeypatch.setattr(progress_watch, "_remind_batch", claimed_meanwhile)
+    assert progress_watch.progress_update_reminders_send(today=today) == (2, 0)
+    reminded = OutboxMessage.objects.filter(kind="progress_update_due")
+    assert sorted(reminded.values_list("complaint", flat=True)) == [made[0].pk, made[2].pk]
+
+
+def test_a_progress_reminder_that_fails_keeps_none_of_its_batch_from_theirs_and_is_tried_again(
+    complaints_bulk, trainers, monkeypatch
+):
+    from klachtroute.cases import progress_watch
+    from klachtroute.cases.workflow import State
+
+    today = dt.date(2026, 4, 1)
+    made = complaints_bulk(
+        3, handler=trainers[2], state=State.IN_PROGRESS, progress_update_due=today
+    )
+    real = progress_watch.users_tell_many
+
+    def fails_for_the_second(items):
+        if any(complaint.pk == made[1].pk for complaint, *_rest in items):
+            raise RuntimeError("a broken message text")
+        return real(items)
+
+    monkeypatch.setattr(progress_watch, "users_tell_many", fails_for_the_second)
+    assert progress_watch.progress_update_reminders_send(today=today) == (2, 1)
+    reminded = OutboxMessage.objects.filter(kind="progress_update_due")
+    assert sorted(reminded.values_list("complaint", flat=True)) == [made[0].pk, made[2].pk]
+    monkeypatch.undo()
+    # Its claim was undone with it: the next run reminds of it, once.
+    assert progress_watch.progress_update_reminders_send(today=today) == (1, 0)
+    assert reminded.filter(complaint=made[1]).count() == 1

@@ -931,3 +931,34 @@ def test_lsr_7b_telling_handlers_costs_the_same_queries_for_5_and_25_handlers(
         assert f"/zaken/{complaint.number}/" in one.body
     assert Event.objects.filter(kind="handler_told_settle_missed").count() == 7 + 27
     assert history_verify_result().ok
+
+
+def test_lsr_7b_a_passed_settlement_another_run_told_of_meanwhile_leaves_the_rest_told_once(
+    lsr_organisation, course, director, monkeypatch
+):
+    """A run at the same moment claims one complaint of the batch after this run read it:
+    the batch's claims fail on the unique key and it is done one complaint at a time, so
+    that the handler hears of each of the others once, and of that one from the other run."""
+    from klachtroute.cases import watch
+
+    today = dt.date(2026, 4, 1)
+    handler = UserFactory(username="behandelaar", is_staff_member=True)
+    made = _settlement_passed(3, handler=handler, course=course, start=1)
+    real = watch._settle_missed_tell_batch
+
+    def claimed_meanwhile(batch, day):
+        if len(batch) > 1:
+            DeadlineNotice.objects.create(
+                complaint=made[1],
+                deadline=watch.SETTLE_HANDLER,
+                due=made[1].settle_due,
+                kind=DeadlineNotice.Kind.MISSED,
+            )
+        return real(batch, day)
+
+    monkeypatch.setattr(watch, "_settle_missed_tell_batch", claimed_meanwhile)
+    assert watch.settle_missed_tell_handlers(today=today) == (2, 0)
+    told = messages("settle_missed", to=handler.email)
+    assert sorted(told.values_list("complaint", flat=True)) == [made[0].pk, made[2].pk]
+    events = Event.objects.filter(kind="handler_told_settle_missed")
+    assert sorted(events.values_list("complaint", flat=True)) == [made[0].pk, made[2].pk]

@@ -239,3 +239,62 @@ def test_lsr_8c_measure_reminders_cost_the_same_queries_for_5_and_25_measures(co
         assert reverse("measures:update", args=[measure.pk]) in reminder.body
         assert f"Naar aanleiding van klacht {complaints[1].number}" in reminder.body
         assert (record in reminder.body) == measure.owner.is_director
+
+
+def test_lsr_8c_a_measure_reminder_another_run_claimed_meanwhile_leaves_the_rest_reminded_once(
+    complaints, trainers, monkeypatch
+):
+    """A run at the same moment claims one measure of the batch after this run read it:
+    the batch's claims fail on the unique key and it is done one measure at a time."""
+    from klachtroute.measures import watch
+
+    today = timezone.localdate()
+    made = [
+        measure_make(complaints=complaints, owner=trainers[i], due_date=today, text=f"M{i}")
+        for i in range(3)
+    ]
+    real = watch._remind_batch
+
+    def claimed_meanwhile(batch, *args):
+        if len(batch) > 1:
+            DeadlineNotice.objects.create(
+                complaint=complaints[0],
+                deadline=f"measure:{made[1].pk}",
+                due=today,
+                kind=DeadlineNotice.Kind.REMINDER,
+            )
+        return real(batch, *args)
+
+    monkeypatch.setattr(watch, "_remind_batch", claimed_meanwhile)
+    assert measure_reminders_send(today) == (2, 0)
+    reminded = OutboxMessage.objects.filter(kind="measure_reminder")
+    assert sorted(reminded.values_list("to", flat=True)) == sorted(
+        [trainers[0].email, trainers[2].email]
+    )
+
+
+def test_lsr_8c_a_measure_reminder_that_fails_keeps_none_of_its_batch_from_theirs(
+    complaints, trainers, monkeypatch
+):
+    from klachtroute.measures import watch
+
+    today = timezone.localdate()
+    made = [
+        measure_make(complaints=complaints, owner=trainers[i], due_date=today, text=f"M{i}")
+        for i in range(3)
+    ]
+    real = watch.messages_send_many
+
+    def fails_for_the_second(*, items):
+        if any(item.context["measure"].pk == made[1].pk for item in items):
+            raise RuntimeError("a broken message text")
+        return real(items=items)
+
+    monkeypatch.setattr(watch, "messages_send_many", fails_for_the_second)
+    assert measure_reminders_send(today) == (2, 1)
+    monkeypatch.undo()
+    # Its claim was undone with it: the next run reminds of it, once.
+    assert measure_reminders_send(today) == (1, 0)
+    assert measure_reminders_send(today) == (0, 0)
+    reminded = OutboxMessage.objects.filter(kind="measure_reminder")
+    assert sorted(reminded.values_list("to", flat=True)) == sorted(t.email for t in trainers[:3])
