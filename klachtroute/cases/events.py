@@ -8,9 +8,12 @@ the history is read in the reader's language, whoever wrote it in whichever lang
 """
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import NamedTuple
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 
@@ -57,6 +60,21 @@ def event_record(
 ) -> Event:
     """Add one event. Call inside the transaction of the change it records."""
     text = _phrase_fields(summary, complaint)
+    held = _held.get()
+    if held is not None and complaint.pk in held:
+        # A new complaint's history waits for its number (`history_held`).
+        event = Event(
+            complaint=complaint,
+            at=timezone.now(),
+            actor=actor,
+            actor_label=actor_label_override or actor_label(actor),
+            kind=str(kind),
+            **text,
+            before=_as_stored(before),
+            after=_as_stored(after),
+        )
+        held[complaint.pk].append(event)
+        return event
     # No savepoint of its own: it is part of its cause's transaction, which fails as a whole.
     with transaction.atomic(savepoint=False):
         # Writers of one complaint's history queue up here, so the chain cannot fork.
@@ -106,6 +124,9 @@ def events_record_many(*, items: list[tuple] | list[NewEvent], actor=None) -> li
     if not items:
         return []
     items = [NewEvent(*item) for item in items]
+    held = _held.get()
+    if held is not None and any(item.complaint.pk in held for item in items):
+        raise RuntimeError("A complaint whose history is held gets its events one by one.")
     ids = sorted({item.complaint.pk for item in items})
     with transaction.atomic(savepoint=False):
         numbers = dict(
@@ -146,10 +167,24 @@ def events_record_many(*, items: list[tuple] | list[NewEvent], actor=None) -> li
         return Event.objects.bulk_create(events)
 
 
-_RENUMBER_SQL = (
-    'UPDATE "cases_event" SET "summary" = %s, "message_args" = %s, "before" = %s, '
-    '"after" = %s, "content_hash" = %s, "chain_hash" = %s WHERE "id" = %s'
-)
+# The complaints being registered in this thread whose events wait for their number.
+_held: ContextVar[dict[int, list[Event]] | None] = ContextVar("history_held", default=None)
+
+
+@contextmanager
+def history_held(complaint: Complaint) -> Iterator[None]:
+    """While a new complaint carries a placeholder for its number (registration draws the
+    number last, services/numbering.py), `event_record` keeps its events in memory instead
+    of writing them; `held_events_write` writes them with the number, hashed and chained,
+    at once. A registration that fails leaves nothing held."""
+    held = _held.get()
+    token = _held.set({**(held or {}), complaint.pk: []})
+    try:
+        yield
+        if _held.get().get(complaint.pk):  # type: ignore[union-attr]
+            raise RuntimeError("The history of a new complaint was held and never written.")
+    finally:
+        _held.reset(token)
 
 
 def _replaced(value, placeholder: str, number: str):
@@ -157,11 +192,13 @@ def _replaced(value, placeholder: str, number: str):
     return json.loads(json.dumps(value).replace(placeholder, number))
 
 
-def events_number_replace(*, events: list[Event], placeholder: str, number: str) -> None:
-    """A new complaint's history was recorded while it carried a placeholder for its
-    number (registration draws the number last, services/numbering.py): write the number
-    in its place and hash and chain every event again, in one update. `events` is the
-    whole history of the complaint, in order, all of it written in this transaction."""
+def held_events_write(complaint: Complaint, *, placeholder: str, number: str) -> list[Event]:
+    """Write the events held for a new complaint (`history_held`), in the order they were
+    recorded, each with `number` where the placeholder was, hashed and chained from the
+    start of its history, in one insert."""
+    held = _held.get()
+    assert held is not None and complaint.pk in held, "the complaint's history is not held"
+    events, held[complaint.pk] = held[complaint.pk], []
     previous = ""
     for event in events:
         event.summary = event.summary.replace(placeholder, number)
@@ -171,23 +208,5 @@ def events_number_replace(*, events: list[Event], placeholder: str, number: str)
         event.content_hash = event.content_hash_compute(complaint_number=number)
         event.chain_hash = event_chain_hash(previous=previous, content_hash=event.content_hash)
         previous = event.chain_hash
-    # Written past the append-only save(), as the history's own writer, in plain SQL: this
-    # runs while the registration holds the year's counter (bulk_update's CASE takes longer
-    # to build than to run).
-    as_json = Event._meta.get_field("after")
-    assert isinstance(as_json, models.JSONField)  # as message_args and before
-    rows = [
-        (
-            event.summary,
-            *(
-                as_json.get_db_prep_save(value, connection)
-                for value in (event.message_args, event.before, event.after)
-            ),
-            event.content_hash,
-            event.chain_hash,
-            event.pk,
-        )
-        for event in events
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(_RENUMBER_SQL, rows)
+    history_appended.send(sender=Event, complaint_ids=[complaint.pk])
+    return Event.objects.bulk_create(events)

@@ -18,6 +18,7 @@ recognise the duplicate.
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -58,6 +59,8 @@ def message_queue(
     kind: str,
     language: str = "nl",
     complaint=None,
+    recipient_name: str = "",
+    postal_address: str = "",
 ) -> OutboxMessage:
     """Write a message to the outbox; it is delivered after the transaction commits."""
     message = OutboxMessage.objects.create(
@@ -67,10 +70,12 @@ def message_queue(
         body=body,
         kind=kind,
         language=language,
+        recipient_name=recipient_name,
+        postal_address=postal_address,
         next_attempt_at=timezone.now(),
         message_id=_message_id_new(),
     )
-    transaction.on_commit(lambda: _enqueue_delivery(message.pk))
+    _with_the_transaction(lambda: _enqueue_delivery(message.pk))
     return message
 
 
@@ -157,27 +162,29 @@ def message_send_to(
     subject, body = message_render(key=key, language=language, context=context, procedure=procedure)
     body = _with_record_url(body, record_url=record_url, language=language, record_line=record_line)
     if email:
-        message = message_queue(
-            to=email, subject=subject, body=body, kind=key, language=language, complaint=complaint
-        )
-    else:
-        message = OutboxMessage.objects.create(
-            complaint=complaint,
-            to="",
+        return message_queue(
+            to=email,
             subject=subject,
             body=body,
             kind=key,
             language=language,
-            status=OutboxStatus.TO_POST,
-            next_attempt_at=timezone.now(),
-            message_id=_message_id_new(),
+            complaint=complaint,
+            recipient_name=name,
+            postal_address=postal_address,
         )
-    if name or postal_address:
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            recipient_name=name, postal_address=postal_address
-        )
-        message.recipient_name, message.postal_address = name, postal_address
-    return message
+    return OutboxMessage.objects.create(
+        complaint=complaint,
+        to="",
+        subject=subject,
+        body=body,
+        kind=key,
+        language=language,
+        recipient_name=name,
+        postal_address=postal_address,
+        status=OutboxStatus.TO_POST,
+        next_attempt_at=timezone.now(),
+        message_id=_message_id_new(),
+    )
 
 
 class NewMessage(NamedTuple):
@@ -246,8 +253,31 @@ def messages_send_many(*, items: list[NewMessage]) -> list[OutboxMessage]:
     messages = OutboxMessage.objects.bulk_create(rows)
     to_deliver = [m.pk for m in messages if m.status == OutboxStatus.PENDING]
     if to_deliver:
-        transaction.on_commit(lambda: _enqueue_delivery_many(to_deliver))
+        _with_the_transaction(lambda: _enqueue_delivery_many(to_deliver))
     return messages
+
+
+def _tasks_kept_in_this_database() -> bool:
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
+def _with_the_transaction(enqueue: Callable[[], None]) -> None:
+    """Queue a delivery task so that the worker finds it only with its messages: a task kept
+    in this database (django-tasks-db) is written inside the transaction, in a savepoint of
+    its own, so that the messages and their task take one commit together (a task that
+    cannot be written is logged and the transaction goes on); with any other task backend
+    it is queued after the commit. Either way `deliver_mail` delivers what no task did."""
+    if not transaction.get_connection().in_atomic_block or not _tasks_kept_in_this_database():
+        transaction.on_commit(enqueue)
+        return
+    try:
+        with transaction.atomic():
+            enqueue()
+    except Exception:
+        logger.exception("Could not queue a delivery task inside the transaction")
 
 
 def _enqueue_delivery_many(message_ids: list[int]) -> None:

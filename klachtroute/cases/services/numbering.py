@@ -2,10 +2,10 @@
 
 The yearly counter is one row that every registration of the year updates; its lock is held
 until the registration commits. So a registration draws its number at the very end: until
-then the complaint carries a placeholder that is unique on its own (`number_placeholder`),
-and `number_draw` replaces it, in the complaint and wherever the registration already
-wrote it (the history, hashed and chained again, and the messages), just before the
-commit. A registration that fails rolls the counter back with everything else: no gaps.
+then the complaint carries a placeholder that is unique on its own (`number_placeholder`)
+and its history is held in memory (`events.history_held`); `number_draw` replaces the
+placeholder in the complaint and the messages the registration wrote, and writes the
+history with the number, hashed and chained, just before the commit. A registration that fails rolls the counter back with everything else: no gaps.
 """
 
 import uuid
@@ -16,8 +16,8 @@ from django.db.models.functions import Replace
 
 from klachtroute.notifications.models import OutboxMessage
 
-from ..events import events_number_replace
-from ..models import Complaint, ComplaintCounter, Event
+from ..events import held_events_write
+from ..models import Complaint, ComplaintCounter
 
 # Never shown to anyone: it lives only inside the registration's transaction.
 PLACEHOLDER_MARK = "~"
@@ -53,8 +53,6 @@ def number_draw(complaint: Complaint, *, year: int) -> str:
     it wherever the placeholder was written. Call last in the registration's transaction:
     from here to the commit every other registration of the year waits."""
     placeholder = complaint.number
-    # Read before the counter is taken, so that the lock is held for as little as can be.
-    history = list(Event.objects.filter(complaint_id=complaint.pk).order_by("id"))
     sequence = _counter_next(year)
     if sequence is None:
         # The first complaint of the year: two at once create the row once (the second
@@ -65,7 +63,7 @@ def number_draw(complaint: Complaint, *, year: int) -> str:
     number = f"K-{year}-{sequence:04d}"
     Complaint.objects.filter(pk=complaint.pk).update(number=number)
     complaint.number = number
-    events_number_replace(events=history, placeholder=placeholder, number=number)
+    held_events_write(complaint, placeholder=placeholder, number=number)
     OutboxMessage.objects.filter(complaint_id=complaint.pk).update(
         subject=Replace("subject", Value(placeholder), Value(number)),
         body=Replace("body", Value(placeholder), Value(number)),

@@ -23,7 +23,7 @@ from klachtroute.organisation.selectors import organisation_get, work_calendar_g
 from klachtroute.procedures.selectors import procedure_version_in_force
 
 from ..deadlines import deadlines_compute, deadlines_passed, deadlines_snapshot, next_due
-from ..events import event_record
+from ..events import event_record, history_held
 from ..models import Channel, Complaint, Document, Outcome, Party, RespondentType
 from ..phrases import Phrase, day, label, moment, person_name
 from ..selectors import handler_pick_automatic, handlers_eligible
@@ -165,68 +165,71 @@ def _complaint_register(
     calendar = work_calendar_get()
     deadlines_compute(complaint, calendar)
     complaint.save()
-    event_record(
-        complaint=complaint,
-        actor=actor,
-        actor_label_override="" if actor else _("Klager (webformulier)"),
-        kind=EventKind.REGISTERED,
-        summary=Phrase(
-            "Klacht geregistreerd via %(channel)s.", channel=label(Channel(channel), lower=True)
-        ),
-        after={
-            "number": complaint.number,
-            "channel": channel,
-            "received_at": received_at.isoformat(),
-            "procedure": str(version),
-            "deadlines": deadlines_snapshot(complaint),
-        },
-    )
-    if document is not None:
-        document_add(complaint=complaint, checked=document, actor=actor)
-    passed = deadlines_passed(complaint, timezone.localdate())
-    if passed and not settled_on_the_spot:
+    with history_held(complaint):
         event_record(
             complaint=complaint,
             actor=actor,
-            kind=EventKind.REGISTERED_LATE,
+            actor_label_override="" if actor else _("Klager (webformulier)"),
+            kind=EventKind.REGISTERED,
             summary=Phrase(
-                "Bij registratie al verstreken: %(deadlines)s.",
-                deadlines=[
-                    Phrase(
-                        "%(deadline)s (%(due)s)",
-                        deadline=label(state.kind.notice_label),
-                        due=day(state.due),
-                    )
-                    for state in passed
-                ],
+                "Klacht geregistreerd via %(channel)s.", channel=label(Channel(channel), lower=True)
             ),
-            after={"passed": {state.key: state.due.isoformat() for state in passed}},
+            after={
+                "number": complaint.number,
+                "channel": channel,
+                "received_at": received_at.isoformat(),
+                "procedure": str(version),
+                "deadlines": deadlines_snapshot(complaint),
+            },
         )
+        if document is not None:
+            document_add(complaint=complaint, checked=document, actor=actor)
+        passed = deadlines_passed(complaint, timezone.localdate())
+        if passed and not settled_on_the_spot:
+            event_record(
+                complaint=complaint,
+                actor=actor,
+                kind=EventKind.REGISTERED_LATE,
+                summary=Phrase(
+                    "Bij registratie al verstreken: %(deadlines)s.",
+                    deadlines=[
+                        Phrase(
+                            "%(deadline)s (%(due)s)",
+                            deadline=label(state.kind.notice_label),
+                            due=day(state.due),
+                        )
+                        for state in passed
+                    ],
+                ),
+                after={"passed": {state.key: state.due.isoformat() for state in passed}},
+            )
 
-    if settled_on_the_spot:
-        complaint.state = State.SETTLED
-        complaint.outcome = Outcome.SETTLED_ON_THE_SPOT
-        complaint.settled_at = received_at
-        complaint.next_due = None
-        complaint.save(update_fields=["state", "outcome", "settled_at", "next_due", "updated_at"])
-        event_record(
-            complaint=complaint,
-            actor=actor,
-            kind=EventKind.SETTLED_ON_THE_SPOT,
-            summary=Phrase("Mondelinge klacht direct afgehandeld; geen ontvangstbevestiging."),
-            before={"state": State.NEW},
-            after={"state": State.SETTLED, "outcome": complaint.outcome},
-        )
-        if version.spec.settled_at_once_confirmed:
-            _settled_at_once_confirm(complaint=complaint, actor=actor)
-    elif version.spec.acknowledge_on == "registration":
-        # LSR-4b: acknowledged at once, with the procedure and the handling period.
-        complaint_acknowledge(complaint=complaint, actor=actor)
-    elif channel == Channel.WEB and organisation.auto_assign:
-        handler = handler_pick_automatic(complaint=complaint)
-        if handler is not None:
-            _assign(complaint=complaint, handler=handler, actor=None, automatic=True)
-    number_draw(complaint, year=received_on.year)
+        if settled_on_the_spot:
+            complaint.state = State.SETTLED
+            complaint.outcome = Outcome.SETTLED_ON_THE_SPOT
+            complaint.settled_at = received_at
+            complaint.next_due = None
+            complaint.save(
+                update_fields=["state", "outcome", "settled_at", "next_due", "updated_at"]
+            )
+            event_record(
+                complaint=complaint,
+                actor=actor,
+                kind=EventKind.SETTLED_ON_THE_SPOT,
+                summary=Phrase("Mondelinge klacht direct afgehandeld; geen ontvangstbevestiging."),
+                before={"state": State.NEW},
+                after={"state": State.SETTLED, "outcome": complaint.outcome},
+            )
+            if version.spec.settled_at_once_confirmed:
+                _settled_at_once_confirm(complaint=complaint, actor=actor)
+        elif version.spec.acknowledge_on == "registration":
+            # LSR-4b: acknowledged at once, with the procedure and the handling period.
+            complaint_acknowledge(complaint=complaint, actor=actor)
+        elif channel == Channel.WEB and organisation.auto_assign:
+            handler = handler_pick_automatic(complaint=complaint)
+            if handler is not None:
+                _assign(complaint=complaint, handler=handler, actor=None, automatic=True)
+        number_draw(complaint, year=received_on.year)
     return complaint
 
 

@@ -188,10 +188,10 @@ def test_a_complaint_settled_on_the_spot_is_confirmed_with_its_number(awb_organi
 def test_a_registration_that_fails_after_drawing_its_number_leaves_no_gap(
     organisation, monkeypatch
 ):
-    def fails(**kwargs):
+    def fails(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(numbering, "events_number_replace", fails)
+    monkeypatch.setattr(numbering, "held_events_write", fails)
     with pytest.raises(RuntimeError):
         complaint_register(**complaint_data())
     monkeypatch.undo()
