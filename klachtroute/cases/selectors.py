@@ -191,6 +191,21 @@ def complaints_worklist(
     return qs.order_by(*WORKLIST_ORDER)
 
 
+# What a worklist row shows (`templatetags/worklist.py`) and its key (`WorklistKey`): the
+# page reads these columns alone, not the complaint's texts.
+WORKLIST_ROW_FIELDS = (
+    "number",
+    "state",
+    "received_at",
+    "complainant_name",
+    "course__name",
+    "course_other",
+    *(f"handler__{name}" for name in User.NAME_FIELDS),
+    "next_due",
+    "progress_update_due",
+)
+
+
 def search_q(query: str) -> Q:
     """A piece of the number or of the complainant's name (trigram indexes on PostgreSQL:
     migration `cases/0014_search_trigram_indexes`)."""

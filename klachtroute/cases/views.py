@@ -25,6 +25,7 @@ from .deadlines import deadline_states
 from .forms import DATETIME_LOCAL, WorklistFilterForm
 from .models import Complaint, Outcome
 from .selectors import (
+    WORKLIST_ROW_FIELDS,
     WorklistKey,
     complaint_get_visible,
     complaint_get_visible_or_404,
@@ -65,7 +66,9 @@ PAGING_PARAMETERS = ("na", "voor", "laatste", "pagina")
 def worklist(request: HttpRequest) -> HttpResponse:
     sees_all = request.user.sees_all_complaints
     form = WorklistFilterForm(request.GET or None, show_handler=sees_all)
-    complaints = complaints_worklist(user=request.user, **form.filters())
+    complaints = complaints_worklist(user=request.user, **form.filters()).only(
+        *WORKLIST_ROW_FIELDS
+    )
     page = worklist_page(
         complaints,
         per_page=PAGE_SIZE,
