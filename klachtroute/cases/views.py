@@ -66,9 +66,7 @@ PAGING_PARAMETERS = ("na", "voor", "laatste", "pagina")
 def worklist(request: HttpRequest) -> HttpResponse:
     sees_all = request.user.sees_all_complaints
     form = WorklistFilterForm(request.GET or None, show_handler=sees_all)
-    complaints = complaints_worklist(user=request.user, **form.filters()).only(
-        *WORKLIST_ROW_FIELDS
-    )
+    complaints = complaints_worklist(user=request.user, **form.filters()).only(*WORKLIST_ROW_FIELDS)
     page = worklist_page(
         complaints,
         per_page=PAGE_SIZE,

@@ -58,16 +58,16 @@ def worklist_rows(complaints, calendar, today) -> SafeString:
     def deadline_of(due) -> tuple[bool, str]:
         if due not in deadlines:
             overdue = bool(due) and due < today
+            text = '<span class="muted">—</span>'
             if due:
                 badge = late if overdue else soon if is_soon_on(due, calendar, today) else ""
-                deadlines[due] = overdue, (
+                left = esc(days_left_on(due, calendar, today))
+                text = (
                     f'<span class="due-date">{weekdays[due.weekday()]} {esc(short_date(due))}'
                     f"</span>\n          {badge}\n"
-                    f'          <span class="days-left">{esc(days_left_on(due, calendar, today))}'
-                    "</span>"
+                    f'          <span class="days-left">{left}</span>'
                 )
-            else:
-                deadlines[due] = overdue, '<span class="muted">—</span>'
+            deadlines[due] = overdue, text
         return deadlines[due]
 
     rows = []
