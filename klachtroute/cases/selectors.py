@@ -340,7 +340,9 @@ def worklist_page(
     LIMIT subquery), and the rows, read from the index at the key (one row more tells
     whether there is a page beyond). Only a page before the first full one, whose rows do
     not fill it, reads the first page instead (a third query)."""
-    counted = qs.order_by()[: cap + 1].count()
+    # Counted over the keys alone: the rows' columns and marks (`waits_for_user`) are not
+    # needed to count them.
+    counted = qs.order_by().values("pk")[: cap + 1].count()
     capped = counted > cap
     page = partial(WorklistPage, count=min(counted, cap), capped=capped)
     if last:
