@@ -274,6 +274,11 @@ def _detail_context(
             complaint.information_added.order_by("added_at", "id").prefetch_related("documents")
         ),
         "outbox": complaint.messages.order_by("created_at", "id"),
+        # Shown by name and by number alone: not every column of a person or a complaint.
+        "involved_people": complaint.involved_people.only(
+            "id", *complaint.involved_people.model.NAME_FIELDS
+        ),
+        "reopened_as": complaint.reopened_by.only("number"),
         "history": events_page(complaint=complaint, older_than=_event_id(request.GET.get("ouder"))),
         "settled_on_the_spot": complaint.outcome == Outcome.SETTLED_ON_THE_SPOT,
         "private_links": (
