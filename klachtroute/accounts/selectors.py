@@ -21,7 +21,8 @@ def two_factor_step(*, user: User) -> str | None:
     # django_otp's middleware gives the request's user is_verified().
     if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return None
-    if totp_device_get(user=user) is not None:
+    # Asked on every staff page: whether a confirmed device exists, not the device itself.
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return "verify"
     if user.needs_two_factor:
         return "setup"

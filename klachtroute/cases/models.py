@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .hashing import event_content_hash
-from .workflow import State
+from .workflow import OPEN, State
 
 
 class Channel(models.TextChoices):
@@ -271,7 +271,7 @@ class Complaint(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state in State.open_states()
+        return self.state in OPEN
 
 
 class Event(models.Model):

@@ -194,6 +194,21 @@ def complaints_worklist(
     return qs.order_by(*WORKLIST_ORDER)
 
 
+# What a worklist row shows (`templatetags/worklist.py`) and its key (`WorklistKey`): the
+# page reads these columns alone, not the complaint's texts.
+WORKLIST_ROW_FIELDS = (
+    "number",
+    "state",
+    "received_at",
+    "complainant_name",
+    "course__name",
+    "course_other",
+    *(f"handler__{name}" for name in User.NAME_FIELDS),
+    "next_due",
+    "progress_update_due",
+)
+
+
 def search_q(query: str) -> Q:
     """A piece of the number or of the complainant's name (trigram indexes on PostgreSQL:
     migration `cases/0014_search_trigram_indexes`)."""
@@ -328,7 +343,9 @@ def worklist_page(
     LIMIT subquery), and the rows, read from the index at the key (one row more tells
     whether there is a page beyond). Only a page before the first full one, whose rows do
     not fill it, reads the first page instead (a third query)."""
-    counted = qs.order_by()[: cap + 1].count()
+    # Counted over the keys alone: the rows' columns and marks (`waits_for_user`) are not
+    # needed to count them.
+    counted = qs.order_by().values("pk")[: cap + 1].count()
     capped = counted > cap
     page = partial(WorklistPage, count=min(counted, cap), capped=capped)
     if last:

@@ -25,6 +25,7 @@ from .deadlines import deadline_states
 from .forms import DATETIME_LOCAL, WorklistFilterForm
 from .models import Complaint, Outcome
 from .selectors import (
+    WORKLIST_ROW_FIELDS,
     WorklistKey,
     complaint_get_visible,
     complaint_get_visible_or_404,
@@ -65,7 +66,7 @@ PAGING_PARAMETERS = ("na", "voor", "laatste", "pagina")
 def worklist(request: HttpRequest) -> HttpResponse:
     sees_all = request.user.sees_all_complaints
     form = WorklistFilterForm(request.GET or None, show_handler=sees_all)
-    complaints = complaints_worklist(user=request.user, **form.filters())
+    complaints = complaints_worklist(user=request.user, **form.filters()).only(*WORKLIST_ROW_FIELDS)
     page = worklist_page(
         complaints,
         per_page=PAGE_SIZE,
@@ -273,6 +274,11 @@ def _detail_context(
             complaint.information_added.order_by("added_at", "id").prefetch_related("documents")
         ),
         "outbox": complaint.messages.order_by("created_at", "id"),
+        # Shown by name and by number alone: not every column of a person or a complaint.
+        "involved_people": complaint.involved_people.only(
+            "id", *complaint.involved_people.model.NAME_FIELDS
+        ),
+        "reopened_as": complaint.reopened_by.only("number"),
         "history": events_page(complaint=complaint, older_than=_event_id(request.GET.get("ouder"))),
         "settled_on_the_spot": complaint.outcome == Outcome.SETTLED_ON_THE_SPOT,
         "private_links": (

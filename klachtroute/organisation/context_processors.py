@@ -1,7 +1,11 @@
 """Makes the organisation available to every template."""
 
-from .selectors import organisation_get
+from django.utils.functional import SimpleLazyObject
+
+from .selectors import organisation_contact_get
 
 
 def organisation(request):
-    return {"organisation": organisation_get()}
+    # Read when a template first uses it: a page that is given its own organisation (the
+    # reports) or shows none (a fragment, a redirect) does not read it.
+    return {"organisation": SimpleLazyObject(organisation_contact_get)}

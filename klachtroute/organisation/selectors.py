@@ -15,6 +15,12 @@ def organisation_get() -> Organisation | None:
     return Organisation.objects.select_related("active_procedure").first()
 
 
+def organisation_contact_get() -> Organisation | None:
+    """The organisation as every page shows it: its name and contact details, without its
+    procedure (no join)."""
+    return Organisation.objects.order_by("pk").first()
+
+
 def active_version_in_force(*, on: date) -> ProcedureVersion | None:
     """The version of the organisation's active procedure in force on `on`."""
     organisation = organisation_get()

@@ -31,9 +31,13 @@ def _left(today: date, due: date, calendar: WorkCalendar) -> int:
 @register.filter
 def days_left(due: date | None, calendar: WorkCalendar | None) -> str:
     """'nog 3 werkdagen', 'vandaag', '2 werkdagen te laat'; empty without a due date."""
+    return days_left_on(due, calendar, _today())
+
+
+def days_left_on(due: date | None, calendar: WorkCalendar | None, today: date) -> str:
+    """`days_left` as seen on `today` (a list reads the day once, not once per row)."""
     if not due:
         return ""
-    today = _today()
     if due == today:
         return _("vandaag")
     left = _left(today, due, calendar or WorkCalendar())
@@ -54,6 +58,10 @@ def is_overdue(due: date | None) -> bool:
 @register.filter
 def is_soon(due: date | None, calendar: WorkCalendar | None) -> bool:
     """Due today or on the next working day: worth a warning."""
-    if not due or due < _today():
+    return is_soon_on(due, calendar, _today())
+
+
+def is_soon_on(due: date | None, calendar: WorkCalendar | None, today: date) -> bool:
+    if not due or due < today:
         return False
-    return _left(_today(), due, calendar or WorkCalendar()) <= 1
+    return _left(today, due, calendar or WorkCalendar()) <= 1

@@ -3,19 +3,19 @@ row was a lookup, a filter and an escape of its own, and a page of rows cost sev
 its SQL. Here the texts are translated once a page, the record's address is built once, and
 each value is escaped once."""
 
+import html
 from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
 from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from klachtroute.cases.workflow import State
 
 from .dates import short_date
-from .deadlines import days_left, is_overdue, is_soon
+from .deadlines import days_left_on, is_soon_on
 
 register = template.Library()
 
@@ -25,13 +25,18 @@ _NUMBER = "~number~"
 _PATH_SAFE = "!$&'()*+,;=/~:@"
 
 
+def _escaped(value) -> str:
+    # As conditional_escape, without its check for lazy text on every call.
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 @register.simple_tag
 def worklist_rows(complaints, calendar, today) -> SafeString:
     """`{% worklist_rows page.object_list calendar today %}`: a `<tr>` for each complaint:
     its number linked to its record, received, complainant, course, handler, state (and
     whether it waits for the reader, `waits_for_user`), and its nearest deadline with the
     days left (late, soon) and whether a progress update is due."""
-    esc = conditional_escape
+    esc = _escaped
     before, after = reverse("cases:detail", args=[_NUMBER]).split(_NUMBER)
     states = {value: str(label) for value, label in State.choices}
     weekdays = [esc(WEEKDAYS_ABBR[day]) for day in range(7)]
@@ -48,20 +53,27 @@ def worklist_rows(complaints, calendar, today) -> SafeString:
     soon = f'<span class="badge soon">{esc(_("Bijna"))}</span>'
     waiting = f' <span class="badge waiting">{esc(_("Wacht op u"))}</span>'
     update = f'<span class="badge update-due">{esc(_("Voortgangsbericht nodig"))}</span>'
+    deadlines: dict = {}  # a page shows the same few due dates on many rows: each once
+
+    def deadline_of(due) -> tuple[bool, str]:
+        if due not in deadlines:
+            overdue = bool(due) and due < today
+            text = '<span class="muted">—</span>'
+            if due:
+                badge = late if overdue else soon if is_soon_on(due, calendar, today) else ""
+                left = esc(days_left_on(due, calendar, today))
+                text = (
+                    f'<span class="due-date">{weekdays[due.weekday()]} {esc(short_date(due))}'
+                    f"</span>\n          {badge}\n"
+                    f'          <span class="days-left">{left}</span>'
+                )
+            deadlines[due] = overdue, text
+        return deadlines[due]
+
     rows = []
     for c in complaints:
-        next_due = c.next_due
-        overdue = is_overdue(next_due)
+        overdue, deadline = deadline_of(c.next_due)
         url = esc(before + quote(str(c.number), safe=_PATH_SAFE) + after)
-        if next_due:
-            badge = late if overdue else soon if is_soon(next_due, calendar) else ""
-            deadline = (
-                f'<span class="due-date">{weekdays[next_due.weekday()]} {esc(short_date(next_due))}'
-                f"</span>\n          {badge}\n"
-                f'          <span class="days-left">{esc(days_left(next_due, calendar))}</span>'
-            )
-        else:
-            deadline = '<span class="muted">—</span>'
         progress = c.progress_update_due
         rows.append(
             f'<tr class="{"overdue" if overdue else ""}">\n'

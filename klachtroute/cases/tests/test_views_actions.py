@@ -420,6 +420,26 @@ def test_reopening_leads_to_the_new_complaint(login, livp_complaint, secretariat
     assert f"de nieuwe feiten zijn geregistreerd als klacht {new.number}" in page
 
 
+def test_record_names_the_people_involved_and_the_complaint_that_reopens_it(
+    login, livp_complaint, secretariat, trainers
+):
+    client = login(secretariat)
+    for person in (trainers[1], trainers[0]):
+        response = client.post(
+            act(livp_complaint.number, "record_involved"), {"person": person.pk, "note": ""}
+        )
+        assert response.status_code == 302
+    client.post(act(livp_complaint.number, "withdraw"), {"reason": "Opgelost.", "confirm": "1"})
+    client.post(act(livp_complaint.number, "reopen"), {"new_facts": "Het gebeurde opnieuw."})
+    new = Complaint.objects.get(reopens=livp_complaint)
+    page = client.get(record(livp_complaint.number)).content.decode()
+    # By name, in the order of their names; the new complaint by its number, linked.
+    assert "<dd>Tessa Trainer, Tom Trainer</dd>" in page.split("Betrokken bij de gedraging")[1]
+    assert (
+        f'<dd><a href="{record(new.number)}">{new.number}</a></dd>' in page.split("Heropend als")[1]
+    )
+
+
 # LSR through the pages ----------------------------------------------------------------------
 
 

@@ -418,3 +418,47 @@ def test_record_lists_of_people_are_the_lists_django_would_write(
                     assert same(select(field)) == same(field.as_widget())
                     compared += 1
     assert compared >= 4
+
+
+@pytest.mark.parametrize("preset", ["organisation", "lsr_organisation", "awb_organisation"])
+def test_record_action_fields_are_written_as_the_field_template_writes_them(
+    request, preset, course, secretariat, trainers
+):
+    """The record's action forms write their fields in one pass (`form_fields`), byte for
+    byte what `cases/partials/form_field.html` writes: every field of every action's form
+    under each shipped procedure, empty, refused for missing values and for wrong ones
+    (labels, hints, errors, required marks and inputs alike)."""
+    from django.template.loader import render_to_string
+
+    from klachtroute.cases.actions import ACTIONS
+    from klachtroute.cases.templatetags.form_fields import field_html
+    from klachtroute.cases.views import _form_for
+
+    request.getfixturevalue(preset)
+    complaint = complaint_register(
+        **complaint_data(actor=secretariat, course=course, complainant_address="Dorpsstraat 1")
+    )
+    spec = complaint.procedure_version.spec
+    # A category with criteria, so that the criteria's notes are among the fields.
+    complaint.category = next(
+        (c.code for c in spec.categories if spec.criteria_for(c.code)), complaint.category
+    )
+    compared = errors = 0
+    for action in ACTIONS:
+        for data in (None, {}, "wrong"):
+            form = _form_for(action, complaint, secretariat, data)
+            if data == "wrong":
+                form = _form_for(
+                    action, complaint, secretariat, {name: "x" * 3 for name in form.fields}
+                )
+            if form.is_bound:
+                form.is_valid()
+            for field in form.visible_fields():
+                for extra in ("", "Nog één fout <b>hier</b>."):
+                    expected = render_to_string(
+                        "cases/partials/form_field.html", {"field": field, "extra": extra}
+                    )
+                    assert field_html(field, extra=extra) == expected, (action, field.name)
+                compared += 1
+                errors += bool(field.errors)
+    assert compared > 100 and errors > 30
