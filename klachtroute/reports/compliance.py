@@ -45,6 +45,8 @@ from klachtroute.procedures.definition import Definition
 from klachtroute.procedures.models import ProcedureVersion
 from klachtroute.procedures.words import period_words
 
+from .bulk import rows_write
+
 Verdict = bool | None
 Judge = Callable[[Complaint, date], Verdict]
 
@@ -594,13 +596,14 @@ def verdicts_compute(complaint_ids: list[int], *, today: date | None = None) -> 
         kept.setdefault(row[0], set()).add(row)
     changed = [pk for pk in set(judged) | set(kept) if judged.get(pk, set()) != kept.get(pk, set())]
     ComplianceVerdict.objects.filter(complaint_id__in=[pk for pk in changed if pk in kept]).delete()
-    ComplianceVerdict.objects.bulk_create(
+    rows_write(
+        ComplianceVerdict,
+        VERDICT_COLUMNS,
         [
-            ComplianceVerdict(**dict(zip(VERDICT_COLUMNS, row, strict=True)))
+            row
             for pk in sorted(changed)
             for row in sorted(judged.get(pk, ()), key=lambda row: row[1])
         ],
-        batch_size=2000,
     )
     return sum(len(rows) for rows in judged.values())
 

@@ -32,6 +32,7 @@ from klachtroute.deadlines import local_date, working_days_left
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.models import SatisfactionResponse
 
+from .bulk import rows_write
 from .compliance import verdicts_compute
 from .models import ComplaintFacts, FactsPending
 
@@ -54,6 +55,12 @@ _FIELDS = (
     "acknowledged_at",
     "settled_at",
     "settle_due",
+)
+
+
+# Every column of the facts, written as plain rows (bulk.py).
+FACT_COLUMNS = tuple(
+    field.attname for field in ComplaintFacts._meta.concrete_fields if not field.auto_created
 )
 
 
@@ -146,7 +153,7 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
         first_end = escalated_on or (settled_on if closed else None)
         survey = surveys.get(pk)
         facts.append(
-            ComplaintFacts(
+            dict(
                 complaint_id=pk,
                 received_on=received_on,
                 procedure_version_id=version_id,
@@ -190,15 +197,12 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
             )
         )
     verdicts_compute(ids)
-    if facts:
-        ComplaintFacts.objects.bulk_create(
-            facts,
-            update_conflicts=True,
-            unique_fields=["complaint"],
-            update_fields=[
-                f.name for f in ComplaintFacts._meta.concrete_fields if f.name != "complaint"
-            ],
-        )
+    rows_write(
+        ComplaintFacts,
+        FACT_COLUMNS,
+        [[fact[column] for column in FACT_COLUMNS] for fact in facts],
+        replace_on="complaint_id",
+    )
     return len(facts)
 
 
