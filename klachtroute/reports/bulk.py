@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
+from django.db.models import F, Lookup
 
 
 def _adapter(field: models.Field):
@@ -69,3 +71,27 @@ def rows_write(
                 row[i] = adapt(row[i])
             params.append(row)
         cursor.executemany(sql, params)
+
+
+class InBatch(Lookup):
+    """`column IN (ids)` for the ids of a batch. On PostgreSQL it is `column = ANY(%s)`
+    with the ids as one array parameter: the driver binds its parameters in the client and
+    scans the statement for placeholders, which for a thousand of them cost more than the
+    query itself (about 14 ms a query)."""
+
+    lookup_name = "in_batch"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = list(self.rhs)
+        if not ids:
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, ids)
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
+
+
+def in_batch(column: str, ids: Iterable[int]) -> InBatch:
+    """A filter on `column` (a path as in `F()`) being one of `ids`."""
+    return InBatch(F(column), list(ids))

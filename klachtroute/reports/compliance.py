@@ -45,7 +45,7 @@ from klachtroute.procedures.definition import Definition
 from klachtroute.procedures.models import ProcedureVersion
 from klachtroute.procedures.words import period_words
 
-from .bulk import rows_write
+from .bulk import in_batch, rows_write
 
 Verdict = bool | None
 Judge = Callable[[Complaint, date], Verdict]
@@ -502,7 +502,7 @@ def _complaints_of_batch(complaint_ids: list[int]) -> list[Complaint]:
     however many: each procedure version, handler and course (with its trainers) read
     once and shared, and the rows of each relation read for the whole batch at once
     (`batch_rows`, which `_related` hands to the judges)."""
-    complaints = list(Complaint.objects.filter(pk__in=complaint_ids).order_by("pk"))
+    complaints = list(Complaint.objects.filter(in_batch("pk", complaint_ids)).order_by("pk"))
     ids = [c.pk for c in complaints]
 
     def shared(field: str, qs: QuerySet) -> None:
@@ -524,19 +524,18 @@ def _complaints_of_batch(complaint_ids: list[int]) -> list[Complaint]:
     }
     solutions = []
     for name in RELATED:
-        for row in model_of(name).objects.filter(complaint_id__in=ids):
+        for row in model_of(name).objects.filter(in_batch("complaint_id", ids)):
             rows[row.complaint_id][name].append(row)
             if name == "solutions":
                 solutions.append(row)
     approvals: dict[int, list[Approval]] = {s.pk: [] for s in solutions}
-    for approval in Approval.objects.filter(solution__complaint_id__in=ids):
+    for approval in Approval.objects.filter(in_batch("solution__complaint_id", ids)):
         approvals[approval.solution_id].append(approval)
     for solution in solutions:
         solution.batch_rows = {"approvals": approvals[solution.pk]}
-    for measure in Measure.objects.filter(complaints__in=ids).annotate(
-        of_complaint=F("complaints")
-    ):
-        rows[measure.of_complaint]["measures"].append(measure)
+    links = Measure.complaints.through.objects.filter(in_batch("complaint_id", ids))
+    for link in links.select_related("measure"):
+        rows[link.complaint_id]["measures"].append(link.measure)
     for c in complaints:
         c.batch_rows = rows[c.pk]
     return complaints
@@ -590,12 +589,14 @@ def verdicts_compute(complaint_ids: list[int], *, today: date | None = None) -> 
     # Only the complaints whose verdicts differ from those kept are written again: after
     # most changes, most of a complaint's verdicts (and many complaints') stay as they were.
     kept: dict[int, set[tuple]] = {}
-    for row in ComplianceVerdict.objects.filter(complaint_id__in=complaint_ids).values_list(
-        *VERDICT_COLUMNS
-    ):
+    for row in ComplianceVerdict.objects.filter(
+        in_batch("complaint_id", complaint_ids)
+    ).values_list(*VERDICT_COLUMNS):
         kept.setdefault(row[0], set()).add(row)
     changed = [pk for pk in set(judged) | set(kept) if judged.get(pk, set()) != kept.get(pk, set())]
-    ComplianceVerdict.objects.filter(complaint_id__in=[pk for pk in changed if pk in kept]).delete()
+    ComplianceVerdict.objects.filter(
+        in_batch("complaint_id", [pk for pk in changed if pk in kept])
+    ).delete()
     rows_write(
         ComplianceVerdict,
         VERDICT_COLUMNS,

@@ -32,7 +32,7 @@ from klachtroute.deadlines import local_date, working_days_left
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.models import SatisfactionResponse
 
-from .bulk import rows_write
+from .bulk import in_batch, rows_write
 from .compliance import verdicts_compute
 from .models import ComplaintFacts, FactsPending
 
@@ -81,11 +81,13 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
     zone = settings.TIME_ZONE
     calendar = calendar or work_calendar_get()
     closed_states = State.closed_states()
-    rows = list(Complaint.objects.filter(pk__in=complaint_ids).order_by("pk").values_list(*_FIELDS))
+    rows = list(
+        Complaint.objects.filter(in_batch("pk", complaint_ids)).order_by("pk").values_list(*_FIELDS)
+    )
     ids = [row[0] for row in rows]
     original_due: dict[int, date] = {}
     for complaint_id, previous_due in (
-        Extension.objects.filter(complaint_id__in=ids)
+        Extension.objects.filter(in_batch("complaint_id", ids))
         .order_by("complaint_id", "at", "id")
         .values_list("complaint_id", "previous_due")
     ):
@@ -94,7 +96,7 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
     third_party: set[int] = set()
     escalated_at: dict[int, datetime] = {}
     for complaint_id, kind, at in (
-        Event.objects.filter(complaint_id__in=ids, kind__in=ESCALATION_KINDS)
+        Event.objects.filter(in_batch("complaint_id", ids), kind__in=ESCALATION_KINDS)
         .order_by("complaint_id", "at")
         .values_list("complaint_id", "kind", "at")
     ):
@@ -104,18 +106,20 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
         )
     reasoned_judged = dict(
         Ruling.objects.filter(
-            complaint_id__in=ids, body=Ruling.Body.HANDLER, complaint__outcome=Outcome.REASONED
+            in_batch("complaint_id", ids),
+            body=Ruling.Body.HANDLER,
+            complaint__outcome=Outcome.REASONED,
         ).values_list("complaint_id", "decision")
     )
     director_rulings = set(
-        Ruling.objects.filter(complaint_id__in=ids, body=Ruling.Body.DIRECTOR).values_list(
+        Ruling.objects.filter(in_batch("complaint_id", ids), body=Ruling.Body.DIRECTOR).values_list(
             "complaint_id", flat=True
         )
     )
     surveys = {
         row[0]: row[1:]
         for row in SatisfactionResponse.objects.filter(
-            complaint_id__in=ids, answered_at__isnull=False
+            in_batch("complaint_id", ids), answered_at__isnull=False
         ).values_list("complaint_id", "handling_score", "taken_seriously_score", "informed_on_time")
     }
     workdays: dict[tuple[date, date], int] = {}  # many complaints share their two dates
@@ -223,7 +227,7 @@ def _unqueue(pending: list[tuple[int, datetime]]) -> None:
             by_moment.setdefault(queued_at, []).append(pk)
         done = Q(pk__in=[])
         for queued_at, ids in by_moment.items():
-            done |= Q(complaint_id__in=ids, queued_at=queued_at)
+            done |= Q(in_batch("complaint_id", ids), queued_at=queued_at)
         FactsPending.objects.filter(done).delete()
 
 
@@ -287,7 +291,7 @@ def facts_rebuild(*, batch: int = BATCH, say=None) -> int:
         if not ids:
             break
         pending = list(
-            FactsPending.objects.filter(complaint_id__in=ids).values_list(
+            FactsPending.objects.filter(in_batch("complaint_id", ids)).values_list(
                 "complaint_id", "queued_at"
             )
         )
