@@ -130,7 +130,7 @@ def _trainer_not_teaching_course(c: Complaint, today: date) -> Verdict:
         return None
     if not handler.is_trainer or handler.pk == c.respondent_id:
         return False
-    if c.course_id and any(t.pk == handler.pk for t in c.course.trainers.all()):
+    if c.course_id and any(t.pk == handler.pk for t in _related(c.course, "trainers")):
         return False
     return True
 
@@ -519,6 +519,8 @@ def _complaints_of_batch(complaint_ids: list[int]) -> list[Complaint]:
     shared("procedure_version", ProcedureVersion.objects.select_related("procedure"))
     shared("handler", model_of("handler").objects.all())
     shared("course", model_of("course").objects.prefetch_related("trainers"))
+    for course in {c.course.pk: c.course for c in complaints if c.course_id}.values():
+        course.batch_rows = {"trainers": list(course.trainers.all())}
     rows: dict[int, dict[str, list]] = {
         c.pk: {name: [] for name in (*RELATED, "measures")} for c in complaints
     }

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from klachtroute.cases.models import Complaint, Event, Extension, Outcome, Ruling
 from klachtroute.cases.workflow import EventKind, State
-from klachtroute.deadlines import local_date, working_days_left
+from klachtroute.deadlines import local_date, working_days_between
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.models import SatisfactionResponse
 
@@ -122,13 +122,6 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
             in_batch("complaint_id", ids), answered_at__isnull=False
         ).values_list("complaint_id", "handling_score", "taken_seriously_score", "informed_on_time")
     }
-    workdays: dict[tuple[date, date], int] = {}  # many complaints share their two dates
-
-    def working_days(start: date, end: date) -> int:
-        if (start, end) not in workdays:
-            workdays[start, end] = working_days_left(start, end, calendar)
-        return workdays[start, end]
-
     now = timezone.now()
     facts = []
     for (
@@ -187,11 +180,11 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
                 escalated_on=escalated_on,
                 closed=closed,
                 first_end=first_end,
-                first_days=(working_days(received_on, first_end) if first_end else None),
+                # The two days of a stage for now: its working days are counted for the
+                # whole batch at once below.
+                first_days=(received_on, first_end) if first_end else None,
                 escalation_days=(
-                    working_days(escalated_on, settled_on)
-                    if escalated_on and closed and settled_on
-                    else None
+                    (escalated_on, settled_on) if escalated_on and closed and settled_on else None
                 ),
                 survey_answered=survey is not None,
                 handling_score=survey[0] if survey else None,
@@ -200,6 +193,14 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
                 computed_at=now,
             )
         )
+    stages = [
+        fact[field] for fact in facts for field in ("first_days", "escalation_days") if fact[field]
+    ]
+    working_days = working_days_between((day for stage in stages for day in stage), calendar)
+    for fact in facts:
+        for field in ("first_days", "escalation_days"):
+            if fact[field]:
+                fact[field] = working_days(*fact[field])
     verdicts_compute(ids)
     rows_write(
         ComplaintFacts,
