@@ -192,7 +192,13 @@ def deadlines_watched(complaint: Complaint, today: date) -> list[DeadlineState]:
 
 
 def deadline_state(complaint: Complaint, key: str, today: date) -> DeadlineState | None:
-    return next((s for s in deadline_states(complaint, today) if s.key == key), None)
+    """The one deadline `key` of the complaint, judged on `today` (None: it has none)."""
+    kind = KINDS_BY_KEY.get(key)
+    due = getattr(complaint, kind.due_field) if kind else None
+    if kind is None or due is None:
+        return None
+    done_at = getattr(complaint, kind.done_field) if kind.done_field else None
+    return DeadlineState(kind, due, done_at, _judge(complaint, kind, due, done_at, today))
 
 
 def watched_overdue(today: date) -> Q:

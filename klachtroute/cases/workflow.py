@@ -44,9 +44,11 @@ class State(models.TextChoices):
 
     @classmethod
     def open_states(cls) -> tuple[str, ...]:
-        return tuple(s for s in cls.values if s not in cls.closed_states())
+        return _OPEN_STATES
 
 
+# Asked for every complaint judged (`Complaint.is_open`): computed once, not per call.
+_OPEN_STATES = tuple(s for s in State.values if s not in State.closed_states())
 OPEN = State.open_states()
 CLOSED = State.closed_states()
 # Once the complainant is told there is no agreement, the organisation's settlement deadline

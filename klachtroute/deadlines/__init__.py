@@ -20,6 +20,7 @@ from klachtroute.deadlines.periods import (
     add_years,
     deadline,
     local_date,
+    working_days_between,
     working_days_left,
 )
 
@@ -33,5 +34,6 @@ __all__ = [
     "add_years",
     "deadline",
     "local_date",
+    "working_days_between",
     "working_days_left",
 ]

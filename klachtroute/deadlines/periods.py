@@ -15,7 +15,7 @@ Conventions, shared by every function here:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -197,6 +197,28 @@ def working_days_left(today: date, due: date, cal: WorkCalendar) -> int:
     if due >= today:
         return _count_working_days(today, due, cal)
     return -_count_working_days(due, today, cal)
+
+
+def working_days_between(days: Iterable[date], cal: WorkCalendar):
+    """``working_days_left`` for many pairs of ``days``, in constant time a pair: the
+    working days from the first to the last of ``days`` are counted once, and the answer
+    for two of them is the difference of their running counts. Returns a function of two
+    dates, both among ``days``; for counting a batch of complaints' stages at once."""
+    wanted = sorted(set(days))
+    running: dict[date, int] = {}
+    if wanted:
+        count = 0
+        d = wanted[0]
+        while d <= wanted[-1]:
+            if d > wanted[0] and cal.is_working_day(d):
+                count += 1
+            running[d] = count
+            d += _ONE_DAY
+
+    def left(today: date, due: date) -> int:
+        return running[due] - running[today]
+
+    return left
 
 
 def local_date(dt: datetime, tz: str = "Europe/Amsterdam") -> date:

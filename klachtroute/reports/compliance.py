@@ -45,6 +45,8 @@ from klachtroute.procedures.definition import Definition
 from klachtroute.procedures.models import ProcedureVersion
 from klachtroute.procedures.words import period_words
 
+from .bulk import in_batch, rows_write
+
 Verdict = bool | None
 Judge = Callable[[Complaint, date], Verdict]
 
@@ -66,6 +68,16 @@ class Rule:
 
 def _local(moment) -> date:
     return local_date(moment, settings.TIME_ZONE)
+
+
+def _related(obj, name: str) -> list:
+    """The rows of one relation of `obj` (a complaint, a solution): those that
+    `verdicts_compute` read for its whole batch at once (`obj.batch_rows`), else read
+    through the relation itself (or its prefetch)."""
+    rows = getattr(obj, "batch_rows", None)
+    if rows is not None:
+        return rows[name]
+    return list(getattr(obj, name).all())
 
 
 def _settled_on_the_spot(c: Complaint) -> bool:
@@ -118,7 +130,7 @@ def _trainer_not_teaching_course(c: Complaint, today: date) -> Verdict:
         return None
     if not handler.is_trainer or handler.pk == c.respondent_id:
         return False
-    if c.course_id and any(t.pk == handler.pk for t in c.course.trainers.all()):
+    if c.course_id and any(t.pk == handler.pk for t in _related(c.course, "trainers")):
         return False
     return True
 
@@ -150,8 +162,8 @@ def _two_party_approval(c: Complaint, today: date) -> Verdict:
         return None
     approved = {
         a.party
-        for s in c.solutions.all()
-        for a in s.approvals.all()
+        for s in _related(c, "solutions")
+        for a in _related(s, "approvals")
         if a.decision == Approval.Decision.APPROVED
     }
     return {"complainant", "respondent"} <= approved
@@ -160,7 +172,7 @@ def _two_party_approval(c: Complaint, today: date) -> Verdict:
 def _complainant_agrees(c: Complaint, today: date) -> Verdict:
     if c.outcome != Outcome.FINDINGS_ACCEPTED:
         return None
-    return any(f.response == Findings.Response.AGREED for f in c.findings.all())
+    return any(f.response == Findings.Response.AGREED for f in _related(c, "findings"))
 
 
 def _third_party_offered(c: Complaint, today: date) -> Verdict:
@@ -173,29 +185,29 @@ def _third_party_offered(c: Complaint, today: date) -> Verdict:
 
 
 def _ruling_motivated(c: Complaint, today: date) -> Verdict:
-    rulings = [r for r in c.rulings.all() if r.body == Ruling.Body.DIRECTOR]
+    rulings = [r for r in _related(c, "rulings") if r.body == Ruling.Body.DIRECTOR]
     if not rulings:
         return None
     return all(r.motivation.strip() for r in rulings)
 
 
 def _defence_before_ruling(c: Complaint, today: date) -> Verdict:
-    rulings = [r for r in c.rulings.all() if r.body == Ruling.Body.DIRECTOR]
+    rulings = [r for r in _related(c, "rulings") if r.body == Ruling.Body.DIRECTOR]
     if not rulings:
         return None
     first = min(r.decided_at for r in rulings)
-    return any(d.requested_at <= first for d in c.defence_requests.all())
+    return any(d.requested_at <= first for d in _related(c, "defence_requests"))
 
 
 def _letters_complete(c: Complaint, today: date) -> Verdict:
     """Every outcome letter sent stated what will be done and by when (and its reasons); a
     ruling or outcome that finds the complaint unfounded needs no date."""
     judged: list[bool] = []
-    for solution in c.solutions.all():
+    for solution in _related(c, "solutions"):
         judged.append(bool(solution.reasons.strip()) and solution.remedy_due is not None)
-    for findings in c.findings.all():
+    for findings in _related(c, "findings"):
         judged.append(bool(findings.proposed_solution.strip()) and findings.remedy_due is not None)
-    for ruling in c.rulings.all():
+    for ruling in _related(c, "rulings"):
         dated = ruling.remedy_due is not None or ruling.decision == Ruling.Decision.UNFOUNDED
         if ruling.body == Ruling.Body.DIRECTOR:
             judged.append(bool(ruling.remedy.strip()) and dated)
@@ -232,7 +244,7 @@ def _heard_or_skipped(c: Complaint, today: date) -> Verdict:
 def _reasoned_outcome(c: Complaint, today: date) -> Verdict:
     if not _handled(c):
         return None
-    rulings = [r for r in c.rulings.all() if r.body == Ruling.Body.HANDLER]
+    rulings = [r for r in _related(c, "rulings") if r.body == Ruling.Body.HANDLER]
     return bool(rulings) and all(r.findings.strip() and r.motivation.strip() for r in rulings)
 
 
@@ -241,7 +253,7 @@ def _measures_carried_out(c: Complaint, today: date) -> Verdict:
     day it was due, or still open past it. A measure done before the day was recorded
     (`done_on` empty) cannot prove when, and is not judged."""
     judged: list[bool] = []
-    for measure in c.measures.all():
+    for measure in _related(c, "measures"):
         if measure.status == Measure.Status.DONE:
             if measure.done_on is not None:
                 judged.append(measure.done_on <= measure.due_date)
@@ -471,17 +483,64 @@ class ComplianceOverview:
 
 FAR_FUTURE = date(9999, 12, 30)
 FAILING_LISTED = 100  # per rule, the failing complaints named on the page
+VERDICT_COLUMNS = (
+    "complaint_id",
+    "rule",
+    "procedure_version_id",
+    "received_on",
+    "verdict",
+    "changes_on",
+    "verdict_then",
+)
 
 
-def _complaints(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return qs.select_related("procedure_version__procedure", "handler", "course").prefetch_related(
-        "course__trainers",
-        "solutions__approvals",
-        "findings",
-        "rulings",
-        "defence_requests",
-        "measures",
-    )
+RELATED = ("solutions", "findings", "rulings", "defence_requests")  # their `complaint`
+
+
+def _complaints_of_batch(complaint_ids: list[int]) -> list[Complaint]:
+    """These complaints with everything their judges read, in a fixed number of queries
+    however many: each procedure version, handler and course (with its trainers) read
+    once and shared, and the rows of each relation read for the whole batch at once
+    (`batch_rows`, which `_related` hands to the judges)."""
+    complaints = list(Complaint.objects.filter(in_batch("pk", complaint_ids)).order_by("pk"))
+    ids = [c.pk for c in complaints]
+
+    def shared(field: str, qs: QuerySet) -> None:
+        wanted = {getattr(c, f"{field}_id") for c in complaints} - {None}
+        found = qs.in_bulk(wanted) if wanted else {}
+        for c in complaints:
+            key = getattr(c, f"{field}_id")
+            if key is not None:
+                setattr(c, field, found[key])
+
+    def model_of(field: str):
+        return Complaint._meta.get_field(field).related_model
+
+    shared("procedure_version", ProcedureVersion.objects.select_related("procedure"))
+    shared("handler", model_of("handler").objects.all())
+    shared("course", model_of("course").objects.prefetch_related("trainers"))
+    for course in {c.course.pk: c.course for c in complaints if c.course_id}.values():
+        course.batch_rows = {"trainers": list(course.trainers.all())}
+    rows: dict[int, dict[str, list]] = {
+        c.pk: {name: [] for name in (*RELATED, "measures")} for c in complaints
+    }
+    solutions = []
+    for name in RELATED:
+        for row in model_of(name).objects.filter(in_batch("complaint_id", ids)):
+            rows[row.complaint_id][name].append(row)
+            if name == "solutions":
+                solutions.append(row)
+    approvals: dict[int, list[Approval]] = {s.pk: [] for s in solutions}
+    for approval in Approval.objects.filter(in_batch("solution__complaint_id", ids)):
+        approvals[approval.solution_id].append(approval)
+    for solution in solutions:
+        solution.batch_rows = {"approvals": approvals[solution.pk]}
+    links = Measure.complaints.through.objects.filter(in_batch("complaint_id", ids))
+    for link in links.select_related("measure"):
+        rows[link.complaint_id]["measures"].append(link.measure)
+    for c in complaints:
+        c.batch_rows = rows[c.pk]
+    return complaints
 
 
 def verdict_in_time(judge: Judge, complaint: Complaint, today: date):
@@ -511,8 +570,8 @@ def verdicts_compute(complaint_ids: list[int], *, today: date | None = None) -> 
 
     today = today or timezone.localdate()
     judges: dict[int, list[tuple[str, Judge]]] = {}
-    rows = []
-    for complaint in _complaints(Complaint.objects.filter(pk__in=complaint_ids)):
+    judged: dict[int, set[tuple]] = {}
+    for complaint in _complaints_of_batch(complaint_ids):
         version_id = complaint.procedure_version_id
         if version_id not in judges:
             judges[version_id] = [
@@ -521,24 +580,35 @@ def verdicts_compute(complaint_ids: list[int], *, today: date | None = None) -> 
                 if rule.judge is not None
             ]
         received_on = _local(complaint.received_at)
+        verdicts = judged[complaint.pk] = set()
         for key, judge in judges[version_id]:
             verdict, changes_on, verdict_then = verdict_in_time(judge, complaint, today)
             if verdict is None and changes_on is None:
                 continue  # the rule does not apply to it, now or later
-            rows.append(
-                ComplianceVerdict(
-                    complaint_id=complaint.pk,
-                    rule=key,
-                    procedure_version_id=version_id,
-                    received_on=received_on,
-                    verdict=verdict,
-                    changes_on=changes_on,
-                    verdict_then=verdict_then,
-                )
+            verdicts.add(
+                (complaint.pk, key, version_id, received_on, verdict, changes_on, verdict_then)
             )
-    ComplianceVerdict.objects.filter(complaint_id__in=complaint_ids).delete()
-    ComplianceVerdict.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    # Only the complaints whose verdicts differ from those kept are written again: after
+    # most changes, most of a complaint's verdicts (and many complaints') stay as they were.
+    kept: dict[int, set[tuple]] = {}
+    for row in ComplianceVerdict.objects.filter(
+        in_batch("complaint_id", complaint_ids)
+    ).values_list(*VERDICT_COLUMNS):
+        kept.setdefault(row[0], set()).add(row)
+    changed = [pk for pk in set(judged) | set(kept) if judged.get(pk, set()) != kept.get(pk, set())]
+    ComplianceVerdict.objects.filter(
+        in_batch("complaint_id", [pk for pk in changed if pk in kept])
+    ).delete()
+    rows_write(
+        ComplianceVerdict,
+        VERDICT_COLUMNS,
+        [
+            row
+            for pk in sorted(changed)
+            for row in sorted(judged.get(pk, ()), key=lambda row: row[1])
+        ],
+    )
+    return sum(len(rows) for rows in judged.values())
 
 
 def _verdict_on(today: date) -> Case:

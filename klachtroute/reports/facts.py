@@ -28,10 +28,11 @@ from django.utils import timezone
 
 from klachtroute.cases.models import Complaint, Event, Extension, Outcome, Ruling
 from klachtroute.cases.workflow import EventKind, State
-from klachtroute.deadlines import local_date, working_days_left
+from klachtroute.deadlines import local_date, working_days_between
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.portal.models import SatisfactionResponse
 
+from .bulk import in_batch, rows_write
 from .compliance import verdicts_compute
 from .models import ComplaintFacts, FactsPending
 
@@ -57,6 +58,12 @@ _FIELDS = (
 )
 
 
+# Every column of the facts, written as plain rows (bulk.py).
+FACT_COLUMNS = tuple(
+    field.attname for field in ComplaintFacts._meta.concrete_fields if not field.auto_created
+)
+
+
 def facts_queue(complaint_ids: Iterable[int]) -> None:
     """Queue these complaints for a refresh (or move their place in the queue on)."""
     now = timezone.now()
@@ -74,11 +81,13 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
     zone = settings.TIME_ZONE
     calendar = calendar or work_calendar_get()
     closed_states = State.closed_states()
-    rows = list(Complaint.objects.filter(pk__in=complaint_ids).order_by("pk").values_list(*_FIELDS))
+    rows = list(
+        Complaint.objects.filter(in_batch("pk", complaint_ids)).order_by("pk").values_list(*_FIELDS)
+    )
     ids = [row[0] for row in rows]
     original_due: dict[int, date] = {}
     for complaint_id, previous_due in (
-        Extension.objects.filter(complaint_id__in=ids)
+        Extension.objects.filter(in_batch("complaint_id", ids))
         .order_by("complaint_id", "at", "id")
         .values_list("complaint_id", "previous_due")
     ):
@@ -87,7 +96,7 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
     third_party: set[int] = set()
     escalated_at: dict[int, datetime] = {}
     for complaint_id, kind, at in (
-        Event.objects.filter(complaint_id__in=ids, kind__in=ESCALATION_KINDS)
+        Event.objects.filter(in_batch("complaint_id", ids), kind__in=ESCALATION_KINDS)
         .order_by("complaint_id", "at")
         .values_list("complaint_id", "kind", "at")
     ):
@@ -97,27 +106,22 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
         )
     reasoned_judged = dict(
         Ruling.objects.filter(
-            complaint_id__in=ids, body=Ruling.Body.HANDLER, complaint__outcome=Outcome.REASONED
+            in_batch("complaint_id", ids),
+            body=Ruling.Body.HANDLER,
+            complaint__outcome=Outcome.REASONED,
         ).values_list("complaint_id", "decision")
     )
     director_rulings = set(
-        Ruling.objects.filter(complaint_id__in=ids, body=Ruling.Body.DIRECTOR).values_list(
+        Ruling.objects.filter(in_batch("complaint_id", ids), body=Ruling.Body.DIRECTOR).values_list(
             "complaint_id", flat=True
         )
     )
     surveys = {
         row[0]: row[1:]
         for row in SatisfactionResponse.objects.filter(
-            complaint_id__in=ids, answered_at__isnull=False
+            in_batch("complaint_id", ids), answered_at__isnull=False
         ).values_list("complaint_id", "handling_score", "taken_seriously_score", "informed_on_time")
     }
-    workdays: dict[tuple[date, date], int] = {}  # many complaints share their two dates
-
-    def working_days(start: date, end: date) -> int:
-        if (start, end) not in workdays:
-            workdays[start, end] = working_days_left(start, end, calendar)
-        return workdays[start, end]
-
     now = timezone.now()
     facts = []
     for (
@@ -146,7 +150,7 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
         first_end = escalated_on or (settled_on if closed else None)
         survey = surveys.get(pk)
         facts.append(
-            ComplaintFacts(
+            dict(
                 complaint_id=pk,
                 received_on=received_on,
                 procedure_version_id=version_id,
@@ -176,11 +180,11 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
                 escalated_on=escalated_on,
                 closed=closed,
                 first_end=first_end,
-                first_days=(working_days(received_on, first_end) if first_end else None),
+                # The two days of a stage for now: its working days are counted for the
+                # whole batch at once below.
+                first_days=(received_on, first_end) if first_end else None,
                 escalation_days=(
-                    working_days(escalated_on, settled_on)
-                    if escalated_on and closed and settled_on
-                    else None
+                    (escalated_on, settled_on) if escalated_on and closed and settled_on else None
                 ),
                 survey_answered=survey is not None,
                 handling_score=survey[0] if survey else None,
@@ -189,16 +193,21 @@ def facts_compute(complaint_ids: list[int], *, calendar=None) -> int:
                 computed_at=now,
             )
         )
+    stages = [
+        fact[field] for fact in facts for field in ("first_days", "escalation_days") if fact[field]
+    ]
+    working_days = working_days_between((day for stage in stages for day in stage), calendar)
+    for fact in facts:
+        for field in ("first_days", "escalation_days"):
+            if fact[field]:
+                fact[field] = working_days(*fact[field])
     verdicts_compute(ids)
-    if facts:
-        ComplaintFacts.objects.bulk_create(
-            facts,
-            update_conflicts=True,
-            unique_fields=["complaint"],
-            update_fields=[
-                f.name for f in ComplaintFacts._meta.concrete_fields if f.name != "complaint"
-            ],
-        )
+    rows_write(
+        ComplaintFacts,
+        FACT_COLUMNS,
+        [[fact[column] for column in FACT_COLUMNS] for fact in facts],
+        replace_on="complaint_id",
+    )
     return len(facts)
 
 
@@ -219,7 +228,7 @@ def _unqueue(pending: list[tuple[int, datetime]]) -> None:
             by_moment.setdefault(queued_at, []).append(pk)
         done = Q(pk__in=[])
         for queued_at, ids in by_moment.items():
-            done |= Q(complaint_id__in=ids, queued_at=queued_at)
+            done |= Q(in_batch("complaint_id", ids), queued_at=queued_at)
         FactsPending.objects.filter(done).delete()
 
 
@@ -283,7 +292,7 @@ def facts_rebuild(*, batch: int = BATCH, say=None) -> int:
         if not ids:
             break
         pending = list(
-            FactsPending.objects.filter(complaint_id__in=ids).values_list(
+            FactsPending.objects.filter(in_batch("complaint_id", ids)).values_list(
                 "complaint_id", "queued_at"
             )
         )

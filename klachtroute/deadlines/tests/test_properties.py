@@ -16,6 +16,7 @@ from klachtroute.deadlines import (
     WorkCalendar,
     add_working_days,
     deadline,
+    working_days_between,
     working_days_left,
 )
 
@@ -91,3 +92,14 @@ def test_working_days_left_is_antisymmetric(start_cal, offset):
     today, cal = start_cal
     other = today + timedelta(days=offset)
     assert working_days_left(today, other, cal) == -working_days_left(other, today, cal)
+
+
+@DEADLINE_SETTINGS
+@given(start_and_calendar(), st.lists(st.integers(0, HORIZON_DAYS), min_size=1, max_size=8))
+def test_working_days_between_many_days_equals_counting_each_pair(start_cal, offsets):
+    start, cal = start_cal
+    days = [start + timedelta(days=o) for o in offsets]
+    left = working_days_between(days, cal)
+    for today in days:
+        for due in days:
+            assert left(today, due) == working_days_left(today, due, cal)

@@ -661,3 +661,46 @@ def test_compliance_overview_queries_do_not_grow_with_the_complaints(
     many, rows = queries()
     assert figures(rows["acknowledge"])[:2] == (0, 12)
     assert many == few
+
+
+def test_facts_of_a_batch_cost_as_many_queries_for_two_complaints_as_for_all(
+    livp_march, awb_march, secretariat, trainers
+):
+    """Computing the facts and verdicts of a batch reads what every complaint's rules need
+    (handler, course and its trainers, solutions and their approvals, findings, rulings,
+    defence, measures) a batch at once: two complaints cost as many queries as all of them,
+    and the verdicts kept are those judged complaint by complaint."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from klachtroute.measures.services import measure_propose
+    from klachtroute.reports.facts import facts_compute
+    from klachtroute.reports.models import ComplaintFacts
+
+    with at(2025, 3, 20):
+        for complaint in (livp_march.A, livp_march.C):
+            measure_propose(
+                complaint=complaint,
+                actor=secretariat,
+                description="Maatregel",
+                owner=trainers[2],
+                due_date=dt.date(2025, 4, 30),
+            )
+    ids = list(Complaint.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) >= 8
+
+    def queries(batch):
+        ComplianceVerdict.objects.all().delete()
+        ComplaintFacts.objects.all().delete()
+        with at(2025, 5, 15, 12), CaptureQueriesContext(connection) as captured:
+            assert facts_compute(batch) == len(batch)
+        return len(captured)
+
+    few = queries(ids[:2])
+    many = queries(ids)
+    assert many == few
+    with at(2025, 5, 15, 12):
+        overview = compliance_overview(user=secretariat, start=START, end=END)
+    expected = _judged_complaint_by_complaint(START, END, dt.date(2025, 5, 15))
+    assert _overview_counts(overview) == {k: v for k, v in expected.items() if sum(v)}
+    assert _overview_counts(overview)[livp_march.A.procedure_version_id, "measures"] == (0, 2)
