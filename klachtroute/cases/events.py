@@ -59,20 +59,19 @@ def event_record(
     actor_label_override: str = "",
 ) -> Event:
     """Add one event. Call inside the transaction of the change it records."""
-    text = _phrase_fields(summary, complaint)
+    event = Event(
+        complaint=complaint,
+        at=timezone.now(),
+        actor=actor,
+        actor_label=actor_label_override or actor_label(actor),
+        kind=str(kind),
+        **_phrase_fields(summary, complaint),
+        before=_as_stored(before),
+        after=_as_stored(after),
+    )
     held = _held.get()
     if held is not None and complaint.pk in held:
         # A new complaint's history waits for its number (`history_held`).
-        event = Event(
-            complaint=complaint,
-            at=timezone.now(),
-            actor=actor,
-            actor_label=actor_label_override or actor_label(actor),
-            kind=str(kind),
-            **text,
-            before=_as_stored(before),
-            after=_as_stored(after),
-        )
         held[complaint.pk].append(event)
         return event
     # No savepoint of its own: it is part of its cause's transaction, which fails as a whole.
@@ -85,16 +84,7 @@ def event_record(
             .values_list("chain_hash", flat=True)
             .first()
         )
-        event = Event(
-            complaint=complaint,
-            at=timezone.now(),
-            actor=actor,
-            actor_label=actor_label_override or actor_label(actor),
-            kind=str(kind),
-            **text,
-            before=_as_stored(before),
-            after=_as_stored(after),
-        )
+        event.at = timezone.now()  # the moment it joins the chain
         event.content_hash = event.content_hash_compute(complaint_number=locked.number)
         event.chain_hash = event_chain_hash(
             previous=previous or "", content_hash=event.content_hash

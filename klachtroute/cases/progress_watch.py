@@ -11,17 +11,15 @@ grow with it. A run at the same moment makes the claims fail on their unique key
 batch is done again one complaint at a time, giving nothing that was given.
 """
 
-import logging
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from .batches import batch_or_one_by_one
 from .deadlines import progress_update_due_q
 from .models import Complaint, DeadlineNotice
 from .services.common import secretariat, users_tell_many
-
-logger = logging.getLogger(__name__)
 
 NOTICE_KEY = "progress_update"
 
@@ -50,21 +48,10 @@ def progress_update_reminders_send(*, today: date) -> tuple[int, int]:
     last = 0
     while batch := list(due.filter(pk__gt=last)[:BATCH]):
         last = batch[-1].pk
-        try:
-            sent += _remind_batch(batch)
-            continue
-        except IntegrityError:
-            pass  # a run at the same moment reminded of some of them: one at a time
-        except Exception:
-            logger.exception("Progress-update reminders of a batch failed; one at a time")
-        for complaint in batch:
-            try:
-                sent += _remind_batch([complaint])
-            except IntegrityError:
-                continue  # reminded already for this due date
-            except Exception:
-                errors += 1
-                logger.exception("Reminding of the progress update of %s failed", complaint.pk)
+        done, failed = batch_or_one_by_one(
+            batch, _remind_batch, what="Progress-update reminders", claims=True
+        )
+        sent, errors = sent + done, errors + failed
     return sent, errors
 
 

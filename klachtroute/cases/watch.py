@@ -39,6 +39,7 @@ from klachtroute.notifications.models import DigestSent
 from klachtroute.organisation.selectors import work_calendar_get
 from klachtroute.procedures.models import ProcedureVersion
 
+from .batches import batch_or_one_by_one
 from .deadlines import (
     KINDS,
     KINDS_BY_KEY,
@@ -145,6 +146,10 @@ def _not_noticed(kind: Kind, notice: str) -> Exists:
     )
 
 
+def _number(complaint: Complaint) -> str:
+    return complaint.number
+
+
 def _in_batches(candidates: Q, *, size: int = BATCH):
     """The complaints matching `candidates`, a batch at a time in the order of their id:
     one query per batch, and never more than one batch in memory."""
@@ -185,21 +190,14 @@ def reminders_send(*, today: date, calendar: WorkCalendar) -> tuple[int, int]:
             kind.watched() & Q(**window) & Q(_not_noticed(kind, DeadlineNotice.Kind.REMINDER))
         )
     for batch in _in_batches(candidates):
-        try:
-            sent += _reminders_send_batch(batch, today, calendar)
-            continue
-        except IntegrityError:
-            pass  # a run at the same moment claimed some of them: one complaint at a time
-        except Exception:
-            logger.exception("Reminders of a batch of complaints failed; one at a time")
-        for complaint in batch:
-            try:
-                sent += _reminders_send_batch([complaint], today, calendar)
-            except IntegrityError:
-                continue  # that run gives these reminders
-            except Exception:
-                errors += 1
-                logger.exception("Reminders for complaint %s failed", complaint.number)
+        done, failed = batch_or_one_by_one(
+            batch,
+            lambda part: _reminders_send_batch(part, today, calendar),
+            what="Reminders",
+            name=_number,
+            claims=True,
+        )
+        sent, errors = sent + done, errors + failed
     return sent, errors
 
 
@@ -364,17 +362,13 @@ def missed_deadlines_mark(*, today: date) -> tuple[int, int]:
         )
     marked = errors = 0
     for batch in _in_batches(candidates):
-        try:
-            marked += _missed_mark_batch(batch, today)
-            continue
-        except Exception:
-            logger.exception("Marking a batch of missed deadlines failed; one at a time")
-        for complaint in batch:
-            try:
-                marked += _missed_mark_batch([complaint], today)
-            except Exception:
-                errors += 1
-                logger.exception("Marking the missed deadlines of %s failed", complaint.number)
+        done, failed = batch_or_one_by_one(
+            batch,
+            lambda part: _missed_mark_batch(part, today),
+            what="Marking missed deadlines",
+            name=_number,
+        )
+        marked, errors = marked + done, errors + failed
     directors_tell_missed()
     return marked, errors
 
@@ -421,21 +415,14 @@ def settle_missed_tell_handlers(*, today: date) -> tuple[int, int]:
     )
     for handler_ids in _handler_groups(per_handler):
         for batch in _in_batches(candidates & Q(handler_id__in=handler_ids)):
-            try:
-                told += _settle_missed_tell_batch(batch, today)
-                continue
-            except IntegrityError:
-                pass  # a run at the same moment told of some of them: one at a time
-            except Exception:
-                logger.exception("Telling handlers of passed settlements failed; one at a time")
-            for complaint in batch:
-                try:
-                    told += _settle_missed_tell_batch([complaint], today)
-                except IntegrityError:
-                    continue  # that run told of it
-                except Exception:
-                    errors += 1
-                    logger.exception("Telling the handler of complaint %s failed", complaint.number)
+            done, failed = batch_or_one_by_one(
+                batch,
+                lambda part: _settle_missed_tell_batch(part, today),
+                what="Telling the handler of a passed settlement",
+                name=_number,
+                claims=True,
+            )
+            told, errors = told + done, errors + failed
     return told, errors
 
 
@@ -545,17 +532,12 @@ def no_agreement_start(*, today: date) -> tuple[int, int]:
     due = _no_agreement_due(today)
     calendar = work_calendar_get()
     for ids in _id_batches(Complaint.objects.filter(due)):
-        try:
-            started += _no_agreement_start_batch(ids, due, today, calendar)
-            continue
-        except Exception:
-            logger.exception("No-agreement for a batch of complaints failed; one at a time")
-        for pk in ids:
-            try:
-                started += _no_agreement_start_batch([pk], due, today, calendar)
-            except Exception:
-                errors += 1
-                logger.exception("No-agreement for complaint id %s failed", pk)
+        done, failed = batch_or_one_by_one(
+            ids,
+            lambda part: _no_agreement_start_batch(part, due, today, calendar),
+            what="No-agreement",
+        )
+        started, errors = started + done, errors + failed
     return started, errors
 
 

@@ -14,15 +14,15 @@ not grow with it. A run at the same moment makes the claims fail on their unique
 the batch is done again one measure at a time, giving nothing that was given.
 """
 
-import logging
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
+from klachtroute.cases.batches import batch_or_one_by_one
 from klachtroute.cases.models import Complaint, DeadlineNotice
 from klachtroute.cases.selectors import complaints_visible_to_each
 from klachtroute.cases.services.common import record_url, site_url
@@ -33,8 +33,6 @@ from klachtroute.organisation.selectors import organisation_get, work_calendar_g
 
 from .models import Measure
 from .selectors import FINISHED
-
-logger = logging.getLogger(__name__)
 
 # Measures per transaction.
 BATCH = 200
@@ -98,21 +96,13 @@ def measure_reminders_send(today: date | None = None) -> tuple[int, int]:
     last = 0
     while batch := list(candidates.filter(pk__gt=last)[:BATCH]):
         last = batch[-1].pk
-        try:
-            sent += _remind_batch(batch, today, calendar, organisation)
-            continue
-        except IntegrityError:
-            pass  # a run at the same moment reminded of some of them: one at a time
-        except Exception:
-            logger.exception("Reminders of a batch of measures failed; one at a time")
-        for measure in batch:
-            try:
-                sent += _remind_batch([measure], today, calendar, organisation)
-            except IntegrityError:
-                continue  # that run reminded of it
-            except Exception:
-                errors += 1
-                logger.exception("Reminder for measure %s failed", measure.pk)
+        done, failed = batch_or_one_by_one(
+            batch,
+            lambda part: _remind_batch(part, today, calendar, organisation),
+            what="Measure reminders",
+            claims=True,
+        )
+        sent, errors = sent + done, errors + failed
     return sent, errors
 
 
