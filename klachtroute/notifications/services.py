@@ -62,7 +62,8 @@ def message_queue(
     recipient_name: str = "",
     postal_address: str = "",
 ) -> OutboxMessage:
-    """Write a message to the outbox; it is delivered after the transaction commits."""
+    """Write a message to the outbox: an e-mail, delivered after the transaction commits,
+    or without an address a letter that waits in the secretariat's list of post."""
     message = OutboxMessage.objects.create(
         complaint=complaint,
         to=to,
@@ -72,10 +73,12 @@ def message_queue(
         language=language,
         recipient_name=recipient_name,
         postal_address=postal_address,
+        status=OutboxStatus.PENDING if to else OutboxStatus.TO_POST,
         next_attempt_at=timezone.now(),
         message_id=_message_id_new(),
     )
-    _with_the_transaction(lambda: _enqueue_delivery(message.pk))
+    if to:
+        _with_the_transaction(lambda: _enqueue_delivery(message.pk))
     return message
 
 
@@ -161,29 +164,15 @@ def message_send_to(
     procedure = complaint.procedure_version.procedure if complaint is not None else None
     subject, body = message_render(key=key, language=language, context=context, procedure=procedure)
     body = _with_record_url(body, record_url=record_url, language=language, record_line=record_line)
-    if email:
-        return message_queue(
-            to=email,
-            subject=subject,
-            body=body,
-            kind=key,
-            language=language,
-            complaint=complaint,
-            recipient_name=name,
-            postal_address=postal_address,
-        )
-    return OutboxMessage.objects.create(
-        complaint=complaint,
-        to="",
+    return message_queue(
+        to=email,
         subject=subject,
         body=body,
         kind=key,
         language=language,
+        complaint=complaint,
         recipient_name=name,
         postal_address=postal_address,
-        status=OutboxStatus.TO_POST,
-        next_attempt_at=timezone.now(),
-        message_id=_message_id_new(),
     )
 
 
