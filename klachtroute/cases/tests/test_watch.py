@@ -537,33 +537,10 @@ def test_lsr_7b_a_handler_with_many_passed_settlements_gets_one_message_naming_t
     """The handlers are told in bulk: one message per handler with the count, the 20 most
     overdue by number and date, and a link to their late complaints; each complaint still
     records in its history that its handler was asked to tell the complainant."""
-    from django.utils import timezone
-
     busy = UserFactory(username="druk", first_name="Dirk", is_staff_member=True)
     calm = UserFactory(username="rustig", first_name="Ria", is_staff_member=True)
-    version = lsr_organisation.active_procedure.versions.first()
-    now = timezone.now()
-
-    def late(n: int, handler, start: int) -> list[Complaint]:
-        return Complaint.objects.bulk_create(
-            Complaint(
-                number=f"K-2026-{start + i:04d}",
-                channel="post",
-                received_at=now,
-                procedure_version=version,
-                complainant_name=f"Klager {start + i}",
-                complaint_date=now.date(),
-                description="Een klacht.",
-                course=course,
-                state=State.IN_PROGRESS,
-                handler=handler,
-                settle_due=dt.date(2026, 3, 1) + dt.timedelta(days=(i * 7) % 25),
-            )
-            for i in range(n)
-        )
-
-    many = late(25, busy, 1)
-    [one] = late(1, calm, 100)
+    many = _settlement_passed(25, handler=busy, course=course, start=1)
+    [one] = _settlement_passed(1, handler=calm, course=course, start=100)
     report = deadlines_watch(today=dt.date(2026, 4, 1))
     assert report.errors == 0
     [told] = messages("settle_missed_many", to=busy.email)
