@@ -152,14 +152,15 @@ def _number(complaint: Complaint) -> str:
 
 def _in_batches(candidates: Q, *, size: int = BATCH):
     """The complaints matching `candidates`, a batch at a time in the order of their id:
-    one query per batch, and never more than one batch in memory."""
-    last = 0
-    while True:
-        batch = list(_open_complaints().filter(candidates, pk__gt=last).order_by("pk")[:size])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].pk
+    their ids are found in one query (the conditions are weighed over the open complaints
+    once, not again for every batch), then each batch is read by its ids with the same
+    conditions (what changed in between drops out). One batch of complaints in memory."""
+    ids = list(_open_complaints().filter(candidates).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        batch = list(_open_complaints().filter(candidates, pk__in=chunk).order_by("pk"))
+        if batch:
+            yield batch
 
 
 def reminder_horizon(today: date, calendar: WorkCalendar) -> date:
