@@ -13,7 +13,8 @@ Removing a complaint's *last* events (or the complaint with all its events) leav
 shorter chain that is still valid: the signed checkpoint outside the database catches that.
 It holds, per complaint, the number of events and the chain hash of the last one, written
 by `verify_history` and `watch_deadlines` (only after a clean check, so that a removal is
-never anchored) and copied into every backup's manifest.
+never anchored) and into every backup. It is written and read as a stream, one line per
+complaint, beside the walk of the events.
 """
 
 import hashlib
@@ -22,7 +23,8 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -34,7 +36,8 @@ from django.utils import timezone
 from .hashing import EventAtText, event_hashers, json_canonical_of_stored
 from .models import Complaint, Event
 
-CHECKPOINT_FORMAT = "klachtroute-history-checkpoint/1"
+CHECKPOINT_FORMAT = "klachtroute-history-checkpoint/2"
+_EARLIER_FORMAT = "klachtroute-history-checkpoint/1"
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,6 @@ class VerifyResult:
     events: int
     complaints: int
     problems: list[Problem]
-    # Per complaint number: (number of events, chain hash of the last one).
-    heads: dict[str, tuple[int, str]] = field(default_factory=dict)
     checkpoint_at: str = ""
 
     @property
@@ -82,59 +83,198 @@ CHAIN_BROKEN = (
 
 
 # --- the checkpoint outside the database ------------------------------------------------
+#
+# One JSON value per line, so that it is written and read as a stream whatever the number
+# of complaints: a header (format, time of writing), one line per complaint in the order
+# of its id ([id, number, events, head]), and a trailer with the number of complaints and
+# the keyed signature of every line before it. The walk reads the lines beside the events,
+# both in the order of the complaint id, so neither is held in memory.
+
+_SIGNED = b"checkpoint:"
 
 
-def _signature(body: dict) -> str:
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    key = settings.HISTORY_KEY.encode("utf-8")
-    return hmac.new(key, b"checkpoint:" + canonical, hashlib.sha256).hexdigest()
+@dataclass(frozen=True)
+class Anchor:
+    """What a checkpoint holds of one complaint."""
 
-
-def checkpoint_body(heads: dict[str, tuple[int, str]]) -> dict:
-    """The signed content of a checkpoint (also what a backup's manifest holds)."""
-    body = {
-        "format": CHECKPOINT_FORMAT,
-        "written_at": timezone.now().isoformat(),
-        "complaints": {
-            number: {"events": count, "head": head} for number, (count, head) in heads.items()
-        },
-    }
-    return {**body, "signature": _signature(body)}
+    complaint_id: int | None  # None: anchored by an earlier format, and no longer here
+    number: str
+    events: int
+    head: str
 
 
 class CheckpointError(Exception):
     pass
 
 
-def checkpoint_read(path: Path | None = None) -> dict | None:
-    """The last checkpoint, or None when none was written yet; refuses a forged one."""
-    path = Path(path or settings.HISTORY_CHECKPOINT_FILE)
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        body = {k: v for k, v in data.items() if k != "signature"}
-        valid = hmac.compare_digest(str(data.get("signature", "")), _signature(body))
-    except (OSError, ValueError, AttributeError) as exc:
-        raise CheckpointError(f"checkpoint {path} cannot be read: {exc}") from exc
-    if not valid or body.get("format") != CHECKPOINT_FORMAT:
-        raise CheckpointError(f"checkpoint {path} is not signed with the history key")
-    return data
+def _key() -> bytes:
+    return settings.HISTORY_KEY.encode("utf-8")
 
 
-def checkpoint_write(heads: dict[str, tuple[int, str]], path: Path | None = None) -> Path:
-    path = Path(path or settings.HISTORY_CHECKPOINT_FILE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(checkpoint_body(heads), indent=1, sort_keys=True).encode("utf-8")
-    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".checkpoint-")
-    try:
+class CheckpointWriter:
+    """Writes a checkpoint line by line to a private temporary file beside `path`; `commit`
+    signs it and puts it in place at once, leaving it (or after an error) discards it."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path or settings.HISTORY_CHECKPOINT_FILE)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, self._partial = tempfile.mkstemp(dir=self.path.parent, prefix=".checkpoint-")
         os.fchmod(handle, 0o600)
-        os.write(handle, data)
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-    os.replace(partial, path)
-    return path
+        self._file = os.fdopen(handle, "wb")
+        self._mac = hmac.new(_key(), _SIGNED, hashlib.sha256)
+        self.written_at = timezone.now().isoformat()
+        self.complaints = 0
+        self._put(json.dumps({"format": CHECKPOINT_FORMAT, "written_at": self.written_at}))
+
+    def _put(self, line: str) -> None:
+        data = line.encode("utf-8") + b"\n"
+        self._mac.update(data)
+        self._file.write(data)
+
+    def add(self, complaint_id: int, number: str, events: int, head: str) -> None:
+        self._put(f"[{complaint_id},{json.dumps(number)},{events},{json.dumps(head)}]")
+        self.complaints += 1
+
+    def commit(self) -> Path:
+        trailer = {"complaints": self.complaints, "signature": self._mac.hexdigest()}
+        self._file.write(json.dumps(trailer).encode("utf-8") + b"\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self._partial, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+            Path(self._partial).unlink(missing_ok=True)
+
+    def __enter__(self) -> "CheckpointWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+
+class Checkpoint:
+    """A checkpoint whose signature was checked. It keeps its file open, so that the lines
+    walked are the lines checked even when a new checkpoint replaces the file meanwhile."""
+
+    def __init__(self, handle, *, written_at: str, complaints: int, body_end: int):
+        self._handle = handle
+        self.written_at = written_at
+        self.complaints = complaints
+        self._body_end = body_end
+
+    def anchors(self) -> Iterator[Anchor]:
+        """Each complaint's anchor, in the order of its id."""
+        self._handle.seek(0)
+        self._handle.readline()  # the header
+        previous = 0
+        while self._handle.tell() < self._body_end:
+            complaint_id, number, events, head = json.loads(self._handle.readline())
+            if complaint_id <= previous:
+                raise CheckpointError("checkpoint lists its complaints out of order")
+            previous = complaint_id
+            yield Anchor(complaint_id, number, events, head)
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class _EarlierCheckpoint:
+    """A checkpoint of the earlier format (one JSON document, by complaint number), read
+    whole once after an upgrade; the next checkpoint is written in the present format."""
+
+    def __init__(self, data: dict):
+        self.written_at = data["written_at"]
+        self._by_number = data["complaints"]
+        self.complaints = len(self._by_number)
+
+    def anchors(self) -> Iterator[Anchor]:
+        numbers = list(self._by_number)
+        ids: dict[str, int] = {}
+        for start in range(0, len(numbers), 5_000):
+            chunk = numbers[start : start + 5_000]
+            ids.update(Complaint.objects.filter(number__in=chunk).values_list("number", "pk"))
+        anchors = [
+            Anchor(ids.get(number), number, mark["events"], mark["head"])
+            for number, mark in self._by_number.items()
+        ]
+        yield from sorted(anchors, key=lambda anchor: anchor.complaint_id or 0)
+
+    def close(self) -> None:
+        pass
+
+
+def _earlier_checkpoint(handle, path: Path) -> _EarlierCheckpoint:
+    handle.seek(0)
+    try:
+        data = json.loads(handle.read().decode("utf-8"))
+        body = {k: v for k, v in data.items() if k != "signature"}
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        expected = hmac.new(_key(), _SIGNED + canonical, hashlib.sha256).hexdigest()
+        valid = hmac.compare_digest(str(data.get("signature", "")), expected)
+    except (ValueError, AttributeError) as exc:
+        raise CheckpointError(f"checkpoint {path} cannot be read: {exc}") from exc
+    if not valid or body.get("format") != _EARLIER_FORMAT:
+        raise CheckpointError(f"checkpoint {path} is not signed with the history key")
+    return _EarlierCheckpoint(data)
+
+
+def _checked(handle, path: Path) -> "Checkpoint | _EarlierCheckpoint":
+    """Check the signature of the open checkpoint file in one streamed pass."""
+    first = handle.readline()
+    if first.strip() == b"{":
+        return _earlier_checkpoint(handle, path)
+    size = handle.seek(0, os.SEEK_END)
+    handle.seek(max(0, size - 512))
+    tail = handle.read()
+    cut = tail.rstrip(b"\n").rfind(b"\n")
+    if cut < 0:
+        raise CheckpointError(f"checkpoint {path} is incomplete")
+    body_end = size - len(tail) + cut + 1
+    try:
+        header = json.loads(first)
+        trailer = json.loads(tail[cut + 1 :])
+        signature = str(trailer["signature"])
+    except (ValueError, TypeError, KeyError) as exc:
+        raise CheckpointError(f"checkpoint {path} cannot be read: {exc}") from exc
+    mac = hmac.new(_key(), _SIGNED, hashlib.sha256)
+    handle.seek(0)
+    left = body_end
+    while left > 0:
+        block = handle.read(min(left, 1 << 20))
+        if not block:
+            break
+        mac.update(block)
+        left -= len(block)
+    if not hmac.compare_digest(signature, mac.hexdigest()) or not isinstance(header, dict):
+        raise CheckpointError(f"checkpoint {path} is not signed with the history key")
+    if header.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointError(f"checkpoint {path} has an unknown format")
+    return Checkpoint(
+        handle,
+        written_at=header["written_at"],
+        complaints=int(trailer.get("complaints", 0)),
+        body_end=body_end,
+    )
+
+
+@contextmanager
+def checkpoint_open(path: Path | None = None):
+    """The last checkpoint, its signature checked (a forged or damaged one is refused with
+    CheckpointError), or None when none was written yet."""
+    path = Path(path or settings.HISTORY_CHECKPOINT_FILE)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        yield None
+        return
+    except OSError as exc:
+        raise CheckpointError(f"checkpoint {path} cannot be read: {exc}") from exc
+    with handle:
+        yield _checked(handle, path)
 
 
 # --- the walk -------------------------------------------------------------------------
@@ -178,24 +318,65 @@ def _problem(number: str, row: tuple | None, reason: str) -> Problem:
     )
 
 
-def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None) -> VerifyResult:
-    """Walk every complaint's chain, report the first broken link of each complaint, and
-    compare event counts and heads with `checkpoint` (by default the last one written).
+class _Anchored:
+    """The checkpoint's anchors, met beside the walk (both in the order of the complaint
+    id): `take` gives a complaint's anchor and keeps those passed by as `gone` (anchored
+    complaints that have no events any more)."""
 
-    The events are streamed in one ordered query (by complaint, then id), so memory and
-    the number of queries stay flat however many complaints there are.
+    def __init__(self, checkpoint):
+        self._anchors = checkpoint.anchors() if checkpoint is not None else iter(())
+        self._next = next(self._anchors, None)
+        self.gone: list[Anchor] = []
+
+    def _advance(self) -> None:
+        self._next = next(self._anchors, None)
+
+    def take(self, complaint_id: int) -> Anchor | None:
+        while self._next is not None and (self._next.complaint_id or 0) < complaint_id:
+            self.gone.append(self._next)
+            self._advance()
+        if self._next is not None and self._next.complaint_id == complaint_id:
+            found = self._next
+            self._advance()
+            return found
+        return None
+
+    def rest(self) -> list[Anchor]:
+        while self._next is not None:
+            self.gone.append(self._next)
+            self._advance()
+        return self.gone
+
+
+LAST = object()  # `history_verify_result(checkpoint=LAST)`: the last checkpoint written
+
+
+def history_verify_result(
+    *, complaint_ids=None, checkpoint=LAST, writer: CheckpointWriter | None = None
+) -> VerifyResult:
+    """Walk every complaint's chain, report the first broken link of each complaint, and
+    compare event counts and heads with `checkpoint` (by default the last one written, or
+    none when only some complaints are walked; None compares with nothing). Each
+    complaint's count and head go to `writer`, when given, as the walk passes it.
+
+    The events are streamed in one ordered query (by complaint, then id) and the
+    checkpoint is read beside them in the same order, so memory and the number of queries
+    stay flat however many complaints there are.
     """
-    if checkpoint is None and complaint_ids is None:
-        checkpoint = checkpoint_read()
-    anchored: dict[str, dict] = (checkpoint or {}).get("complaints", {})
+    if checkpoint is LAST:
+        if complaint_ids is None:
+            with checkpoint_open() as last:
+                return history_verify_result(checkpoint=last, writer=writer)
+        checkpoint = None
+    written_at = checkpoint.written_at if checkpoint is not None else ""
+    anchored = _Anchored(checkpoint)
     events = Event.objects.order_by("complaint_id", "id")
     if complaint_ids is not None:
         events = events.filter(complaint_id__in=complaint_ids)
     content_digest, chain_digest = event_hashers()
     canonical = json_canonical_of_stored
     problems: list[Problem] = []
-    heads: dict[str, tuple[int, str]] = {}
-    event_count = 0
+    event_count = complaint_count = 0
     current_id = None
     number = ""
     count = 0
@@ -207,13 +388,14 @@ def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None)
     def close_complaint() -> None:
         if current_id is None:
             return
-        heads[number] = (count, previous_chain)
+        if writer is not None:
+            writer.add(current_id, number, count, previous_chain)
         if not broken and count < anchored_count:
             problems.append(
                 _problem(
                     number,
                     last,
-                    f"last events removed: the checkpoint of {checkpoint['written_at']} "
+                    f"last events removed: the checkpoint of {written_at} "
                     f"holds {anchored_count} events, the database {count}",
                 )
             )
@@ -239,9 +421,10 @@ def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None)
         if complaint_id != current_id:
             close_complaint()
             current_id, number = complaint_id, row_number
+            complaint_count += 1
             count, previous_chain, broken, last = 0, "", False, None
-            mark = anchored.get(number)
-            anchored_count, anchored_head = (mark["events"], mark["head"]) if mark else (0, "")
+            mark = anchored.take(complaint_id)
+            anchored_count, anchored_head = (mark.events, mark.head) if mark else (0, "")
         event_count += 1
         count += 1
         if broken:
@@ -266,7 +449,7 @@ def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None)
         elif count == anchored_count and chain_hash != anchored_head:
             reason = (
                 "history rewritten: this event's chain hash differs from the head "
-                f"anchored in the checkpoint of {checkpoint['written_at']}"
+                f"anchored in the checkpoint of {written_at}"
             )
         else:
             previous_chain = chain_hash
@@ -276,34 +459,33 @@ def history_verify_result(*, complaint_ids=None, checkpoint: dict | None = None)
         broken = True
     close_complaint()
 
-    gone_numbers = sorted(set(anchored) - set(heads)) if complaint_ids is None else []
-    if gone_numbers:
+    gone = anchored.rest() if complaint_ids is None else []
+    if gone:
         # Which anchored complaints still exist (asked only when some have no events).
-        existing = set(Complaint.objects.values_list("number", flat=True))
-        for gone in gone_numbers:
+        ids = [anchor.complaint_id for anchor in gone if anchor.complaint_id is not None]
+        existing = set(Complaint.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        for anchor in gone:
             reason = (
-                "complaint removed with its history"
-                if gone not in existing
-                else "every event of this complaint was removed"
+                "every event of this complaint was removed"
+                if anchor.complaint_id in existing
+                else "complaint removed with its history"
             )
             problems.append(
                 Problem(
-                    complaint_number=gone,
+                    complaint_number=anchor.number,
                     event_id=None,
                     at=None,
                     kind="",
                     reason=(
-                        f"{reason}: the checkpoint of {checkpoint['written_at']} holds "
-                        f"{anchored[gone]['events']} events"
+                        f"{reason}: the checkpoint of {written_at} holds {anchor.events} events"
                     ),
                 )
             )
     return VerifyResult(
         events=event_count,
-        complaints=len(heads),
+        complaints=complaint_count,
         problems=problems,
-        heads=heads,
-        checkpoint_at=(checkpoint or {}).get("written_at", ""),
+        checkpoint_at=written_at,
     )
 
 
@@ -317,20 +499,22 @@ def history_check_due(*, path: Path | None = None) -> bool:
     last one is older than HISTORY_VERIFY_EVERY_MINUTES (a checkpoint that does not verify
     is due at once, so that the walk reports it)."""
     try:
-        checkpoint = checkpoint_read(path)
+        with checkpoint_open(path) as checkpoint:
+            if checkpoint is None:
+                return True
+            written = datetime.fromisoformat(checkpoint.written_at)
     except CheckpointError:
         return True
-    if checkpoint is None:
-        return True
-    written = datetime.fromisoformat(checkpoint["written_at"])
     age = timezone.now() - written
     return age.total_seconds() >= 60 * settings.HISTORY_VERIFY_EVERY_MINUTES
 
 
 def history_checkpoint(*, path: Path | None = None) -> VerifyResult:
-    """Verify everything against the last checkpoint; when all is sound, anchor the
-    current counts and heads in a new one. A broken history is never anchored."""
-    result = history_verify_result(checkpoint=checkpoint_read(path) if path else None)
-    if result.ok:
-        checkpoint_write(result.heads, path)
+    """Verify everything against the last checkpoint and, as the walk goes, write the
+    current counts and heads to a new one, which takes its place only when all is sound: a
+    broken history is never anchored."""
+    with checkpoint_open(path) as checkpoint, CheckpointWriter(path) as writer:
+        result = history_verify_result(checkpoint=checkpoint, writer=writer)
+        if result.ok:
+            writer.commit()
     return result

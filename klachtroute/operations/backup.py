@@ -7,9 +7,10 @@ The archive is a gzipped tar with three parts:
   and permissions are left out and referred to by natural key: a freshly migrated
   database creates its own, under other ids. Sessions are left out.
 - ``media/<name>``: every file in the upload storage (``MEDIA_ROOT``).
+- ``history-checkpoint.jsonl``: the signed history checkpoint of the same snapshot (each
+  complaint's event count and chain head), as ``verify_history`` writes it.
 - ``manifest.json``: format version, time of writing, the applied migrations, the
-  number of rows per model, the sha256 and size of every other member, and the signed
-  history checkpoint (each complaint's event count and chain head).
+  number of rows per model, and the sha256 and size of every other member.
 
 The format is independent of the database engine: a backup of SQLite restores into
 PostgreSQL and the other way round.
@@ -37,13 +38,16 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from klachtroute.cases.history import checkpoint_body, history_verify_result
+from klachtroute.cases.history import CheckpointWriter, history_verify_result
 from klachtroute.cases.models import Complaint
 
 FORMAT = "klachtroute-backup"
-VERSION = 1
+VERSION = 2
+# Version 1 held the history checkpoint inside the manifest; restoring does not read it.
+VERSIONS_READ = (1, 2)
 DATABASE_MEMBER = "database.jsonl"
 MANIFEST_MEMBER = "manifest.json"
+HISTORY_MEMBER = "history-checkpoint.jsonl"
 MEDIA_PREFIX = "media/"
 # Rebuilt by `migrate` in the target (and referred to by natural key), or not worth keeping.
 EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
@@ -202,14 +206,18 @@ def backup_write(*, path, using: str = DEFAULT_DB_ALIAS, storage=None) -> Backup
                 )
             # Of the same snapshot: each complaint's event count and chain head, signed
             # with the history key, so that a restored database can be checked against it.
-            history = checkpoint_body(history_verify_result(checkpoint={}).heads)
-        members[DATABASE_MEMBER] = {"sha256": _sha256_file(dump), "size": dump.stat().st_size}
+            with CheckpointWriter(Path(work) / HISTORY_MEMBER) as history:
+                history_verify_result(checkpoint=None, writer=history)
+                checkpoint = history.commit()
+        for member, written in ((DATABASE_MEMBER, dump), (HISTORY_MEMBER, checkpoint)):
+            members[member] = {"sha256": _sha256_file(written), "size": written.stat().st_size}
 
         # The files come after the database snapshot: every file a row refers to was
         # stored before that row was committed, so it is here too.
         mtime = created_at.timestamp()
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(dump, arcname=DATABASE_MEMBER, filter=_private)
+            archive.add(checkpoint, arcname=HISTORY_MEMBER, filter=_private)
             for name in _storage_files(storage):
                 size = storage.size(name)
                 info = tarfile.TarInfo(MEDIA_PREFIX + name)
@@ -228,7 +236,11 @@ def backup_write(*, path, using: str = DEFAULT_DB_ALIAS, storage=None) -> Backup
                 "migrations": applied,
                 "counts": dict(sorted(counts.items())),
                 "members": members,
-                "history": history,
+                "history": {
+                    "member": HISTORY_MEMBER,
+                    "written_at": history.written_at,
+                    "complaints": history.complaints,
+                },
             }
             data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
             _add_bytes(archive, MANIFEST_MEMBER, data, mtime)
@@ -254,9 +266,11 @@ def _extract(archive_path: Path, target: Path) -> dict:
         raise BackupError(f"{archive_path} is not a readable .tar.gz archive ({error}).") from None
     with archive:
         for member in archive.getmembers():
-            known = member.name in (DATABASE_MEMBER, MANIFEST_MEMBER) or member.name.startswith(
-                MEDIA_PREFIX
-            )
+            known = member.name in (
+                DATABASE_MEMBER,
+                MANIFEST_MEMBER,
+                HISTORY_MEMBER,
+            ) or member.name.startswith(MEDIA_PREFIX)
             if not known or not member.isfile():
                 raise BackupError(f"Unexpected member {member.name!r} in the archive.")
         try:
@@ -273,10 +287,10 @@ def _extract(archive_path: Path, target: Path) -> dict:
         raise BackupError("The manifest of the archive is not valid JSON.") from None
     if manifest.get("format") != FORMAT:
         raise BackupError("The archive is not a Klachtroute backup.")
-    if manifest.get("version") != VERSION:
+    if manifest.get("version") not in VERSIONS_READ:
         raise BackupError(
             f"Backup format version {manifest.get('version')} is not supported "
-            f"(this version reads {VERSION})."
+            f"(this version reads {' and '.join(map(str, VERSIONS_READ))})."
         )
     return manifest
 

@@ -180,7 +180,7 @@ def test_removed_last_events_are_found_against_the_checkpoint(histories, capsys)
     events = events_of(complaint)
     Event.objects.filter(pk=events[-1].pk).delete()
     # Without the checkpoint the shorter chain is still a valid chain.
-    assert history_verify_result(checkpoint={}).ok
+    assert history_verify_result(checkpoint=None).ok
 
     with pytest.raises(CommandError):
         call_command("verify_history")
@@ -219,12 +219,24 @@ def test_a_last_event_replaced_by_another_is_found_against_the_anchored_head(his
     assert "differs from the head anchored" in problems[0].reason
 
 
+def _checkpoint_lines(path) -> tuple[dict, dict[str, list], dict]:
+    """The checkpoint file read as its format says: a header, one line per complaint
+    ([id, number, events, head]), a trailer."""
+    header, *complaints, trailer = (json.loads(line) for line in path.read_text().splitlines())
+    return header, {number: [pk, events, head] for pk, number, events, head in complaints}, trailer
+
+
 def test_a_checkpoint_edited_by_hand_is_refused(histories, history_checkpoint_file):
     call_command("verify_history")
-    data = json.loads(history_checkpoint_file.read_text())
     number = histories[0].number
-    data["complaints"][number]["events"] = 1
-    history_checkpoint_file.write_text(json.dumps(data))
+    lines = history_checkpoint_file.read_text().splitlines(keepends=True)
+    pk, _, head = _checkpoint_lines(history_checkpoint_file)[1][number]
+    edited = [
+        json.dumps([pk, number, 1, head]) + "\n" if f'"{number}"' in line else line
+        for line in lines
+    ]
+    assert edited != lines
+    history_checkpoint_file.write_text("".join(edited))
 
     with pytest.raises(CommandError) as raised:
         call_command("verify_history")
@@ -232,16 +244,99 @@ def test_a_checkpoint_edited_by_hand_is_refused(histories, history_checkpoint_fi
     assert "not signed with the history key" in str(raised.value)
 
 
+def test_a_checkpoint_with_a_complaint_left_out_is_refused(histories, history_checkpoint_file):
+    call_command("verify_history")
+    header, *complaints, trailer = history_checkpoint_file.read_text().splitlines(keepends=True)
+    history_checkpoint_file.write_text("".join([header, *complaints[1:], trailer]))
+
+    with pytest.raises(CommandError, match="not signed with the history key"):
+        call_command("verify_history")
+
+
 def test_the_checkpoint_holds_each_complaints_count_and_head(histories, history_checkpoint_file):
     call_command("watch_deadlines")
-    data = json.loads(history_checkpoint_file.read_text())
+    header, anchored, trailer = _checkpoint_lines(history_checkpoint_file)
+    assert header["format"] == "klachtroute-history-checkpoint/2"
     for complaint in histories:
         events = events_of(complaint)
-        assert data["complaints"][complaint.number] == {
-            "events": len(events),
-            "head": events[-1].chain_hash,
-        }
+        assert anchored[complaint.number] == [complaint.pk, len(events), events[-1].chain_hash]
+    # One line per complaint, in the order the walk meets them, so that neither the
+    # walk nor the checkpoint needs to be held in memory.
+    assert [pk for pk, _, _ in anchored.values()] == sorted(c.pk for c in histories)
+    assert trailer["complaints"] == len(histories)
     assert "HISTORY_KEY" not in history_checkpoint_file.read_text()
+    assert [p.name for p in history_checkpoint_file.parent.iterdir()] == [
+        history_checkpoint_file.name
+    ]
+
+
+def test_a_broken_history_leaves_the_checkpoint_and_no_partial_file(
+    histories, history_checkpoint_file
+):
+    call_command("verify_history")
+    anchored = history_checkpoint_file.read_bytes()
+    Event.objects.filter(pk=events_of(histories[0])[1].pk).update(summary="Anders.")
+
+    with pytest.raises(CommandError):
+        call_command("verify_history")
+
+    assert history_checkpoint_file.read_bytes() == anchored
+    assert [p.name for p in history_checkpoint_file.parent.iterdir()] == [
+        history_checkpoint_file.name
+    ]
+
+
+def _checkpoint_of_the_earlier_format(histories) -> dict:
+    """A checkpoint as the earlier version wrote it: one signed JSON document of every
+    complaint's count and head by number."""
+    body = {
+        "format": "klachtroute-history-checkpoint/1",
+        "written_at": timezone.now().isoformat(),
+        "complaints": {
+            c.number: {"events": len(events_of(c)), "head": events_of(c)[-1].chain_hash}
+            for c in histories
+        },
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    signature = hmac.new(
+        settings.HISTORY_KEY.encode(), b"checkpoint:" + canonical, hashlib.sha256
+    ).hexdigest()
+    return {**body, "signature": signature}
+
+
+def test_a_checkpoint_of_the_earlier_format_still_finds_removed_last_events(
+    histories, history_checkpoint_file, capsys
+):
+    history_checkpoint_file.write_text(
+        json.dumps(_checkpoint_of_the_earlier_format(histories), indent=1, sort_keys=True)
+    )
+    complaint = histories[1]
+    Event.objects.filter(pk=events_of(complaint)[-1].pk).delete()
+
+    with pytest.raises(CommandError):
+        call_command("verify_history")
+
+    assert f"BROKEN: complaint {complaint.number}" in capsys.readouterr().err
+
+
+def test_a_checkpoint_of_the_earlier_format_is_replaced_by_the_present_one(
+    histories, history_checkpoint_file
+):
+    history_checkpoint_file.write_text(
+        json.dumps(_checkpoint_of_the_earlier_format(histories), indent=1, sort_keys=True)
+    )
+    Complaint.objects.filter(pk=histories[0].pk).delete()
+    with pytest.raises(CommandError, match="complaint removed with its history"):
+        call_command("verify_history")
+
+    history_checkpoint_file.write_text(
+        json.dumps(_checkpoint_of_the_earlier_format(histories[1:]), indent=1, sort_keys=True)
+    )
+    call_command("verify_history", stdout=StringIO())
+
+    header, anchored, _ = _checkpoint_lines(history_checkpoint_file)
+    assert header["format"] == "klachtroute-history-checkpoint/2"
+    assert list(anchored) == [histories[1].number]
 
 
 def test_verify_streams_the_events_in_a_bounded_number_of_queries(

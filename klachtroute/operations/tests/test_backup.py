@@ -223,25 +223,30 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
         call_command("restore", str(not_a_backup))
 
 
-def test_backup_manifest_anchors_each_complaints_history(populated, media_root, tmp_path):
+def test_backup_anchors_each_complaints_history_in_a_signed_checkpoint(
+    populated, media_root, tmp_path
+):
     import json
 
-    from klachtroute.cases.history import history_verify_result
+    from klachtroute.cases.history import checkpoint_open, history_verify_result
 
     archive = tmp_path / "klachtroute.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
     with tarfile.open(archive) as tar:
         manifest = json.loads(tar.extractfile("manifest.json").read())
-    anchored = manifest["history"]["complaints"]
+        assert manifest["history"]["member"] == "history-checkpoint.jsonl"
+        tar.extract("history-checkpoint.jsonl", tmp_path, filter="data")
+    checkpoint_file = tmp_path / "history-checkpoint.jsonl"
+    lines = checkpoint_file.read_text().splitlines()
+    anchored = {number: (events, head) for _, number, events, head in map(json.loads, lines[1:-1])}
+    assert manifest["history"]["complaints"] == len(anchored) == Complaint.objects.count()
     for complaint in Complaint.objects.all():
         events = list(Event.objects.filter(complaint=complaint).order_by("id"))
-        assert anchored[complaint.number] == {
-            "events": len(events),
-            "head": events[-1].chain_hash,
-        }
-    assert manifest["history"]["signature"]
+        assert anchored[complaint.number] == (len(events), events[-1].chain_hash)
+    assert json.loads(lines[-1])["signature"]
     # A database whose last event went missing after the backup no longer matches it.
     last = Event.objects.order_by("-id").first()
     Event.objects.filter(pk=last.pk).delete()
-    problems = history_verify_result(checkpoint=manifest["history"]).problems
+    with checkpoint_open(checkpoint_file) as checkpoint:
+        problems = history_verify_result(checkpoint=checkpoint).problems
     assert [p.complaint_number for p in problems] == [last.complaint.number]
