@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import TextField
@@ -93,8 +94,7 @@ CHAIN_BROKEN = (
 _SIGNED = b"checkpoint:"
 
 
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(NamedTuple):
     """What a checkpoint holds of one complaint."""
 
     complaint_id: int | None  # None: anchored by an earlier format, and no longer here
@@ -169,10 +169,13 @@ class Checkpoint:
     def anchors(self) -> Iterator[Anchor]:
         """Each complaint's anchor, in the order of its id."""
         self._handle.seek(0)
-        self._handle.readline()  # the header
+        at = len(self._handle.readline())  # the header
         previous = 0
-        while self._handle.tell() < self._body_end:
-            complaint_id, number, events, head = json.loads(self._handle.readline())
+        for line in self._handle:
+            at += len(line)
+            if at > self._body_end:
+                return  # the trailer
+            complaint_id, number, events, head = json.loads(line)
             if complaint_id <= previous:
                 raise CheckpointError("checkpoint lists its complaints out of order")
             previous = complaint_id
