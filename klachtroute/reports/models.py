@@ -13,6 +13,7 @@ period, so it is never stale. `klachtroute/reports/facts.py` computes and writes
 """
 
 from django.db import models
+from django.db.models import Q
 
 from klachtroute.cases.models import Complaint
 
@@ -98,7 +99,16 @@ class ComplianceVerdict(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["complaint", "rule"], name="verdict_once_per_rule")
         ]
-        indexes = [models.Index(fields=["received_on"], name="verdict_received_on")]
+        indexes = [
+            models.Index(fields=["received_on"], name="verdict_received_on"),
+            # The rows that fail now or once time turns them, by rule and day of receipt:
+            # the overview names the first failing complaints of a rule from these.
+            models.Index(
+                fields=["procedure_version_id", "rule", "received_on"],
+                condition=Q(verdict=False) | Q(verdict_then=False),
+                name="verdict_failing",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule} of complaint {self.complaint_id}: {self.verdict}"

@@ -628,6 +628,35 @@ def test_livp_4_a_trainer_added_to_the_course_makes_the_handler_not_independent(
         assert figures(rows["handler_policy"]) == (0, 1, {complaint.number})
 
 
+def test_compliance_names_the_failing_complaints_in_the_order_they_were_received(
+    db, secretariat, course
+):
+    """Registered in another order than received (a letter typed in days later), the
+    failing complaints of a rule are named by their time of receipt, within a day too."""
+    from .conftest import AMS
+
+    organisation_create(preset="livp", auto_assign=False)
+    received = [
+        dt.datetime(2025, 3, 4, 15, tzinfo=AMS),
+        dt.datetime(2025, 3, 4, 9, tzinfo=AMS),
+        dt.datetime(2025, 3, 3, 16, tzinfo=AMS),
+        dt.datetime(2025, 3, 4, 11, tzinfo=AMS),
+    ]
+    number_of = {}
+    with at(2025, 3, 5, 10):
+        for when in received:
+            complaint = services.complaint_register(
+                **complaint_data(received_at=when, course=course, respondent_type="organisation")
+            )
+            number_of[when] = complaint.number
+    with at(2025, 5, 15, 12):
+        rows = rows_by_key(compliance_overview(user=secretariat, start=START, end=END))
+
+    assert [c.number for c in rows["acknowledge"].failing] == [
+        number_of[when] for when in sorted(received)
+    ]
+
+
 def test_compliance_overview_queries_do_not_grow_with_the_complaints(
     db, secretariat, trainers, course
 ):
