@@ -32,19 +32,21 @@ def actor_label(actor) -> str:
 
 def _as_stored(value: dict | None) -> dict:
     # Hash exactly what the database will give back (e.g. integer keys become strings).
-    return json.loads(json.dumps(value or {}))
+    if not value:
+        return {}
+    return json.loads(json.dumps(value))
 
 
 def _phrase_fields(phrase: Phrase, complaint: Complaint) -> dict:
-    """The event's message, its arguments and its summary (the sentence in Dutch)."""
+    """The event's message, its arguments and its summary (the sentence in Dutch: call it
+    with Dutch active, `translation.override("nl")`, once for however many events)."""
     if not isinstance(phrase, Phrase):
         raise TypeError(
             "An event's text is a Phrase (klachtroute.cases.phrases), not a finished "
             f"sentence: got {type(phrase).__name__}."
         )
     message, args = phrase.stored()
-    with translation.override("nl"):
-        summary = phrase.render(complaint=complaint)
+    summary = phrase.render(complaint=complaint)
     return {"message": message, "message_args": _as_stored(args), "summary": summary[:500]}
 
 
@@ -59,13 +61,15 @@ def event_record(
     actor_label_override: str = "",
 ) -> Event:
     """Add one event. Call inside the transaction of the change it records."""
+    with translation.override("nl"):
+        phrase = _phrase_fields(summary, complaint)
     event = Event(
         complaint=complaint,
         at=timezone.now(),
         actor=actor,
         actor_label=actor_label_override or actor_label(actor),
         kind=str(kind),
-        **_phrase_fields(summary, complaint),
+        **phrase,
         before=_as_stored(before),
         after=_as_stored(after),
     )
@@ -134,25 +138,28 @@ def events_record_many(*, items: list[tuple] | list[NewEvent], actor=None) -> li
         heads = dict(
             Event.objects.filter(pk__in=last_ids).values_list("complaint_id", "chain_hash")
         )
-        now = timezone.now()
+        now, label = timezone.now(), actor_label(actor)
         events = []
-        for complaint, kind, summary, after, before in items:
-            event = Event(
-                complaint=complaint,
-                at=now,
-                actor=actor,
-                actor_label=actor_label(actor),
-                kind=str(kind),
-                **_phrase_fields(summary, complaint),
-                before=_as_stored(before),
-                after=_as_stored(after),
-            )
-            event.content_hash = event.content_hash_compute(complaint_number=numbers[complaint.pk])
-            event.chain_hash = event_chain_hash(
-                previous=heads.get(complaint.pk, ""), content_hash=event.content_hash
-            )
-            heads[complaint.pk] = event.chain_hash
-            events.append(event)
+        with translation.override("nl"):  # the summaries in Dutch, switched to once
+            for complaint, kind, summary, after, before in items:
+                event = Event(
+                    complaint=complaint,
+                    at=now,
+                    actor=actor,
+                    actor_label=label,
+                    kind=str(kind),
+                    **_phrase_fields(summary, complaint),
+                    before=_as_stored(before),
+                    after=_as_stored(after),
+                )
+                event.content_hash = event.content_hash_compute(
+                    complaint_number=numbers[complaint.pk]
+                )
+                event.chain_hash = event_chain_hash(
+                    previous=heads.get(complaint.pk, ""), content_hash=event.content_hash
+                )
+                heads[complaint.pk] = event.chain_hash
+                events.append(event)
         history_appended.send(sender=Event, complaint_ids=ids)
         return Event.objects.bulk_create(events)
 
