@@ -37,17 +37,35 @@ def _as_stored(value: dict | None) -> dict:
     return json.loads(json.dumps(value))
 
 
-def _phrase_fields(phrase: Phrase, complaint: Complaint) -> dict:
+# How a stored argument that is read from the complaint looks in JSON (`category_name`): a
+# summary with one depends on its complaint, any other only on its message and arguments.
+_OF_THE_COMPLAINT = '"t": "category"'
+
+
+def _phrase_fields(phrase: Phrase, complaint: Complaint, summaries: dict | None = None) -> dict:
     """The event's message, its arguments and its summary (the sentence in Dutch: call it
-    with Dutch active, `translation.override("nl")`, once for however many events)."""
+    with Dutch active, `translation.override("nl")`, once for however many events).
+    `summaries` remembers the summaries of a batch by message and arguments, for the
+    events whose summary names nothing of their complaint."""
     if not isinstance(phrase, Phrase):
         raise TypeError(
             "An event's text is a Phrase (klachtroute.cases.phrases), not a finished "
             f"sentence: got {type(phrase).__name__}."
         )
     message, args = phrase.stored()
-    summary = phrase.render(complaint=complaint)
-    return {"message": message, "message_args": _as_stored(args), "summary": summary[:500]}
+    # Hash exactly what the database will give back (see `_as_stored`).
+    text = json.dumps(args) if args else ""
+    key = (message, text) if summaries is not None and _OF_THE_COMPLAINT not in text else None
+    summary = summaries.get(key) if key is not None else None  # type: ignore[union-attr]
+    if summary is None:
+        summary = phrase.render(complaint=complaint)[:500]
+        if key is not None:
+            summaries[key] = summary  # type: ignore[index]
+    return {
+        "message": message,
+        "message_args": json.loads(text) if text else {},
+        "summary": summary,
+    }
 
 
 def event_record(
@@ -139,7 +157,8 @@ def events_record_many(*, items: list[tuple] | list[NewEvent], actor=None) -> li
             Event.objects.filter(pk__in=last_ids).values_list("complaint_id", "chain_hash")
         )
         now, label = timezone.now(), actor_label(actor)
-        events = []
+        events: list[Event] = []
+        summaries: dict = {}
         with translation.override("nl"):  # the summaries in Dutch, switched to once
             for complaint, kind, summary, after, before in items:
                 event = Event(
@@ -148,7 +167,7 @@ def events_record_many(*, items: list[tuple] | list[NewEvent], actor=None) -> li
                     actor=actor,
                     actor_label=label,
                     kind=str(kind),
-                    **_phrase_fields(summary, complaint),
+                    **_phrase_fields(summary, complaint, summaries),
                     before=_as_stored(before),
                     after=_as_stored(after),
                 )
