@@ -443,9 +443,17 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--complaints", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--open-share",
+        type=float,
+        default=0.10,
+        help="the share of the complaints still open (the most recent); default 0.10",
+    )
     args = parser.parse_args(argv)
+    if not 0 <= args.open_share <= 1:
+        parser.error("--open-share is a share between 0 and 1")
     setup_django()
-    archive_generate(complaints=args.complaints, seed=args.seed)
+    archive_generate(complaints=args.complaints, seed=args.seed, open_share=args.open_share)
 
 
 if __name__ == "__main__":

@@ -32,20 +32,40 @@ def actor_label(actor) -> str:
 
 def _as_stored(value: dict | None) -> dict:
     # Hash exactly what the database will give back (e.g. integer keys become strings).
-    return json.loads(json.dumps(value or {}))
+    if not value:
+        return {}
+    return json.loads(json.dumps(value))
 
 
-def _phrase_fields(phrase: Phrase, complaint: Complaint) -> dict:
-    """The event's message, its arguments and its summary (the sentence in Dutch)."""
+# How a stored argument that is read from the complaint looks in JSON (`category_name`): a
+# summary with one depends on its complaint, any other only on its message and arguments.
+_OF_THE_COMPLAINT = '"t": "category"'
+
+
+def _phrase_fields(phrase: Phrase, complaint: Complaint, summaries: dict | None = None) -> dict:
+    """The event's message, its arguments and its summary (the sentence in Dutch: call it
+    with Dutch active, `translation.override("nl")`, once for however many events).
+    `summaries` remembers the summaries of a batch by message and arguments, for the
+    events whose summary names nothing of their complaint."""
     if not isinstance(phrase, Phrase):
         raise TypeError(
             "An event's text is a Phrase (klachtroute.cases.phrases), not a finished "
             f"sentence: got {type(phrase).__name__}."
         )
     message, args = phrase.stored()
-    with translation.override("nl"):
-        summary = phrase.render(complaint=complaint)
-    return {"message": message, "message_args": _as_stored(args), "summary": summary[:500]}
+    # Hash exactly what the database will give back (see `_as_stored`).
+    text = json.dumps(args) if args else ""
+    key = (message, text) if summaries is not None and _OF_THE_COMPLAINT not in text else None
+    summary = summaries.get(key) if key is not None else None  # type: ignore[union-attr]
+    if summary is None:
+        summary = phrase.render(complaint=complaint)[:500]
+        if key is not None:
+            summaries[key] = summary  # type: ignore[index]
+    return {
+        "message": message,
+        "message_args": json.loads(text) if text else {},
+        "summary": summary,
+    }
 
 
 def event_record(
@@ -59,13 +79,15 @@ def event_record(
     actor_label_override: str = "",
 ) -> Event:
     """Add one event. Call inside the transaction of the change it records."""
+    with translation.override("nl"):
+        phrase = _phrase_fields(summary, complaint)
     event = Event(
         complaint=complaint,
         at=timezone.now(),
         actor=actor,
         actor_label=actor_label_override or actor_label(actor),
         kind=str(kind),
-        **_phrase_fields(summary, complaint),
+        **phrase,
         before=_as_stored(before),
         after=_as_stored(after),
     )
@@ -134,25 +156,29 @@ def events_record_many(*, items: list[tuple] | list[NewEvent], actor=None) -> li
         heads = dict(
             Event.objects.filter(pk__in=last_ids).values_list("complaint_id", "chain_hash")
         )
-        now = timezone.now()
-        events = []
-        for complaint, kind, summary, after, before in items:
-            event = Event(
-                complaint=complaint,
-                at=now,
-                actor=actor,
-                actor_label=actor_label(actor),
-                kind=str(kind),
-                **_phrase_fields(summary, complaint),
-                before=_as_stored(before),
-                after=_as_stored(after),
-            )
-            event.content_hash = event.content_hash_compute(complaint_number=numbers[complaint.pk])
-            event.chain_hash = event_chain_hash(
-                previous=heads.get(complaint.pk, ""), content_hash=event.content_hash
-            )
-            heads[complaint.pk] = event.chain_hash
-            events.append(event)
+        now, label = timezone.now(), actor_label(actor)
+        events: list[Event] = []
+        summaries: dict = {}
+        with translation.override("nl"):  # the summaries in Dutch, switched to once
+            for complaint, kind, summary, after, before in items:
+                event = Event(
+                    complaint=complaint,
+                    at=now,
+                    actor=actor,
+                    actor_label=label,
+                    kind=str(kind),
+                    **_phrase_fields(summary, complaint, summaries),
+                    before=_as_stored(before),
+                    after=_as_stored(after),
+                )
+                event.content_hash = event.content_hash_compute(
+                    complaint_number=numbers[complaint.pk]
+                )
+                event.chain_hash = event_chain_hash(
+                    previous=heads.get(complaint.pk, ""), content_hash=event.content_hash
+                )
+                heads[complaint.pk] = event.chain_hash
+                events.append(event)
         history_appended.send(sender=Event, complaint_ids=ids)
         return Event.objects.bulk_create(events)
 

@@ -132,9 +132,26 @@ NOTICE_ITEMS = 20
 
 
 def _open_complaints():
-    return Complaint.objects.filter(state__in=State.open_states()).select_related(
-        "procedure_version__procedure", "handler", "respondent", "course"
+    """The open complaints with what a reminder or a message about them needs: the people
+    at once, and the procedure version as one instance per version for the whole batch
+    (prefetched, not joined: its definition is read and parsed once a batch, not once a
+    complaint)."""
+    return (
+        Complaint.objects.filter(state__in=State.open_states())
+        .select_related("handler", "respondent", "course")
+        .prefetch_related("procedure_version__procedure")
     )
+
+
+# What judging a complaint's deadlines reads of it (`deadlines_watched`), and its number.
+DEADLINE_FIELDS = (
+    "pk",
+    "number",
+    "state",
+    "suspended_since",
+    *(kind.due_field for kind in KINDS),
+    *(kind.done_field for kind in KINDS if kind.done_field),
+)
 
 
 def _not_noticed(kind: Kind, notice: str) -> Exists:
@@ -155,12 +172,25 @@ def _in_batches(candidates: Q, *, size: int = BATCH):
     their ids are found in one query (the conditions are weighed over the open complaints
     once, not again for every batch), then each batch is read by its ids with the same
     conditions (what changed in between drops out). One batch of complaints in memory."""
-    ids = list(_open_complaints().filter(candidates).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        batch = list(_open_complaints().filter(candidates, pk__in=chunk).order_by("pk"))
+    for chunk in _candidate_batches(candidates, size=size):
+        batch = list(
+            _open_complaints().filter(candidates, pk__in=[pk for pk, _n in chunk]).order_by("pk")
+        )
         if batch:
             yield batch
+
+
+def _candidate_batches(candidates: Q, *, size: int = BATCH):
+    """The open complaints matching `candidates` as (id, number), found in one query, in
+    lists of at most `size` in the order of their id: for a step that reads each batch
+    itself, under its lock."""
+    found = list(
+        Complaint.objects.filter(candidates, state__in=State.open_states())
+        .order_by("pk")
+        .values_list("pk", "number")
+    )
+    for start in range(0, len(found), size):
+        yield found[start : start + size]
 
 
 def reminder_horizon(today: date, calendar: WorkCalendar) -> date:
@@ -258,15 +288,16 @@ def _reminders_send_batch(batch: list[Complaint], today: date, calendar: WorkCal
     return len(due)
 
 
-def _missed_mark_batch(batch: list[Complaint], today: date) -> int:
-    """Mark the missed deadlines of one batch of complaints in one transaction and a few
-    queries: the complaints are read again under their lock, the notices already given are
-    read at once, and the new notices and history events are inserted at once."""
+def _missed_mark_batch(batch: list[tuple[int, str]], today: date) -> int:
+    """Mark the missed deadlines of one batch of complaints (id, number) in one transaction
+    and a few queries: the complaints are read under their lock (their state and deadlines
+    only), the notices already given are read at once, and the new notices and history
+    events are inserted at once."""
     with transaction.atomic():
         locked = list(
-            _open_complaints()
-            .select_for_update(of=("self",))
-            .filter(pk__in=[c.pk for c in batch])
+            Complaint.objects.select_for_update()
+            .filter(state__in=State.open_states(), pk__in=[pk for pk, _number in batch])
+            .only(*DEADLINE_FIELDS)
             .order_by("pk")
         )
         given = set(
@@ -362,12 +393,13 @@ def missed_deadlines_mark(*, today: date) -> tuple[int, int]:
             & Q(_not_noticed(kind, DeadlineNotice.Kind.MISSED))
         )
     marked = errors = 0
-    for batch in _in_batches(candidates):
+    # Each batch is read once, under its lock, by `_missed_mark_batch`.
+    for batch in _candidate_batches(candidates):
         done, failed = batch_or_one_by_one(
             batch,
             lambda part: _missed_mark_batch(part, today),
             what="Marking missed deadlines",
-            name=_number,
+            name=lambda item: item[1],
         )
         marked, errors = marked + done, errors + failed
     directors_tell_missed()
@@ -546,9 +578,10 @@ def no_agreement_start(*, today: date) -> tuple[int, int]:
 def _no_agreement_start_batch(ids: list[int], due: Q, today: date, calendar: WorkCalendar) -> int:
     # Checked again under the lock: another run, or an extension, may have won.
     locked = list(
-        Complaint.objects.select_for_update(of=("self",))
+        Complaint.objects.select_for_update()
         .filter(due, pk__in=ids)
-        .select_related("procedure_version__procedure")
+        .only(*DEADLINE_FIELDS, "procedure_version")
+        .prefetch_related("procedure_version")  # one instance (one parse) per version
         .order_by("pk")
     )
     # A complaint registered late does not go to no agreement before the handler had the

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, DateField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -291,7 +292,9 @@ def no_agreement_declare_many(
     locked = list(
         # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
         Complaint.objects.select_for_update(of=("self",))
-        .select_related("procedure_version__procedure", "handler", "respondent", "course")
+        .select_related("handler", "respondent", "course")
+        # One instance per version for the batch: its definition read and parsed once.
+        .prefetch_related("procedure_version__procedure")
         .filter(pk__in=ids)
         .order_by("pk")
     )
@@ -321,8 +324,21 @@ def no_agreement_declare_many(
         complaint.updated_at = now
         after = {"state": complaint.state, "reason": reason}
         events.append(NewEvent(complaint, EventKind.NO_AGREEMENT, summary, after, before))
-    Complaint.objects.bulk_update(
-        locked, ["state", "no_agreement_notified_at", "next_due", "updated_at"]
+    # One update: the same state and moment for all, the next deadline by its day (one
+    # condition per distinct day, not one per complaint).
+    by_day: dict[date, list[int]] = {}
+    for complaint in locked:
+        if complaint.next_due is not None:
+            by_day.setdefault(complaint.next_due, []).append(complaint.pk)
+    Complaint.objects.filter(pk__in=ids).update(
+        state=State.NO_AGREEMENT,
+        no_agreement_notified_at=now,
+        updated_at=now,
+        next_due=Case(
+            *(When(pk__in=pks, then=Value(day)) for day, pks in by_day.items()),
+            default=None,
+            output_field=DateField(),
+        ),
     )
     events_record_many(items=events, actor=actor)
     complainants_tell_many(
