@@ -347,14 +347,8 @@ def document_add(
     return document
 
 
-def _assign(
-    *,
-    complaint: Complaint,
-    handler,
-    actor: "User | None",
-    automatic: bool = False,
-    organisation: Organisation | None = None,
-) -> None:
+def _handler_check(complaint: Complaint, handler) -> None:
+    """A handler chosen by a person must not be involved and must be eligible (LIVP-4)."""
     eligible = handlers_eligible(complaint=complaint)
     if complaint.involved_people.filter(pk=handler.pk).exists():
         raise ValidationError(
@@ -377,6 +371,19 @@ def _assign(
                 % {"name": handler.display_name}
             }
         )
+
+
+def _assign(
+    *,
+    complaint: Complaint,
+    handler,
+    actor: "User | None",
+    automatic: bool = False,
+    organisation: Organisation | None = None,
+) -> None:
+    if not automatic:
+        # An automatic pick comes from `handlers_eligible` itself, in this transaction.
+        _handler_check(complaint, handler)
     previous = complaint.handler
     before = {
         "handler": previous.display_name if previous else None,
@@ -387,7 +394,6 @@ def _assign(
     if complaint.state == State.NEW:
         target_check(TRANSITIONS_BY_ACTION["assign_handler"], complaint, State.IN_PROGRESS)
         complaint.state = State.IN_PROGRESS
-    complaint.save(update_fields=["handler", "state", "updated_at"])
     event_record(
         complaint=complaint,
         actor=actor,
@@ -400,8 +406,16 @@ def _assign(
         before=before,
         after={"handler": handler.display_name, "state": complaint.state},
     )
+    fields = ["handler", "state", "updated_at"]
     if first_time:
-        complaint_acknowledge(complaint=complaint, actor=actor, organisation=organisation)
+        # The first appointment is acknowledged: one UPDATE writes both.
+        acknowledged_at = _acknowledgement_mark(complaint)
+        fields += ["acknowledged_at", "acknowledgement_by_letter", "next_due"]
+    complaint.save(update_fields=fields)
+    if first_time:
+        _acknowledgement_send(
+            complaint=complaint, actor=actor, at=acknowledged_at, organisation=organisation
+        )
     _handler_change_tell(
         complaint, previous=previous, automatic=automatic, organisation=organisation
     )
