@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from klachtroute.cases.action_forms import errors_onto_form
-from klachtroute.organisation.selectors import active_version_in_force, courses_active
+from klachtroute.organisation.selectors import active_procedure_get, courses_active
 
 from .validators import (
     DESCRIPTION_MAX_LENGTH,
@@ -141,7 +141,9 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        version = active_version_in_force(on=timezone.localdate())
+        # Read once for the whole request: the page's texts and the registration use it too.
+        self.active = active_procedure_get(on=timezone.localdate())
+        version = self.active.version
         if version is not None and "address" in version.spec.intake_required:
             # The procedure asks a written complaint to carry the complainant's address.
             self.fields["complainant_address"] = forms.CharField(

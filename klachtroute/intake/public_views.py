@@ -25,8 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from klachtroute.cases.models import Channel, Complaint
 from klachtroute.cases.services import complaint_register
-from klachtroute.organisation.selectors import organisation_get
-from klachtroute.procedures.selectors import procedure_version_in_force
+from klachtroute.organisation.selectors import ActiveProcedure
 
 from .forms import HONEYPOT_CODE, ComplaintForm
 from .ratelimit import public_form_accepted, public_form_allowed
@@ -56,13 +55,9 @@ def _page_language(request) -> str:
     return language if language in codes else settings.LANGUAGE_CODE
 
 
-def _confidentiality_text(language: str) -> str:
-    organisation = organisation_get()
-    version = None
-    if organisation is not None and organisation.active_procedure is not None:
-        version = procedure_version_in_force(
-            procedure=organisation.active_procedure, on=timezone.localdate()
-        )
+def _confidentiality_text(language: str, active: ActiveProcedure) -> str:
+    """The procedure's promise of confidentiality, from the version the form was built with."""
+    version = active.version
     text = version.spec.text("confidentiality", language) if version else ""
     return text or gettext("Uw klacht wordt altijd vertrouwelijk behandeld.")
 
@@ -76,12 +71,13 @@ def complaint_form(request):
         attempt = public_form_allowed(request)
         if not attempt.allowed:
             # Refused, but the typed text stays in the form, to be sent again later.
+            form = ComplaintForm(request.POST)
             response = render(
                 request,
                 "intake/complaint_form.html",
                 {
-                    "form": ComplaintForm(request.POST),
-                    "confidentiality": _confidentiality_text(language),
+                    "form": form,
+                    "confidentiality": _confidentiality_text(language, form.active),
                     "retry_minutes": max(1, -(-attempt.retry_after // 60)),
                 },
                 status=429,
@@ -98,6 +94,7 @@ def complaint_form(request):
                     channel=Channel.WEB,
                     received_at=timezone.now(),
                     complainant_language=language,
+                    active=form.active,
                     **form.complaint_fields(),
                 )
             except ValidationError as error:
@@ -112,7 +109,7 @@ def complaint_form(request):
     return render(
         request,
         "intake/complaint_form.html",
-        {"form": form, "confidentiality": _confidentiality_text(language)},
+        {"form": form, "confidentiality": _confidentiality_text(language, form.active)},
         status=status,
     )
 

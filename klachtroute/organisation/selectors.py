@@ -1,5 +1,6 @@
 """Reads of the organisation's settings and calendar."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
@@ -21,12 +22,29 @@ def organisation_contact_get() -> Organisation | None:
     return Organisation.objects.order_by("pk").first()
 
 
+@dataclass(frozen=True)
+class ActiveProcedure:
+    """The organisation and the version of its active procedure in force on the day `on`
+    (either may be None), read once by a request and handed on: the public form reads it,
+    the registration and its acknowledgement use it instead of reading it again."""
+
+    organisation: Organisation | None
+    version: ProcedureVersion | None
+    on: date
+
+
+def active_procedure_get(*, on: date) -> ActiveProcedure:
+    """The organisation and the version of its active procedure in force on `on`."""
+    organisation = organisation_get()
+    version = None
+    if organisation is not None and organisation.active_procedure is not None:
+        version = procedure_version_in_force(procedure=organisation.active_procedure, on=on)
+    return ActiveProcedure(organisation=organisation, version=version, on=on)
+
+
 def active_version_in_force(*, on: date) -> ProcedureVersion | None:
     """The version of the organisation's active procedure in force on `on`."""
-    organisation = organisation_get()
-    if organisation is None or organisation.active_procedure is None:
-        return None
-    return procedure_version_in_force(procedure=organisation.active_procedure, on=on)
+    return active_procedure_get(on=on).version
 
 
 def work_calendar_get() -> WorkCalendar:

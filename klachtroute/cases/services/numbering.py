@@ -22,10 +22,40 @@ from ..models import Complaint, ComplaintCounter
 # Never shown to anyone: it lives only inside the registration's transaction.
 PLACEHOLDER_MARK = "~"
 
-# PostgreSQL adds one and gives the new value back in one statement.
-_COUNTER_NEXT_SQL = (
-    'UPDATE "cases_complaintcounter" SET "last" = "last" + 1 WHERE "year" = %s RETURNING "last"'
+
+def _number_prefix(year: int) -> str:
+    return f"K-{year}-"
+
+
+def number_format(year: int, sequence: int) -> str:
+    """K-2026-0042: the year and the sequence, at least four digits."""
+    return f"{_number_prefix(year)}{sequence:04d}"
+
+
+# PostgreSQL does the whole draw in one statement: it adds one to the year's counter, writes
+# the number (as `number_format` does: lpad never cuts, so 10000 stays five digits) into the
+# complaint and in place of the placeholder in its messages, and gives the number back. No
+# row when the year has no counter.
+_DRAW_SQL = """
+WITH drawn AS (
+    UPDATE "cases_complaintcounter" SET "last" = "last" + 1 WHERE "year" = %(year)s
+    RETURNING "last"
+), numbered AS (
+    SELECT %(prefix)s || LPAD("last"::text, GREATEST(4, LENGTH("last"::text)), '0') AS "number"
+    FROM drawn
+), complaint AS (
+    UPDATE "cases_complaint" SET "number" = numbered."number" FROM numbered
+    WHERE "cases_complaint"."id" = %(complaint)s
+    RETURNING 1
+), messages AS (
+    UPDATE "notifications_outboxmessage"
+    SET "subject" = REPLACE("subject", %(placeholder)s, numbered."number"),
+        "body" = REPLACE("body", %(placeholder)s, numbered."number")
+    FROM numbered WHERE "notifications_outboxmessage"."complaint_id" = %(complaint)s
+    RETURNING 1
 )
+SELECT "number" FROM numbered
+"""
 
 
 def number_placeholder() -> str:
@@ -33,11 +63,20 @@ def number_placeholder() -> str:
     return PLACEHOLDER_MARK + uuid.uuid4().hex[:19]
 
 
-def _counter_next(year: int) -> int | None:
-    """Add one to the year's counter and return it (None when the year has no counter)."""
+def _number_take(complaint: Complaint, *, year: int, placeholder: str) -> str | None:
+    """Add one to the year's counter and write the number into the complaint and its
+    messages; the number, or None when the year has no counter (nothing written)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_COUNTER_NEXT_SQL, [year])
+            cursor.execute(
+                _DRAW_SQL,
+                {
+                    "year": year,
+                    "prefix": _number_prefix(year),
+                    "complaint": complaint.pk,
+                    "placeholder": placeholder,
+                },
+            )
             row = cursor.fetchone()
         return row[0] if row else None
     # Elsewhere (SQLite) the same update, then read back inside the transaction: SQLite
@@ -45,7 +84,13 @@ def _counter_next(year: int) -> int | None:
     counter = ComplaintCounter.objects.filter(pk=year)
     if not counter.update(last=F("last") + 1):
         return None
-    return counter.values_list("last", flat=True).get()
+    number = number_format(year, counter.values_list("last", flat=True).get())
+    Complaint.objects.filter(pk=complaint.pk).update(number=number)
+    OutboxMessage.objects.filter(complaint_id=complaint.pk).update(
+        subject=Replace("subject", Value(placeholder), Value(number)),
+        body=Replace("body", Value(placeholder), Value(number)),
+    )
+    return number
 
 
 def number_draw(complaint: Complaint, *, year: int) -> str:
@@ -53,19 +98,13 @@ def number_draw(complaint: Complaint, *, year: int) -> str:
     it wherever the placeholder was written. Call last in the registration's transaction:
     from here to the commit every other registration of the year waits."""
     placeholder = complaint.number
-    sequence = _counter_next(year)
-    if sequence is None:
+    number = _number_take(complaint, year=year, placeholder=placeholder)
+    if number is None:
         # The first complaint of the year: two at once create the row once (the second
         # waits for the first and then finds it), and both go on to the update.
         ComplaintCounter.objects.bulk_create([ComplaintCounter(year=year)], ignore_conflicts=True)
-        sequence = _counter_next(year)
-        assert sequence is not None
-    number = f"K-{year}-{sequence:04d}"
-    Complaint.objects.filter(pk=complaint.pk).update(number=number)
+        number = _number_take(complaint, year=year, placeholder=placeholder)
+        assert number is not None
     complaint.number = number
     held_events_write(complaint, placeholder=placeholder, number=number)
-    OutboxMessage.objects.filter(complaint_id=complaint.pk).update(
-        subject=Replace("subject", Value(placeholder), Value(number)),
-        body=Replace("body", Value(placeholder), Value(number)),
-    )
     return number

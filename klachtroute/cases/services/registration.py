@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,8 +18,13 @@ from klachtroute.links.models import Purpose
 from klachtroute.links.tokens import link_create, links_revoke
 from klachtroute.notifications.models import OutboxMessage, OutboxStatus
 from klachtroute.notifications.services import message_render, message_send_to
-from klachtroute.organisation.models import Course
-from klachtroute.organisation.selectors import organisation_get, work_calendar_get
+from klachtroute.organisation.models import Course, Organisation
+from klachtroute.organisation.selectors import (
+    ActiveProcedure,
+    active_procedure_get,
+    organisation_get,
+    work_calendar_get,
+)
 from klachtroute.procedures.selectors import procedure_version_in_force
 
 from ..deadlines import deadlines_compute, deadlines_passed, deadlines_snapshot, next_due
@@ -71,11 +76,14 @@ def complaint_register(
     document: UploadedFile | None = None,
     settled_on_the_spot: bool = False,
     submission_token: uuid.UUID | None = None,
+    active: ActiveProcedure | None = None,
 ) -> Complaint:
     """Register a complaint (LIVP-1, LIVP-2, LSR-4a) and start its procedure.
 
     A repeated submission with the same token returns the complaint registered the
-    first time instead of a second one.
+    first time instead of a second one. `active` is the organisation and procedure version
+    the caller has already read (the public form): used when read for the day of receipt,
+    else they are read here.
     """
     if submission_token is not None:
         existing = Complaint.objects.filter(submission_token=submission_token).first()
@@ -108,6 +116,7 @@ def complaint_register(
                 },
                 document=checked,
                 settled_on_the_spot=settled_on_the_spot,
+                active=active,
             )
     except IntegrityError:
         if submission_token is not None:
@@ -126,6 +135,7 @@ def _complaint_register(
     fields: dict,
     document,
     settled_on_the_spot,
+    active: ActiveProcedure | None,
 ) -> Complaint:
     now = timezone.now()
     if received_at > now:
@@ -142,11 +152,12 @@ def _complaint_register(
                 )
             }
         )
-    organisation = organisation_get()
+    received_on = local_date(received_at, settings.TIME_ZONE)
+    if active is None or active.on != received_on:
+        active = active_procedure_get(on=received_on)
+    organisation, version = active.organisation, active.version
     if organisation is None or organisation.active_procedure is None:
         raise ValidationError(_("Er is nog geen actieve klachtenprocedure ingesteld."))
-    received_on = local_date(received_at, settings.TIME_ZONE)
-    version = procedure_version_in_force(procedure=organisation.active_procedure, on=received_on)
     if version is None:
         raise ValidationError(_("De actieve procedure heeft geen versie."))
     _required_check(version.spec.intake_required, channel, fields)
@@ -164,6 +175,11 @@ def _complaint_register(
     )
     calendar = work_calendar_get()
     deadlines_compute(complaint, calendar)
+    # Judged before an acknowledgement at registration marks its own deadline as met.
+    passed = deadlines_passed(complaint, timezone.localdate())
+    acknowledged_now = not settled_on_the_spot and version.spec.acknowledge_on == "registration"
+    # Acknowledged at registration: marked before the insert, which then writes it too.
+    acknowledged_at = _acknowledgement_mark(complaint) if acknowledged_now else None
     complaint.save()
     with history_held(complaint):
         event_record(
@@ -184,7 +200,6 @@ def _complaint_register(
         )
         if document is not None:
             document_add(complaint=complaint, checked=document, actor=actor)
-        passed = deadlines_passed(complaint, timezone.localdate())
         if passed and not settled_on_the_spot:
             event_record(
                 complaint=complaint,
@@ -221,14 +236,24 @@ def _complaint_register(
                 after={"state": State.SETTLED, "outcome": complaint.outcome},
             )
             if version.spec.settled_at_once_confirmed:
-                _settled_at_once_confirm(complaint=complaint, actor=actor)
-        elif version.spec.acknowledge_on == "registration":
+                _settled_at_once_confirm(
+                    complaint=complaint, actor=actor, organisation=organisation
+                )
+        elif acknowledged_at is not None:
             # LSR-4b: acknowledged at once, with the procedure and the handling period.
-            complaint_acknowledge(complaint=complaint, actor=actor)
+            _acknowledgement_send(
+                complaint=complaint, actor=actor, at=acknowledged_at, organisation=organisation
+            )
         elif channel == Channel.WEB and organisation.auto_assign:
             handler = handler_pick_automatic(complaint=complaint)
             if handler is not None:
-                _assign(complaint=complaint, handler=handler, actor=None, automatic=True)
+                _assign(
+                    complaint=complaint,
+                    handler=handler,
+                    actor=None,
+                    automatic=True,
+                    organisation=organisation,
+                )
         number_draw(complaint, year=received_on.year)
     return complaint
 
@@ -255,14 +280,16 @@ def _required_check(required: Sequence[str], channel: str, fields: dict) -> None
         raise ValidationError(errors)
 
 
-def _settled_at_once_confirm(*, complaint: Complaint, actor: "User | None") -> None:
+def _settled_at_once_confirm(
+    *, complaint: Complaint, actor: "User | None", organisation: Organisation
+) -> None:
     """AWB-9:5: the complainant receives a written confirmation of the settlement, by e-mail
     or as a letter to post; the registered complaint and this message are the evidence."""
     message_send_to(
         key="settled_at_once",
         context={
             "complaint": complaint,
-            "organisation": organisation_get(),
+            "organisation": organisation,
             "recipient_name": complaint.complainant_name,
         },
         complaint=complaint,
@@ -320,9 +347,8 @@ def document_add(
     return document
 
 
-def _assign(
-    *, complaint: Complaint, handler, actor: "User | None", automatic: bool = False
-) -> None:
+def _handler_check(complaint: Complaint, handler) -> None:
+    """A handler chosen by a person must not be involved and must be eligible (LIVP-4)."""
     eligible = handlers_eligible(complaint=complaint)
     if complaint.involved_people.filter(pk=handler.pk).exists():
         raise ValidationError(
@@ -345,6 +371,19 @@ def _assign(
                 % {"name": handler.display_name}
             }
         )
+
+
+def _assign(
+    *,
+    complaint: Complaint,
+    handler,
+    actor: "User | None",
+    automatic: bool = False,
+    organisation: Organisation | None = None,
+) -> None:
+    if not automatic:
+        # An automatic pick comes from `handlers_eligible` itself, in this transaction.
+        _handler_check(complaint, handler)
     previous = complaint.handler
     before = {
         "handler": previous.display_name if previous else None,
@@ -355,7 +394,6 @@ def _assign(
     if complaint.state == State.NEW:
         target_check(TRANSITIONS_BY_ACTION["assign_handler"], complaint, State.IN_PROGRESS)
         complaint.state = State.IN_PROGRESS
-    complaint.save(update_fields=["handler", "state", "updated_at"])
     event_record(
         complaint=complaint,
         actor=actor,
@@ -368,15 +406,28 @@ def _assign(
         before=before,
         after={"handler": handler.display_name, "state": complaint.state},
     )
+    fields = ["handler", "state", "updated_at"]
     if first_time:
-        complaint_acknowledge(complaint=complaint, actor=actor)
-    _handler_change_tell(complaint, previous=previous, automatic=automatic)
+        # The first appointment is acknowledged: one UPDATE writes both.
+        acknowledged_at = _acknowledgement_mark(complaint)
+        fields += ["acknowledged_at", "acknowledgement_by_letter", "next_due"]
+    complaint.save(update_fields=fields)
+    if first_time:
+        _acknowledgement_send(
+            complaint=complaint, actor=actor, at=acknowledged_at, organisation=organisation
+        )
+    _handler_change_tell(
+        complaint, previous=previous, automatic=automatic, organisation=organisation
+    )
 
 
-def _handler_change_tell(complaint: Complaint, *, previous, automatic: bool) -> None:
+def _handler_change_tell(
+    complaint: Complaint, *, previous, automatic: bool, organisation: Organisation | None = None
+) -> None:
     """The new handler is told, with a link to the complaint; a handler who is replaced is
     told too. Where the acknowledgement named the handler, the complainant is told the new
     name (sent with the acknowledgement the first time)."""
+    known: dict[str, Any] = {"organisation": organisation} if organisation is not None else {}
     handler = complaint.handler
     assert handler is not None  # called right after the appointment
     if previous is not None and previous.pk == handler.pk:
@@ -389,17 +440,19 @@ def _handler_change_tell(complaint: Complaint, *, previous, automatic: bool) -> 
             "handler_appointed",
             automatic=automatic,
             previous_handler=previous.display_name if previous else "",
+            **known,
         )
     if previous is None:
         return
     if previous.email:
-        tell_user(complaint, previous, "handler_released")
+        tell_user(complaint, previous, "handler_released", **known)
     version = complaint.procedure_version
     if version.spec.acknowledge_on == "assignment" and complaint.acknowledged_at:
         tell_complainant(
             complaint,
             "handler_changed",
             confidentiality=version.spec.text("confidentiality", complaint.complainant_language),
+            **known,
         )
         event_record(
             complaint=complaint,
@@ -423,15 +476,32 @@ def complaint_assign_handler(*, complaint: Complaint, handler, actor: "User | No
     return complaint
 
 
-def complaint_acknowledge(*, complaint: Complaint, actor: "User | None") -> None:
-    """Queue the acknowledgement: an e-mail, or a letter to print without an e-mail address."""
+def complaint_acknowledge(
+    *, complaint: Complaint, actor: "User | None", organisation: Organisation | None = None
+) -> None:
+    """Queue the acknowledgement: an e-mail, or a letter to print without an e-mail address.
+    `organisation=` saves reading it again."""
+    now = _acknowledgement_mark(complaint)
+    complaint.save(
+        update_fields=["acknowledged_at", "acknowledgement_by_letter", "next_due", "updated_at"]
+    )
+    _acknowledgement_send(complaint=complaint, actor=actor, at=now, organisation=organisation)
+
+
+def _acknowledgement_mark(complaint: Complaint) -> datetime:
+    """Mark the complaint acknowledged now (not saved); returns the moment."""
     now = timezone.now()
     complaint.acknowledged_at = now
     complaint.acknowledgement_by_letter = not complaint.complainant_email
     complaint.next_due = next_due(complaint)
-    complaint.save(
-        update_fields=["acknowledged_at", "acknowledgement_by_letter", "next_due", "updated_at"]
-    )
+    return now
+
+
+def _acknowledgement_send(
+    *, complaint: Complaint, actor: "User | None", at: datetime, organisation: Organisation | None
+) -> None:
+    """The acknowledgement of a complaint marked acknowledged `at`: its status link, its
+    message and the event."""
     status_link = link_create(
         complaint=complaint,
         party=Party.COMPLAINANT,
@@ -442,7 +512,9 @@ def complaint_acknowledge(*, complaint: Complaint, actor: "User | None") -> None
     # By e-mail, or as a letter that waits in the secretariat's list of post to send.
     message_send_to(
         key="acknowledgement",
-        context=acknowledgement_context(complaint, status_link=status_link),
+        context=acknowledgement_context(
+            complaint, status_link=status_link, organisation=organisation
+        ),
         complaint=complaint,
         email=complaint.complainant_email,
         name=complaint.complainant_name,
@@ -461,18 +533,21 @@ def complaint_acknowledge(*, complaint: Complaint, actor: "User | None") -> None
         kind=EventKind.ACKNOWLEDGED,
         summary=summary,
         after={
-            "acknowledged_at": now.isoformat(),
+            "acknowledged_at": at.isoformat(),
             "by_letter": complaint.acknowledgement_by_letter,
         },
     )
 
 
-def acknowledgement_context(complaint: Complaint, status_link: str | None = None) -> dict:
+def acknowledgement_context(
+    complaint: Complaint, status_link: str | None = None, organisation: Organisation | None = None
+) -> dict:
+    """What the acknowledgement's text may use; `organisation=` saves reading it again."""
     language = complaint.complainant_language
     version = complaint.procedure_version
     return {
         "complaint": complaint,
-        "organisation": organisation_get(),
+        "organisation": organisation if organisation is not None else organisation_get(),
         "procedure_summary": version.spec.text("procedure_summary", language),
         "confidentiality": version.spec.text("confidentiality", language),
         "status_link": status_link,

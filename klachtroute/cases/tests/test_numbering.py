@@ -238,3 +238,18 @@ def test_complaints_registered_at_the_same_moment_get_consecutive_numbers_withou
     assert ComplaintCounter.objects.get(year=year).last == writers * rounds
     assert not Event.objects.filter(after__number__startswith=PLACEHOLDER).exists()
     assert history_verify() == []
+
+
+@pytest.mark.django_db
+def test_the_ten_thousandth_complaint_of_a_year_has_five_digits_everywhere(lsr_organisation):
+    year = timezone.localdate().year
+    ComplaintCounter.objects.create(year=year, last=9999)
+
+    complaint = complaint_register(**complaint_data())
+
+    assert complaint.number == f"K-{year}-10000"
+    complaint.refresh_from_db()
+    assert complaint.number == f"K-{year}-10000"
+    acknowledgement = OutboxMessage.objects.get(complaint=complaint, kind="acknowledgement")
+    assert f"K-{year}-10000" in acknowledgement.subject + acknowledgement.body
+    assert_numbered_everywhere(complaint)

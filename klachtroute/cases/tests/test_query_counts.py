@@ -1,10 +1,13 @@
 """What a page costs does not grow with the archive: the worklist of every role under every
 filter on its first, next, last and previous page, the record page with a long history and
 its older events, and the API list each make as many queries with 60 complaints of long
-histories as with 5 complaints of short ones."""
+histories as with 5 complaints of short ones; a complaint sent with the public form costs
+as many statements with 60 complaints stored as with 5, and reads the organisation and its
+procedure version once."""
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.db import connection
@@ -14,6 +17,7 @@ from django.utils import timezone
 from klachtroute.cases.models import Complaint, DefenceRequest, Event
 from klachtroute.cases.phrases import Phrase, category_name, moment
 from klachtroute.cases.workflow import State
+from klachtroute.testing.factories import organisation_create
 
 pytestmark = pytest.mark.django_db
 # A note of the test's own (a name, so that the catalogue does not collect it).
@@ -183,3 +187,66 @@ def test_api_list_costs_as_many_queries_for_60_complaints_as_for_5(people, compl
     with_5 = costs()
     _history(complaints_bulk(55, start=6, handler=people["handler"]), 30)
     assert costs() == with_5
+
+
+def _public_form_post(course, n: int) -> list[str]:
+    """The statements of one complaint sent with the public form (answered with a redirect)."""
+    from django.test import Client
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().post(
+            "/klacht/",
+            {
+                "complainant_name": f"Klager {n}",
+                "complainant_phone": "0612345678",
+                "complainant_email": f"klager{n}@example.org",
+                "complainant_address": "Laan 1\n1234 AB Stad",
+                "course": str(course.pk),
+                "complaint_date": timezone.localdate().isoformat(),
+                "description": "De trainer kwam drie keer te laat en gaf geen uitleg.",
+                "submission_token": str(uuid.uuid4()),
+            },
+        )
+    assert response.status_code == 302
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "preset, auto_assign",
+    [("livp", True), ("lsr", False)],
+    ids=["assigned-automatically", "acknowledged-at-registration"],
+)
+def test_a_complaint_from_the_public_form_costs_as_many_statements_with_60_stored_as_with_5(
+    course, trainers, preset, auto_assign
+):
+    organisation = organisation_create(preset=preset, auto_assign=auto_assign)
+    version = organisation.active_procedure.versions.first()
+
+    def stored(n: int, start: int) -> None:
+        # Open complaints, half of them with a handler: what the automatic pick counts.
+        Complaint.objects.bulk_create(
+            Complaint(
+                number=f"K-1999-{start + i:04d}",
+                channel="post",
+                received_at=timezone.now() - dt.timedelta(hours=i),
+                procedure_version=version,
+                complainant_name=f"Eerder {start + i}",
+                complaint_date=timezone.localdate() - dt.timedelta(days=1),
+                description="Een klacht die al in het archief staat.",
+                course=course,
+                state=State.IN_PROGRESS if i % 2 else State.NEW,
+                handler=trainers[2] if i % 2 else None,
+            )
+            for i in range(n)
+        )
+
+    _public_form_post(course, 0)  # the year's first also creates the year's counter
+    stored(4, 1)
+    with_5 = _public_form_post(course, 1)
+    stored(55, 6)
+    with_60 = _public_form_post(course, 2)
+
+    assert len(with_60) == len(with_5)
+    for table in ("organisation_organisation", "procedures_procedureversion"):
+        reads = [sql for sql in with_60 if sql.startswith("SELECT") and f'FROM "{table}"' in sql]
+        assert len(reads) == 1, table
