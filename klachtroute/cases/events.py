@@ -37,16 +37,11 @@ def _as_stored(value: dict | None) -> dict:
     return json.loads(json.dumps(value))
 
 
-# How a stored argument that is read from the complaint looks in JSON (`category_name`): a
-# summary with one depends on its complaint, any other only on its message and arguments.
-_OF_THE_COMPLAINT = '"t": "category"'
-
-
 def _phrase_fields(phrase: Phrase, complaint: Complaint, summaries: dict | None = None) -> dict:
     """The event's message, its arguments and its summary (the sentence in Dutch: call it
     with Dutch active, `translation.override("nl")`, once for however many events).
-    `summaries` remembers the summaries of a batch by message and arguments, for the
-    events whose summary names nothing of their complaint."""
+    `summaries` remembers the summaries of a batch by message, arguments and procedure
+    version: all a summary reads of its complaint is a category's label in its version."""
     if not isinstance(phrase, Phrase):
         raise TypeError(
             "An event's text is a Phrase (klachtroute.cases.phrases), not a finished "
@@ -55,12 +50,12 @@ def _phrase_fields(phrase: Phrase, complaint: Complaint, summaries: dict | None 
     message, args = phrase.stored()
     # Hash exactly what the database will give back (see `_as_stored`).
     text = json.dumps(args) if args else ""
-    key = (message, text) if summaries is not None and _OF_THE_COMPLAINT not in text else None
-    summary = summaries.get(key) if key is not None else None  # type: ignore[union-attr]
+    key = (message, text, complaint.procedure_version_id)
+    summary = summaries.get(key) if summaries is not None else None
     if summary is None:
         summary = phrase.render(complaint=complaint)[:500]
-        if key is not None:
-            summaries[key] = summary  # type: ignore[index]
+        if summaries is not None:
+            summaries[key] = summary
     return {
         "message": message,
         "message_args": json.loads(text) if text else {},

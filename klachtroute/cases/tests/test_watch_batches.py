@@ -2,6 +2,7 @@
 moved to no agreement in one update keeps each complaint's own next deadline, and events
 recorded together whose summary names something of their complaint name their own."""
 
+import copy
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from klachtroute.cases.phrases import Phrase, category_name
 from klachtroute.cases.services import complaint_register, first_contact_record
 from klachtroute.cases.watch import no_agreement_start
 from klachtroute.cases.workflow import EventKind, State
+from klachtroute.procedures.models import ProcedureVersion
 from klachtroute.testing.factories import complaint_data
 
 pytestmark = pytest.mark.django_db
@@ -64,35 +66,46 @@ def test_livp_9_a_batch_keeps_each_complaints_own_next_deadline(organisation, co
 
 
 def test_events_recorded_together_name_each_complaints_own_category(organisation, course):
-    """A summary naming the complaint's category is written for each complaint, not taken
-    over from another event of the batch with the same message and arguments."""
+    """A summary naming the complaint's category is written in the words of that
+    complaint's procedure version, not taken over from another event of the batch with the
+    same message and arguments."""
+    in_force = ProcedureVersion.objects.get(procedure__organisation=organisation)
 
-    class Labels:
-        def __init__(self, text: str) -> None:
-            self.text = text
+    def version_naming(label: str, day: int) -> ProcedureVersion:
+        definition = copy.deepcopy(in_force.definition)
+        definition["categories"] = [
+            {
+                "code": "x",
+                "route": "director",
+                "respondent_role": None,
+                "label": {"nl": label, "en": label},
+            }
+        ]
+        return ProcedureVersion.objects.create(
+            procedure=in_force.procedure,
+            label=label,
+            effective_from=dt.date(2020, 1, day),
+            definition=definition,
+        )
 
-        def category_label(self, code: str, language: str) -> str:
-            return self.text
-
-    first, second = (
-        complaint_register(**complaint_data(course=course, channel="post")) for _ in range(2)
-    )
-    first, second = (Complaint.objects.get(pk=c.pk) for c in (first, second))
-    # Each complaint's own procedure version, as if their definitions named it differently.
-    first.procedure_version.spec = Labels("Lesinhoud")
-    second.procedure_version.spec = Labels("Bejegening")
+    made = [complaint_register(**complaint_data(course=course, channel="post")) for _ in range(3)]
+    versions = [version_naming("Lesinhoud", 1), version_naming("Bejegening", 2), in_force]
+    for complaint, version in zip(made, versions, strict=True):
+        Complaint.objects.filter(pk=complaint.pk).update(procedure_version=version)
+    first, second, third = (Complaint.objects.get(pk=c.pk) for c in made)
     same = Phrase("Ontvankelijk; categorie: %(category)s.", category=category_name("x"))
     events_record_many(
-        items=[
-            (first, EventKind.ADMISSIBLE, same, {}),
-            (second, EventKind.ADMISSIBLE, same, {}),
-        ]
+        items=[(c, EventKind.ADMISSIBLE, same, {}) for c in (first, second, third, first)]
     )
-    summaries = dict(
-        Event.objects.filter(kind=EventKind.ADMISSIBLE).values_list("complaint", "summary")
+    summaries = list(
+        Event.objects.filter(kind=EventKind.ADMISSIBLE)
+        .order_by("pk")
+        .values_list("complaint", "summary")
     )
-    assert summaries == {
-        first.pk: "Ontvankelijk; categorie: Lesinhoud.",
-        second.pk: "Ontvankelijk; categorie: Bejegening.",
-    }
+    assert summaries == [
+        (first.pk, "Ontvankelijk; categorie: Lesinhoud."),
+        (second.pk, "Ontvankelijk; categorie: Bejegening."),
+        (third.pk, "Ontvankelijk; categorie: x."),
+        (first.pk, "Ontvankelijk; categorie: Lesinhoud."),
+    ]
     assert history_verify_result().ok
