@@ -23,39 +23,54 @@ from ..models import Complaint, ComplaintCounter
 PLACEHOLDER_MARK = "~"
 
 
+# The number is the prefix of its year and the sequence in at least this many digits.
+NUMBER_DIGITS = 4
+
+
 def _number_prefix(year: int) -> str:
     return f"K-{year}-"
 
 
 def number_format(year: int, sequence: int) -> str:
-    """K-2026-0042: the year and the sequence, at least four digits."""
-    return f"{_number_prefix(year)}{sequence:04d}"
+    """K-2026-0042: the year and the sequence, at least `NUMBER_DIGITS` digits."""
+    return f"{_number_prefix(year)}{sequence:0{NUMBER_DIGITS}d}"
 
 
 # PostgreSQL does the whole draw in one statement: it adds one to the year's counter, writes
-# the number (as `number_format` does: lpad never cuts, so 10000 stays five digits) into the
-# complaint and in place of the placeholder in its messages, and gives the number back. No
-# row when the year has no counter.
+# the number (as `number_format` does, from the same prefix and `NUMBER_DIGITS`; LPAD never
+# cuts, so 10000 stays five digits) into the complaint and in place of the placeholder in
+# its messages, and gives the number back. No row when the year has no counter.
 _DRAW_SQL = """
 WITH drawn AS (
-    UPDATE "cases_complaintcounter" SET "last" = "last" + 1 WHERE "year" = %(year)s
+    UPDATE {counter} SET "last" = "last" + 1 WHERE "year" = %(year)s
     RETURNING "last"
 ), numbered AS (
-    SELECT %(prefix)s || LPAD("last"::text, GREATEST(4, LENGTH("last"::text)), '0') AS "number"
+    SELECT %(prefix)s || LPAD("last"::text, GREATEST(%(digits)s, LENGTH("last"::text)), '0')
+        AS "number"
     FROM drawn
 ), complaint AS (
-    UPDATE "cases_complaint" SET "number" = numbered."number" FROM numbered
-    WHERE "cases_complaint"."id" = %(complaint)s
+    UPDATE {complaint} SET "number" = numbered."number" FROM numbered
+    WHERE {complaint}."id" = %(complaint)s
     RETURNING 1
 ), messages AS (
-    UPDATE "notifications_outboxmessage"
+    UPDATE {message}
     SET "subject" = REPLACE("subject", %(placeholder)s, numbered."number"),
         "body" = REPLACE("body", %(placeholder)s, numbered."number")
-    FROM numbered WHERE "notifications_outboxmessage"."complaint_id" = %(complaint)s
+    FROM numbered WHERE {message}."complaint_id" = %(complaint)s
     RETURNING 1
 )
 SELECT "number" FROM numbered
 """
+
+
+def _draw_sql() -> str:
+    """`_DRAW_SQL` with the models' own table names."""
+    quote = connection.ops.quote_name
+    return _DRAW_SQL.format(
+        counter=quote(ComplaintCounter._meta.db_table),
+        complaint=quote(Complaint._meta.db_table),
+        message=quote(OutboxMessage._meta.db_table),
+    )
 
 
 def number_placeholder() -> str:
@@ -69,10 +84,11 @@ def _number_take(complaint: Complaint, *, year: int, placeholder: str) -> str | 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                _DRAW_SQL,
+                _draw_sql(),
                 {
                     "year": year,
                     "prefix": _number_prefix(year),
+                    "digits": NUMBER_DIGITS,
                     "complaint": complaint.pk,
                     "placeholder": placeholder,
                 },
