@@ -53,8 +53,26 @@ GROUPS = ("worklist", "record", "api", "report", "load", "jobs")
 
 
 def _max_rss_mib() -> float:
-    """The largest resident set of this process so far (Linux reports kilobytes)."""
+    """The largest resident set of this process since `_peak_rss_reset` (Linux's VmHWM),
+    else since it started (`getrusage`, kilobytes on Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _peak_rss_reset() -> None:
+    """Start the peak of the resident set again from what is resident now (Linux: writing
+    5 to clear_refs), so that each job reports its own peak, not the largest before it."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")
+    except OSError:
+        pass
 
 
 def statements_of(fn) -> list[str]:
@@ -114,8 +132,8 @@ class Bench:
 
     def job(self, name: str, fn, anchor_fn=None) -> None:
         """A periodic command, timed once (it changes the data), with its number of queries
-        and the process's peak memory (resident set size, `getrusage`) after it: a job whose
-        memory grows with the archive moves the peak. With --trace-memory, the job's own
+        and the process's peak memory while it ran (resident set size, from what was
+        resident before it): a job whose memory grows with the archive moves the peak. With --trace-memory, the job's own
         peak of Python allocations (tracemalloc, which slows Python down, so its time is
         then not comparable)."""
         from django.db import connection
@@ -128,6 +146,7 @@ class Bench:
 
         if self.trace_memory:
             tracemalloc.start()
+        _peak_rss_reset()
         with connection.execute_wrapper(counting):
             started = time.perf_counter()
             fn()
@@ -358,13 +377,15 @@ def _jobs(bench: "Bench", *, history_walk: bool = True) -> None:
     today = timezone.localdate()
 
     def stream_events():
-        """One streamed read of every event with its complaint's number."""
-        with connection.cursor() as cursor:
+        """One streamed read of every event with its complaint's number, through a
+        server-side cursor in chunks as the walk reads them (a client-side cursor would
+        hold every event in memory)."""
+        with connection.chunked_cursor() as cursor:
             cursor.execute(
                 "SELECT e.*, c.number FROM cases_event e JOIN cases_complaint c"
                 " ON c.id = e.complaint_id ORDER BY e.complaint_id, e.id"
             )
-            while cursor.fetchmany(2000):
+            while cursor.fetchmany(10_000):
                 pass
 
     def quiet(*command):
