@@ -148,6 +148,7 @@ DEADLINE_FIELDS = (
     "pk",
     "number",
     "state",
+    "procedure_version",  # its id: the history's summaries are written in its words
     "suspended_since",
     *(kind.due_field for kind in KINDS),
     *(kind.done_field for kind in KINDS if kind.done_field),
