@@ -93,7 +93,11 @@ def test_events_recorded_together_name_each_complaints_own_category(organisation
     for complaint, version in zip(made, versions, strict=True):
         Complaint.objects.filter(pk=complaint.pk).update(procedure_version=version)
     first, second, third = (Complaint.objects.get(pk=c.pk) for c in made)
-    same = Phrase("Ontvankelijk; categorie: %(category)s.", category=category_name("x"))
+    same = Phrase(
+        "Ontvankelijk; categorie: %(category)s; doorgeleid naar %(to)s.",
+        category=category_name("x"),
+        to="Theo",
+    )
     events_record_many(
         items=[(c, EventKind.ADMISSIBLE, same, {}) for c in (first, second, third, first)]
     )
@@ -103,9 +107,9 @@ def test_events_recorded_together_name_each_complaints_own_category(organisation
         .values_list("complaint", "summary")
     )
     assert summaries == [
-        (first.pk, "Ontvankelijk; categorie: Lesinhoud."),
-        (second.pk, "Ontvankelijk; categorie: Bejegening."),
-        (third.pk, "Ontvankelijk; categorie: x."),
-        (first.pk, "Ontvankelijk; categorie: Lesinhoud."),
+        (first.pk, "Ontvankelijk; categorie: Lesinhoud; doorgeleid naar Theo."),
+        (second.pk, "Ontvankelijk; categorie: Bejegening; doorgeleid naar Theo."),
+        (third.pk, "Ontvankelijk; categorie: x; doorgeleid naar Theo."),
+        (first.pk, "Ontvankelijk; categorie: Lesinhoud; doorgeleid naar Theo."),
     ]
     assert history_verify_result().ok
