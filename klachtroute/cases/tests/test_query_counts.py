@@ -183,3 +183,22 @@ def test_api_list_costs_as_many_queries_for_60_complaints_as_for_5(people, compl
     with_5 = costs()
     _history(complaints_bulk(55, start=6, handler=people["handler"]), 30)
     assert costs() == with_5
+
+
+def test_record_page_reads_no_part_the_complaint_has_none_of(login, posted_complaint, secretariat):
+    from klachtroute.cases.models import Extension, Findings, Ruling, Solution
+    from klachtroute.measures.models import Measure
+
+    tables = [
+        model._meta.db_table
+        for model in (Solution, Findings, DefenceRequest, Ruling, Extension, Measure)
+    ]
+    client = login(secretariat)
+    _count, html = _get(client, f"/zaken/{posted_complaint.number}/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/zaken/{posted_complaint.number}/")
+    reading_parts = [q["sql"] for q in queries if any(f'"{t}"' in q["sql"] for t in tables)]
+    # Only the complaint's own query, which says it has none of them.
+    assert len(reading_parts) == 1
+    assert 'FROM "cases_complaint"' in reading_parts[0]
+    assert posted_complaint.number in html
