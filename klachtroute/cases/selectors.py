@@ -16,12 +16,15 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    ManyToManyField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.db.models.query import EmptyQuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -158,11 +161,14 @@ def record_part_flag(part: str) -> str:
 def _part_rows(part: str) -> QuerySet:
     """The rows of `part` of the complaint in the outer query."""
     relation = Complaint._meta.get_field(part)
-    if relation.concrete:  # a many-to-many field of the complaint's own
-        return relation.related_model.objects.filter(
-            **{relation.related_query_name(): OuterRef("pk")}
-        )
-    return relation.related_model.objects.filter(**{relation.field.name: OuterRef("pk")})
+    if isinstance(relation, ForeignObjectRel):  # another table's key to the complaint
+        lookup, model = relation.field.name, relation.related_model
+    elif isinstance(relation, ManyToManyField):  # the complaint's own many-to-many field
+        lookup, model = relation.related_query_name(), relation.related_model
+    else:
+        raise ValueError(f"{part} is not a part of the record in a table of its own")
+    assert isinstance(model, type) and issubclass(model, Model)
+    return model._default_manager.filter(**{lookup: OuterRef("pk")})
 
 
 def complaint_get_visible(*, user, number: str, record_parts: bool = False) -> Complaint | None:
