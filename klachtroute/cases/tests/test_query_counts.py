@@ -202,3 +202,29 @@ def test_record_page_reads_no_part_the_complaint_has_none_of(login, posted_compl
     assert len(reading_parts) == 1
     assert 'FROM "cases_complaint"' in reading_parts[0]
     assert posted_complaint.number in html
+
+
+def test_api_list_of_25_costs_what_a_list_of_2_costs_and_says_what_the_complaints_say(
+    people, complaints_bulk
+):
+    import json
+
+    from django.test import Client
+    from ninja.responses import NinjaJSONEncoder
+
+    from klachtroute.accounts.models import ApiToken
+    from klachtroute.api.schemas import ComplaintSummaryOut
+
+    _token, raw = ApiToken.objects.create_token(user=people["secretariat"], name="test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.get("/api/v1/complaints")  # a token's first use is recorded once
+    complaints_bulk(30, start=1, handler=people["handler"])
+    two, _body = _get(client, "/api/v1/complaints", {"limit": 2})
+    many, body = _get(client, "/api/v1/complaints", {"limit": 25})
+    assert many == two
+    items = json.loads(body)["items"]
+    assert len(items) == 25
+    for item in items:
+        complaint = Complaint.objects.get(number=item["number"])  # every column
+        full = ComplaintSummaryOut.model_validate(complaint).model_dump()
+        assert json.loads(json.dumps(full, cls=NinjaJSONEncoder)) == item
