@@ -170,7 +170,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # username from the same address, whatever the password; the API (bearer tokens) is not behind it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend; a session's person is read with whether they have a confirmed
+    # authenticator app, which the two-factor gate asks on every page.
+    "klachtroute.accounts.backends.SessionUserBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_TIME", 15))  # minutes

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .backends import HAS_CONFIRMED_DEVICE
 from .models import User
 
 
@@ -22,7 +23,11 @@ def two_factor_step(*, user: User) -> str | None:
     if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return None
     # Asked on every staff page: whether a confirmed device exists, not the device itself.
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    # The person of a session was read with the answer (`backends.SessionUserBackend`).
+    has_device = getattr(user, HAS_CONFIRMED_DEVICE, None)
+    if has_device is None:
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if has_device:
         return "verify"
     if user.needs_two_factor:
         return "setup"

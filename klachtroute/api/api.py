@@ -41,6 +41,7 @@ from .errors import (
     validation_errors,
 )
 from .schemas import (
+    SUMMARY_FIELDS,
     ComplaintIn,
     ComplaintListOut,
     ComplaintListQuery,
@@ -180,7 +181,7 @@ def complaint_get_visible_by_token(user, token: uuid.UUID) -> Complaint | None:
 )
 def complaint_list(request, filters: Query[ComplaintListQuery]):
     user = request.auth_user
-    qs = complaints_worklist(user=user, state=filters.state or "")
+    qs = complaints_worklist(user=user, state=filters.state or "").only(*SUMMARY_FIELDS)
     if filters.cursor:
         qs = complaints_after(qs, cursor_decode(filters.cursor))
     start = filters.offset or 0  # the deprecated way of older clients

@@ -16,8 +16,15 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StrictBool, model_validator
 
+from klachtroute.accounts.models import User
 from klachtroute.cases.actions import ACTIONS
-from klachtroute.cases.deadlines import deadline_state, deadline_states, deadlines_by_key
+from klachtroute.cases.deadlines import (
+    FROM_RECEIPT,
+    KINDS_BY_KEY,
+    deadline_state,
+    deadline_states,
+    deadlines_by_key,
+)
 from klachtroute.cases.models import Channel, RespondentType
 from klachtroute.cases.selectors import WorklistKey
 from klachtroute.cases.workflow import State, actions_for
@@ -593,6 +600,22 @@ class ComplaintOut(_ComplaintBase):
 class ComplaintSummaryOut(_ComplaintBase):
     complainant_name: str
     next_due: dt.date | None
+
+
+# The columns a summary shows (and its cursor's key): the list reads these alone, not the
+# complaint's texts.
+SUMMARY_FIELDS = (
+    "number",
+    "state",
+    "channel",
+    "received_at",
+    "course__name",
+    "course_other",
+    *(f"handler__{name}" for name in User.NAME_FIELDS),
+    "complainant_name",
+    "next_due",
+    *(KINDS_BY_KEY[key].due_field for key in FROM_RECEIPT),
+)
 
 
 class ComplaintListOut(Schema):

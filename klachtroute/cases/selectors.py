@@ -16,12 +16,15 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    ManyToManyField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.db.models.query import EmptyQuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -132,25 +135,64 @@ def complaints_waiting_for(user) -> QuerySet[Complaint]:
     return complaints_visible_to(user).filter(waiting_for(user))
 
 
-def complaint_get_visible(*, user, number: str) -> Complaint | None:
+# The parts of the record page read from tables of their own (`views._detail_context`):
+# most complaints have none of most of them.
+RECORD_PARTS = (
+    "solutions",
+    "findings",
+    "defence_requests",
+    "rulings",
+    "measures",
+    "extensions",
+    "documents",
+    "information_added",
+    "messages",
+    "involved_people",
+    "reopened_by",
+    "links",
+)
+
+
+def record_part_flag(part: str) -> str:
+    """The mark `complaint_get_visible(record_parts=True)` gives a complaint for `part`."""
+    return f"has_{part}"
+
+
+def _part_rows(part: str) -> QuerySet:
+    """The rows of `part` of the complaint in the outer query."""
+    relation = Complaint._meta.get_field(part)
+    if isinstance(relation, ForeignObjectRel):  # another table's key to the complaint
+        lookup, model = relation.field.name, relation.related_model
+    elif isinstance(relation, ManyToManyField):  # the complaint's own many-to-many field
+        lookup, model = relation.related_query_name(), relation.related_model
+    else:
+        raise ValueError(f"{part} is not a part of the record in a table of its own")
+    assert isinstance(model, type) and issubclass(model, Model)
+    return model._default_manager.filter(**{lookup: OuterRef("pk")})
+
+
+def complaint_get_visible(*, user, number: str, record_parts: bool = False) -> Complaint | None:
+    """`record_parts`: the complaint also says, in the same query, whether it has any rows of
+    each of `RECORD_PARTS` (`record_part_flag`): the record page reads only those it has."""
     # The number is unique: get() reads the one row without sorting (first() would sort by
     # the list's order to take the first of one).
-    try:
-        return (
-            complaints_visible_to(user)
-            .select_related(
-                "course", "handler", "respondent", "procedure_version__procedure", "registered_by"
-            )
-            .get(number=number)
+    complaints = complaints_visible_to(user).select_related(
+        "course", "handler", "respondent", "procedure_version__procedure", "registered_by"
+    )
+    if record_parts:
+        complaints = complaints.annotate(
+            **{record_part_flag(part): Exists(_part_rows(part)) for part in RECORD_PARTS}
         )
+    try:
+        return complaints.get(number=number)
     except Complaint.DoesNotExist:
         return None
 
 
-def complaint_get_visible_or_404(*, user, number: str) -> Complaint:
+def complaint_get_visible_or_404(*, user, number: str, record_parts: bool = False) -> Complaint:
     """The complaint this person may see, or 404: the same answer whether it does not exist
     or is not theirs to see. Every staff page, the dossier and the API find a complaint here."""
-    complaint = complaint_get_visible(user=user, number=number)
+    complaint = complaint_get_visible(user=user, number=number, record_parts=record_parts)
     if complaint is None:
         raise Http404(_("Deze klacht bestaat niet of u heeft er geen toegang toe."))
     return complaint

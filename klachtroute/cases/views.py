@@ -34,6 +34,7 @@ from .selectors import (
     complaints_worklist,
     events_page,
     first_contact_summary,
+    record_part_flag,
     worklist_page,
 )
 from .uploads import document_response
@@ -233,6 +234,12 @@ def _detail_context(
     judging = {p.action for p in panels} & {"judge_admissible", "judge_inadmissible"}
     spec = complaint.procedure_version.spec
     language = translation.get_language() or "nl"
+
+    def part(name: str, rows):
+        """The rows of a part of the record (`RECORD_PARTS`), read only when the complaint
+        may have some: one read with the record says which it has none of."""
+        return rows() if getattr(complaint, record_part_flag(name), True) else []
+
     set_aside_ground = spec.set_aside_ground(complaint.set_aside_ground)
     skip_reason = spec.hearing_skip_reason(complaint.hearing_skip_reason)
     return {
@@ -256,34 +263,55 @@ def _detail_context(
         "calendar": work_calendar_get(),
         "today": today,
         "first_contact": first_contact_summary(complaint, today),
-        "solutions": list(
-            complaint.solutions.select_related("proposed_by").prefetch_related(
-                "approvals__recorded_by"
-            )
+        "solutions": part(
+            "solutions",
+            lambda: list(
+                complaint.solutions.select_related("proposed_by").prefetch_related(
+                    "approvals__recorded_by"
+                )
+            ),
         ),
-        "findings": list(
-            complaint.findings.select_related("shared_by").prefetch_related("judgements")
+        "findings": part(
+            "findings",
+            lambda: list(
+                complaint.findings.select_related("shared_by").prefetch_related("judgements")
+            ),
         ),
-        "defence_requests": list(complaint.defence_requests.select_related("requested_by")),
-        "rulings": list(complaint.rulings.prefetch_related("follow_ups__done_by", "judgements")),
-        "measures": list(complaint.measures.select_related("owner")),
-        "extensions": list(complaint.extensions.select_related("by")),
-        "documents": complaint.documents.select_related("uploaded_by"),
+        "defence_requests": part(
+            "defence_requests",
+            lambda: list(complaint.defence_requests.select_related("requested_by")),
+        ),
+        "rulings": part(
+            "rulings",
+            lambda: list(complaint.rulings.prefetch_related("follow_ups__done_by", "judgements")),
+        ),
+        "measures": part("measures", lambda: list(complaint.measures.select_related("owner"))),
+        "extensions": part("extensions", lambda: list(complaint.extensions.select_related("by"))),
+        "documents": part("documents", lambda: complaint.documents.select_related("uploaded_by")),
         # What the complainant added, in full.
-        "information": list(
-            complaint.information_added.order_by("added_at", "id").prefetch_related("documents")
+        "information": part(
+            "information_added",
+            lambda: list(
+                complaint.information_added.order_by("added_at", "id").prefetch_related("documents")
+            ),
         ),
-        "outbox": complaint.messages.order_by("created_at", "id"),
+        "outbox": part("messages", lambda: complaint.messages.order_by("created_at", "id")),
         # Shown by name and by number alone: not every column of a person or a complaint.
-        "involved_people": complaint.involved_people.only(
-            "id", *complaint.involved_people.model.NAME_FIELDS
+        "involved_people": part(
+            "involved_people",
+            lambda: complaint.involved_people.only(
+                "id", *complaint.involved_people.model.NAME_FIELDS
+            ),
         ),
-        "reopened_as": complaint.reopened_by.only("number"),
+        "reopened_as": part("reopened_by", lambda: complaint.reopened_by.only("number")),
         "history": events_page(complaint=complaint, older_than=_event_id(request.GET.get("ouder"))),
         "settled_on_the_spot": complaint.outcome == Outcome.SETTLED_ON_THE_SPOT,
         "private_links": (
-            complaint.links.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).order_by(
-                "created_at"
+            part(
+                "links",
+                lambda: complaint.links.filter(
+                    revoked_at__isnull=True, expires_at__gt=timezone.now()
+                ).order_by("created_at"),
             )
             if user.is_secretariat
             else None
@@ -294,7 +322,7 @@ def _detail_context(
 @login_required
 @require_GET
 def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
-    complaint = _complaint_or_404(request, number)
+    complaint = complaint_get_visible_or_404(user=request.user, number=number, record_parts=True)
     return render(request, "cases/detail.html", _detail_context(request, complaint))
 
 

@@ -73,5 +73,13 @@ class Course(models.Model):
         verbose_name_plural = _("opleidingen")
         ordering = ["name"]
 
+    # What its name is made of (as `User.NAME_FIELDS`): a list of courses (the worklist's
+    # filter) reads this column alone, without an object per course.
+    NAME_FIELDS = ("name",)
+
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def name_of(name: str) -> str:
+        return name

@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from klachtroute.testing.factories import UserFactory
@@ -173,6 +175,25 @@ def test_anyone_with_an_app_must_give_a_code_even_when_not_compulsory(
     totp_device(trainers[0])
     client = login_client(trainers[0])
     assert client.get(WORKLIST).url == f"{VERIFY}?next=%2Fwerk%2F"
+
+
+def test_an_app_added_elsewhere_stops_a_session_without_code_at_its_next_page(
+    trainers, totp_device, login_client
+):
+    client = login_client(trainers[0])
+    assert client.get(WORKLIST).status_code == 200
+    totp_device(trainers[0])  # confirmed in another session, or by an administrator
+    assert client.get(WORKLIST).url == f"{VERIFY}?next=%2Fwerk%2F"
+
+
+def test_the_gate_asks_for_an_app_in_the_query_that_reads_the_person(trainers, login_client):
+    client = login_client(trainers[0])
+    client.get(WORKLIST)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(WORKLIST).status_code == 200
+    device_reads = [q["sql"] for q in queries if "otp_totp_totpdevice" in q["sql"]]
+    assert len(device_reads) == 1
+    assert "accounts_user" in device_reads[0]
 
 
 @pytest.mark.parametrize("role", ["secretariat", "director", "administrator"])

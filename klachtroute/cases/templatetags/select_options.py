@@ -41,7 +41,7 @@ def _choices(choices) -> list:
     """A field's choices as a list. A model's are read as its iterator gives them, but in
     one plain query: the iterator opens a server-side cursor on PostgreSQL (declare, fetch,
     close), three round trips for a list this short. A model whose label is made of a few
-    columns (`NAME_FIELDS`, written by `name_of`: the people) is read as those columns
+    columns (`NAME_FIELDS`, written by `name_of`: the people, the courses) is read as those columns
     alone, without an object per option: the record page offers several lists of hundreds."""
     if not isinstance(choices, ModelChoiceIterator):
         return list(choices)

@@ -250,3 +250,48 @@ def test_a_complaint_from_the_public_form_costs_as_many_statements_with_60_store
     for table in ("organisation_organisation", "procedures_procedureversion"):
         reads = [sql for sql in with_60 if sql.startswith("SELECT") and f'FROM "{table}"' in sql]
         assert len(reads) == 1, table
+
+
+def test_record_page_reads_no_part_the_complaint_has_none_of(login, posted_complaint, secretariat):
+    from klachtroute.cases.models import Extension, Findings, Ruling, Solution
+    from klachtroute.measures.models import Measure
+
+    tables = [
+        model._meta.db_table
+        for model in (Solution, Findings, DefenceRequest, Ruling, Extension, Measure)
+    ]
+    client = login(secretariat)
+    _count, html = _get(client, f"/zaken/{posted_complaint.number}/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/zaken/{posted_complaint.number}/")
+    reading_parts = [q["sql"] for q in queries if any(f'"{t}"' in q["sql"] for t in tables)]
+    # Only the complaint's own query, which says it has none of them.
+    assert len(reading_parts) == 1
+    assert 'FROM "cases_complaint"' in reading_parts[0]
+    assert posted_complaint.number in html
+
+
+def test_api_list_of_25_costs_what_a_list_of_2_costs_and_says_what_the_complaints_say(
+    people, complaints_bulk
+):
+    import json
+
+    from django.test import Client
+    from ninja.responses import NinjaJSONEncoder
+
+    from klachtroute.accounts.models import ApiToken
+    from klachtroute.api.schemas import ComplaintSummaryOut
+
+    _token, raw = ApiToken.objects.create_token(user=people["secretariat"], name="test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.get("/api/v1/complaints")  # a token's first use is recorded once
+    complaints_bulk(30, start=1, handler=people["handler"])
+    two, _body = _get(client, "/api/v1/complaints", {"limit": 2})
+    many, body = _get(client, "/api/v1/complaints", {"limit": 25})
+    assert many == two
+    items = json.loads(body)["items"]
+    assert len(items) == 25
+    for item in items:
+        complaint = Complaint.objects.get(number=item["number"])  # every column
+        full = ComplaintSummaryOut.model_validate(complaint).model_dump()
+        assert json.loads(json.dumps(full, cls=NinjaJSONEncoder)) == item

@@ -386,3 +386,19 @@ def test_what_waits_for_a_person_stays_within_what_they_may_see(
     assert len(queries) == 1
     # Another trainer handles nothing here: nothing waits for them.
     assert list(complaints_waiting_for(trainers[0])) == []
+
+
+def test_worklist_filter_lists_are_the_lists_django_would_write(course, trainers):
+    """The worklist's one-pass options (courses, states, people) say what Django's widget
+    says: the same options in the same order, the chosen one selected, names escaped."""
+    from klachtroute.cases.forms import WorklistFilterForm
+    from klachtroute.cases.templatetags.select_options import options
+
+    CourseFactory(name="Opleiding <b>& meer</b>")
+    CourseFactory(name="Aardrijkskunde")
+    for data in (None, {"course": str(course.pk), "state": "new", "handler": str(trainers[1].pk)}):
+        form = WorklistFilterForm(data, show_handler=True)
+        for name in ("course", "state", "handler"):
+            widget = form[name].as_widget()
+            inner = re.sub(r"\s*\n\s*", "", widget[widget.index(">") + 1 : widget.rindex("<")])
+            assert options(form[name]) == inner
