@@ -201,7 +201,7 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--skip-history-walk",
         action="store_true",
-        help="leave `verify_history` out of the jobs (a walk of every event: most of an hour "
+        help="leave `verify_history` out of the jobs (a walk of every event: about two minutes "
         "at a million complaints, and its ratio to one read does not change with the size)",
     )
     parser.add_argument(
