@@ -173,7 +173,7 @@ def _in_batches(candidates: Q, *, size: int = BATCH):
     their ids are found in one query (the conditions are weighed over the open complaints
     once, not again for every batch), then each batch is read by its ids with the same
     conditions (what changed in between drops out). One batch of complaints in memory."""
-    for chunk in _candidate_batches(candidates, size=size):
+    for chunk in _found_in_batches(_open_matching(candidates), size=size):
         batch = list(
             _open_complaints().filter(candidates, pk__in=[pk for pk, _n in chunk]).order_by("pk")
         )
@@ -181,15 +181,15 @@ def _in_batches(candidates: Q, *, size: int = BATCH):
             yield batch
 
 
-def _candidate_batches(candidates: Q, *, size: int = BATCH):
-    """The open complaints matching `candidates` as (id, number), found in one query, in
-    lists of at most `size` in the order of their id: for a step that reads each batch
-    itself, under its lock."""
-    found = list(
-        Complaint.objects.filter(candidates, state__in=State.open_states())
-        .order_by("pk")
-        .values_list("pk", "number")
-    )
+def _open_matching(candidates: Q):
+    return Complaint.objects.filter(candidates, state__in=State.open_states())
+
+
+def _found_in_batches(complaints, *, size: int = BATCH):
+    """The complaints of the queryset `complaints` as (id, number), found in one query (its
+    conditions weighed once, not again for every batch), in lists of at most `size` in the
+    order of their id: for a step that reads each batch itself, under its lock."""
+    found = list(complaints.order_by("pk").values_list("pk", "number"))
     for start in range(0, len(found), size):
         yield found[start : start + size]
 
@@ -395,7 +395,7 @@ def missed_deadlines_mark(*, today: date) -> tuple[int, int]:
         )
     marked = errors = 0
     # Each batch is read once, under its lock, by `_missed_mark_batch`.
-    for batch in _candidate_batches(candidates):
+    for batch in _found_in_batches(_open_matching(candidates)):
         done, failed = batch_or_one_by_one(
             batch,
             lambda part: _missed_mark_batch(part, today),
@@ -565,11 +565,14 @@ def no_agreement_start(*, today: date) -> tuple[int, int]:
     started = errors = 0
     due = _no_agreement_due(today)
     calendar = work_calendar_get()
-    for ids in _id_batches(Complaint.objects.filter(due)):
+    for batch in _found_in_batches(Complaint.objects.filter(due)):
         done, failed = batch_or_one_by_one(
-            ids,
-            lambda part: _no_agreement_start_batch(part, due, today, calendar),
+            batch,
+            lambda part: _no_agreement_start_batch(
+                [pk for pk, _number in part], due, today, calendar
+            ),
             what="No-agreement",
+            name=lambda item: item[1],
         )
         started, errors = started + done, errors + failed
     return started, errors
@@ -581,7 +584,7 @@ def _no_agreement_start_batch(ids: list[int], due: Q, today: date, calendar: Wor
     locked = list(
         Complaint.objects.select_for_update()
         .filter(due, pk__in=ids)
-        .only(*DEADLINE_FIELDS, "procedure_version")
+        .only(*DEADLINE_FIELDS)
         .prefetch_related("procedure_version")  # one instance (one parse) per version
         .order_by("pk")
     )
@@ -592,18 +595,6 @@ def _no_agreement_start_batch(ids: list[int], due: Q, today: date, calendar: Wor
     if ready:
         no_agreement_declare_many(complaints=ready, actor=None)
     return len(ready)
-
-
-def _id_batches(qs, *, size: int = BATCH):
-    """The ids of `qs` in lists of at most `size`, in the order of their id (keyset: one
-    query per list, never the whole set in memory)."""
-    last = 0
-    while True:
-        ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
-        if not ids:
-            return
-        yield ids
-        last = ids[-1]
 
 
 def iso_week(day: date) -> str:
