@@ -78,7 +78,7 @@ class Course(models.Model):
     NAME_FIELDS = ("name",)
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_of(self.name)
 
     @staticmethod
     def name_of(name: str) -> str:
